@@ -1,0 +1,56 @@
+/**
+ * The one list of every event contract: its detail-type, schema version, direction and zod
+ * schema. JSON Schemas, the schema registry, rule patterns and validation all derive from it.
+ */
+import type { z } from 'zod';
+import { STATEMENT_RECORDED, statementRecordedV1 } from './inbound/statement-recorded.v1.ts';
+import { STANCE_CHANGED, stanceChangedV1 } from './inbound/stance-changed.v1.ts';
+import {
+  ACTOR_REGISTERED, BLOC_REGISTERED, ISSUE_REGISTERED, SPEAKER_REGISTERED, WATCH_REGISTERED,
+  actorRegisteredV1, blocRegisteredV1, issueRegisteredV1, speakerRegisteredV1, watchRegisteredV1,
+} from './registry/registry-events.v1.ts';
+import { POSITION_CHANGED, positionChangedV1 } from './outbound/position-changed.v1.ts';
+import { POSITIONS_CONVERGED, POSITIONS_DIVERGED, positionsConvergedV1, positionsDivergedV1 } from './outbound/divergence-alert.v1.ts';
+
+export type Direction = 'inbound' | 'registry' | 'outbound';
+
+export interface Contract {
+  detailType: string;
+  version: string;
+  direction: Direction;
+  /** File stem of the committed JSON Schema, e.g. `statement-recorded.v1`. */
+  name: string;
+  schema: z.ZodType;
+}
+
+const contract = (detailType: string, version: string, direction: Direction, schema: z.ZodType): Contract => ({
+  detailType,
+  version,
+  direction,
+  name: `${detailType.toLowerCase().replaceAll(' ', '-')}.v${version}`,
+  schema,
+});
+
+export const CONTRACTS: readonly Contract[] = [
+  contract(STATEMENT_RECORDED, '1', 'inbound', statementRecordedV1),
+  contract(STANCE_CHANGED, '1', 'inbound', stanceChangedV1),
+  contract(ACTOR_REGISTERED, '1', 'registry', actorRegisteredV1),
+  contract(SPEAKER_REGISTERED, '1', 'registry', speakerRegisteredV1),
+  contract(ISSUE_REGISTERED, '1', 'registry', issueRegisteredV1),
+  contract(BLOC_REGISTERED, '1', 'registry', blocRegisteredV1),
+  contract(WATCH_REGISTERED, '1', 'registry', watchRegisteredV1),
+  contract(POSITION_CHANGED, '1', 'outbound', positionChangedV1),
+  contract(POSITIONS_DIVERGED, '1', 'outbound', positionsDivergedV1),
+  contract(POSITIONS_CONVERGED, '1', 'outbound', positionsConvergedV1),
+];
+
+export const detailTypes = (...directions: Direction[]): string[] =>
+  CONTRACTS.filter((c) => directions.includes(c.direction)).map((c) => c.detailType);
+
+export const findContract = (detailType: string, version: string): Contract | undefined =>
+  CONTRACTS.find((c) => c.detailType === detailType && c.version === version);
+
+export {
+  STATEMENT_RECORDED, STANCE_CHANGED, ACTOR_REGISTERED, SPEAKER_REGISTERED, ISSUE_REGISTERED,
+  BLOC_REGISTERED, WATCH_REGISTERED, POSITION_CHANGED, POSITIONS_DIVERGED, POSITIONS_CONVERGED,
+};

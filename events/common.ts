@@ -1,0 +1,96 @@
+/**
+ * Building blocks shared by every event contract. Each constraint carries its own message so a
+ * rejected event says which field failed and why.
+ */
+import { z } from 'zod';
+
+/** Sources: publishers send with their own source; the tracker publishes as this one. */
+export const TRACKER_SOURCE = 'position-tracker';
+/** The source used by the sample events and the local CLI (any source but the tracker's is accepted). */
+export const DESK_SOURCE = 'newsroom.desk';
+
+/** UTF-8 bytes allowed in one quote text (and in its translation). EventBridge entries max out at 256 KB. */
+export const MAX_QUOTE_BYTES = 8_192;
+/** UTF-8 bytes allowed in short free-text fields (reasons, names, outlet). */
+export const MAX_TEXT_BYTES = 2_048;
+
+/** Languages a quote may be tagged with (primary subtag; a region such as en-GB is accepted). */
+export const LANGUAGES = [
+  'ar', 'en', 'fr', 'de', 'ru', 'uk', 'es', 'it', 'pl', 'tr', 'fa', 'he', 'zh', 'ja', 'pt', 'nl',
+] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const utf8Bytes = (value: string): number => Buffer.byteLength(value, 'utf8');
+
+/**
+ * A string that is well-formed UTF-16 (no lone surrogates: they cannot be stored as UTF-8 and
+ * would not survive byte-exact) and within a byte budget. Text is never trimmed or rewritten.
+ */
+export const text = (maxBytes: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .refine((value) => value.isWellFormed(), 'contains a lone UTF-16 surrogate (not valid Unicode text)')
+    .refine((value) => utf8Bytes(value) <= maxBytes, `is longer than ${maxBytes} UTF-8 bytes`);
+
+/** Registry ids: lower-case slugs such as `russia`, `western-troops-in-ukraine`. */
+export const slug = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lower-case slug (a-z, 0-9, single hyphens)')
+  .max(64, 'must be at most 64 characters');
+
+/** Ids chosen by publishers (statement ids, change ids): stable across retries. */
+export const eventId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 characters of A-Z a-z 0-9 . _ : - starting with a letter or digit');
+
+/** ISO 8601 date-time with a time zone (Z or an offset). Stored normalised to UTC milliseconds. */
+export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-01-06T14:30:00Z' });
+
+/** The fixed stance scale relative to an issue's proposition. */
+export const STANCES = [-2, -1, 0, 1, 2] as const;
+export type Stance = (typeof STANCES)[number];
+export const stance = z
+  .number({ message: 'must be a number' })
+  .int('must be a whole number on the scale -2..+2')
+  .min(-2, 'must be between -2 (reject) and +2 (commit)')
+  .max(2, 'must be between -2 (reject) and +2 (commit)') as unknown as z.ZodType<Stance>;
+
+export const languageTag = z
+  .string()
+  .refine((tag) => {
+    const [primary, region, ...rest] = tag.split('-');
+    return (
+      rest.length === 0 &&
+      (LANGUAGES as readonly string[]).includes(primary ?? '') &&
+      (region === undefined || /^[A-Z]{2}$/.test(region))
+    );
+  }, `must be a supported language tag (${LANGUAGES.join(', ')}, optionally with a region such as en-GB)`);
+
+export const localisedText = z.object({
+  text: text(MAX_QUOTE_BYTES),
+  lang: languageTag,
+});
+
+export const quote = z.object({
+  text: text(MAX_QUOTE_BYTES),
+  lang: languageTag,
+  translation: localisedText.optional(),
+});
+export type Quote = z.infer<typeof quote>;
+
+export const sourceRef = z.object({
+  outlet: text(MAX_TEXT_BYTES),
+  url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+});
+export type SourceRef = z.infer<typeof sourceRef>;
+
+/** Names in English and Arabic; Arabic is kept byte-exact. */
+export const names = z.object({
+  en: text(MAX_TEXT_BYTES),
+  ar: text(MAX_TEXT_BYTES),
+});
+export type Names = z.infer<typeof names>;
+
+export const schemaVersion = <V extends string>(version: V) =>
+  z.literal(version, { message: `must be "${version}"` });

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { eventId, isoDateTime, schemaVersion, slug, sourceRef, stance, text, MAX_TEXT_BYTES } from '../common.ts';
+
+export const STANCE_CHANGED = 'Stance Changed';
+
+/** A documented or editorial change of position without a direct quote. */
+export const stanceChangedV1 = z
+  .object({
+    schemaVersion: schemaVersion('1'),
+    changeId: eventId.describe('Publisher-chosen id, stable across retries.'),
+    actor: slug,
+    issue: slug,
+    stance,
+    hedged: z.boolean().default(false),
+    effectiveAt: isoDateTime.describe('When the change took effect (plays the role of "said at").'),
+    reason: text(MAX_TEXT_BYTES).describe('Why the desk records this change (document, briefing, vote).'),
+    source: sourceRef,
+    recordedBy: text(MAX_TEXT_BYTES),
+  })
+  .describe('Stance Changed v1');
+
+export type StanceChangedV1 = z.infer<typeof stanceChangedV1>;

@@ -1,0 +1,47 @@
+/**
+ * EventBridge rule patterns, defined once: the CDK stack creates rules from them and the local
+ * bus routes with them.
+ */
+import { TRACKER_SOURCE } from './common.ts';
+import { detailTypes, POSITIONS_CONVERGED, POSITIONS_DIVERGED } from './catalog.ts';
+
+export type EventPattern = Record<string, unknown>;
+
+export interface RuleDefinition {
+  /** Stable name, used as the construct id in CDK and the rule name locally. */
+  name: string;
+  description: string;
+  pattern: EventPattern;
+}
+
+/** Statements, stance changes and registry updates from any publisher, to the processor queue. */
+export const INBOUND_TO_PROCESSOR: RuleDefinition = {
+  name: 'InboundToProcessor',
+  description: 'Statements, stance changes and registry updates, from any publisher but the tracker itself, to the processor queue',
+  pattern: {
+    source: [{ 'anything-but': [TRACKER_SOURCE] }],
+    'detail-type': detailTypes('inbound', 'registry'),
+  },
+};
+
+/** The tracker's alert events, to the notifier (SNS with attributes, Slack). */
+export const ALERTS_TO_NOTIFIER: RuleDefinition = {
+  name: 'AlertsToNotifier',
+  description: 'Positions Diverged / Converged published by the tracker, to the alert notifier',
+  pattern: {
+    source: [TRACKER_SOURCE],
+    'detail-type': [POSITIONS_DIVERGED, POSITIONS_CONVERGED],
+  },
+};
+
+/** Every outbound event of the tracker (position changes and alerts), e.g. for snapshots. */
+export const TRACKER_OUTBOUND: RuleDefinition = {
+  name: 'TrackerOutbound',
+  description: 'Every event the tracker publishes: position changes and alerts',
+  pattern: {
+    source: [TRACKER_SOURCE],
+    'detail-type': detailTypes('outbound'),
+  },
+};
+
+export const RULES: readonly RuleDefinition[] = [INBOUND_TO_PROCESSOR, ALERTS_TO_NOTIFIER, TRACKER_OUTBOUND];

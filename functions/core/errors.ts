@@ -1,0 +1,34 @@
+/** Named domain errors. Each names the field at fault and the reason, so a rejection can be kept and read. */
+
+export interface FieldProblem {
+  /** Dotted path into the event, e.g. `detail.quote.lang`. */
+  field: string;
+  reason: string;
+}
+
+export const describeProblems = (problems: readonly FieldProblem[]): string =>
+  problems.map((p) => `${p.field}: ${p.reason}`).join('; ');
+
+/** The event does not satisfy its contract. */
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  constructor(readonly problems: readonly FieldProblem[]) {
+    super(describeProblems(problems));
+  }
+}
+
+/** The event is well-formed but names something the registry does not know. */
+export class UnknownReferenceError extends Error {
+  override readonly name = 'UnknownReferenceError';
+  constructor(readonly problems: readonly FieldProblem[]) {
+    super(describeProblems(problems));
+  }
+}
+
+/** A statement said before the issue's latest applied statement was passed to the in-order step. */
+export class OutOfOrderError extends Error {
+  override readonly name = 'OutOfOrderError';
+  constructor(readonly statementId: string, readonly saidAt: string, readonly watermark: string) {
+    super(`statement ${statementId} said at ${saidAt} is older than the issue's latest statement (${watermark}); replay the issue instead`);
+  }
+}

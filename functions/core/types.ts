@@ -1,0 +1,140 @@
+/**
+ * The domain vocabulary of the pure core. Plain data only: no SDK, no environment, no clock.
+ * Times are ISO 8601 strings normalised to UTC with milliseconds (`2026-01-06T14:30:00.000Z`),
+ * so lexical order is time order.
+ */
+import type { Names, Quote, SourceRef, Stance } from '../../events/common.ts';
+import type { DivergenceKind } from '../../events/outbound/divergence-alert.v1.ts';
+
+export type { Names, Quote, SourceRef, Stance, DivergenceKind };
+
+export type ActorId = string;
+export type SpeakerId = string;
+export type IssueId = string;
+export type BlocId = string;
+
+export interface Actor {
+  id: ActorId;
+  kind: 'state' | 'organisation' | 'group';
+  names: Names;
+  aliases: string[];
+  updatedAt: string;
+}
+
+export interface Speaker {
+  id: SpeakerId;
+  actor: ActorId;
+  names: Names;
+  role?: Names;
+  aliases: string[];
+  updatedAt: string;
+}
+
+export interface Issue {
+  id: IssueId;
+  title: Names;
+  proposition: Names;
+  status: 'open' | 'closed';
+  updatedAt: string;
+}
+
+export interface Bloc {
+  id: BlocId;
+  names: Names;
+  members: ActorId[];
+  updatedAt: string;
+}
+
+export interface Watch {
+  id: string;
+  kind: 'actor-vs-bloc' | 'bloc-split';
+  /** The watched actor (actor-vs-bloc only). */
+  actor?: ActorId;
+  bloc: BlocId;
+  issues: IssueId[] | '*';
+  threshold: number;
+  updatedAt: string;
+}
+
+export interface Registry {
+  actors: ReadonlyMap<ActorId, Actor>;
+  speakers: ReadonlyMap<SpeakerId, Speaker>;
+  issues: ReadonlyMap<IssueId, Issue>;
+  blocs: ReadonlyMap<BlocId, Bloc>;
+  watches: ReadonlyMap<string, Watch>;
+}
+
+/**
+ * One entry of history: a quoted statement or a documented stance change, resolved to the actor
+ * whose position it moves. This is also what travels as evidence.
+ */
+export interface StatementRecord {
+  statementId: string;
+  kind: 'statement' | 'stance-change';
+  actor: ActorId;
+  speaker?: SpeakerId;
+  issue: IssueId;
+  stance: Stance;
+  hedged: boolean;
+  quote?: Quote;
+  /** The reason of a stance change. */
+  reason?: string;
+  /** When it was said (or took effect), UTC, milliseconds. */
+  saidAt: string;
+  source: SourceRef;
+  recordedBy: string;
+  recordedAt?: string;
+}
+
+/** A reference to the statement a position rests on; small, so position reads stay cheap. */
+export interface PositionRef {
+  stance: Stance;
+  hedged: boolean;
+  statementId: string;
+  saidAt: string;
+}
+
+/** An actor's current position on an issue: the latest statement said, and the one said before it. */
+export interface Position extends PositionRef {
+  issue: IssueId;
+  actor: ActorId;
+  /** The statement said just before the current one (drives reversal detection). */
+  previous?: PositionRef;
+}
+
+/** A divergence episode: opened by one statement, possibly closed by a later one. */
+export interface Episode {
+  episodeId: string;
+  divergenceId: string;
+  kind: DivergenceKind;
+  issue: IssueId;
+  actor: ActorId;
+  bloc: BlocId | null;
+  threshold: number;
+  status: 'open' | 'closed';
+  openedBy: string;
+  openedAt: string;
+  closedBy?: string;
+  closedAt?: string;
+  /** Stances and gap when it opened (and, once closed, when it closed). */
+  actorStance: number;
+  otherStance: number;
+  gap: number;
+  /** Statement ids behind the actor's side and the other side, in said order, without repeats. */
+  evidence: { actor: string[]; other: string[] };
+}
+
+/** What applying one statement did, for the adapters to persist and publish. */
+export type Transition =
+  | { type: 'opened'; alertId: string; episode: Episode }
+  | { type: 'closed'; alertId: string; episode: Episode }
+  | { type: 'evidence'; episode: Episode; side: 'actor' | 'other'; statementId: string };
+
+export interface PositionChange {
+  changeId: string;
+  issue: IssueId;
+  actor: ActorId;
+  previous: PositionRef | null;
+  current: PositionRef;
+  statementId: string;
+}
