@@ -1,0 +1,301 @@
+/**
+ * An in-process stand-in for an EventBridge event bus: PutEvents in, rules with event patterns,
+ * targets invoked asynchronously. It reproduces what callers can observe of the real service -
+ * request limits, per-entry errors, the event envelope - so code that runs against it locally
+ * behaves the same against AWS.
+ */
+import { randomUUID } from 'node:crypto';
+import { compileEventPattern, type EventMatcher } from './event-pattern.ts';
+
+/** A PutEvents request entry, as the AWS API (and SDK v3's `PutEventsRequestEntry`) shapes it. */
+export interface PutEventsEntry {
+  Source?: string | undefined;
+  DetailType?: string | undefined;
+  /** A JSON object, serialised. */
+  Detail?: string | undefined;
+  Time?: Date | undefined;
+  Resources?: string[] | undefined;
+  EventBusName?: string | undefined;
+  TraceHeader?: string | undefined;
+}
+
+export type PutEventsResultEntry = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
+
+export interface PutEventsResult {
+  FailedEntryCount: number;
+  /** One per request entry, in request order. */
+  Entries: PutEventsResultEntry[];
+}
+
+/** The event a rule target receives, as EventBridge delivers it. */
+export interface EventBridgeEvent<TDetail = Record<string, unknown>> {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  /** ISO 8601 in UTC with seconds precision, e.g. 2026-01-06T10:00:00Z. */
+  time: string;
+  region: string;
+  resources: string[];
+  detail: TDetail;
+}
+
+export type RuleTarget = (event: EventBridgeEvent) => Promise<void> | void;
+
+export interface LocalRule {
+  name: string;
+  pattern: Record<string, unknown>;
+  target: RuleTarget;
+}
+
+export interface TargetErrorContext {
+  rule: string;
+  event: EventBridgeEvent;
+}
+
+export interface LocalEventBusOptions {
+  region?: string;
+  account?: string;
+  /**
+   * Upper bound on the summed entry sizes of one PutEvents request. AWS raised it from 256 KB to
+   * 1 MB on 2026-01-29; pass 262_144 to reproduce the old limit.
+   */
+  maxRequestBytes?: number;
+  /** Called when a target throws or rejects; by default the failure is written to stderr. */
+  onTargetError?: (error: unknown, context: TargetErrorContext) => void;
+  /** Clock for events put without a Time. */
+  now?: () => Date;
+}
+
+/** Entries per PutEvents request. */
+export const MAX_ENTRIES_PER_REQUEST = 10;
+/** The PutEvents request size limit since 2026-01-29 (1 MB; exactly 1,048,576 bytes is accepted). */
+export const DEFAULT_MAX_REQUEST_BYTES = 1_048_576;
+/** The limit before 2026-01-29. */
+export const LEGACY_MAX_REQUEST_BYTES = 262_144;
+
+/**
+ * A request-level failure, thrown (rejected) by `putEvents` as the service returns it: the whole
+ * request is refused and no entry is put. `name` is the AWS error code.
+ */
+export class EventBridgeServiceError extends Error {
+  constructor(
+    override readonly name: 'ValidationException',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Entry size as AWS documents it ("Calculating PutEvents event entry size"): UTF-8 bytes of
+ * Source, DetailType, Detail and each Resources entry, plus 14 bytes when Time is set.
+ */
+export function putEventsEntrySize(entry: PutEventsEntry): number {
+  let size = entry.Time !== undefined ? 14 : 0;
+  size += Buffer.byteLength(entry.Source ?? '', 'utf8');
+  size += Buffer.byteLength(entry.DetailType ?? '', 'utf8');
+  size += Buffer.byteLength(entry.Detail ?? '', 'utf8');
+  for (const resource of entry.Resources ?? []) size += Buffer.byteLength(resource, 'utf8');
+  return size;
+}
+
+/** Seconds precision, as EventBridge stamps `time`. */
+function formatEventTime(time: Date): string {
+  return time.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+interface RegisteredRule {
+  name: string;
+  matches: EventMatcher;
+  target: RuleTarget;
+}
+
+export class LocalEventBus {
+  readonly region: string;
+  readonly account: string;
+  readonly maxRequestBytes: number;
+  private readonly onTargetError: (error: unknown, context: TargetErrorContext) => void;
+  private readonly now: () => Date;
+  private readonly rules = new Map<string, RegisteredRule>();
+  private readonly listeners = new Set<(event: EventBridgeEvent) => void>();
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(options: LocalEventBusOptions = {}) {
+    this.region = options.region ?? 'us-east-1';
+    this.account = options.account ?? '000000000000';
+    this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    this.onTargetError = options.onTargetError ?? defaultTargetErrorHandler;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * Adds a rule, or replaces the rule of the same name (PutRule semantics). Throws
+   * InvalidEventPatternError for a pattern EventBridge would reject.
+   */
+  addRule(rule: LocalRule): void {
+    const matches = compileEventPattern(rule.pattern);
+    this.rules.set(rule.name, { name: rule.name, matches, target: rule.target });
+  }
+
+  removeRule(name: string): boolean {
+    return this.rules.delete(name);
+  }
+
+  ruleNames(): string[] {
+    return [...this.rules.keys()];
+  }
+
+  /** Observes every accepted event (after validation, before delivery). Returns the unsubscribe. */
+  subscribe(listener: (event: EventBridgeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /**
+   * PutEvents. Resolves with one result entry per request entry once every entry is accepted or
+   * refused; matching targets run later, as on the real bus. Rejects with EventBridgeServiceError
+   * when the request as a whole is invalid (entry count, total size).
+   */
+  async putEvents(entries: readonly PutEventsEntry[]): Promise<PutEventsResult> {
+    validateRequest(entries, this.maxRequestBytes);
+
+    const results: PutEventsResultEntry[] = [];
+    let failed = 0;
+    for (const entry of entries) {
+      const outcome = this.accept(entry);
+      if ('ErrorCode' in outcome) failed++;
+      results.push(outcome);
+    }
+    return { FailedEntryCount: failed, Entries: results };
+  }
+
+  /** Resolves once every target call dispatched so far - and any they caused - has settled. */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) {
+      await Promise.allSettled([...this.pending]);
+    }
+  }
+
+  private accept(entry: PutEventsEntry): PutEventsResultEntry {
+    const checked = validateEntry(entry);
+    if (!checked.ok) return checked.error;
+
+    const event: EventBridgeEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': entry.DetailType as string,
+      source: entry.Source as string,
+      account: this.account,
+      time: formatEventTime(entry.Time ?? this.now()),
+      region: this.region,
+      resources: [...(entry.Resources ?? [])],
+      detail: checked.detail,
+    };
+
+    for (const listener of this.listeners) {
+      try {
+        listener(structuredClone(event));
+      } catch (error) {
+        // An observer (console output) must never turn an accepted entry into a failed request.
+        console.error('[local-bus] event listener failed:', error);
+      }
+    }
+    for (const rule of this.rules.values()) {
+      if (rule.matches(event)) this.dispatch(rule, event);
+    }
+    return { EventId: event.id };
+  }
+
+  private dispatch(rule: RegisteredRule, event: EventBridgeEvent): void {
+    // Each target gets its own copy, as each real target receives its own serialised event.
+    const delivered = structuredClone(event);
+    const run = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => rule.target(delivered))
+      .then(undefined, (error: unknown) => {
+        try {
+          this.onTargetError(error, { rule: rule.name, event: delivered });
+        } catch (hookError) {
+          console.error(`[local-bus] onTargetError failed for rule ${rule.name}:`, hookError);
+        }
+      });
+    this.pending.add(run);
+    void run.finally(() => this.pending.delete(run));
+  }
+}
+
+function defaultTargetErrorHandler(error: unknown, context: TargetErrorContext): void {
+  console.error(`[local-bus] target of rule ${context.rule} failed for event ${context.event.id}:`, error);
+}
+
+/** Request-level checks, in the order the service applies them. */
+function validateRequest(entries: readonly PutEventsEntry[], maxRequestBytes: number): void {
+  if (entries.length < 1) {
+    throw new EventBridgeServiceError(
+      'ValidationException',
+      "1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+  }
+  if (entries.length > MAX_ENTRIES_PER_REQUEST) {
+    throw new EventBridgeServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '[${entries.map(describeEntry).join(', ')}]' at 'entries' ` +
+        `failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES_PER_REQUEST}`,
+    );
+  }
+  const total = entries.reduce((sum, entry) => sum + putEventsEntrySize(entry), 0);
+  if (total > maxRequestBytes) {
+    throw new EventBridgeServiceError('ValidationException', 'Total size of the entries in the request is over the limit.');
+  }
+}
+
+/** The service echoes the request entries in its Java toString form in the >10 entries message. */
+function describeEntry(entry: PutEventsEntry): string {
+  const show = (value: string | undefined): string => value ?? 'null';
+  const resources = entry.Resources === undefined ? 'null' : `[${entry.Resources.join(', ')}]`;
+  const time = entry.Time === undefined ? 'null' : entry.Time.toISOString();
+  return (
+    `PutEventsRequestEntry(time=${time}, source=${show(entry.Source)}, resources=${resources}, ` +
+    `detailType=${show(entry.DetailType)}, detail=${show(entry.Detail)}, eventBusName=${show(entry.EventBusName)}, ` +
+    `traceHeader=${show(entry.TraceHeader)}, kmsKeyIdentifier=null, internalMetadata=null)`
+  );
+}
+
+type EntryCheck =
+  | { ok: true; detail: Record<string, unknown> }
+  | { ok: false; error: { ErrorCode: string; ErrorMessage: string } };
+
+/** Per-entry checks: a refused entry gets an error result and the others still go through. */
+function validateEntry(entry: PutEventsEntry): EntryCheck {
+  for (const parameter of ['Source', 'DetailType', 'Detail'] as const) {
+    const value = entry[parameter];
+    if (value === undefined || value === '') {
+      return {
+        ok: false,
+        error: {
+          ErrorCode: 'InvalidArgument',
+          ErrorMessage: `Parameter ${parameter} is not valid. Reason: ${parameter} is a required argument.`,
+        },
+      };
+    }
+  }
+  if (entry.Time !== undefined && Number.isNaN(entry.Time.getTime())) {
+    return {
+      ok: false,
+      error: { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Time is not valid. Reason: Time is not a valid timestamp.' },
+    };
+  }
+  const malformed: EntryCheck = { ok: false, error: { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' } };
+  let detail: unknown;
+  try {
+    detail = JSON.parse(entry.Detail as string);
+  } catch {
+    return malformed;
+  }
+  // Only a JSON object is a valid Detail: arrays, strings and numbers are malformed.
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) return malformed;
+  return { ok: true, detail: detail as Record<string, unknown> };
+}

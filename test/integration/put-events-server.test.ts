@@ -1,0 +1,449 @@
+/**
+ * The local PutEvents endpoint driven by the real clients: AWS SDK v3's EventBridgeClient and the
+ * AWS CLI, exactly as a developer would point them at it.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { EventBridgeClient, ListRulesCommand, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_MAX_REQUEST_BYTES,
+  LEGACY_MAX_REQUEST_BYTES,
+  LocalEventBus,
+  putEventsEntrySize,
+  type EventBridgeEvent,
+} from '../../local/bus/local-event-bus.ts';
+import { startPutEventsServer, type PutEventsServer } from '../../local/bus/put-events-server.ts';
+
+const run = promisify(execFile);
+
+const PROCESSOR_PATTERN = {
+  source: [{ 'anything-but': ['position-tracker'] }],
+  'detail-type': ['Statement Recorded'],
+};
+
+/** Arabic with diacritics, a right-to-left mark, tatweel, Arabic-Indic digits and an emoji. */
+const ARABIC = 'قالَ وزيرُ الخارجيةِ: «لا تفاوضَ قبلَ وقفِ إطلاقِ النار» \u200F— ١٢٣ ـــ 🕊️';
+
+let bus: LocalEventBus;
+let server: PutEventsServer;
+let client: EventBridgeClient;
+let delivered: EventBridgeEvent[];
+
+function sdkClient(endpoint: string): EventBridgeClient {
+  return new EventBridgeClient({
+    region: 'us-east-1',
+    endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+}
+
+/** An entry whose detail carries a marker, so each test finds its own deliveries. */
+function entry(marker: string, overrides: Partial<PutEventsRequestEntry> = {}, extra: Record<string, unknown> = {}): PutEventsRequestEntry {
+  return {
+    Source: 'newsroom.desk',
+    DetailType: 'Statement Recorded',
+    Detail: JSON.stringify({ marker, ...extra }),
+    ...overrides,
+  };
+}
+
+function deliveredFor(marker: string): EventBridgeEvent[] {
+  return delivered.filter((event) => event.detail['marker'] === marker);
+}
+
+/** Rejection of a promise, for asserting on error objects the SDK throws. */
+async function rejectionOf(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { $metadata?: { httpStatusCode?: number } };
+  }
+  throw new Error('expected the request to fail');
+}
+
+beforeAll(async () => {
+  delivered = [];
+  bus = new LocalEventBus();
+  bus.addRule({
+    name: 'InboundToProcessor',
+    pattern: PROCESSOR_PATTERN,
+    target: (event) => {
+      delivered.push(event);
+    },
+  });
+  server = await startPutEventsServer({ bus, port: 0 });
+  client = sdkClient(server.url);
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await server?.close();
+});
+
+describe('PutEvents over HTTP with the AWS SDK v3', () => {
+  it('listens on the ephemeral port it reports and answers /health', async () => {
+    expect(server.port).toBeGreaterThan(0);
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
+    const response = await fetch(`${server.url}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('delivers a matching entry to the rule target, and not the others', async () => {
+    const marker = randomUUID();
+    const result = await client.send(
+      new PutEventsCommand({
+        Entries: [
+          entry(marker, { Time: new Date('2026-01-06T10:00:00.750Z'), Resources: ['arn:aws:events:us-east-1:000000000000:x'] }),
+          entry(marker, { DetailType: 'Stance Changed' }),
+          entry(marker, { Source: 'position-tracker' }),
+        ],
+      }),
+    );
+
+    expect(result.FailedEntryCount).toBe(0);
+    expect(result.Entries).toHaveLength(3);
+    expect(result.$metadata.httpStatusCode).toBe(200);
+    expect(result.$metadata.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    // Delivery is asynchronous: nothing may rely on it having happened when PutEvents returns.
+    await bus.drain();
+
+    const events = deliveredFor(marker);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toEqual({
+      version: '0',
+      id: result.Entries?.[0]?.EventId,
+      'detail-type': 'Statement Recorded',
+      source: 'newsroom.desk',
+      account: '000000000000',
+      time: '2026-01-06T10:00:00Z',
+      region: 'us-east-1',
+      resources: ['arn:aws:events:us-east-1:000000000000:x'],
+      detail: { marker },
+    });
+  });
+
+  it('stamps entries put without Time with the current time, to the second', async () => {
+    const marker = randomUUID();
+    const before = Math.floor(Date.now() / 1000) * 1000;
+    await client.send(new PutEventsCommand({ Entries: [entry(marker)] }));
+    await bus.drain();
+    const [event] = deliveredFor(marker);
+    expect(event?.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(Date.parse(event?.time ?? '')).toBeGreaterThanOrEqual(before);
+  });
+
+  it('carries Arabic text in Detail byte-exact', async () => {
+    const marker = randomUUID();
+    const detail = JSON.stringify({ marker, quote: { text: ARABIC, lang: 'ar' } });
+    const result = await client.send(new PutEventsCommand({ Entries: [entry(marker, { Detail: detail })] }));
+    expect(result.FailedEntryCount).toBe(0);
+    await bus.drain();
+
+    const [event] = deliveredFor(marker);
+    const quote = event?.detail['quote'] as { text: string } | undefined;
+    expect(Buffer.from(quote?.text ?? '', 'utf8').equals(Buffer.from(ARABIC, 'utf8'))).toBe(true);
+    expect(Buffer.from(JSON.stringify(event?.detail), 'utf8').equals(Buffer.from(detail, 'utf8'))).toBe(true);
+  });
+
+  it('fails entries one by one: missing DetailType, missing Source, malformed Detail', async () => {
+    const marker = randomUUID();
+    const result = await client.send(
+      new PutEventsCommand({
+        Entries: [
+          entry(marker, { DetailType: undefined }),
+          entry(marker),
+          entry(marker, { Source: undefined }),
+          entry(marker, { Detail: '["not", "an", "object"]' }),
+          entry(marker, { Detail: '{"unterminated": ' }),
+        ],
+      }),
+    );
+
+    expect(result.FailedEntryCount).toBe(4);
+    expect(result.Entries?.[0]).toEqual({
+      ErrorCode: 'InvalidArgument',
+      ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.',
+    });
+    expect(result.Entries?.[1]?.EventId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(result.Entries?.[2]).toEqual({
+      ErrorCode: 'InvalidArgument',
+      ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.',
+    });
+    expect(result.Entries?.[3]).toEqual({ ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' });
+    expect(result.Entries?.[4]).toEqual({ ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' });
+
+    await bus.drain();
+    expect(deliveredFor(marker).map((event) => event.id)).toEqual([result.Entries?.[1]?.EventId]);
+  });
+
+  it('throws ValidationException for more than 10 entries and puts none of them', async () => {
+    const marker = randomUUID();
+    const error = await rejectionOf(
+      client.send(new PutEventsCommand({ Entries: Array.from({ length: 11 }, () => entry(marker)) })),
+    );
+
+    expect(error.name).toBe('ValidationException');
+    expect(error.$metadata?.httpStatusCode).toBe(400);
+    expect(error.message).toMatch(/^1 validation error detected: Value '\[PutEventsRequestEntry\(/);
+    expect(error.message).toMatch(/at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10$/);
+    await bus.drain();
+    expect(deliveredFor(marker)).toHaveLength(0);
+  });
+
+  it('throws ValidationException for an empty Entries list', async () => {
+    const error = await rejectionOf(client.send(new PutEventsCommand({ Entries: [] })));
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toContain('Member must have length greater than or equal to 1');
+  });
+
+  it('surfaces operations the local bus does not serve as UnknownOperationException', async () => {
+    const error = await rejectionOf(client.send(new ListRulesCommand({})));
+    expect(error.name).toBe('UnknownOperationException');
+    expect(error.$metadata?.httpStatusCode).toBe(400);
+  });
+});
+
+describe('PutEvents size limit (request-level, as AWS applies it)', () => {
+  const paddedEntry = (marker: string, detailBytes: number): PutEventsRequestEntry => {
+    const base = entry(marker, {}, { padding: '' });
+    const overhead = Buffer.byteLength(base.Detail ?? '', 'utf8');
+    return entry(marker, {}, { padding: 'x'.repeat(detailBytes - overhead) });
+  };
+
+  it('accepts and delivers three entries whose middle one is over the former 256 KB limit', async () => {
+    const marker = randomUUID();
+    const entries = [entry(marker), paddedEntry(marker, 300 * 1024), entry(marker)];
+    const result = await client.send(new PutEventsCommand({ Entries: entries }));
+
+    expect(result.FailedEntryCount).toBe(0);
+    expect(result.Entries?.every((e) => typeof e.EventId === 'string')).toBe(true);
+    await bus.drain();
+    const events = deliveredFor(marker);
+    expect(events).toHaveLength(3);
+    expect((events[1]?.detail['padding'] as string).length).toBeGreaterThan(256 * 1024);
+  });
+
+  it('accepts a request of exactly 1,048,576 bytes of entries, not one byte more', async () => {
+    const marker = randomUUID();
+    const first = entry(marker);
+    // What is left for the second entry's Detail once its Source and DetailType are counted.
+    const room = DEFAULT_MAX_REQUEST_BYTES - putEventsEntrySize(first) - putEventsEntrySize({ ...first, Detail: '' });
+    const exact = [first, paddedEntry(marker, room)];
+    expect(exact.reduce((sum, e) => sum + putEventsEntrySize(e), 0)).toBe(DEFAULT_MAX_REQUEST_BYTES);
+
+    const result = await client.send(new PutEventsCommand({ Entries: exact }));
+    expect(result.FailedEntryCount).toBe(0);
+
+    const oneByteMore = [first, paddedEntry(marker, room + 1)];
+    const error = await rejectionOf(client.send(new PutEventsCommand({ Entries: oneByteMore })));
+    expect(error.name).toBe('ValidationException');
+  });
+
+  it('refuses the whole request when the entries add up to more than 1 MB: none is delivered', async () => {
+    const marker = randomUUID();
+    const entries = [entry(marker), paddedEntry(marker, DEFAULT_MAX_REQUEST_BYTES), entry(marker)];
+    const error = await rejectionOf(client.send(new PutEventsCommand({ Entries: entries })));
+
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toBe('Total size of the entries in the request is over the limit.');
+    expect(error.$metadata?.httpStatusCode).toBe(400);
+    await bus.drain();
+    expect(deliveredFor(marker)).toHaveLength(0);
+  });
+
+  it('counts Time as 14 bytes and Resources by their UTF-8 bytes', () => {
+    expect(putEventsEntrySize({ Source: 'a', DetailType: 'bc', Detail: '{}' })).toBe(5);
+    expect(putEventsEntrySize({ Source: 'a', DetailType: 'bc', Detail: '{}', Time: new Date() })).toBe(19);
+    expect(putEventsEntrySize({ Source: 'ص', DetailType: 'b', Detail: '{}', Resources: ['ق', 'r'] })).toBe(2 + 1 + 2 + 2 + 1);
+  });
+
+  it('reproduces the former 256 KB limit when configured with it', async () => {
+    const legacyBus = new LocalEventBus({ maxRequestBytes: LEGACY_MAX_REQUEST_BYTES });
+    const legacy = await startPutEventsServer({ bus: legacyBus, port: 0 });
+    const legacyClient = sdkClient(legacy.url);
+    try {
+      const marker = randomUUID();
+      const error = await rejectionOf(
+        legacyClient.send(new PutEventsCommand({ Entries: [entry(marker), paddedEntry(marker, 300 * 1024), entry(marker)] })),
+      );
+      expect(error.name).toBe('ValidationException');
+      expect(error.message).toBe('Total size of the entries in the request is over the limit.');
+    } finally {
+      legacyClient.destroy();
+      await legacy.close();
+    }
+  });
+});
+
+describe('malformed requests get AWS JSON 1.1 errors', () => {
+  const post = (body: string, target = 'AWSEvents.PutEvents') =>
+    fetch(server.url, {
+      method: 'POST',
+      headers: { 'X-Amz-Target': target, 'Content-Type': 'application/x-amz-json-1.1' },
+      body,
+    });
+
+  it('answers a body that is not JSON with 400 SerializationException', async () => {
+    const response = await post('{"Entries": [');
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/x-amz-json-1.1');
+    expect(response.headers.get('x-amzn-errortype')).toBe('SerializationException');
+    expect(response.headers.get('x-amzn-requestid')).toBeTruthy();
+    expect(await response.json()).toMatchObject({ __type: 'SerializationException' });
+  });
+
+  it('answers wrongly typed members with SerializationException', async () => {
+    const response = await post(JSON.stringify({ Entries: [{ Source: 1, DetailType: 'x', Detail: '{}' }] }));
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-amzn-errortype')).toBe('SerializationException');
+  });
+
+  it('answers a missing Entries member with ValidationException', async () => {
+    const response = await post('{}');
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      __type: 'ValidationException',
+      message: "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null",
+    });
+  });
+
+  it('answers an unknown X-Amz-Target with UnknownOperationException', async () => {
+    const response = await post('{}', 'AWSEvents.DescribeEventBus');
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
+  });
+
+  it('answers a raw, well-formed PutEvents call with the AWS response shape', async () => {
+    const marker = randomUUID();
+    const response = await post(
+      JSON.stringify({ Entries: [{ Source: 'curl', DetailType: 'Statement Recorded', Detail: JSON.stringify({ marker }), Time: 1767693600 }] }),
+    );
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { FailedEntryCount: number; Entries: Array<{ EventId: string }> };
+    expect(body.FailedEntryCount).toBe(0);
+    await bus.drain();
+    expect(deliveredFor(marker)[0]?.time).toBe('2026-01-06T10:00:00Z');
+  });
+});
+
+describe('delivery', () => {
+  it('routes target failures to onTargetError, and drain() still settles', async () => {
+    const failures: Array<{ rule: string; message: string }> = [];
+    const localBus = new LocalEventBus({
+      onTargetError: (error, context) => failures.push({ rule: context.rule, message: (error as Error).message }),
+    });
+    const seen: string[] = [];
+    localBus.addRule({ name: 'Broken', pattern: { source: ['desk'] }, target: async () => Promise.reject(new Error('queue down')) });
+    localBus.addRule({ name: 'Working', pattern: { source: ['desk'] }, target: (event) => void seen.push(event.id) });
+    const unsubscribe = localBus.subscribe((event) => seen.push(`observed:${event.id}`));
+
+    const result = await localBus.putEvents([{ Source: 'desk', DetailType: 'x', Detail: '{}' }]);
+    const id = (result.Entries[0] as { EventId: string }).EventId;
+    // Targets have not run yet when putEvents resolves; the observer has.
+    expect(seen).toEqual([`observed:${id}`]);
+
+    await localBus.drain();
+    expect(seen).toEqual([`observed:${id}`, id]);
+    expect(failures).toEqual([{ rule: 'Broken', message: 'queue down' }]);
+
+    unsubscribe();
+    await localBus.putEvents([{ Source: 'desk', DetailType: 'x', Detail: '{}' }]);
+    await localBus.drain();
+    expect(seen.filter((s) => s.startsWith('observed:'))).toHaveLength(1);
+  });
+
+  it('gives each target its own copy of the event', async () => {
+    const localBus = new LocalEventBus();
+    const copies: EventBridgeEvent[] = [];
+    localBus.addRule({ name: 'Mutating', pattern: { source: ['desk'] }, target: (event) => { event.detail['touched'] = true; copies.push(event); } });
+    localBus.addRule({ name: 'Reading', pattern: { source: ['desk'] }, target: (event) => void copies.push(event) });
+    await localBus.putEvents([{ Source: 'desk', DetailType: 'x', Detail: '{"a":1}' }]);
+    await localBus.drain();
+    expect(copies.map((event) => event.detail)).toEqual([{ a: 1, touched: true }, { a: 1 }]);
+  });
+
+  it('refuses a rule whose pattern EventBridge would reject', () => {
+    expect(() => new LocalEventBus().addRule({ name: 'Bad', pattern: { source: 'desk' }, target: () => undefined })).toThrow(
+      /"source" must be an object or an array/,
+    );
+  });
+});
+
+const awsCli = spawnSync('aws', ['--version'], { encoding: 'utf8' });
+const hasAwsCli = awsCli.error === undefined && awsCli.status === 0;
+const cliSkipNote = hasAwsCli ? '' : ' [skipped: the aws CLI is not on PATH]';
+
+describe('PutEvents with the AWS CLI', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'put-events-cli-'));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Only the variables the CLI needs: no profile, config file or real credentials of the machine leak in. */
+  const cliEnv = (): NodeJS.ProcessEnv => ({
+    PATH: process.env['PATH'],
+    HOME: dir,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_PAGER: '',
+    AWS_CONFIG_FILE: join(dir, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+
+  const putEvents = async (entries: unknown[]) => {
+    const file = join(dir, `${randomUUID()}.json`);
+    await writeFile(file, JSON.stringify(entries), 'utf8');
+    return run(
+      'aws',
+      ['events', 'put-events', '--endpoint-url', server.url, '--region', 'us-east-1', '--output', 'json', '--entries', `file://${file}`],
+      { env: cliEnv(), timeout: 60_000 },
+    );
+  };
+
+  it.skipIf(!hasAwsCli)(`aws events put-events delivers to the rule and prints the AWS response${cliSkipNote}`, async () => {
+    const marker = randomUUID();
+    const detail = JSON.stringify({ marker, quote: { text: ARABIC, lang: 'ar' } });
+    const { stdout } = await putEvents([
+      { Source: 'newsroom.desk', DetailType: 'Statement Recorded', Detail: detail, Time: '2026-01-06T10:00:00Z' },
+      { Source: 'newsroom.desk', Detail: detail },
+    ]);
+
+    const printed = JSON.parse(stdout) as { FailedEntryCount: number; Entries: Array<Record<string, string>> };
+    expect(printed.FailedEntryCount).toBe(1);
+    expect(printed.Entries[0]?.['EventId']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(printed.Entries[1]).toEqual({
+      ErrorCode: 'InvalidArgument',
+      ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.',
+    });
+
+    await bus.drain();
+    const events = deliveredFor(marker);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.id).toBe(printed.Entries[0]?.['EventId']);
+    expect(events[0]?.time).toBe('2026-01-06T10:00:00Z');
+    const quote = events[0]?.detail['quote'] as { text: string } | undefined;
+    expect(Buffer.from(quote?.text ?? '', 'utf8').equals(Buffer.from(ARABIC, 'utf8'))).toBe(true);
+  }, 90_000);
+
+  it.skipIf(!hasAwsCli)(`aws events put-events reports a ValidationException for 11 entries${cliSkipNote}`, async () => {
+    const entries = Array.from({ length: 11 }, () => ({ Source: 'newsroom.desk', DetailType: 'Statement Recorded', Detail: '{}' }));
+    const failure = await rejectionOf(putEvents(entries));
+    const { stderr, code } = failure as Error & { stderr?: string; code?: number };
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('An error occurred (ValidationException) when calling the PutEvents operation');
+    expect(stderr).toContain('Member must have length less than or equal to 10');
+  }, 90_000);
+});
