@@ -1,0 +1,210 @@
+/**
+ * Divergence detection for one issue: what is diverged now (evaluate), and what that means for the
+ * episodes already open (reconcile). Both are pure functions of the positions, the open episodes and
+ * the registry, so a redelivery after a crash recomputes the same transitions with the same ids.
+ */
+import { blocStance } from './blocs.ts';
+import { alertId, divergenceId as makeDivergenceId, episodeId as makeEpisodeId } from './ids.ts';
+import { compareSaid } from './positions.ts';
+import { watchesFor } from './registry.ts';
+import type {
+  ActorId, Bloc, BlocId, DivergenceKind, Episode, IssueId, Position, Registry, StatementRecord, Transition,
+} from './types.ts';
+
+/** A flip of two scale points (support → oppose, undecided → commit) is news on its own. */
+export const REVERSAL_THRESHOLD = 2;
+
+/** One watched pair measured now, whatever its gap. */
+export interface DivergenceEvaluation {
+  divergenceId: string;
+  kind: DivergenceKind;
+  issue: IssueId;
+  actor: ActorId;
+  bloc: BlocId | null;
+  threshold: number;
+  actorStance: number;
+  otherStance: number;
+  gap: number;
+  /** The statement the actor's stance rests on. */
+  actorEvidence: string[];
+  /** The other members' current statements (said order), or for a reversal the previous statement. */
+  otherEvidence: string[];
+}
+
+/** An evaluation whose gap is at or above its threshold. */
+export type DesiredDivergence = DivergenceEvaluation;
+
+const idsInSaidOrder = (positions: readonly Position[]): string[] =>
+  [...positions].sort(compareSaid).map((p) => p.statementId);
+
+const againstBloc = (
+  kind: 'actor-vs-bloc' | 'bloc-split',
+  issue: IssueId,
+  actor: Position,
+  bloc: Bloc,
+  threshold: number,
+  positions: ReadonlyMap<ActorId, Position>,
+): DivergenceEvaluation | undefined => {
+  const others = blocStance(bloc, positions, actor.actor);
+  // No known stance on the other side: the gap is unknown, not zero.
+  if (others.stance === null) return undefined;
+  return {
+    divergenceId: makeDivergenceId(kind, issue, actor.actor, bloc.id),
+    kind,
+    issue,
+    actor: actor.actor,
+    bloc: bloc.id,
+    threshold,
+    actorStance: actor.stance,
+    otherStance: others.stance,
+    gap: Math.abs(actor.stance - others.stance),
+    actorEvidence: [actor.statementId],
+    otherEvidence: idsInSaidOrder(others.members),
+  };
+};
+
+/**
+ * Every divergence of the issue that can be measured now, at any gap, sorted by divergenceId.
+ * Anything missing from the result cannot be evaluated (no position on one side, unknown bloc), which
+ * reconcile reads as "leave it as it is".
+ */
+export const evaluateAll = (
+  issue: IssueId,
+  positions: ReadonlyMap<ActorId, Position>,
+  registry: Registry,
+): DivergenceEvaluation[] => {
+  const byId = new Map<string, DivergenceEvaluation>();
+  // Two watches may name the same pair (e.g. one on '*' and one on a list): the most sensitive wins.
+  const keep = (evaluation: DivergenceEvaluation | undefined): void => {
+    if (evaluation === undefined) return;
+    const known = byId.get(evaluation.divergenceId);
+    if (known === undefined || evaluation.threshold < known.threshold) byId.set(evaluation.divergenceId, evaluation);
+  };
+
+  for (const watch of watchesFor(registry, issue)) {
+    const bloc = registry.blocs.get(watch.bloc);
+    if (bloc === undefined) continue;
+    if (watch.kind === 'actor-vs-bloc') {
+      const actor = watch.actor === undefined ? undefined : positions.get(watch.actor);
+      if (actor !== undefined) keep(againstBloc('actor-vs-bloc', issue, actor, bloc, watch.threshold, positions));
+    } else {
+      for (const member of new Set(bloc.members)) {
+        const actor = positions.get(member);
+        if (actor !== undefined) keep(againstBloc('bloc-split', issue, actor, bloc, watch.threshold, positions));
+      }
+    }
+  }
+
+  for (const position of positions.values()) {
+    const previous = position.previous;
+    if (previous === undefined) continue;
+    keep({
+      divergenceId: makeDivergenceId('reversal', issue, position.actor, null),
+      kind: 'reversal',
+      issue,
+      actor: position.actor,
+      bloc: null,
+      threshold: REVERSAL_THRESHOLD,
+      actorStance: position.stance,
+      otherStance: previous.stance,
+      gap: Math.abs(position.stance - previous.stance),
+      actorEvidence: [position.statementId],
+      otherEvidence: [previous.statementId],
+    });
+  }
+
+  return [...byId.values()].sort((a, b) => (a.divergenceId < b.divergenceId ? -1 : a.divergenceId > b.divergenceId ? 1 : 0));
+};
+
+export const isDiverged = (evaluation: DivergenceEvaluation): boolean => evaluation.gap >= evaluation.threshold;
+
+/** Every divergence whose gap is at or above its threshold now, sorted by divergenceId. */
+export const evaluateIssue = (
+  issue: IssueId,
+  positions: ReadonlyMap<ActorId, Position>,
+  registry: Registry,
+): DesiredDivergence[] => evaluateAll(issue, positions, registry).filter(isDiverged);
+
+export interface ReconcileArgs {
+  /** The issue's open episodes, keyed by divergenceId (at most one open episode per divergence). */
+  open: ReadonlyMap<string, Episode>;
+  /** `evaluateAll` over the positions after the cause was applied (not only the diverged ones: closing needs the gap). */
+  evaluations: readonly DivergenceEvaluation[];
+  /** The statement just applied; it must be its actor's current statement to count as evidence. */
+  cause: StatementRecord;
+}
+
+const withEvidence = (ids: readonly string[], id: string): string[] => (ids.includes(id) ? [...ids] : [...ids, id]);
+
+/** Which side of a divergence a statement stands on, if it is one of the statements behind it now. */
+const sideOf = (evaluation: DivergenceEvaluation, statementId: string): 'actor' | 'other' | undefined =>
+  evaluation.actorEvidence.includes(statementId)
+    ? 'actor'
+    : evaluation.otherEvidence.includes(statementId)
+      ? 'other'
+      : undefined;
+
+/**
+ * Opens what is diverged and not open, closes what is open and measurably no longer diverged, and
+ * adds the cause as evidence to what stays open. An open divergence that cannot be measured now
+ * stays open untouched: an unknown gap is no proof of convergence. Transitions come sorted by
+ * divergenceId.
+ */
+export const reconcile = ({ open, evaluations, cause }: ReconcileArgs): Transition[] => {
+  const transitions: Transition[] = [];
+  // Open divergences missing from the evaluations are not visited at all: that is how they stay open.
+  const ordered = [...evaluations].sort((a, b) => (a.divergenceId < b.divergenceId ? -1 : a.divergenceId > b.divergenceId ? 1 : 0));
+
+  for (const evaluation of ordered) {
+    const id = evaluation.divergenceId;
+    const episode = open.get(id);
+    const side = sideOf(evaluation, cause.statementId);
+
+    if (episode === undefined) {
+      if (!isDiverged(evaluation)) continue;
+      const opened: Episode = {
+        episodeId: makeEpisodeId(id, cause.statementId),
+        divergenceId: id,
+        kind: evaluation.kind,
+        issue: evaluation.issue,
+        actor: evaluation.actor,
+        bloc: evaluation.bloc,
+        threshold: evaluation.threshold,
+        status: 'open',
+        openedBy: cause.statementId,
+        openedAt: cause.saidAt,
+        actorStance: evaluation.actorStance,
+        otherStance: evaluation.otherStance,
+        gap: evaluation.gap,
+        evidence: { actor: [...evaluation.actorEvidence], other: [...evaluation.otherEvidence] },
+      };
+      transitions.push({ type: 'opened', alertId: alertId(opened.episodeId, 'opened'), episode: opened });
+      continue;
+    }
+
+    if (isDiverged(evaluation)) {
+      if (side === undefined || episode.evidence[side].includes(cause.statementId)) continue;
+      const evidence = { ...episode.evidence, [side]: withEvidence(episode.evidence[side], cause.statementId) };
+      transitions.push({ type: 'evidence', episode: { ...episode, evidence }, side, statementId: cause.statementId });
+      continue;
+    }
+
+    // The statement that closes it is the quote that proves the convergence, so it joins the evidence.
+    const evidence = side === undefined
+      ? { actor: [...episode.evidence.actor], other: [...episode.evidence.other] }
+      : { ...episode.evidence, [side]: withEvidence(episode.evidence[side], cause.statementId) };
+    const closed: Episode = {
+      ...episode,
+      threshold: evaluation.threshold,
+      status: 'closed',
+      closedBy: cause.statementId,
+      closedAt: cause.saidAt,
+      actorStance: evaluation.actorStance,
+      otherStance: evaluation.otherStance,
+      gap: evaluation.gap,
+      evidence,
+    };
+    transitions.push({ type: 'closed', alertId: alertId(episode.episodeId, 'closed'), episode: closed });
+  }
+  return transitions;
+};

@@ -1,0 +1,174 @@
+/**
+ * The said-time timeline of an issue. The state after a set of statements is the fold, in said order,
+ * of `step` over them; that is what makes positions, open divergences and the episode list a function
+ * of the set of statements, whatever order and however many times they were delivered.
+ */
+import { evaluateAll, reconcile } from './divergence.ts';
+import { OutOfOrderError } from './errors.ts';
+import { positionChangeId } from './ids.ts';
+import { applyToPosition, compareSaid, toPositionRef, type PositionEffect, type SaidKey } from './positions.ts';
+import type { ActorId, Episode, IssueId, Position, PositionChange, Registry, StatementRecord, Transition } from './types.ts';
+
+export interface IssueState {
+  issue: IssueId;
+  positions: Map<ActorId, Position>;
+  /** Open episodes by divergenceId. */
+  open: Map<string, Episode>;
+  /** The latest statement applied; anything said before it needs a replay. */
+  watermark?: SaidKey;
+}
+
+export interface StepResult {
+  state: IssueState;
+  effect: PositionEffect;
+  positionChange?: PositionChange;
+  transitions: Transition[];
+}
+
+export interface IssueReplay {
+  state: IssueState;
+  /** Every statement of the issue once, in said order. */
+  history: StatementRecord[];
+  /** Every episode, open and closed, in opening order, each as it stands at the end. */
+  episodes: Episode[];
+  positionChanges: PositionChange[];
+  transitions: Transition[];
+}
+
+export const emptyIssueState = (issue: IssueId): IssueState => ({ issue, positions: new Map(), open: new Map() });
+
+const applyTransitions = (open: ReadonlyMap<string, Episode>, transitions: readonly Transition[]): Map<string, Episode> => {
+  const next = new Map(open);
+  for (const transition of transitions) {
+    if (transition.type === 'closed') next.delete(transition.episode.divergenceId);
+    else next.set(transition.episode.divergenceId, transition.episode);
+  }
+  return next;
+};
+
+/**
+ * Applies the next statement of the issue in said order. Immutable: the given state is never
+ * changed. A statement said before the watermark throws OutOfOrderError, because the divergence
+ * history after it may have to be rewritten; the caller replays the issue instead.
+ */
+export const step = (state: IssueState, statement: StatementRecord, registry: Registry): StepResult => {
+  if (statement.issue !== state.issue) {
+    throw new RangeError(`statement ${statement.statementId} is about ${statement.issue}, not ${state.issue}`);
+  }
+  const before = state.positions.get(statement.actor);
+  const { position, effect } = applyToPosition(before, statement);
+  // A redelivery of a statement already applied is recognised before the order check, so it costs no replay.
+  if (effect === 'duplicate') return { state, effect, transitions: [] };
+  if (state.watermark !== undefined && compareSaid(statement, state.watermark) <= 0) {
+    throw new OutOfOrderError(statement.statementId, statement.saidAt, state.watermark.saidAt);
+  }
+  if (effect !== 'current' || position === undefined) {
+    // Only reachable with a state whose watermark is missing or behind its positions.
+    throw new OutOfOrderError(statement.statementId, statement.saidAt, before?.saidAt ?? '');
+  }
+
+  const positions = new Map(state.positions).set(statement.actor, position);
+  const transitions = reconcile({ open: state.open, evaluations: evaluateAll(state.issue, positions, registry), cause: statement });
+  const positionChange: PositionChange = {
+    changeId: positionChangeId(state.issue, statement.actor, statement.statementId),
+    issue: state.issue,
+    actor: statement.actor,
+    previous: before === undefined ? null : toPositionRef(before),
+    current: toPositionRef(position),
+    statementId: statement.statementId,
+  };
+  return {
+    state: {
+      issue: state.issue,
+      positions,
+      open: applyTransitions(state.open, transitions),
+      watermark: { saidAt: statement.saidAt, statementId: statement.statementId },
+    },
+    effect,
+    positionChange,
+    transitions,
+  };
+};
+
+/** A statementId names one statement: the first copy delivered is the one kept, as the store does. */
+const dedupe = (statements: readonly StatementRecord[]): StatementRecord[] => {
+  const seen = new Set<string>();
+  return statements.filter((s) => !seen.has(s.statementId) && seen.add(s.statementId) !== undefined);
+};
+
+/** Rebuilds an issue from its statements, in any order and with any repeats. */
+export const replayIssue = (issue: IssueId, statements: readonly StatementRecord[], registry: Registry): IssueReplay => {
+  const foreign = statements.find((s) => s.issue !== issue);
+  if (foreign !== undefined) {
+    throw new RangeError(`statement ${foreign.statementId} is about ${foreign.issue}, not ${issue}`);
+  }
+  const history = dedupe(statements).sort(compareSaid);
+  let state = emptyIssueState(issue);
+  const episodes = new Map<string, Episode>();
+  const positionChanges: PositionChange[] = [];
+  const transitions: Transition[] = [];
+  for (const statement of history) {
+    const result = step(state, statement, registry);
+    state = result.state;
+    if (result.positionChange !== undefined) positionChanges.push(result.positionChange);
+    for (const transition of result.transitions) {
+      episodes.set(transition.episode.episodeId, transition.episode);
+      transitions.push(transition);
+    }
+  }
+  return { state, history, episodes: [...episodes.values()], positionChanges, transitions };
+};
+
+/** Replays every issue; issues come in id order so the result does not depend on delivery order. */
+export const replayAll = (statements: readonly StatementRecord[], registry: Registry): Map<IssueId, IssueReplay> => {
+  const byIssue = new Map<IssueId, StatementRecord[]>();
+  for (const statement of dedupe(statements)) {
+    const list = byIssue.get(statement.issue);
+    if (list === undefined) byIssue.set(statement.issue, [statement]);
+    else list.push(statement);
+  }
+  const issues = [...byIssue.keys()].sort();
+  return new Map(issues.map((issue) => [issue, replayIssue(issue, byIssue.get(issue) ?? [], registry)] as const));
+};
+
+const isReplay = (value: IssueReplay | ReadonlyMap<IssueId, IssueReplay>): value is IssueReplay =>
+  !(value instanceof Map) && 'state' in value;
+
+/** The episodes still open, in opening order, for one issue or across every issue of a replayAll. */
+export const openDivergences = (result: IssueReplay | ReadonlyMap<IssueId, IssueReplay>): Episode[] => {
+  const replays: IssueReplay[] = isReplay(result) ? [result] : [...result.values()];
+  return replays.flatMap((replay) => replay.episodes.filter((episode) => episode.status === 'open'));
+};
+
+export type AlertTransition = Extract<Transition, { type: 'opened' | 'closed' }>;
+
+export interface ReplayDiff {
+  /** Opened and closed alerts the rewritten timeline has and the stored episodes did not, in timeline order. */
+  alerts: AlertTransition[];
+  /** Stored episodes the rewritten timeline no longer has: a statement said earlier prevented them. */
+  retracted: Episode[];
+  /** Stored episodes that were closed and are open again in the rewritten timeline. */
+  reopened: Episode[];
+}
+
+/**
+ * What a replay changed compared with the episodes stored before it, for the processor's late
+ * statement path: it publishes `alerts` and stores `replay.episodes`. Alerts keep the ids they would
+ * have had had the statements come in said order, and an opened alert carries the stances at opening
+ * even when the episode has closed since.
+ */
+export const diffReplay = (before: readonly Episode[], replay: IssueReplay): ReplayDiff => {
+  const stored = new Map(before.map((episode) => [episode.episodeId, episode] as const));
+  const rewritten = new Map(replay.episodes.map((episode) => [episode.episodeId, episode] as const));
+  const alerts = replay.transitions.filter((transition): transition is AlertTransition => {
+    const known = stored.get(transition.episode.episodeId);
+    if (transition.type === 'opened') return known === undefined;
+    if (transition.type === 'closed') return known?.status !== 'closed';
+    return false;
+  });
+  return {
+    alerts,
+    retracted: before.filter((episode) => !rewritten.has(episode.episodeId)),
+    reopened: before.filter((episode) => episode.status === 'closed' && rewritten.get(episode.episodeId)?.status === 'open'),
+  };
+};

@@ -1,0 +1,95 @@
+/**
+ * Small builders for core tests: registries and statements written as data, so each test states
+ * only what it is about.
+ */
+import type { Actor, Bloc, Issue, Registry, Stance, StatementRecord, Watch } from '../../../functions/core/types.ts';
+
+const REGISTERED_AT = '2026-01-01T00:00:00.000Z';
+const BASE = Date.parse('2026-01-06T12:00:00.000Z');
+
+/** A said-time `minutes` after a fixed base, normalised as the core expects. */
+export const at = (minutes: number): string => new Date(BASE + minutes * 60_000).toISOString();
+
+const names = (id: string) => ({ en: id, ar: id });
+
+export interface WatchSpec {
+  id?: string;
+  kind?: Watch['kind'];
+  actor?: string;
+  bloc: string;
+  issues?: Watch['issues'];
+  threshold?: number;
+}
+
+export interface RegistrySpec {
+  actors?: string[];
+  issues?: string[];
+  blocs?: Record<string, string[]>;
+  watches?: WatchSpec[];
+}
+
+export const makeRegistry = ({ actors = [], issues = [], blocs = {}, watches = [] }: RegistrySpec): Registry => {
+  const memberIds = Object.values(blocs).flat();
+  const watchActors = watches.flatMap((w) => (w.actor === undefined ? [] : [w.actor]));
+  const actorIds = [...new Set([...actors, ...memberIds, ...watchActors])];
+  return {
+    actors: new Map(
+      actorIds.map((id): [string, Actor] => [id, { id, kind: 'state', names: names(id), aliases: [], updatedAt: REGISTERED_AT }]),
+    ),
+    speakers: new Map(),
+    issues: new Map(
+      issues.map((id): [string, Issue] => [
+        id,
+        { id, title: names(id), proposition: names(id), status: 'open', updatedAt: REGISTERED_AT },
+      ]),
+    ),
+    blocs: new Map(
+      Object.entries(blocs).map(([id, members]): [string, Bloc] => [id, { id, names: names(id), members, updatedAt: REGISTERED_AT }]),
+    ),
+    watches: new Map(
+      watches.map((spec, index): [string, Watch] => {
+        const kind = spec.kind ?? (spec.actor === undefined ? 'bloc-split' : 'actor-vs-bloc');
+        const id = spec.id ?? `watch-${index}`;
+        return [
+          id,
+          {
+            id,
+            kind,
+            ...(spec.actor === undefined ? {} : { actor: spec.actor }),
+            bloc: spec.bloc,
+            issues: spec.issues ?? '*',
+            threshold: spec.threshold ?? 2,
+            updatedAt: REGISTERED_AT,
+          },
+        ];
+      }),
+    ),
+  };
+};
+
+export interface StatementSpec {
+  id: string;
+  actor: string;
+  stance: Stance;
+  /** Minutes after the base time, or an ISO string. */
+  at: number | string;
+  issue?: string;
+  hedged?: boolean;
+  quote?: StatementRecord['quote'];
+}
+
+export const ISSUE = 'western-troops-in-ukraine';
+
+export const said = (spec: StatementSpec): StatementRecord => ({
+  statementId: spec.id,
+  kind: 'statement',
+  actor: spec.actor,
+  speaker: `${spec.actor}-speaker`,
+  issue: spec.issue ?? ISSUE,
+  stance: spec.stance,
+  hedged: spec.hedged ?? false,
+  quote: spec.quote ?? { text: `${spec.actor} says ${spec.stance}`, lang: 'en' },
+  saidAt: typeof spec.at === 'number' ? at(spec.at) : spec.at,
+  source: { outlet: 'Test Wire', url: 'https://example.org/wire' },
+  recordedBy: 'test-desk',
+});
