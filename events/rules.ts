@@ -3,7 +3,7 @@
  * bus routes with them.
  */
 import { TRACKER_SOURCE } from './common.ts';
-import { detailTypes, POSITIONS_CONVERGED, POSITIONS_DIVERGED } from './catalog.ts';
+import { detailTypes, POSITION_CHANGED, POSITIONS_CONVERGED, POSITIONS_DIVERGED } from './catalog.ts';
 
 export type EventPattern = Record<string, unknown>;
 
@@ -44,4 +44,17 @@ export const TRACKER_OUTBOUND: RuleDefinition = {
   },
 };
 
-export const RULES: readonly RuleDefinition[] = [INBOUND_TO_PROCESSOR, ALERTS_TO_NOTIFIER, TRACKER_OUTBOUND];
+/**
+ * Position changes only, to the snapshot writer: TRACKER_OUTBOUND would also deliver the alerts,
+ * which the writer has no use for and would have to reject.
+ */
+export const POSITION_CHANGES_TO_SNAPSHOTS: RuleDefinition = {
+  name: 'PositionChangesToSnapshots',
+  description: 'Position Changed published by the tracker, to the snapshot writer',
+  pattern: {
+    source: [TRACKER_SOURCE],
+    'detail-type': [POSITION_CHANGED],
+  },
+};
+
+export const RULES: readonly RuleDefinition[] = [INBOUND_TO_PROCESSOR, ALERTS_TO_NOTIFIER, TRACKER_OUTBOUND, POSITION_CHANGES_TO_SNAPSHOTS];
