@@ -1,0 +1,157 @@
+/**
+ * The deployment settings, validated at synth time so a typo fails `cdk synth` with the name of
+ * the setting instead of producing a stack that deploys and misbehaves.
+ *
+ * Sources, later ones win: the defaults below, `infra/config/<stage>.json`, then the context key
+ * `config` (an object in cdk.json / cdk.context.json, or a JSON string on the command line:
+ * `-c config='{"slack":true}'`). The stage comes from `-c stage=<slug>` (default `dev`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { slug } from '../events/common.ts';
+import { DIVERGENCE_KINDS } from '../events/outbound/divergence-alert.v1.ts';
+import { DEFAULT_METRICS_NAMESPACE } from '../functions/shared/observability.ts';
+
+/** The retention values CloudWatch Logs accepts (anything else is rejected at deploy time). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const oneOrMany = <T extends z.ZodType>(value: T, what: string) =>
+  z.union([value, z.array(value).min(1)], { message: `must be ${what}, or a non-empty list of them` });
+
+const SLUG = 'a lower-case slug such as western-troops-in-ukraine';
+
+/** SNS filter policy on the alert message attributes; every value may be one slug or a list. */
+const alertFilter = z.strictObject({
+  issue: oneOrMany(slug, SLUG).optional(),
+  actor: oneOrMany(slug, SLUG).optional(),
+  bloc: oneOrMany(slug, SLUG).optional(),
+  kind: oneOrMany(z.enum(DIVERGENCE_KINDS), `one of ${DIVERGENCE_KINDS.join(', ')}`).optional(),
+});
+
+const alertEmail = z.strictObject({
+  address: z.email({ message: 'must be an e-mail address' }),
+  filter: alertFilter.optional(),
+});
+
+const apiAuth = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('iam') }),
+    z.strictObject({
+      type: z.literal('jwt'),
+      issuer: z.url({ protocol: /^https$/, message: 'must be the https URL of the token issuer' }),
+      audience: z.array(z.string().min(1, 'must not be empty')).min(1, 'must list at least one audience'),
+    }),
+  ],
+  { message: 'must be { "type": "iam" } or { "type": "jwt", "issuer": "https://…", "audience": ["…"] }' },
+);
+
+/** Short enough for the snapshot bucket name (63 characters with account and region). */
+const stageSlug = slug.max(20, 'must be at most 20 characters (it is part of the snapshot bucket name)');
+
+const settings = z.strictObject({
+  stage: stageSlug,
+  /** Pin the stacks to one account/region; left out, the stacks are environment-agnostic. */
+  account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as eu-west-1').optional(),
+  alertEmails: z.array(alertEmail).default([]),
+  /** E-mail addresses for the operations topic (alarms). */
+  opsEmails: z.array(z.email({ message: 'must be an e-mail address' })).default([]),
+  slack: z.boolean({ message: 'must be true or false' }).default(false),
+  archiveRetentionDays: z
+    .number({ message: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1 day')
+    .max(3650, 'must be at most 3650 days')
+    .default(30),
+  logRetentionDays: z
+    .number({ message: 'must be a number of days' })
+    .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), `must be one of ${LOG_RETENTION_DAYS.join(', ')}`)
+    .default(30),
+  apiAuth: apiAuth.default({ type: 'iam' }),
+  apiThrottle: z
+    .strictObject({
+      rateLimit: z.number().positive('must be a positive number of requests per second'),
+      burstLimit: z.number().int('must be a whole number').positive('must be a positive number of requests'),
+    })
+    .default({ rateLimit: 50, burstLimit: 100 }),
+  metricsNamespace: z
+    .string()
+    .regex(/^[A-Za-z0-9_.\-/#:]{1,255}$/, 'must be 1-255 characters of A-Z a-z 0-9 . _ - / # :')
+    .default(DEFAULT_METRICS_NAMESPACE),
+  /**
+   * Keep the table, the snapshot bucket and the logs when the stack is deleted, and turn on the
+   * table's deletion protection. Defaults to on for every stage but `dev`.
+   */
+  retainData: z.boolean({ message: 'must be true or false' }).optional(),
+});
+
+export type TrackerConfig = Omit<z.output<typeof settings>, 'retainData'> & { retainData: boolean };
+export type AlertEmail = TrackerConfig['alertEmails'][number];
+export type AlertFilter = NonNullable<AlertEmail['filter']>;
+export type ApiAuth = TrackerConfig['apiAuth'];
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid tracker configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const settingName = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>((name, key) => (typeof key === 'number' ? `${name}[${key}]` : `${name}.${String(key)}`), 'config');
+
+/** Validates raw settings; throws a ConfigError naming every bad setting. */
+export function parseConfig(raw: unknown): TrackerConfig {
+  const result = settings.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${settingName(issue.path)}: ${issue.message}`));
+  }
+  const { retainData, ...rest } = result.data;
+  return { ...rest, retainData: retainData ?? rest.stage !== 'dev' };
+}
+
+const CONFIG_DIR = fileURLToPath(new URL('./config/', import.meta.url));
+
+const readJson = (label: string, text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ConfigError([`${label}: not valid JSON (${(error as Error).message})`]);
+  }
+};
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export interface LoadConfigOptions {
+  /** Reads a context value, e.g. `(key) => app.node.tryGetContext(key)`. */
+  context: (key: string) => unknown;
+  /** Where `<stage>.json` files live. @default infra/config */
+  configDir?: string;
+}
+
+/** Resolves the stage, reads its file and the context overrides, and validates the result. */
+export function loadConfig({ context, configDir = CONFIG_DIR }: LoadConfigOptions): TrackerConfig {
+  const stage = context('stage') ?? 'dev';
+  const stageCheck = stageSlug.safeParse(stage);
+  if (!stageCheck.success) {
+    throw new ConfigError([`config.stage: ${stageCheck.error.issues[0]?.message ?? 'is not valid'} (from -c stage=…)`]);
+  }
+
+  const file = `${configDir}/${stageCheck.data}.json`;
+  const fromFile = existsSync(file) ? readJson(`infra/config/${stageCheck.data}.json`, readFileSync(file, 'utf8')) : {};
+  if (!isPlainObject(fromFile)) throw new ConfigError([`infra/config/${stageCheck.data}.json: must hold a JSON object`]);
+  if (fromFile.stage !== undefined && fromFile.stage !== stageCheck.data) {
+    throw new ConfigError([`config.stage: infra/config/${stageCheck.data}.json says "${String(fromFile.stage)}"; the file name and -c stage must agree`]);
+  }
+
+  const rawOverrides = context('config');
+  const overrides = typeof rawOverrides === 'string' ? readJson('context "config"', rawOverrides) : (rawOverrides ?? {});
+  if (!isPlainObject(overrides)) throw new ConfigError(['context "config": must be a JSON object of settings']);
+
+  return parseConfig({ ...fromFile, ...overrides, stage: stageCheck.data });
+}

@@ -1,0 +1,62 @@
+/**
+ * The statement processor: drains the processor queue in batches, keeps positions, history and
+ * alerts in the table, and publishes what changed back onto the bus.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Construct } from 'constructs';
+import { EventQueue } from './event-queue.ts';
+import { type FunctionSettings, type TableBinding, TrackerFunction } from './tracker-function.ts';
+
+export interface ProcessorProps {
+  settings: FunctionSettings;
+  table: TableBinding;
+  bus: IEventBus;
+}
+
+/**
+ * At most five concurrent batches. Writes are idempotent and order-safe (the latest said-time
+ * wins), so parallel batches are correct, but two batches on the same issue contend on the same
+ * conditional writes and retry. 10k statements a day is ~0.1/s, which one batch absorbs; five
+ * leave room to drain an archive replay or a backlog at ~50 statements/s without letting a burst
+ * fan out to the account's whole concurrency. (The minimum SQS allows is 2.)
+ */
+export const PROCESSOR_MAX_CONCURRENCY = 5;
+export const PROCESSOR_BATCH_SIZE = 10;
+export const PROCESSOR_TIMEOUT = Duration.seconds(30);
+
+export class Processor extends Construct {
+  readonly function: TrackerFunction;
+  readonly queue: EventQueue;
+
+  constructor(scope: Construct, id: string, { settings, table, bus }: ProcessorProps) {
+    super(scope, id);
+
+    this.function = new TrackerFunction(this, 'Function', {
+      handlerFile: 'record-statement',
+      description: 'Records statements and stance changes, updates positions and divergences, publishes what changed',
+      settings,
+      timeout: PROCESSOR_TIMEOUT,
+      memorySize: 512,
+    });
+    // No reserved concurrency: with an SQS event source, maxConcurrency is the limit that does
+    // not throttle. A reservation below the pollers' concurrency makes Lambda throttle
+    // invocations, each throttle counts as a receive, and good statements drift into the DLQ;
+    // it would also take capacity out of the account's unreserved pool, which a new account
+    // (10 in total) cannot spare.
+    this.function.bindTable({ table, access: 'readWrite' });
+    this.function.bindEventBus({ bus });
+
+    this.queue = new EventQueue(this, 'Queue', { consumerTimeout: PROCESSOR_TIMEOUT });
+    this.function.addEventSource(
+      new SqsEventSource(this.queue.queue, {
+        batchSize: PROCESSOR_BATCH_SIZE,
+        // The handler returns the ids of the statements it could not record; the rest of the
+        // batch is deleted instead of being retried with them.
+        reportBatchItemFailures: true,
+        maxConcurrency: PROCESSOR_MAX_CONCURRENCY,
+      }),
+    );
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * What holds data and outlives deployments: the bus (with its archive and schema registry), the
+ * tracker table and the snapshot bucket. Kept apart from the functions so that redeploying,
+ * replacing or deleting the stateless stack can never touch the data.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { TrackerConfig } from '../config.ts';
+import { TrackerEventBus } from '../constructs/event-bus.ts';
+import { SnapshotBucket } from '../constructs/snapshots.ts';
+import { TrackerTable } from '../constructs/tracker-table.ts';
+
+export interface StatefulStackProps extends StackProps {
+  config: TrackerConfig;
+}
+
+export class StatefulStack extends Stack {
+  readonly eventBus: TrackerEventBus;
+  readonly table: TrackerTable;
+  readonly snapshots: SnapshotBucket;
+
+  constructor(scope: Construct, id: string, { config, ...stackProps }: StatefulStackProps) {
+    super(scope, id, stackProps);
+
+    this.eventBus = new TrackerEventBus(this, 'EventBus', {
+      stage: config.stage,
+      archiveRetentionDays: config.archiveRetentionDays,
+    });
+    this.table = new TrackerTable(this, 'TrackerTable', { retainData: config.retainData });
+    this.snapshots = new SnapshotBucket(this, 'SnapshotBucket', {
+      stage: config.stage,
+      retainData: config.retainData,
+      historyDays: config.logRetentionDays,
+    });
+
+    new CfnOutput(this, 'EventBusName', { value: this.eventBus.bus.eventBusName, description: 'Publish statements here (PutEvents)' });
+    new CfnOutput(this, 'EventBusArn', { value: this.eventBus.bus.eventBusArn });
+    new CfnOutput(this, 'SchemaRegistryName', { value: this.eventBus.registry.attrRegistryName });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'SnapshotBucketName', { value: this.snapshots.bucket.bucketName });
+  }
+}

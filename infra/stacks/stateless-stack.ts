@@ -1,0 +1,103 @@
+/**
+ * Everything that can be replaced at will: the functions, their queues, the rules that feed
+ * them, the alert topic, the API and the alarms. It only references the stateful stack's
+ * resources (by name and ARN), so it can be destroyed and redeployed without touching data.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { TrackerConfig } from '../config.ts';
+import { Alerts } from '../constructs/alerts.ts';
+import { InboundRules } from '../constructs/inbound-rules.ts';
+import { Observability } from '../constructs/observability.ts';
+import { Processor } from '../constructs/processor.ts';
+import { ReadApi } from '../constructs/read-api.ts';
+import { SnapshotWriter } from '../constructs/snapshots.ts';
+import type { FunctionSettings, TableBinding } from '../constructs/tracker-function.ts';
+
+export interface StatelessStackProps extends StackProps {
+  config: TrackerConfig;
+  bus: IEventBus;
+  table: TableBinding;
+  /** Name of the stateful stack's snapshot bucket (see snapshotBucketName). */
+  snapshotBucketName: string;
+}
+
+export class StatelessStack extends Stack {
+  readonly processor: Processor;
+  readonly alerts: Alerts;
+  readonly snapshotWriter: SnapshotWriter;
+  readonly readApi: ReadApi;
+  readonly inboundRules: InboundRules;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, { config, bus, table, snapshotBucketName, ...stackProps }: StatelessStackProps) {
+    super(scope, id, stackProps);
+
+    const settings: FunctionSettings = {
+      stage: config.stage,
+      metricsNamespace: config.metricsNamespace,
+      // Validated against the values CloudWatch accepts, which are exactly the enum's.
+      logRetention: config.logRetentionDays as RetentionDays,
+      retainLogs: config.retainData,
+    };
+
+    const snapshotBucket = Bucket.fromBucketName(this, 'SnapshotBucket', snapshotBucketName);
+
+    this.processor = new Processor(this, 'Processor', { settings, table, bus });
+    this.alerts = new Alerts(this, 'Alerts', { settings, table, alertEmails: config.alertEmails, slack: config.slack });
+    this.snapshotWriter = new SnapshotWriter(this, 'SnapshotWriter', { settings, table, bucket: snapshotBucket });
+    this.readApi = new ReadApi(this, 'ReadApi', {
+      settings,
+      table,
+      snapshotBucket,
+      auth: config.apiAuth,
+      throttle: config.apiThrottle,
+    });
+    this.inboundRules = new InboundRules(this, 'Rules', {
+      bus,
+      processorQueue: this.processor.queue.queue,
+      notifierQueue: this.alerts.queue.queue,
+      snapshotQueue: this.snapshotWriter.queue.queue,
+    });
+
+    const deadLetterQueues = new Map<string, IQueue>([
+      ['Processor', this.processor.queue.deadLetterQueue],
+      ['Notifier', this.alerts.queue.deadLetterQueue],
+      ['SnapshotWriter', this.snapshotWriter.queue.deadLetterQueue],
+      ...[...this.inboundRules.deliveryDeadLetterQueues].map(([rule, queue]): [string, IQueue] => [`${rule}Delivery`, queue]),
+    ]);
+    const functions = new Map<string, IFunction>([
+      ['Processor', this.processor.function],
+      ['Notifier', this.alerts.notifier],
+      ['SnapshotWriter', this.snapshotWriter.function],
+      ['ReadApi', this.readApi.function],
+    ]);
+    this.observability = new Observability(this, 'Observability', {
+      stage: config.stage,
+      metricsNamespace: config.metricsNamespace,
+      opsEmails: config.opsEmails,
+      deadLetterQueues,
+      processor: { function: this.processor.function, queue: this.processor.queue.queue },
+      functions,
+      bus,
+      rules: this.inboundRules.rules,
+      api: this.readApi.httpApi,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.readApi.url, description: 'Read API base URL' });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
+    new CfnOutput(this, 'OpsTopicArn', { value: this.observability.opsTopic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
+    if (this.alerts.slackWebhookSecret !== undefined) {
+      new CfnOutput(this, 'SlackWebhookSecretArn', {
+        value: this.alerts.slackWebhookSecret.secretArn,
+        description: 'Put the Slack webhook URL here: aws secretsmanager put-secret-value --secret-id <arn> --secret-string <url>',
+      });
+    }
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Deployment settings: the committed examples are valid, defaults are safe, and a bad value
+ * fails synth with a message that names the setting.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseConfig } from '../../infra/config.ts';
+import { REPO_ROOT } from './synth.ts';
+
+const run = promisify(execFile);
+
+const problemsOf = (act: () => unknown): readonly string[] => {
+  try {
+    act();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+const contextOf = (values: Record<string, unknown>) => (key: string) => values[key];
+
+describe('configuration', () => {
+  it('loads the committed dev and prod examples', () => {
+    const dev = loadConfig({ context: contextOf({}) });
+    const prod = loadConfig({ context: contextOf({ stage: 'prod' }) });
+
+    expect(dev.stage).toBe('dev');
+    expect(dev.retainData).toBe(false);
+    expect(dev.apiAuth).toEqual({ type: 'iam' });
+    expect(prod.stage).toBe('prod');
+    expect(prod.retainData).toBe(true);
+    expect(prod.slack).toBe(true);
+    expect(prod.apiAuth.type).toBe('jwt');
+    expect(prod.alertEmails[0]?.filter).toEqual({ issue: 'western-troops-in-ukraine', actor: 'russia' });
+  });
+
+  it('applies safe defaults to a stage without a file: data retained, IAM auth, no Slack', () => {
+    const config = loadConfig({ context: contextOf({ stage: 'staging' }) });
+
+    expect(config).toMatchObject({
+      stage: 'staging',
+      retainData: true,
+      slack: false,
+      alertEmails: [],
+      apiAuth: { type: 'iam' },
+      archiveRetentionDays: 30,
+      logRetentionDays: 30,
+      metricsNamespace: 'PositionTracker',
+    });
+  });
+
+  it('lets context override the file, as an object or a JSON string', () => {
+    const fromObject = loadConfig({ context: contextOf({ stage: 'dev', config: { slack: true } }) });
+    const fromString = loadConfig({ context: contextOf({ stage: 'dev', config: '{"logRetentionDays":14}' }) });
+
+    expect(fromObject.slack).toBe(true);
+    expect(fromString.logRetentionDays).toBe(14);
+    expect(fromString.archiveRetentionDays).toBe(7);
+  });
+
+  it.each([
+    [{ alertEmails: [{ address: 'not-an-address' }] }, 'config.alertEmails[0].address: must be an e-mail address'],
+    [{ alertEmails: [{ address: 'a@example.org', filter: { issue: 'Western Troops' } }] }, 'config.alertEmails[0].filter.issue'],
+    [{ alertEmails: [{ address: 'a@example.org', filter: { kind: ['flip'] } }] }, 'config.alertEmails[0].filter.kind'],
+    [{ alertEmails: [{ address: 'a@example.org', filter: { isue: 'x' } }] }, 'config.alertEmails[0].filter'],
+    [{ logRetentionDays: 10 }, 'config.logRetentionDays: must be one of 1, 3, 5, 7, 14, 30'],
+    [{ archiveRetentionDays: 0 }, 'config.archiveRetentionDays: must be at least 1 day'],
+    [{ slack: 'yes' }, 'config.slack: must be true or false'],
+    [{ apiAuth: { type: 'jwt', audience: ['tools'] } }, 'config.apiAuth.issuer'],
+    [{ apiAuth: { type: 'jwt', issuer: 'http://insecure.example.org', audience: ['tools'] } }, 'config.apiAuth.issuer: must be the https URL'],
+    [{ apiAuth: { type: 'cognito' } }, 'config.apiAuth'],
+    [{ account: '1234' }, 'config.account: must be a 12-digit AWS account id'],
+    [{ alertEmail: [] }, 'config: Unrecognized key: "alertEmail"'],
+  ])('rejects %j naming the setting', (settings, message) => {
+    const problems = problemsOf(() => parseConfig({ stage: 'dev', ...settings }));
+
+    expect(problems.join('\n')).toContain(message);
+  });
+
+  it('reports every bad setting at once', () => {
+    const problems = problemsOf(() => parseConfig({ stage: 'dev', slack: 1, logRetentionDays: 2 }));
+
+    expect(problems).toHaveLength(2);
+  });
+
+  it('rejects a stage that is not a short slug', () => {
+    expect(problemsOf(() => loadConfig({ context: contextOf({ stage: 'Prod' }) }))[0]).toMatch(/^config\.stage: must be a lower-case slug/);
+    expect(problemsOf(() => loadConfig({ context: contextOf({ stage: 'a'.repeat(21) }) }))[0]).toMatch(/at most 20 characters/);
+  });
+
+  it('rejects a config file whose stage disagrees with its name, and broken JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tracker-config-'));
+    try {
+      writeFileSync(join(dir, 'qa.json'), JSON.stringify({ stage: 'prod' }));
+      writeFileSync(join(dir, 'broken.json'), '{ "slack": true,');
+
+      expect(problemsOf(() => loadConfig({ context: contextOf({ stage: 'qa' }), configDir: dir }))[0]).toMatch(/must agree/);
+      expect(problemsOf(() => loadConfig({ context: contextOf({ stage: 'broken' }), configDir: dir }))[0]).toMatch(
+        /^infra\/config\/broken\.json: not valid JSON/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('makes `cdk synth` fail with the bad setting named and no stack trace', async () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'tracker-synth-'));
+    try {
+      const synth = run(
+        process.execPath,
+        [
+          join(REPO_ROOT, 'node_modules/aws-cdk/bin/cdk'),
+          'synth',
+          '--quiet',
+          '--output',
+          outdir,
+          '-c',
+          'stage=dev',
+          '-c',
+          `config=${JSON.stringify({ alertEmails: [{ address: 'desk-at-example.org' }] })}`,
+        ],
+        { cwd: REPO_ROOT, env: { ...process.env, CI: 'true' } },
+      );
+
+      const failure = await synth.then(
+        () => null,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(failure).not.toBeNull();
+      expect(failure!.stderr).toContain('config.alertEmails[0].address: must be an e-mail address');
+      expect(failure!.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * The read API: every route sits behind the configured authorizer, access is logged and
+ * throttled, and the routes are the ones newsroom tools call.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { READ_API_ROUTES } from '../../infra/constructs/read-api.ts';
+import { FULL_SETTINGS, functionId, resourcesOf, synthTracker, type SynthesizedTracker } from './synth.ts';
+
+describe('read API', () => {
+  let iam: SynthesizedTracker;
+  let jwt: SynthesizedTracker;
+  beforeAll(() => {
+    iam = synthTracker({ apiThrottle: { rateLimit: 25, burstLimit: 40 } });
+    jwt = synthTracker(FULL_SETTINGS);
+  });
+
+  const routes = (synth: SynthesizedTracker) => Object.values(resourcesOf(synth.stateless, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties!);
+
+  it('serves exactly the documented GET routes', () => {
+    expect(routes(iam).map((r) => r.RouteKey).sort()).toEqual(READ_API_ROUTES.map((path) => `GET ${path}`).sort());
+  });
+
+  it('puts every route, /openapi.json included, behind IAM authorization by default', () => {
+    for (const route of routes(iam)) expect(route.AuthorizationType, route.RouteKey).toBe('AWS_IAM');
+    expect(resourcesOf(iam.stateless, 'AWS::ApiGatewayV2::Authorizer')).toEqual({});
+  });
+
+  it('puts every route behind the JWT authorizer with the configured issuer and audience', () => {
+    const authorizers = Object.entries(resourcesOf(jwt.stateless, 'AWS::ApiGatewayV2::Authorizer'));
+
+    expect(authorizers).toHaveLength(1);
+    const [authorizerId, authorizer] = authorizers[0]!;
+    expect(authorizer.Properties?.AuthorizerType).toBe('JWT');
+    expect(authorizer.Properties?.JwtConfiguration).toEqual({
+      Issuer: FULL_SETTINGS.apiAuth.issuer,
+      Audience: [...FULL_SETTINGS.apiAuth.audience],
+    });
+    for (const route of routes(jwt)) {
+      expect(route.AuthorizationType, route.RouteKey).toBe('JWT');
+      expect(route.AuthorizerId, route.RouteKey).toEqual({ Ref: authorizerId });
+    }
+  });
+
+  it('has no route without authorization, in any configuration', () => {
+    for (const synth of [iam, jwt]) {
+      for (const route of routes(synth)) expect(['AWS_IAM', 'JWT'], route.RouteKey).toContain(route.AuthorizationType);
+    }
+  });
+
+  it('logs every request as JSON and throttles the stage', () => {
+    const stage = Object.values(resourcesOf(iam.stateless, 'AWS::ApiGatewayV2::Stage'))[0]!.Properties!;
+
+    expect(stage.StageName).toBe('$default');
+    expect(stage.AutoDeploy).toBe(true);
+    expect(stage.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 25, ThrottlingBurstLimit: 40 });
+    expect(stage.AccessLogSettings.DestinationArn).toBeDefined();
+    const format = JSON.parse(stage.AccessLogSettings.Format as string) as Record<string, string>;
+    expect(format.requestId).toBe('$context.requestId');
+    expect(format.caller).toBe('$context.identity.userArn');
+  });
+
+  it('integrates every route with the read-api function', () => {
+    const fn = functionId(iam.stateless, 'ReadApiFunction');
+    const integrations = Object.values(resourcesOf(iam.stateless, 'AWS::ApiGatewayV2::Integration'));
+
+    expect(integrations).toHaveLength(1);
+    expect(JSON.stringify(integrations[0]!.Properties?.IntegrationUri)).toContain(fn);
+  });
+});

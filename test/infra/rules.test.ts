@@ -1,0 +1,233 @@
+/**
+ * The deployed EventBridge rules are the shared definitions from events/rules.ts (the local bus
+ * routes with the same ones), and each one routes exactly the events it is meant for.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CONTRACTS, POSITION_CHANGED, POSITIONS_CONVERGED, POSITIONS_DIVERGED, STANCE_CHANGED, STATEMENT_RECORDED } from '../../events/catalog.ts';
+import { DESK_SOURCE, TRACKER_SOURCE } from '../../events/common.ts';
+import { positionsConvergedV1, positionsDivergedV1 } from '../../events/outbound/divergence-alert.v1.ts';
+import { positionChangedV1 } from '../../events/outbound/position-changed.v1.ts';
+import { stanceChangedV1 } from '../../events/inbound/stance-changed.v1.ts';
+import {
+  ALERTS_TO_NOTIFIER,
+  INBOUND_TO_PROCESSOR,
+  POSITION_CHANGES_TO_SNAPSHOTS,
+  type RuleDefinition,
+} from '../../events/rules.ts';
+import { loadSeedRegistryDetails, loadSeedSamples } from '../../events/seed/index.ts';
+import { DEPLOYED_RULES } from '../../infra/constructs/inbound-rules.ts';
+import { matchesEventPattern } from '../../local/bus/event-pattern.ts';
+import { resourcesOf, synthTracker, type SynthesizedTracker } from './synth.ts';
+
+interface BusEvent {
+  version: string;
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, unknown>;
+}
+
+let sequence = 0;
+/** What EventBridge delivers to a rule for an entry put on the bus. */
+const busEvent = (source: string, detailType: string, detail: Record<string, unknown>): BusEvent => ({
+  version: '0',
+  id: `00000000-0000-4000-8000-${String(++sequence).padStart(12, '0')}`,
+  'detail-type': detailType,
+  source,
+  account: '123456789012',
+  time: '2025-09-04T10:00:00Z',
+  region: 'eu-west-1',
+  resources: [],
+  detail,
+});
+
+const evidence = {
+  statementId: 'seed-03-russia-western-troops-in-ukraine',
+  kind: 'statement',
+  actor: 'russia',
+  speaker: 'russian-government',
+  issue: 'western-troops-in-ukraine',
+  stance: -2,
+  hedged: false,
+  saidAt: '2025-09-04T10:00:00+03:00',
+  source: { outlet: 'seed article' },
+};
+
+const alertDetail = {
+  schemaVersion: '1',
+  alertId: 'alert-1',
+  episodeId: 'episode-1',
+  divergenceId: 'actor-vs-bloc:western-troops-in-ukraine:russia:allies',
+  kind: 'actor-vs-bloc',
+  issue: 'western-troops-in-ukraine',
+  actor: 'russia',
+  bloc: 'allies',
+  actorStance: -2,
+  otherStance: 2,
+  gap: 4,
+  threshold: 2,
+  openedAt: '2025-09-04T10:00:00+03:00',
+  evidence: { actor: [evidence], other: [] },
+};
+
+/** Outbound events are built here and checked against their contracts, so they stay realistic. */
+const outbound = {
+  positionChanged: busEvent(
+    TRACKER_SOURCE,
+    POSITION_CHANGED,
+    positionChangedV1.parse({
+      schemaVersion: '1',
+      changeId: 'western-troops-in-ukraine:russia:seed-03',
+      issue: 'western-troops-in-ukraine',
+      actor: 'russia',
+      previous: null,
+      current: { stance: -2, hedged: false, statementId: evidence.statementId, saidAt: evidence.saidAt },
+      evidence,
+    }),
+  ),
+  diverged: busEvent(TRACKER_SOURCE, POSITIONS_DIVERGED, positionsDivergedV1.parse(alertDetail)),
+  converged: busEvent(
+    TRACKER_SOURCE,
+    POSITIONS_CONVERGED,
+    positionsConvergedV1.parse({ ...alertDetail, closedAt: '2025-09-05T10:00:00Z' }),
+  ),
+};
+
+const inbound = {
+  statements: loadSeedSamples().map(({ file, event }) => ({ file, event: busEvent(event.source, event['detail-type'], event.detail) })),
+  stanceChanged: busEvent(
+    DESK_SOURCE,
+    STANCE_CHANGED,
+    stanceChangedV1.parse({
+      schemaVersion: '1',
+      changeId: 'desk-germany-troops-1',
+      actor: 'germany',
+      issue: 'western-troops-in-ukraine',
+      stance: 1,
+      effectiveAt: '2025-09-10T09:00:00Z',
+      reason: 'Bundestag motion',
+      source: { outlet: 'Bundestag' },
+      recordedBy: 'desk',
+    }),
+  ),
+  registry: loadSeedRegistryDetails().flatMap(({ detailType, details }) =>
+    details.map((detail) => busEvent(DESK_SOURCE, detailType, detail as Record<string, unknown>)),
+  ),
+};
+
+/** Look-alikes that must not route: the tracker's source on an inbound type, a publisher's on an outbound one. */
+const spoofed = {
+  statementFromTracker: busEvent(TRACKER_SOURCE, STATEMENT_RECORDED, inbound.statements[0]!.event.detail),
+  alertFromDesk: busEvent(DESK_SOURCE, POSITIONS_DIVERGED, outbound.diverged.detail),
+  positionChangeFromDesk: busEvent(DESK_SOURCE, POSITION_CHANGED, outbound.positionChanged.detail),
+};
+
+const allEvents: BusEvent[] = [
+  ...inbound.statements.map(({ event }) => event),
+  inbound.stanceChanged,
+  ...inbound.registry,
+  ...Object.values(outbound),
+  ...Object.values(spoofed),
+];
+
+const meantFor = new Map<RuleDefinition, BusEvent[]>([
+  [INBOUND_TO_PROCESSOR, [...inbound.statements.map(({ event }) => event), inbound.stanceChanged, ...inbound.registry]],
+  [ALERTS_TO_NOTIFIER, [outbound.diverged, outbound.converged]],
+  [POSITION_CHANGES_TO_SNAPSHOTS, [outbound.positionChanged]],
+]);
+
+describe('EventBridge rules', () => {
+  let synth: SynthesizedTracker;
+  beforeAll(() => {
+    synth = synthTracker({});
+  });
+
+  const deployedRule = (definition: RuleDefinition) => {
+    const matches = Object.values(resourcesOf(synth.stateless, 'AWS::Events::Rule')).filter(
+      (rule) => rule.Properties?.Description === definition.description,
+    );
+    expect(matches, `one deployed rule for ${definition.name}`).toHaveLength(1);
+    return matches[0]!;
+  };
+
+  it('deploys exactly the rules that have a consumer', () => {
+    // Prepare / Act
+    const rules = resourcesOf(synth.stateless, 'AWS::Events::Rule');
+
+    // Assess
+    expect(Object.keys(rules)).toHaveLength(DEPLOYED_RULES.length);
+    expect([...meantFor.keys()].sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+      [...DEPLOYED_RULES].sort((a, b) => a.name.localeCompare(b.name)),
+    );
+  });
+
+  it('has sample events for every inbound and registry contract', () => {
+    const covered = new Set(meantFor.get(INBOUND_TO_PROCESSOR)!.map((event) => event['detail-type']));
+    for (const contract of CONTRACTS.filter((c) => c.direction !== 'outbound')) {
+      expect(covered, contract.detailType).toContain(contract.detailType);
+    }
+    expect(inbound.statements.length).toBeGreaterThan(0);
+  });
+
+  describe.each(DEPLOYED_RULES.map((definition) => [definition.name, definition] as const))('%s', (_name, definition) => {
+    it('deploys the pattern from events/rules.ts unchanged', () => {
+      const rule = deployedRule(definition);
+
+      expect(rule.Properties?.EventPattern).toEqual(definition.pattern);
+      expect(rule.Properties?.State).toBe('ENABLED');
+    });
+
+    it('listens on the tracker bus, not the default bus', () => {
+      const rule = deployedRule(definition);
+
+      expect(rule.Properties?.EventBusName).toBeDefined();
+      expect(JSON.stringify(rule.Properties?.EventBusName)).toContain('EventBus');
+    });
+
+    it('delivers to one SQS queue, with a dead-letter queue on the target', () => {
+      const rule = deployedRule(definition);
+      const targets = rule.Properties?.Targets as Array<Record<string, any>>;
+
+      expect(targets).toHaveLength(1);
+      expect(JSON.stringify(targets[0]!.Arn)).toMatch(/Queue/);
+      expect(targets[0]!.DeadLetterConfig?.Arn).toBeDefined();
+      expect(targets[0]!.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 });
+    });
+
+    it('matches the sample events it is meant for', () => {
+      const rule = deployedRule(definition);
+
+      for (const event of meantFor.get(definition)!) {
+        expect(matchesEventPattern(rule.Properties?.EventPattern, event), `${event['detail-type']} from ${event.source}`).toBe(true);
+      }
+    });
+
+    it('matches none of the other events', () => {
+      const rule = deployedRule(definition);
+      const wanted = new Set(meantFor.get(definition));
+
+      for (const event of allEvents.filter((e) => !wanted.has(e))) {
+        expect(matchesEventPattern(rule.Properties?.EventPattern, event), `${event['detail-type']} from ${event.source}`).toBe(false);
+      }
+    });
+  });
+
+  it('sends every sample statement to exactly one rule: the processor', () => {
+    for (const { file, event } of inbound.statements) {
+      const routed = DEPLOYED_RULES.filter((definition) => matchesEventPattern(definition.pattern, event)).map((d) => d.name);
+      expect(routed, file).toEqual([INBOUND_TO_PROCESSOR.name]);
+    }
+  });
+
+  it('archives exactly what the processor consumes, so a replay rebuilds state without re-sending alerts', () => {
+    const archives = Object.values(resourcesOf(synth.stateful, 'AWS::Events::Archive'));
+
+    expect(archives).toHaveLength(1);
+    expect(archives[0]!.Properties?.EventPattern).toEqual(INBOUND_TO_PROCESSOR.pattern);
+    expect(archives[0]!.Properties?.RetentionDays).toBe(synth.config.archiveRetentionDays);
+  });
+});

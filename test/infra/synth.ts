@@ -1,0 +1,111 @@
+/**
+ * Builds the tracker app for a test the way `cdk synth` does (same feature flags from cdk.json,
+ * same stacks, cdk-nag on), minus bundling unless asked: templates for the assertions.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { parseConfig, type TrackerConfig } from '../../infra/config.ts';
+import { applyNag, buildTracker, type TrackerStacks } from '../../infra/tracker-app.ts';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The feature flags and settings `cdk synth` runs with. */
+export const cdkJsonContext = (): Record<string, unknown> =>
+  (JSON.parse(readFileSync(`${REPO_ROOT}cdk.json`, 'utf8')) as { context: Record<string, unknown> }).context;
+
+export interface SynthOptions {
+  /** Bundle the functions with esbuild (slow); off by default. */
+  bundle?: boolean;
+  /** Run the cdk-nag AWS Solutions checks; on by default, as in `cdk synth`. */
+  nag?: boolean;
+  outdir?: string;
+}
+
+export interface SynthesizedTracker {
+  app: App;
+  config: TrackerConfig;
+  stacks: TrackerStacks;
+  /** Template.fromStack synthesizes the app: with nag on, a finding makes it throw. */
+  stateful: Template;
+  stateless: Template;
+}
+
+export function synthTracker(settings: Record<string, unknown>, options: SynthOptions = {}): SynthesizedTracker {
+  const app = new App({
+    outdir: options.outdir,
+    context: {
+      ...cdkJsonContext(),
+      // An empty list of stacks to bundle: the handlers are not built (the default for tests).
+      ...(options.bundle === true ? {} : { 'aws:cdk:bundling-stacks': [] }),
+    },
+  });
+  const config = parseConfig({ stage: 'test', ...settings });
+  const stacks = buildTracker(app, config);
+  if (options.nag !== false) applyNag(app);
+  return {
+    app,
+    config,
+    stacks,
+    stateful: Template.fromStack(stacks.stateful),
+    stateless: Template.fromStack(stacks.stateless),
+  };
+}
+
+/** A production-like configuration that switches every optional feature on. */
+export const FULL_SETTINGS = {
+  stage: 'prod',
+  alertEmails: [
+    { address: 'ukraine-desk@example.org', filter: { issue: 'western-troops-in-ukraine', actor: 'russia' } },
+    { address: 'security-editor@example.org', filter: { kind: ['actor-vs-bloc', 'bloc-split'] } },
+    { address: 'night-editor@example.org' },
+  ],
+  opsEmails: ['ops@example.org'],
+  slack: true,
+  apiAuth: { type: 'jwt', issuer: 'https://issuer.example.org/', audience: ['newsroom-tools'] },
+} as const;
+
+type CfnResource = { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string };
+
+export const resourcesOf = (template: Template, type: string): Record<string, CfnResource> =>
+  template.findResources(type) as Record<string, CfnResource>;
+
+export interface PolicyStatementJson {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+export const actionsOf = (statement: PolicyStatementJson): string[] =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+
+/** Logical id of the function whose logical id starts with `prefix` (construct path). */
+export function functionId(template: Template, prefix: string): string {
+  const ids = Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter((id) => id.startsWith(prefix));
+  if (ids.length !== 1) throw new Error(`expected one function starting with ${prefix}, found ${ids.join(', ') || 'none'}`);
+  return ids[0]!;
+}
+
+/** Every IAM statement of a function's execution role (all the policies attached to it). */
+export function roleStatements(template: Template, functionLogicalId: string): PolicyStatementJson[] {
+  const fn = resourcesOf(template, 'AWS::Lambda::Function')[functionLogicalId];
+  const roleId = (fn?.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const role = resourcesOf(template, 'AWS::IAM::Role')[roleId];
+  const inline = ((role?.Properties?.Policies ?? []) as Array<{ PolicyDocument: { Statement: PolicyStatementJson[] } }>).flatMap(
+    (policy) => policy.PolicyDocument.Statement,
+  );
+  const attached = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+    .filter((policy) => (policy.Properties?.Roles as Array<{ Ref: string }>).some((ref) => ref.Ref === roleId))
+    .flatMap((policy) => policy.Properties?.PolicyDocument.Statement as PolicyStatementJson[]);
+  return [...inline, ...attached];
+}
+
+export const allowedActions = (statements: PolicyStatementJson[]): Set<string> =>
+  new Set(statements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf));
+
+export const managedPoliciesOf = (template: Template, functionLogicalId: string): unknown[] => {
+  const fn = resourcesOf(template, 'AWS::Lambda::Function')[functionLogicalId];
+  const roleId = (fn?.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return (resourcesOf(template, 'AWS::IAM::Role')[roleId]?.Properties?.ManagedPolicyArns ?? []) as unknown[];
+};
