@@ -62,6 +62,13 @@ export interface LocalEventBusOptions {
    * 1 MB on 2026-01-29; pass 262_144 to reproduce the old limit.
    */
   maxRequestBytes?: number;
+  /**
+   * Upper bound on one entry's size; a larger entry fails alone (InvalidArgument) and the others
+   * are put. AWS has no such per-entry code today (an entry may use the whole request limit);
+   * the default is the tracker's documented 256 KB entry limit, stricter than AWS so a publisher
+   * that works locally also works in AWS. Pass 1_048_576 to mimic AWS exactly.
+   */
+  maxEntryBytes?: number;
   /** Called when a target throws or rejects; by default the failure is written to stderr. */
   onTargetError?: (error: unknown, context: TargetErrorContext) => void;
   /** Clock for events put without a Time. */
@@ -74,6 +81,8 @@ export const MAX_ENTRIES_PER_REQUEST = 10;
 export const DEFAULT_MAX_REQUEST_BYTES = 1_048_576;
 /** The limit before 2026-01-29. */
 export const LEGACY_MAX_REQUEST_BYTES = 262_144;
+/** The tracker's documented limit on one entry (see `maxEntryBytes`). */
+export const DEFAULT_MAX_ENTRY_BYTES = 262_144;
 
 /**
  * A request-level failure, thrown (rejected) by `putEvents` as the service returns it: the whole
@@ -116,6 +125,7 @@ export class LocalEventBus {
   readonly region: string;
   readonly account: string;
   readonly maxRequestBytes: number;
+  readonly maxEntryBytes: number;
   private readonly onTargetError: (error: unknown, context: TargetErrorContext) => void;
   private readonly now: () => Date;
   private readonly rules = new Map<string, RegisteredRule>();
@@ -126,6 +136,7 @@ export class LocalEventBus {
     this.region = options.region ?? 'us-east-1';
     this.account = options.account ?? '000000000000';
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    this.maxEntryBytes = options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
     this.onTargetError = options.onTargetError ?? defaultTargetErrorHandler;
     this.now = options.now ?? (() => new Date());
   }
@@ -158,7 +169,8 @@ export class LocalEventBus {
   /**
    * PutEvents. Resolves with one result entry per request entry once every entry is accepted or
    * refused; matching targets run later, as on the real bus. Rejects with EventBridgeServiceError
-   * when the request as a whole is invalid (entry count, total size).
+   * when the request as a whole is invalid (entry count, total size); an entry over
+   * `maxEntryBytes` is refused alone.
    */
   async putEvents(entries: readonly PutEventsEntry[]): Promise<PutEventsResult> {
     validateRequest(entries, this.maxRequestBytes);
@@ -173,6 +185,11 @@ export class LocalEventBus {
     return { FailedEntryCount: failed, Entries: results };
   }
 
+  /** Target calls dispatched and not yet settled. */
+  get pendingDeliveries(): number {
+    return this.pending.size;
+  }
+
   /** Resolves once every target call dispatched so far - and any they caused - has settled. */
   async drain(): Promise<void> {
     while (this.pending.size > 0) {
@@ -181,7 +198,7 @@ export class LocalEventBus {
   }
 
   private accept(entry: PutEventsEntry): PutEventsResultEntry {
-    const checked = validateEntry(entry);
+    const checked = validateEntry(entry, this.maxEntryBytes);
     if (!checked.ok) return checked.error;
 
     const event: EventBridgeEvent = {
@@ -269,7 +286,7 @@ type EntryCheck =
   | { ok: false; error: { ErrorCode: string; ErrorMessage: string } };
 
 /** Per-entry checks: a refused entry gets an error result and the others still go through. */
-function validateEntry(entry: PutEventsEntry): EntryCheck {
+function validateEntry(entry: PutEventsEntry, maxEntryBytes: number): EntryCheck {
   for (const parameter of ['Source', 'DetailType', 'Detail'] as const) {
     const value = entry[parameter];
     if (value === undefined || value === '') {
@@ -286,6 +303,16 @@ function validateEntry(entry: PutEventsEntry): EntryCheck {
     return {
       ok: false,
       error: { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Time is not valid. Reason: Time is not a valid timestamp.' },
+    };
+  }
+  const size = putEventsEntrySize(entry);
+  if (size > maxEntryBytes) {
+    return {
+      ok: false,
+      error: {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage: `Parameter Entry is not valid. Reason: the entry is ${size} bytes, over the limit of ${maxEntryBytes} bytes per entry.`,
+      },
     };
   }
   const malformed: EntryCheck = { ok: false, error: { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' } };

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { EventBridgeClient, ListRulesCommand, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  DEFAULT_MAX_ENTRY_BYTES,
   DEFAULT_MAX_REQUEST_BYTES,
   LEGACY_MAX_REQUEST_BYTES,
   LocalEventBus,
@@ -210,38 +211,61 @@ describe('PutEvents over HTTP with the AWS SDK v3', () => {
   });
 });
 
-describe('PutEvents size limit (request-level, as AWS applies it)', () => {
+describe('PutEvents size limits: 1 MB per request (as AWS), 256 KB per entry (the tracker\'s)', () => {
   const paddedEntry = (marker: string, detailBytes: number): PutEventsRequestEntry => {
     const base = entry(marker, {}, { padding: '' });
     const overhead = Buffer.byteLength(base.Detail ?? '', 'utf8');
     return entry(marker, {}, { padding: 'x'.repeat(detailBytes - overhead) });
   };
+  /** An entry of exactly `size` bytes as putEventsEntrySize counts them. */
+  const entryOfSize = (marker: string, size: number): PutEventsRequestEntry => {
+    const base = entry(marker);
+    return paddedEntry(marker, size - putEventsEntrySize({ ...base, Detail: '' }));
+  };
 
-  it('accepts and delivers three entries whose middle one is over the former 256 KB limit', async () => {
+  it('refuses an entry over 256 KB on its own and accepts and delivers the others', async () => {
     const marker = randomUUID();
-    const entries = [entry(marker), paddedEntry(marker, 300 * 1024), entry(marker)];
-    const result = await client.send(new PutEventsCommand({ Entries: entries }));
+    const big = paddedEntry(marker, 300 * 1024);
+    const bigSize = putEventsEntrySize(big);
+    const result = await client.send(new PutEventsCommand({ Entries: [entry(marker), big, entry(marker)] }));
 
-    expect(result.FailedEntryCount).toBe(0);
-    expect(result.Entries?.every((e) => typeof e.EventId === 'string')).toBe(true);
+    expect(result.FailedEntryCount).toBe(1);
+    expect(typeof result.Entries?.[0]?.EventId).toBe('string');
+    expect(result.Entries?.[1]).toEqual({
+      ErrorCode: 'InvalidArgument',
+      ErrorMessage: `Parameter Entry is not valid. Reason: the entry is ${bigSize} bytes, over the limit of ${DEFAULT_MAX_ENTRY_BYTES} bytes per entry.`,
+    });
+    expect(typeof result.Entries?.[2]?.EventId).toBe('string');
     await bus.drain();
-    const events = deliveredFor(marker);
-    expect(events).toHaveLength(3);
-    expect((events[1]?.detail['padding'] as string).length).toBeGreaterThan(256 * 1024);
+    expect(deliveredFor(marker)).toHaveLength(2);
+  });
+
+  it('accepts an entry of exactly 262,144 bytes, not one byte more', async () => {
+    const marker = randomUUID();
+    const exact = entryOfSize(marker, DEFAULT_MAX_ENTRY_BYTES);
+    expect(putEventsEntrySize(exact)).toBe(DEFAULT_MAX_ENTRY_BYTES);
+    const accepted = await client.send(new PutEventsCommand({ Entries: [exact] }));
+    expect(accepted.FailedEntryCount).toBe(0);
+
+    const refused = await client.send(new PutEventsCommand({ Entries: [entryOfSize(marker, DEFAULT_MAX_ENTRY_BYTES + 1)] }));
+    expect(refused.FailedEntryCount).toBe(1);
+    expect(refused.Entries?.[0]?.ErrorCode).toBe('InvalidArgument');
   });
 
   it('accepts a request of exactly 1,048,576 bytes of entries, not one byte more', async () => {
     const marker = randomUUID();
-    const first = entry(marker);
-    // What is left for the second entry's Detail once its Source and DetailType are counted.
-    const room = DEFAULT_MAX_REQUEST_BYTES - putEventsEntrySize(first) - putEventsEntrySize({ ...first, Detail: '' });
-    const exact = [first, paddedEntry(marker, room)];
+    const quarter = DEFAULT_MAX_REQUEST_BYTES / 4;
+    // Four entries at the per-entry limit fill the request exactly; a fifth byte-sized one tips it over.
+    const exact = [0, 1, 2, 3].map(() => entryOfSize(marker, quarter));
+    expect(quarter).toBe(DEFAULT_MAX_ENTRY_BYTES);
     expect(exact.reduce((sum, e) => sum + putEventsEntrySize(e), 0)).toBe(DEFAULT_MAX_REQUEST_BYTES);
 
     const result = await client.send(new PutEventsCommand({ Entries: exact }));
     expect(result.FailedEntryCount).toBe(0);
 
-    const oneByteMore = [first, paddedEntry(marker, room + 1)];
+    const small = entry(marker);
+    const oneByteMore = [...exact.slice(0, 3), entryOfSize(marker, quarter - putEventsEntrySize(small) + 1), small];
+    expect(oneByteMore.reduce((sum, e) => sum + putEventsEntrySize(e), 0)).toBe(DEFAULT_MAX_REQUEST_BYTES + 1);
     const error = await rejectionOf(client.send(new PutEventsCommand({ Entries: oneByteMore })));
     expect(error.name).toBe('ValidationException');
   });
@@ -264,14 +288,33 @@ describe('PutEvents size limit (request-level, as AWS applies it)', () => {
     expect(putEventsEntrySize({ Source: 'ص', DetailType: 'b', Detail: '{}', Resources: ['ق', 'r'] })).toBe(2 + 1 + 2 + 2 + 1);
   });
 
-  it('reproduces the former 256 KB limit when configured with it', async () => {
+  it('mimics AWS exactly with a 1 MiB entry limit: a 300 KB entry is put and delivered', async () => {
+    const awsBus = new LocalEventBus({ maxEntryBytes: DEFAULT_MAX_REQUEST_BYTES });
+    const received: EventBridgeEvent[] = [];
+    awsBus.addRule({ name: 'All', pattern: PROCESSOR_PATTERN, target: (event) => void received.push(event) });
+    const aws = await startPutEventsServer({ bus: awsBus, port: 0 });
+    const awsClient = sdkClient(aws.url);
+    try {
+      const marker = randomUUID();
+      const result = await awsClient.send(new PutEventsCommand({ Entries: [entry(marker), paddedEntry(marker, 300 * 1024), entry(marker)] }));
+      expect(result.FailedEntryCount).toBe(0);
+      await awsBus.drain();
+      expect(received).toHaveLength(3);
+      expect((received[1]?.detail['padding'] as string).length).toBeGreaterThan(256 * 1024);
+    } finally {
+      awsClient.destroy();
+      await aws.close();
+    }
+  });
+
+  it('reproduces the former 256 KB request limit when configured with it', async () => {
     const legacyBus = new LocalEventBus({ maxRequestBytes: LEGACY_MAX_REQUEST_BYTES });
     const legacy = await startPutEventsServer({ bus: legacyBus, port: 0 });
     const legacyClient = sdkClient(legacy.url);
     try {
       const marker = randomUUID();
       const error = await rejectionOf(
-        legacyClient.send(new PutEventsCommand({ Entries: [entry(marker), paddedEntry(marker, 300 * 1024), entry(marker)] })),
+        legacyClient.send(new PutEventsCommand({ Entries: [entry(marker), paddedEntry(marker, 200 * 1024), paddedEntry(marker, 100 * 1024)] })),
       );
       expect(error.name).toBe('ValidationException');
       expect(error.message).toBe('Total size of the entries in the request is over the limit.');

@@ -1,0 +1,268 @@
+/**
+ * Throughput and capacity of the statement processor: the real handler (middy, Powertools,
+ * DynamoDB repositories) on SQS batches, against dynalite embedded in this process, with 1 KB
+ * quotes. Side by side in the same run, plain 1 KB PutItems on the same store and client give the
+ * store's own pace, so the ratio says what the processor costs relative to the cheapest write.
+ *
+ * Capacity is what the store reports (ReturnConsumedCapacity TOTAL) summed over every call, with
+ * index copies and refused conditional writes added as DynamoDB bills them (see capacity-meter.ts).
+ * Statements follow a newsroom's pattern: most restate the speaker's position, some move it by a
+ * point, the watched outsider mostly opposes the bloc; all in said order, as they usually arrive.
+ *
+ * Prints readable lines, then one JSON object as the last line; also writes bench/results/processor.json.
+ * Run with `npm run bench`.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Stance } from '../events/common.ts';
+import { DynamoTrackerRepository } from '../functions/adapters/dynamodb/tracker.repository.ts';
+import { resolveStatement } from '../functions/core/registry.ts';
+import { parseEvent } from '../events/validation.ts';
+import type { StatementRecord } from '../functions/core/types.ts';
+import type { EventPublisher, OutboundEvent } from '../functions/application/ports.ts';
+import { startDynalite, type EmbeddedDynamo } from '../test/support/dynalite.ts';
+import { createProcessorRig, type ProcessorRig } from '../test/support/processor-rig.ts';
+import { seededRandom } from '../test/support/shuffle.ts';
+import { sqsRecord, type PublishedEvent } from '../test/support/sqs-events.ts';
+import { minutesAfter, quoteOfBytes, statementEvent, syntheticRegistryEvents, syntheticWorld, type SyntheticWorld } from '../test/support/synthetic.ts';
+import { meterCapacity, type CapacityTotals } from './capacity-meter.ts';
+
+const QUOTE_BYTES = 1_024;
+const LANES = 4;
+const THROUGHPUT_MEMBERS = 50;
+const THROUGHPUT_STATEMENTS_PER_LANE = 150;
+const RAW_PUTS = 1_200;
+const CAPACITY_STATEMENTS: Record<number, number> = { 5: 200, 50: 200, 500: 80 };
+const RESULTS_FILE = new URL('./results/processor.json', import.meta.url);
+
+interface Speakers {
+  actors: string[];
+  stances: Map<string, number>;
+}
+
+/**
+ * A stream of statements on one issue: the outsider speaks one time in ten, members the rest; a
+ * statement restates its actor's stance nine times in ten and moves it by one point otherwise.
+ */
+const newsroomStream = (world: SyntheticWorld, issue: string, random: () => number, idPrefix: string) => {
+  const outsider = world.outsiders[0] as string;
+  const speakers: Speakers = {
+    actors: [outsider, ...world.members],
+    stances: new Map([[outsider, -2], ...world.members.map((m, i) => [m, i % 2 === 0 ? 2 : 1] as [string, number])]),
+  };
+  let minute = 0;
+  let n = 0;
+  return (): PublishedEvent => {
+    const actor = random() < 0.1 ? outsider : (world.members[Math.floor(random() * world.members.length)] as string);
+    let stance = speakers.stances.get(actor) ?? 0;
+    if (random() < 0.1) stance = Math.max(-2, Math.min(2, stance + (random() < 0.5 ? -1 : 1)));
+    speakers.stances.set(actor, stance);
+    minute += 1;
+    n += 1;
+    return statementEvent({
+      statementId: `${idPrefix}-${String(n).padStart(6, '0')}`,
+      actor,
+      issue,
+      stance: stance as Stance,
+      saidAt: minutesAfter(minute, Date.parse('2026-03-01T00:00:00.000Z')),
+      quoteBytes: QUOTE_BYTES,
+    });
+  };
+};
+
+/** Every actor's opening position on the issue, written straight to the store (no divergence among them). */
+const seedPositions = async (rig: ProcessorRig, world: SyntheticWorld, issue: string): Promise<void> => {
+  const registry = await rig.ports.registry.loadRegistry();
+  const tracker = rig.ports.tracker as DynamoTrackerRepository;
+  const actors = [...world.members, ...world.outsiders];
+  const statements: StatementRecord[] = actors.map((actor, i) => {
+    const parsed = parseEvent(
+      statementEvent({ statementId: `seed-${issue}-${i}`, actor, issue, stance: 1, saidAt: minutesAfter(i, Date.parse('2026-02-01T00:00:00.000Z')), quoteBytes: QUOTE_BYTES }),
+    );
+    if (!parsed.ok || parsed.event.detailType !== 'Statement Recorded') throw new Error('bad seed statement');
+    return resolveStatement({ detailType: parsed.event.detailType, detail: parsed.event.detail }, registry);
+  });
+  for (let i = 0; i < statements.length; i += 25) {
+    await Promise.all(statements.slice(i, i + 25).map(async (s) => {
+      await tracker.recordStatement(s);
+      await tracker.applyPosition(s);
+    }));
+  }
+};
+
+const registryFor = async (rig: ProcessorRig, world: SyntheticWorld): Promise<void> => {
+  const events = syntheticRegistryEvents(world);
+  for (let i = 0; i < events.length; i += 10) {
+    const response = await rig.deliver(events.slice(i, i + 10).map((e) => sqsRecord(e)));
+    if (response.batchItemFailures.length > 0) throw new Error('registry load failed');
+  }
+};
+
+const round = (value: number, digits = 3): number => Number(value.toFixed(digits));
+
+interface CapacityFigures {
+  members: number;
+  statements: number;
+  wcuPerStatement: number;
+  rcuPerStatement: number;
+  /** The same, over the statements that recorded no alert (no divergence opened or closed). */
+  wcuPerQuietStatement: number;
+  rcuPerQuietStatement: number;
+  maxWcu: number;
+  maxRcu: number;
+  /** Share of statements that recorded an alert. */
+  transitionRate: number;
+  callsPerStatement: number;
+  /** As dynalite itself reports it (strings sized in UTF-16 code units, no index copies). */
+  reportedByStore: { wcuPerStatement: number; rcuPerStatement: number };
+}
+
+/** The bus is not what is measured: events are counted and dropped. */
+class CountingPublisher implements EventPublisher {
+  events = 0;
+  async publish(events: readonly OutboundEvent[]): Promise<void> {
+    this.events += events.length;
+  }
+}
+
+const measureCapacity = async (store: EmbeddedDynamo, members: number, statements: number): Promise<CapacityFigures> => {
+  const client = store.newClient();
+  const meter = meterCapacity(client);
+  const rig = createProcessorRig({ client, tableName: await store.createTable(), publisher: new CountingPublisher() });
+  const world = syntheticWorld({ members, outsiders: 1, issues: 1 });
+  const issue = world.issues[0] as string;
+  await registryFor(rig, world);
+  await seedPositions(rig, world, issue);
+  const next = newsroomStream(world, issue, seededRandom(members), `cap${members}`);
+  const per: Array<{ w: number; r: number; rw: number; rr: number; calls: number; alerts: number }> = [];
+  for (let i = 0; i < statements; i += 1) {
+    meter.reset();
+    const response = await rig.deliver([sqsRecord(next())]);
+    if (response.batchItemFailures.length > 0) throw new Error('statement failed in the capacity run');
+    const counts = rig.reports.at(-1)?.counts;
+    const alerts = (counts?.alertsOpened ?? 0) + (counts?.alertsClosed ?? 0) + (counts?.alertsWithdrawn ?? 0) + (counts?.alertsReinstated ?? 0);
+    const t: CapacityTotals = meter.snapshot();
+    if (t.reportedCalls === 0) throw new Error('the store reported no consumed capacity');
+    per.push({ w: t.billed.write, r: t.billed.read, rw: t.reported.write, rr: t.reported.read, calls: t.calls, alerts });
+  }
+  const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+  const quiet = per.filter((p) => p.alerts === 0);
+  return {
+    members,
+    statements,
+    wcuPerStatement: round(mean(per.map((p) => p.w))),
+    rcuPerStatement: round(mean(per.map((p) => p.r))),
+    wcuPerQuietStatement: round(mean(quiet.map((p) => p.w))),
+    rcuPerQuietStatement: round(mean(quiet.map((p) => p.r))),
+    maxWcu: Math.max(...per.map((p) => p.w)),
+    maxRcu: Math.max(...per.map((p) => p.r)),
+    transitionRate: round(per.filter((p) => p.alerts > 0).length / per.length),
+    callsPerStatement: round(mean(per.map((p) => p.calls)), 2),
+    reportedByStore: { wcuPerStatement: round(mean(per.map((p) => p.rw))), rcuPerStatement: round(mean(per.map((p) => p.rr))) },
+  };
+};
+
+/** The processor with LANES invocations at a time, each lane feeding its own issue in batches of 10. */
+const measureThroughput = async (store: EmbeddedDynamo): Promise<{ statementsPerSecond: number; statements: number; seconds: number }> => {
+  const rig = createProcessorRig({ client: store.client, tableName: await store.createTable(), publisher: new CountingPublisher() });
+  const world = syntheticWorld({ members: THROUGHPUT_MEMBERS, outsiders: 1, issues: LANES });
+  await registryFor(rig, world);
+  for (const issue of world.issues) await seedPositions(rig, world, issue);
+  const lanes = world.issues.map((issue, lane) => {
+    const next = newsroomStream(world, issue, seededRandom(100 + lane), `tp${lane}`);
+    return Array.from({ length: THROUGHPUT_STATEMENTS_PER_LANE }, () => sqsRecord(next()));
+  });
+  // Warm the code paths (JIT, connections) on a few batches that are not timed.
+  await Promise.all(lanes.map((records) => rig.deliver(records.splice(0, 10))));
+  const timed = lanes.reduce((sum, records) => sum + records.length, 0);
+  const started = performance.now();
+  await Promise.all(
+    lanes.map(async (records) => {
+      for (let i = 0; i < records.length; i += 10) {
+        const response = await rig.deliver(records.slice(i, i + 10));
+        if (response.batchItemFailures.length > 0) throw new Error('statement failed in the throughput run');
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { statementsPerSecond: round(timed / seconds, 1), statements: timed, seconds: round(seconds, 2) };
+};
+
+/** Plain 1 KB PutItems on the same store and client, LANES at a time. */
+const measureRawPuts = async (store: EmbeddedDynamo, client: DynamoDBClient): Promise<{ rawPutsPerSecond: number; seconds: number }> => {
+  const tableName = await store.createTable();
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const text = quoteOfBytes(QUOTE_BYTES);
+  const put = (i: number) => doc.send(new PutCommand({ TableName: tableName, Item: { pk: `RAW#${i % 64}`, sk: `ITEM#${String(i).padStart(8, '0')}`, text } }));
+  for (let i = 0; i < 40; i += 1) await put(-1 - i);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: LANES }, async () => {
+      while (next < RAW_PUTS) {
+        const i = next;
+        next += 1;
+        await put(i);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { rawPutsPerSecond: round(RAW_PUTS / seconds, 1), seconds: round(seconds, 2) };
+};
+
+const main = async (): Promise<void> => {
+  const store = await startDynalite({ thread: true });
+  try {
+    const log = (line: string) => process.stdout.write(`${line}\n`);
+    log(`processor bench: dynalite in-process, ${QUOTE_BYTES} B quotes, ${LANES} lanes, node ${process.version}`);
+
+    const raw = await measureRawPuts(store, store.client);
+    log(`raw PutItem (1 KB):           ${raw.rawPutsPerSecond} puts/s`);
+    const throughput = await measureThroughput(store);
+    log(`statements (${THROUGHPUT_MEMBERS}-member bloc):   ${throughput.statementsPerSecond} statements/s (${throughput.statements} in ${throughput.seconds}s)`);
+    const rawAgain = await measureRawPuts(store, store.client);
+    log(`raw PutItem again (1 KB):     ${rawAgain.rawPutsPerSecond} puts/s`);
+    const rawPutsPerSecond = round((raw.rawPutsPerSecond + rawAgain.rawPutsPerSecond) / 2, 1);
+    const ratio = round(throughput.statementsPerSecond / rawPutsPerSecond);
+    log(`ratio statements/raw puts:    ${ratio}`);
+
+    const capacity: Record<string, CapacityFigures> = {};
+    for (const members of [5, 50, 500]) {
+      const figures = await measureCapacity(store, members, CAPACITY_STATEMENTS[members] ?? 100);
+      capacity[String(members)] = figures;
+      log(
+        `bloc of ${String(members).padStart(3)}: ${figures.wcuPerStatement} WCU, ${figures.rcuPerStatement} RCU per statement ` +
+          `(without alerts: ${figures.wcuPerQuietStatement} WCU, ${figures.rcuPerQuietStatement} RCU; ` +
+          `${Math.round(figures.transitionRate * 100)}% with alerts; ${figures.callsPerStatement} calls)`,
+      );
+    }
+    const at50 = capacity['50'] as CapacityFigures;
+    const result = {
+      bench: 'processor',
+      quoteBytes: QUOTE_BYTES,
+      lanes: LANES,
+      statementsPerSecond: throughput.statementsPerSecond,
+      rawPutsPerSecond,
+      ratio,
+      wcuPerStatement: at50.wcuPerStatement,
+      rcuPerStatement: at50.rcuPerStatement,
+      members: THROUGHPUT_MEMBERS,
+      capacity,
+      targets: {
+        ratio: { min: 0.33, met: ratio >= 0.33 },
+        wcuPerStatementAt50: { max: 3, met: at50.wcuPerStatement <= 3 },
+        rcuPerStatementAt50: { max: 2, met: at50.rcuPerStatement <= 2 },
+      },
+      node: process.version,
+      recordedAt: new Date().toISOString(),
+    };
+    await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+    await writeFile(RESULTS_FILE, `${JSON.stringify(result, null, 2)}\n`);
+    log(JSON.stringify(result));
+  } finally {
+    await store.stop();
+  }
+};
+
+await main();

@@ -1,0 +1,75 @@
+/**
+ * Helpers shared by the DynamoDB repositories: the DocumentClient they are built on, paginated
+ * queries, batched reads, and the one SDK error they translate.
+ */
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { TableKey } from './keys.ts';
+
+export type Item = Record<string, unknown>;
+
+/** `removeUndefinedValues`: optional fields of the domain are simply absent from the item. */
+export const documentClient = (client: DynamoDBClient): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    unmarshallOptions: { wrapNumbers: false },
+  });
+
+/**
+ * A failed condition is an expected outcome of an idempotent, order-safe write (duplicate, older,
+ * already done), never an error; the repositories turn it into a domain answer.
+ */
+export const isConditionFailure = (error: unknown): boolean =>
+  error instanceof ConditionalCheckFailedException ||
+  (error instanceof Error && error.name === 'ConditionalCheckFailedException');
+
+/** Runs a conditional write and answers whether its condition held. */
+export const conditionally = async (write: () => Promise<unknown>): Promise<boolean> => {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+export const queryAll = async (doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Item[]> => {
+  const items: Item[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    items.push(...((page.Items ?? []) as Item[]));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return items;
+};
+
+const BATCH_GET_LIMIT = 100;
+const MAX_UNPROCESSED_ROUNDS = 8;
+
+/** Reads items by key, 100 at a time, retrying the unprocessed ones; missing keys are left out. */
+export const batchGet = async (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly TableKey[],
+  consistentRead = true,
+): Promise<Item[]> => {
+  const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, k] as const)).values()];
+  const items: Item[] = [];
+  for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+    let pending: Record<string, unknown>[] = unique.slice(i, i + BATCH_GET_LIMIT).map((k) => ({ pk: k.pk, sk: k.sk }));
+    for (let round = 0; pending.length > 0; round += 1) {
+      if (round >= MAX_UNPROCESSED_ROUNDS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${round} rounds`);
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** round));
+      const result = await doc.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistentRead } } }),
+      );
+      items.push(...((result.Responses?.[tableName] ?? []) as Item[]));
+      pending = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+  return items;
+};

@@ -1,0 +1,266 @@
+/**
+ * Item shapes of the tracker table and their mapping to and from the domain. Positions, open
+ * pointers and outbox entries use one- or two-letter attribute names on purpose: every statement
+ * reads all of them for its issue, and at 50 members a few bytes per item decide between 2 and 3
+ * read units. History, episodes and alerts are read rarely and keep readable names.
+ */
+import type { Stance } from '../../../events/common.ts';
+import type { AlertRecord, OpenPointer, StatementRef, StoredEpisode, StoredQuarantinedEvent } from '../../application/ports.ts';
+import type { DivergenceKind, Position, StatementRecord } from '../../core/types.ts';
+import type { Item } from './document-client.ts';
+import { toEvidence } from '../../core/alerts.ts';
+import {
+  ISSUE, NO_SAID_KEY, alertKey, episodeFeedKey, episodeKey, evidenceRef, historyKey, openPointerKey,
+  parseEvidenceRef, parseSaidKey, quarantineFeedKey, quarantineKey,
+} from './keys.ts';
+
+/** Current position: `ck` said key, `s` stance, `h` hedged; previous: `p` said key (or NO_SAID_KEY), `ps`, `ph`. */
+export interface PositionItem {
+  pk: string;
+  sk: string;
+  ck: string;
+  s: number;
+  h: boolean;
+  p: string;
+  ps: number;
+  ph: boolean;
+}
+
+export const positionFromItem = (item: Item): Position => {
+  const row = item as unknown as PositionItem;
+  const current = parseSaidKey(row.ck);
+  const position: Position = {
+    issue: ISSUE.issueOf(row.pk),
+    actor: row.sk.slice(ISSUE.positionPrefix.length),
+    stance: row.s as Stance,
+    hedged: row.h,
+    ...current,
+  };
+  if (row.p !== undefined && row.p !== NO_SAID_KEY) {
+    position.previous = { stance: row.ps as Stance, hedged: row.ph, ...parseSaidKey(row.p) };
+  }
+  return position;
+};
+
+/** Open pointer: `ep` episode, `ob`/`oa` opened by/at, `k` kind, `a` actor, `b` bloc, `t` threshold, `as`/`os`/`g` at opening. */
+export const pointerToItem = (pointer: OpenPointer): Item => ({
+  ...openPointerKey(pointer.issue, pointer.divergenceId),
+  ep: pointer.episodeId,
+  ob: pointer.openedBy,
+  oa: pointer.openedAt,
+  k: pointer.kind,
+  a: pointer.actor,
+  ...(pointer.bloc === null ? {} : { b: pointer.bloc }),
+  t: pointer.threshold,
+  as: pointer.actorStance,
+  os: pointer.otherStance,
+  g: pointer.gap,
+});
+
+export const pointerFromItem = (item: Item): OpenPointer => ({
+  issue: ISSUE.issueOf(item['pk'] as string),
+  divergenceId: (item['sk'] as string).slice(ISSUE.openPrefix.length),
+  episodeId: item['ep'] as string,
+  kind: item['k'] as DivergenceKind,
+  actor: item['a'] as string,
+  bloc: (item['b'] as string | undefined) ?? null,
+  threshold: item['t'] as number,
+  openedBy: item['ob'] as string,
+  openedAt: item['oa'] as string,
+  actorStance: item['as'] as number,
+  otherStance: item['os'] as number,
+  gap: item['g'] as number,
+});
+
+export const refOf = (statement: StatementRecord): StatementRef => ({
+  issue: statement.issue,
+  actor: statement.actor,
+  saidAt: statement.saidAt,
+  statementId: statement.statementId,
+});
+
+/** The statement as published, quote and all, byte-exact. */
+export const historyToItem = (statement: StatementRecord): Item => ({
+  ...historyKey(refOf(statement)),
+  statementId: statement.statementId,
+  kind: statement.kind,
+  actor: statement.actor,
+  speaker: statement.speaker,
+  issue: statement.issue,
+  stance: statement.stance,
+  hedged: statement.hedged,
+  quote: statement.quote,
+  reason: statement.reason,
+  saidAt: statement.saidAt,
+  source: statement.source,
+  recordedBy: statement.recordedBy,
+  recordedAt: statement.recordedAt,
+});
+
+export const historyFromItem = (item: Item): StatementRecord => {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as unknown as StatementRecord;
+};
+
+const encodeRefs = (refs: readonly StatementRef[]): string[] => refs.map((ref) => evidenceRef(ref));
+
+export const episodeToItem = (stored: StoredEpisode): Item => {
+  const { episode } = stored;
+  return {
+    ...episodeKey(episode.issue, episode),
+    ...episodeFeedKey(episode),
+    episodeId: episode.episodeId,
+    divergenceId: episode.divergenceId,
+    kind: episode.kind,
+    issue: episode.issue,
+    actor: episode.actor,
+    bloc: episode.bloc,
+    threshold: episode.threshold,
+    status: stored.status,
+    openedBy: episode.openedBy,
+    openedAt: episode.openedAt,
+    closedBy: episode.closedBy,
+    closedAt: episode.closedAt,
+    actorStance: episode.actorStance,
+    otherStance: episode.otherStance,
+    gap: episode.gap,
+    evidence: { actor: encodeRefs(stored.evidenceRefs.actor), other: encodeRefs(stored.evidenceRefs.other) },
+    revision: stored.revision,
+    withdrawnReason: stored.withdrawnReason,
+  };
+};
+
+export const episodeFromItem = (item: Item): StoredEpisode => {
+  const issue = item['issue'] as string;
+  const evidence = item['evidence'] as { actor: string[]; other: string[] };
+  const actorRefs = evidence.actor.map((value) => parseEvidenceRef(issue, value));
+  const otherRefs = evidence.other.map((value) => parseEvidenceRef(issue, value));
+  const closedBy = item['closedBy'] as string | undefined;
+  const closedAt = item['closedAt'] as string | undefined;
+  const withdrawnReason = item['withdrawnReason'] as string | undefined;
+  return {
+    episode: {
+      episodeId: item['episodeId'] as string,
+      divergenceId: item['divergenceId'] as string,
+      kind: item['kind'] as DivergenceKind,
+      issue,
+      actor: item['actor'] as string,
+      bloc: (item['bloc'] as string | null | undefined) ?? null,
+      threshold: item['threshold'] as number,
+      openedBy: item['openedBy'] as string,
+      openedAt: item['openedAt'] as string,
+      ...(closedBy === undefined ? {} : { closedBy }),
+      ...(closedAt === undefined ? {} : { closedAt }),
+      actorStance: item['actorStance'] as number,
+      otherStance: item['otherStance'] as number,
+      gap: item['gap'] as number,
+      evidence: { actor: actorRefs.map((r) => r.statementId), other: otherRefs.map((r) => r.statementId) },
+    },
+    status: item['status'] as StoredEpisode['status'],
+    revision: (item['revision'] as number | undefined) ?? 0,
+    evidenceRefs: { actor: actorRefs, other: otherRefs },
+    ...(withdrawnReason === undefined ? {} : { withdrawnReason }),
+  };
+};
+
+/**
+ * An alert keeps its detail with the evidence as references into history instead of the quotes
+ * themselves: history already holds every quote byte-exact, and an alert can carry twenty of
+ * them, which would make each alert write cost twenty-odd units. Loading an alert rebuilds the
+ * detail exactly as published from those statements.
+ */
+export interface StoredAlert {
+  record: Omit<AlertRecord, 'detail'> & { detail: Record<string, unknown> };
+  evidence: { actor: StatementRef[]; other: StatementRef[] };
+}
+
+type EvidenceLike = { statementId: string; actor: string; saidAt: string; issue: string };
+
+export const alertToItem = (alert: AlertRecord): Item => {
+  const { evidence, ...detail } = alert.detail as typeof alert.detail & { evidence: { actor: EvidenceLike[]; other: EvidenceLike[] } };
+  const refs = (items: EvidenceLike[]) => items.map((e) => evidenceRef(e));
+  return {
+    ...alertKey(alert.issue, alert.alertId),
+    alertId: alert.alertId,
+    issue: alert.issue,
+    episodeId: alert.episodeId,
+    transition: alert.transition,
+    detailType: alert.detailType,
+    detail,
+    evidence: { actor: refs(evidence.actor), other: refs(evidence.other) },
+    recordedAt: alert.recordedAt,
+  };
+};
+
+/** The compact form, for a revision: same shape as alertToItem's detail and evidence attributes. */
+export const alertDetailAttributes = (alert: AlertRecord): { detail: Item; evidence: Item } => {
+  const item = alertToItem(alert);
+  return { detail: item['detail'] as Item, evidence: item['evidence'] as Item };
+};
+
+export const storedAlertFromItem = (item: Item): StoredAlert => {
+  const issue = item['issue'] as string;
+  const evidence = item['evidence'] as { actor: string[]; other: string[] };
+  return {
+    record: {
+      alertId: item['alertId'] as string,
+      issue,
+      episodeId: item['episodeId'] as string,
+      transition: item['transition'] as AlertRecord['transition'],
+      detailType: item['detailType'] as AlertRecord['detailType'],
+      detail: item['detail'] as Record<string, unknown>,
+      recordedAt: item['recordedAt'] as string,
+    } as StoredAlert['record'],
+    evidence: {
+      actor: evidence.actor.map((value) => parseEvidenceRef(issue, value)),
+      other: evidence.other.map((value) => parseEvidenceRef(issue, value)),
+    },
+  };
+};
+
+/** The alert as published, from its stored form and the statements its evidence names. */
+export const alertFromStored = (stored: StoredAlert, statementsById: ReadonlyMap<string, StatementRecord>): AlertRecord => {
+  const resolve = (refs: StatementRef[]) =>
+    refs.map((ref) => {
+      const statement = statementsById.get(ref.statementId);
+      if (statement === undefined) throw new Error(`evidence ${ref.statementId} of alert ${stored.record.alertId} is not in history`);
+      return toEvidence(statement);
+    });
+  return {
+    ...stored.record,
+    detail: { ...stored.record.detail, evidence: { actor: resolve(stored.evidence.actor), other: resolve(stored.evidence.other) } },
+  } as AlertRecord;
+};
+
+/** DynamoDB's item limit is 400 KB; a larger body is kept as its head, flagged, with its fingerprint. */
+export const MAX_QUARANTINED_BODY_BYTES = 350_000;
+
+export const quarantineToItem = (event: StoredQuarantinedEvent): Item => {
+  const bytes = Buffer.from(event.body, 'utf8');
+  const truncated = bytes.byteLength > MAX_QUARANTINED_BODY_BYTES;
+  return {
+    ...quarantineKey(event.fingerprint),
+    ...quarantineFeedKey(event.receivedAt, event.fingerprint),
+    fingerprint: event.fingerprint,
+    // A UTF-8 cut may split a character; the head is for reading, the fingerprint names the whole.
+    body: truncated ? bytes.subarray(0, MAX_QUARANTINED_BODY_BYTES).toString('utf8') : event.body,
+    bodyBytes: bytes.byteLength,
+    ...(truncated ? { truncated: true } : {}),
+    messageId: event.messageId,
+    reason: event.reason,
+    problems: event.problems,
+    receivedAt: event.receivedAt,
+    detailType: event.detailType,
+  };
+};
+
+export const quarantineFromItem = (item: Item): StoredQuarantinedEvent => ({
+  fingerprint: item['fingerprint'] as string,
+  body: item['body'] as string,
+  messageId: item['messageId'] as string,
+  reason: item['reason'] as StoredQuarantinedEvent['reason'],
+  problems: item['problems'] as StoredQuarantinedEvent['problems'],
+  receivedAt: item['receivedAt'] as string,
+  ...(item['detailType'] === undefined ? {} : { detailType: item['detailType'] as string }),
+});
+

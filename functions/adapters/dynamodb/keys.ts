@@ -1,0 +1,147 @@
+/**
+ * Every key format of the tracker table, and nothing else. Repositories (and the read side) build
+ * keys only through these functions, so the single-table layout can be read, reviewed and changed
+ * in one place. Ids are slugs or publisher ids that cannot contain '#', so '#' is an unambiguous
+ * separator, and times are canonical UTC instants, so string order is time order.
+ *
+ * Issue partition `ISSUE#<issue>`, the unit of consistency of the processor:
+ *   S#POS#<actor>                               current position of an actor (tiny)
+ *   S#OPEN#<divergenceId>                       open-episode pointer of a divergence (tiny)
+ *   S#OUTBOX#<alertId>                          alert recorded but not yet published (tiny)
+ *   H#<actor>#<saidAt>#<statementId>            history: every statement, by actor then said time
+ *   E#<divergenceId>#<openedAt>#<episodeId>     every divergence episode, open, closed or withdrawn
+ *   A#<alertId>                                 every alert, its evidence as references into history
+ * Registry partition `REGISTRY`: `<KIND>#<id>` for actors, speakers, issues, blocs and watches.
+ * Quarantine partition `QUARANTINE#<fingerprint>`, sort key `EVENT`.
+ * Index gsi1 (cross-partition feeds, written only on transitions and rejections):
+ *   EPISODES  / <lastActivityAt>#<episodeId>    the alert feed: episodes by the said-time of their last transition
+ *   QUARANTINE/ <receivedAt>#<fingerprint>      rejected events, in arrival order
+ */
+import type { ActorId, IssueId } from '../../core/types.ts';
+import type { RegistryUpdate } from '../../core/registry.ts';
+import type { StatementRef } from '../../application/ports.ts';
+
+export interface TableKey {
+  pk: string;
+  sk: string;
+}
+
+export interface IndexKey {
+  gsi1pk: string;
+  gsi1sk: string;
+}
+
+export type RegistryKind = RegistryUpdate['type'];
+
+const SEP = '#';
+
+/** `<saidAt>#<statementId>`: sorts exactly like `compareSaid` (said time, then statement id). */
+export const saidKey = (ref: { saidAt: string; statementId: string }): string => `${ref.saidAt}${SEP}${ref.statementId}`;
+
+export const parseSaidKey = (key: string): { saidAt: string; statementId: string } => {
+  const at = key.indexOf(SEP);
+  if (at < 0) throw new RangeError(`not a said key: '${key}'`);
+  return { saidAt: key.slice(0, at), statementId: key.slice(at + 1) };
+};
+
+/**
+ * Stands for "no previous statement" in a position. It sorts before every said key (a '-' is
+ * below any digit), so "the previous one is older than X" needs no special case for "none".
+ */
+export const NO_SAID_KEY = '-';
+
+export const ISSUE = {
+  pk: (issue: IssueId): string => `ISSUE${SEP}${issue}`,
+  issueOf: (pk: string): IssueId => pk.slice('ISSUE#'.length),
+  /** Every item one Query must read to evaluate the issue: positions, open pointers, outbox. */
+  statePrefix: 'S#',
+  positionPrefix: 'S#POS#',
+  openPrefix: 'S#OPEN#',
+  outboxPrefix: 'S#OUTBOX#',
+  historyPrefix: 'H#',
+  episodePrefix: 'E#',
+  alertPrefix: 'A#',
+} as const;
+
+export const positionKey = (issue: IssueId, actor: ActorId): TableKey => ({
+  pk: ISSUE.pk(issue),
+  sk: `${ISSUE.positionPrefix}${actor}`,
+});
+
+export const openPointerKey = (issue: IssueId, divergenceId: string): TableKey => ({
+  pk: ISSUE.pk(issue),
+  sk: `${ISSUE.openPrefix}${divergenceId}`,
+});
+
+export const outboxKey = (issue: IssueId, alertId: string): TableKey => ({
+  pk: ISSUE.pk(issue),
+  sk: `${ISSUE.outboxPrefix}${alertId}`,
+});
+
+/**
+ * A statement's place in history. Episodes keep these as evidence: they name the item without a
+ * lookup by id (an index on statement ids would double the cost of every history write).
+ */
+export const historyKey = (ref: StatementRef): TableKey => ({
+  pk: ISSUE.pk(ref.issue),
+  sk: `${ISSUE.historyPrefix}${ref.actor}${SEP}${saidKey(ref)}`,
+});
+
+/** Prefix of one actor's history on an issue. The trailing '#' keeps `russia` from matching `russia-today`. */
+export const actorHistoryPrefix = (actor: ActorId): string => `${ISSUE.historyPrefix}${actor}${SEP}`;
+
+/** Sort key bound of an actor's history at a said key (inclusive bounds for BETWEEN). */
+export const actorHistoryBound = (actor: ActorId, key: string): string => `${actorHistoryPrefix(actor)}${key}`;
+
+/** Compact evidence reference `<actor>#<saidAt>#<statementId>` (the history sort key without `H#`). */
+export const evidenceRef = (ref: Omit<StatementRef, 'issue'>): string => `${ref.actor}${SEP}${saidKey(ref)}`;
+
+export const parseEvidenceRef = (issue: IssueId, value: string): StatementRef => {
+  const at = value.indexOf(SEP);
+  if (at < 0) throw new RangeError(`not an evidence reference: '${value}'`);
+  return { issue, actor: value.slice(0, at), ...parseSaidKey(value.slice(at + 1)) };
+};
+
+export const episodeKey = (
+  issue: IssueId,
+  episode: { divergenceId: string; openedAt: string; episodeId: string },
+): TableKey => ({
+  pk: ISSUE.pk(issue),
+  sk: `${ISSUE.episodePrefix}${episode.divergenceId}${SEP}${episode.openedAt}${SEP}${episode.episodeId}`,
+});
+
+export const EPISODES_FEED = 'EPISODES';
+
+/** Episodes feed: by the said-time of the last transition (closing, else opening). */
+export const episodeFeedKey = (episode: { episodeId: string; openedAt: string; closedAt?: string }): IndexKey => ({
+  gsi1pk: EPISODES_FEED,
+  gsi1sk: `${episode.closedAt ?? episode.openedAt}${SEP}${episode.episodeId}`,
+});
+
+export const alertKey = (issue: IssueId, alertId: string): TableKey => ({
+  pk: ISSUE.pk(issue),
+  sk: `${ISSUE.alertPrefix}${alertId}`,
+});
+
+export const REGISTRY_PK = 'REGISTRY';
+
+export const registryKey = (kind: RegistryKind, id: string): TableKey => ({
+  pk: REGISTRY_PK,
+  sk: `${kind.toUpperCase()}${SEP}${id}`,
+});
+
+export const QUARANTINE_FEED = 'QUARANTINE';
+
+/**
+ * Keyed by a fingerprint of the raw body, so the same rejected event delivered again (SQS retry,
+ * EventBridge duplicate) is kept once, with its first arrival time.
+ */
+export const quarantineKey = (fingerprint: string): TableKey => ({
+  pk: `QUARANTINE${SEP}${fingerprint}`,
+  sk: 'EVENT',
+});
+
+export const quarantineFeedKey = (receivedAt: string, fingerprint: string): IndexKey => ({
+  gsi1pk: QUARANTINE_FEED,
+  gsi1sk: `${receivedAt}${SEP}${fingerprint}`,
+});

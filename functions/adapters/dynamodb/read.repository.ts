@@ -1,0 +1,161 @@
+/**
+ * The read side's storage: Query and BatchGetItem on the tracker table, never a Scan and never a
+ * write. Keys come from keys.ts and items are mapped by items.ts, exactly as the processor wrote them.
+ *
+ * Base-table reads are strongly consistent: the snapshot writer reads right after the processor
+ * published Position Changed, and an eventually consistent read could still miss that position.
+ * The alert feed reads the index, which can only be eventually consistent (a second or so behind).
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { StatementRef, StoredEpisode } from '../../application/ports.ts';
+import { InvalidCursorError, type AlertFilter, type EpisodePage, type ReadStore } from '../../application/read-model.ts';
+import type { ActorId, IssueId, Position, Registry, StatementRecord } from '../../core/types.ts';
+import { batchGet, documentClient, queryAll, type Item } from './document-client.ts';
+import { episodeFromItem, historyFromItem, positionFromItem } from './items.ts';
+import { EPISODES_FEED, ISSUE, actorHistoryPrefix, historyKey, positionKey } from './keys.ts';
+import { DynamoRegistryRepository } from './registry.repository.ts';
+import { GSI1, TABLE_KEYS } from './table-definition.ts';
+
+export interface DynamoReadRepositoryOptions {
+  tableName: string;
+  client: DynamoDBClient;
+}
+
+/** Items read per Query call of the alert feed; filters apply after the read, so a page may take several. */
+const FEED_READ_BATCH = 100;
+
+const CURSOR_KEYS = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, GSI1.partitionKey, GSI1.sortKey] as const;
+type FeedKey = Record<(typeof CURSOR_KEYS)[number], string>;
+
+const feedKeyOf = (item: Item): FeedKey =>
+  Object.fromEntries(CURSOR_KEYS.map((name) => [name, item[name] as string])) as FeedKey;
+
+/** The cursor is the index key of the last item returned, as base64url JSON: opaque to clients, checked on return. */
+export const encodeCursor = (key: FeedKey): string => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+
+export const decodeCursor = (cursor: string, since: string | undefined): FeedKey => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError('it does not decode');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidCursorError('it does not decode to a key');
+  const entries = Object.entries(parsed);
+  const valid =
+    entries.length === CURSOR_KEYS.length &&
+    entries.every(([name, value]) => (CURSOR_KEYS as readonly string[]).includes(name) && typeof value === 'string');
+  if (!valid) throw new InvalidCursorError('it does not decode to a key of the alert feed');
+  const key = parsed as FeedKey;
+  if (key.gsi1pk !== EPISODES_FEED || !key.pk.startsWith('ISSUE#') || !key.sk.startsWith(ISSUE.episodePrefix)) {
+    throw new InvalidCursorError('it does not point into the alert feed');
+  }
+  // DynamoDB rejects a start key outside the key condition; say which parameter is at odds instead.
+  if (since !== undefined && key.gsi1sk < since) throw new InvalidCursorError('it lies before `since`; keep the same filters while paging');
+  return key;
+};
+
+export class DynamoReadRepository implements ReadStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly registryRepository: DynamoRegistryRepository;
+
+  constructor({ tableName, client }: DynamoReadRepositoryOptions) {
+    this.tableName = tableName;
+    this.doc = documentClient(client);
+    this.registryRepository = new DynamoRegistryRepository({ tableName, client });
+  }
+
+  loadRegistry(): Promise<Registry> {
+    return this.registryRepository.loadRegistry();
+  }
+
+  private queryPrefix(issue: IssueId, prefix: string, extra: Partial<QueryCommandInput> = {}): Promise<Item[]> {
+    return queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': ISSUE.pk(issue), ':prefix': prefix, ...extra.ExpressionAttributeValues },
+      ConsistentRead: true,
+      ...(extra.FilterExpression === undefined ? {} : { FilterExpression: extra.FilterExpression }),
+    });
+  }
+
+  async issuePositions(issue: IssueId): Promise<Position[]> {
+    return (await this.queryPrefix(issue, ISSUE.positionPrefix)).map(positionFromItem);
+  }
+
+  async issueHistory(issue: IssueId, until?: string): Promise<StatementRecord[]> {
+    // History is ordered by actor, then said time: a time bound across actors is a filter, not a key range.
+    const items = await this.queryPrefix(
+      issue,
+      ISSUE.historyPrefix,
+      until === undefined ? {} : { FilterExpression: 'saidAt <= :until', ExpressionAttributeValues: { ':until': until } },
+    );
+    return items.map(historyFromItem);
+  }
+
+  async statements(refs: readonly StatementRef[]): Promise<StatementRecord[]> {
+    if (refs.length === 0) return [];
+    return (await batchGet(this.doc, this.tableName, refs.map(historyKey))).map(historyFromItem);
+  }
+
+  async actorPositions(actor: ActorId, issues: readonly IssueId[]): Promise<Position[]> {
+    if (issues.length === 0) return [];
+    return (await batchGet(this.doc, this.tableName, issues.map((issue) => positionKey(issue, actor)))).map(positionFromItem);
+  }
+
+  async actorHistory(actor: ActorId, issues: readonly IssueId[]): Promise<StatementRecord[]> {
+    const perIssue = await Promise.all(issues.map((issue) => this.queryPrefix(issue, actorHistoryPrefix(actor))));
+    return perIssue.flat().map(historyFromItem);
+  }
+
+  async episodes(filter: AlertFilter): Promise<EpisodePage> {
+    const conditions: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':feed': EPISODES_FEED };
+    if (filter.since !== undefined) values[':since'] = filter.since;
+    if (filter.issue !== undefined) {
+      conditions.push('#issue = :issue');
+      names['#issue'] = 'issue';
+      values[':issue'] = filter.issue;
+    }
+    if (filter.actor !== undefined) {
+      conditions.push('#actor = :actor');
+      names['#actor'] = 'actor';
+      values[':actor'] = filter.actor;
+    }
+    if (filter.open !== undefined) {
+      conditions.push(filter.open ? '#status = :open' : '#status <> :open');
+      names['#status'] = 'status';
+      values[':open'] = 'open';
+    }
+
+    const collected: StoredEpisode[] = [];
+    let start: Record<string, unknown> | undefined = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor, filter.since);
+    for (;;) {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI1.indexName,
+          KeyConditionExpression: filter.since === undefined ? 'gsi1pk = :feed' : 'gsi1pk = :feed AND gsi1sk >= :since',
+          ...(conditions.length === 0 ? {} : { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }),
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: FEED_READ_BATCH,
+          ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+        }),
+      );
+      const items = (page.Items ?? []) as Item[];
+      for (const [index, item] of items.entries()) {
+        collected.push(episodeFromItem(item));
+        if (collected.length === filter.limit) {
+          const exhausted = index === items.length - 1 && page.LastEvaluatedKey === undefined;
+          return { episodes: collected, nextCursor: exhausted ? null : encodeCursor(feedKeyOf(item)) };
+        }
+      }
+      if (page.LastEvaluatedKey === undefined) return { episodes: collected, nextCursor: null };
+      start = page.LastEvaluatedKey;
+    }
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Registry records (actors, speakers, issues, blocs, watches) as items of one partition, so one
+ * Query loads the whole registry. Updates are upserts in which the latest `updatedAt` wins, written
+ * with a condition so that a late or repeated registry event never overwrites a newer record.
+ */
+import { createHash } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { RegistryRepository, RegistryWrite } from '../../application/ports.ts';
+import { applyRegistryUpdate, buildRegistry, emptyRegistry, type RegistryUpdate } from '../../core/registry.ts';
+import type { Registry } from '../../core/types.ts';
+import { conditionally, documentClient, queryAll, type Item } from './document-client.ts';
+import { REGISTRY_PK, registryKey } from './keys.ts';
+
+export interface DynamoRegistryRepositoryOptions {
+  tableName: string;
+  client: DynamoDBClient;
+}
+
+/** Identifies the stored record's content, so a tie on updatedAt can be settled against exactly that record. */
+const fingerprint = (record: unknown): string => createHash('sha256').update(JSON.stringify(record), 'utf8').digest('hex').slice(0, 32);
+
+const toItem = (update: RegistryUpdate): Item => ({
+  ...registryKey(update.type, update.record.id),
+  type: update.type,
+  record: update.record,
+  updatedAt: update.record.updatedAt,
+  fp: fingerprint(update.record),
+});
+
+const fromItem = (item: Item): RegistryUpdate => ({ type: item['type'], record: item['record'] }) as RegistryUpdate;
+
+/** A tie on updatedAt between different records is rare; a few rounds settle any race. */
+const MAX_TIE_ROUNDS = 5;
+
+export class DynamoRegistryRepository implements RegistryRepository {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor({ tableName, client }: DynamoRegistryRepositoryOptions) {
+    this.tableName = tableName;
+    this.doc = documentClient(client);
+  }
+
+  async loadRegistry(): Promise<Registry> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': REGISTRY_PK },
+      ConsistentRead: true,
+    });
+    return items.length === 0 ? emptyRegistry() : buildRegistry(items.map(fromItem));
+  }
+
+  async applyUpdate(update: RegistryUpdate): Promise<RegistryWrite> {
+    const item = toItem(update);
+    const newer = await conditionally(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk) OR updatedAt < :updatedAt',
+          ExpressionAttributeValues: { ':updatedAt': update.record.updatedAt },
+        }),
+      ),
+    );
+    if (newer) return 'applied';
+
+    // Same or later updatedAt stored: the core's rule decides ties, against the record as stored.
+    for (let round = 0; round < MAX_TIE_ROUNDS; round += 1) {
+      const stored = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: registryKey(update.type, update.record.id), ConsistentRead: true }),
+      );
+      if (stored.Item === undefined) {
+        if (await conditionally(() => this.doc.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })))) {
+          return 'applied';
+        }
+        continue;
+      }
+      const current = fromItem(stored.Item);
+      const before = buildRegistry([current]);
+      if (applyRegistryUpdate(before, update) === before) return 'stale';
+      const replaced = await conditionally(() =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: item,
+            ConditionExpression: 'updatedAt = :storedAt AND fp = :storedFp',
+            ExpressionAttributeValues: { ':storedAt': stored.Item?.['updatedAt'], ':storedFp': stored.Item?.['fp'] },
+          }),
+        ),
+      );
+      if (replaced) return 'applied';
+    }
+    throw new Error(`registry ${update.type} '${update.record.id}' kept changing while being updated`);
+  }
+}

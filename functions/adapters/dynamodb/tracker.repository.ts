@@ -1,0 +1,300 @@
+/**
+ * The tracker's storage on one DynamoDB table, with conditional single-item writes only (the
+ * embedded store has no transactions): every write is idempotent, and a position is replaced only
+ * by a statement said later, so duplicates, late and concurrent deliveries cannot lose an update.
+ */
+import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type {
+  AlertRecord, HistoryWrite, IssueSnapshot, OpenPointer, PositionWrite, StatementRef, StoredEpisode, TrackerRepository,
+} from '../../application/ports.ts';
+import { compareSaid, type SaidKey } from '../../core/positions.ts';
+import type { ActorId, IssueId, Position, StatementRecord } from '../../core/types.ts';
+import { batchGet, conditionally, documentClient, queryAll, type Item } from './document-client.ts';
+import {
+  alertDetailAttributes, alertFromStored, alertToItem, episodeFromItem, episodeToItem, historyFromItem, historyToItem, pointerFromItem,
+  pointerToItem, positionFromItem, storedAlertFromItem,
+} from './items.ts';
+import {
+  ISSUE, NO_SAID_KEY, actorHistoryBound, alertKey, episodeKey, historyKey, openPointerKey, outboxKey, positionKey,
+  saidKey,
+} from './keys.ts';
+
+export interface DynamoTrackerRepositoryOptions {
+  tableName: string;
+  /** The DocumentClient shares this client's middleware stack (capacity accounting, tracing). */
+  client: DynamoDBClient;
+}
+
+/** An item of scalars (S, N, BOOL, NULL) as plain values; anything else is a bug in the state items. */
+const scalarItem = (raw: Record<string, AttributeValue>): Item => {
+  const item: Item = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value.S !== undefined) item[name] = value.S;
+    else if (value.N !== undefined) item[name] = Number(value.N);
+    else if (value.BOOL !== undefined) item[name] = value.BOOL;
+    else if (value.NULL !== undefined) item[name] = null;
+    else throw new TypeError(`state item attribute ${name} is not a scalar`);
+  }
+  return item;
+};
+
+export class DynamoTrackerRepository implements TrackerRepository {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly client: DynamoDBClient;
+  private readonly tableName: string;
+
+  constructor({ tableName, client }: DynamoTrackerRepositoryOptions) {
+    this.tableName = tableName;
+    this.client = client;
+    this.doc = documentClient(client);
+  }
+
+  async recordStatement(statement: StatementRecord): Promise<HistoryWrite> {
+    const recorded = await conditionally(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: historyToItem(statement),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+    return recorded ? 'recorded' : 'duplicate';
+  }
+
+  /**
+   * One update makes the statement current when it is said after the current one (or first); the
+   * old current moves to `previous`, read from the item before the update as DynamoDB evaluates
+   * every SET operand against the old item. Only when that fails, a second update tries the
+   * `previous` slot. A failed condition is the answer, not an error.
+   */
+  async applyPosition(statement: StatementRecord): Promise<PositionWrite> {
+    const key = positionKey(statement.issue, statement.actor);
+    const values = { ':k': saidKey(statement), ':s': statement.stance, ':h': statement.hedged };
+    const current = await conditionally(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression:
+            'SET p = if_not_exists(ck, :none), ps = if_not_exists(s, :zero), ph = if_not_exists(h, :no), ck = :k, s = :s, h = :h',
+          ConditionExpression: 'attribute_not_exists(ck) OR ck < :k',
+          ExpressionAttributeValues: { ...values, ':none': NO_SAID_KEY, ':zero': 0, ':no': false },
+        }),
+      ),
+    );
+    if (current) return 'current';
+    const previous = await conditionally(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET p = :k, ps = :s, ph = :h',
+          ConditionExpression: 'ck > :k AND p < :k',
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+    return previous ? 'previous' : 'unchanged';
+  }
+
+  /**
+   * The hot read of every statement, so it skips the DocumentClient: state items hold only
+   * strings, numbers and booleans, and reading those directly costs a fraction of a generic
+   * unmarshall of 50-odd items.
+   */
+  async loadIssueState(issue: IssueId): Promise<IssueSnapshot> {
+    const items: Item[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :state)',
+          ExpressionAttributeValues: { ':pk': { S: ISSUE.pk(issue) }, ':state': { S: ISSUE.statePrefix } },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const raw of page.Items ?? []) items.push(scalarItem(raw));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    const positions = new Map<ActorId, Position>();
+    const open = new Map<string, OpenPointer>();
+    const outbox: string[] = [];
+    let watermark: SaidKey | undefined;
+    for (const item of items) {
+      const sk = item['sk'] as string;
+      if (sk.startsWith(ISSUE.positionPrefix)) {
+        const position = positionFromItem(item);
+        positions.set(position.actor, position);
+        if (watermark === undefined || compareSaid(position, watermark) > 0) {
+          watermark = { saidAt: position.saidAt, statementId: position.statementId };
+        }
+      } else if (sk.startsWith(ISSUE.openPrefix)) {
+        const pointer = pointerFromItem(item);
+        open.set(pointer.divergenceId, pointer);
+      } else if (sk.startsWith(ISSUE.outboxPrefix)) {
+        outbox.push(sk.slice(ISSUE.outboxPrefix.length));
+      }
+    }
+    return { issue, positions, open, outbox, ...(watermark ? { watermark } : {}) };
+  }
+
+  async loadHistory(issue: IssueId): Promise<StatementRecord[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :history)',
+      ExpressionAttributeValues: { ':pk': ISSUE.pk(issue), ':history': ISSUE.historyPrefix },
+      ConsistentRead: true,
+    });
+    return items.map(historyFromItem);
+  }
+
+  async loadHistoryWindow(issue: IssueId, actor: ActorId, after: SaidKey, upTo: SaidKey): Promise<StatementRecord[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': ISSUE.pk(issue),
+        ':from': actorHistoryBound(actor, saidKey(after)),
+        ':to': actorHistoryBound(actor, saidKey(upTo)),
+      },
+      ConsistentRead: true,
+    });
+    // BETWEEN includes its lower bound; the window does not.
+    return items.map(historyFromItem).filter((statement) => compareSaid(statement, after) > 0);
+  }
+
+  /**
+   * History items never change once written, so an eventually consistent read (half the cost) is
+   * right whenever it finds them; only those it misses (written a moment ago) are read again strongly.
+   */
+  async loadStatements(refs: readonly StatementRef[]): Promise<StatementRecord[]> {
+    const keys = refs.map(historyKey);
+    const found = (await batchGet(this.doc, this.tableName, keys, false)).map(historyFromItem);
+    if (found.length >= new Set(keys.map((k) => k.sk)).size) return found;
+    const have = new Set(found.map((s) => s.statementId));
+    const missing = refs.filter((ref) => !have.has(ref.statementId)).map(historyKey);
+    return [...found, ...(await batchGet(this.doc, this.tableName, missing, true)).map(historyFromItem)];
+  }
+
+  async loadEpisodes(issue: IssueId): Promise<StoredEpisode[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :episode)',
+      ExpressionAttributeValues: { ':pk': ISSUE.pk(issue), ':episode': ISSUE.episodePrefix },
+      ConsistentRead: true,
+    });
+    return items.map(episodeFromItem);
+  }
+
+  async loadEpisode(
+    issue: IssueId,
+    pointer: Pick<OpenPointer, 'divergenceId' | 'openedAt' | 'episodeId'>,
+  ): Promise<StoredEpisode | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: episodeKey(issue, pointer), ConsistentRead: true }),
+    );
+    return result.Item ? episodeFromItem(result.Item) : undefined;
+  }
+
+  createEpisode(episode: StoredEpisode): Promise<boolean> {
+    return conditionally(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: episodeToItem(episode),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+  }
+
+  replaceEpisode(episode: StoredEpisode, expectedRevision: number): Promise<boolean> {
+    return conditionally(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: episodeToItem(episode),
+          ConditionExpression: 'revision = :expected',
+          ExpressionAttributeValues: { ':expected': expectedRevision },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * The alert first, then its outbox entry: a crash in between leaves an alert that the next
+   * recording of the same transition queues again (the alert itself is kept as first recorded).
+   */
+  async recordAlert(alert: AlertRecord): Promise<boolean> {
+    const recorded = await conditionally(() =>
+      this.doc.send(
+        new PutCommand({ TableName: this.tableName, Item: alertToItem(alert), ConditionExpression: 'attribute_not_exists(pk)' }),
+      ),
+    );
+    await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...outboxKey(alert.issue, alert.alertId), al: alert.alertId } }),
+    );
+    return recorded;
+  }
+
+  reviseAlert(alert: AlertRecord): Promise<boolean> {
+    const compact = alertDetailAttributes(alert);
+    return conditionally(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: alertKey(alert.issue, alert.alertId),
+          UpdateExpression: 'SET detail = :detail, evidence = :evidence',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':detail': compact.detail, ':evidence': compact.evidence },
+        }),
+      ),
+    );
+  }
+
+  async loadAlerts(issue: IssueId, alertIds: readonly string[]): Promise<AlertRecord[]> {
+    const stored = (await batchGet(this.doc, this.tableName, alertIds.map((id) => alertKey(issue, id)))).map(storedAlertFromItem);
+    const refs = stored.flatMap((a) => [...a.evidence.actor, ...a.evidence.other]);
+    const statements = new Map((await this.loadStatements(refs)).map((s) => [s.statementId, s] as const));
+    const byId = new Map(stored.map((a) => [a.record.alertId, alertFromStored(a, statements)] as const));
+    return alertIds.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async clearOutbox(issue: IssueId, alertIds: readonly string[]): Promise<void> {
+    await Promise.all(
+      alertIds.map((id) => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: outboxKey(issue, id) }))),
+    );
+  }
+
+  openPointer(pointer: OpenPointer, replacing?: string): Promise<boolean> {
+    return conditionally(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: pointerToItem(pointer),
+          ...(replacing === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'ep = :replacing', ExpressionAttributeValues: { ':replacing': replacing } }),
+        }),
+      ),
+    );
+  }
+
+  closePointer(issue: IssueId, divergenceId: string, episodeId: string): Promise<boolean> {
+    return conditionally(() =>
+      this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: openPointerKey(issue, divergenceId),
+          ConditionExpression: 'ep = :episode',
+          ExpressionAttributeValues: { ':episode': episodeId },
+        }),
+      ),
+    );
+  }
+}
+

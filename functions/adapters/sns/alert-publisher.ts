@@ -1,0 +1,21 @@
+/** Publishes formatted alerts to the SNS topic people subscribe to, with the attributes their filter policies match. */
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SnsAlertMessage } from '../../notify/format-alert.ts';
+
+export interface AlertTopic {
+  publish(message: SnsAlertMessage): Promise<{ messageId: string | undefined }>;
+}
+
+export const createSnsAlertTopic = (client: SNSClient, topicArn: string): AlertTopic => ({
+  async publish(message) {
+    const result = await client.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Subject: message.subject,
+        Message: message.message,
+        MessageAttributes: { ...message.attributes },
+      }),
+    );
+    return { messageId: result.MessageId };
+  },
+});

@@ -1,0 +1,112 @@
+/**
+ * The OpenAPI 3.1 document of the read API, generated from the zod schemas the handler validates
+ * with. The committed `openapi.json` next to this file is its output; a test fails when they differ.
+ *
+ * Regenerate: `npx tsx functions/api/openapi.ts`
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { CSV_COLUMNS } from './csv.ts';
+import { ROUTES, apiError, apiSchemas, type RouteSpec } from './schemas.ts';
+
+export const OPENAPI_PATH = fileURLToPath(new URL('./openapi.json', import.meta.url));
+
+type JsonObject = Record<string, unknown>;
+
+const COMPONENT_PREFIX = '#/components/schemas/';
+
+/** OpenAPI embeds schemas; a `$schema` or `$id` inside each would only confuse tools. */
+const bare = (schema: JsonObject): JsonObject => {
+  const { $schema: _schema, $id: _id, ...rest } = schema;
+  return rest;
+};
+
+const componentSchemas = (): Record<string, JsonObject> => {
+  const { schemas } = z.toJSONSchema(apiSchemas, { uri: (id) => `${COMPONENT_PREFIX}${id}` }) as { schemas: Record<string, JsonObject> };
+  return Object.fromEntries(Object.entries(schemas).map(([id, schema]) => [id, bare(schema)]));
+};
+
+const ref = (schema: z.ZodType): JsonObject => {
+  const id = apiSchemas.get(schema)?.id;
+  return id === undefined ? bare(z.toJSONSchema(schema) as JsonObject) : { $ref: `${COMPONENT_PREFIX}${id}` };
+};
+
+const parameter = (name: string, where: 'path' | 'query', schema: z.ZodType, required: boolean): JsonObject => {
+  // Parameters arrive as strings; the input side is what a client must send.
+  const { description, ...json } = bare(z.toJSONSchema(schema, { io: 'input' }) as JsonObject);
+  return { name, in: where, required, ...(description === undefined ? {} : { description }), schema: json };
+};
+
+const errorResponse = (description: string): JsonObject => ({
+  description,
+  content: { 'application/json': { schema: ref(apiError) } },
+});
+
+const CSV_DESCRIPTION =
+  `UTF-8 with a byte order mark, RFC 4180, one row per statement. Columns: ${CSV_COLUMNS.join(', ')}. ` +
+  'Quotes are byte-exact in their original language.';
+
+const operation = (route: RouteSpec): JsonObject => {
+  const parameters = [
+    ...Object.entries(route.pathParams).map(([name, schema]) => parameter(name, 'path', schema, true)),
+    ...Object.entries(route.query?.shape ?? {}).map(([name, schema]) => parameter(name, 'query', schema as z.ZodType, false)),
+  ];
+  const content: JsonObject = { 'application/json': { schema: ref(route.response) } };
+  if (route.csv) content['text/csv'] = { schema: { type: 'string', description: CSV_DESCRIPTION } };
+  const responses: JsonObject = {
+    '200': { description: 'OK', content },
+    ...(parameters.length > 0 ? { '400': errorResponse('A parameter is invalid; `parameter` names it.') } : {}),
+    '401': errorResponse('No or wrong credentials.'),
+    ...(route.notFound ? { '404': errorResponse('Unknown issue or actor (or, for a snapshot, none written yet).') } : {}),
+    '406': errorResponse('The Accept header asks for a type this route does not serve.'),
+    ...(route.id === 'issueSnapshot' ? { '501': errorResponse('Snapshots are not configured here.') } : {}),
+    '500': errorResponse('Unexpected error.'),
+  };
+  return {
+    operationId: route.id,
+    summary: route.summary,
+    ...(route.description === undefined ? {} : { description: route.description }),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    responses,
+  };
+};
+
+export const buildOpenApiDocument = (): JsonObject => ({
+  openapi: '3.1.0',
+  info: {
+    title: 'Negotiation position tracker: read API',
+    version: '1.0.0',
+    description:
+      'Where every actor stands on every open question, what changed, and where positions diverge, with the quote ' +
+      'that proves it. JSON everywhere; CSV (Accept: text/csv) for the matrix and an actor history.',
+  },
+  servers: [{ url: 'http://localhost:3000', description: 'The local runtime (npm start)' }],
+  security: [{ bearerAuth: [] }, { apiKeyHeader: [] }, { awsSigV4: [] }],
+  paths: Object.fromEntries(ROUTES.map((route) => [route.path, { get: operation(route) }])),
+  components: {
+    schemas: componentSchemas(),
+    securitySchemes: {
+      bearerAuth: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'Locally: `Authorization: Bearer <api key>`. In AWS with the JWT authorizer: the JWT.',
+      },
+      apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'Locally: the API key.' },
+      awsSigV4: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'Authorization',
+        description: 'In AWS with the IAM authorizer: a request signed with AWS Signature Version 4 (service execute-api).',
+      },
+    },
+  },
+});
+
+/** The committed file's exact text: two-space JSON and a final newline. */
+export const renderOpenApiDocument = (): string => `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeFileSync(OPENAPI_PATH, renderOpenApiDocument(), 'utf8');
+  console.log(`wrote ${OPENAPI_PATH}`);
+}

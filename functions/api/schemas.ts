@@ -1,0 +1,336 @@
+/**
+ * The read API's contract in zod: query parameters, responses, errors and routes. The handler
+ * validates with these schemas and the OpenAPI document is generated from them, so the two cannot
+ * drift apart.
+ */
+import { z } from 'zod';
+import { isoDateTime, names, slug, stance } from '../../events/common.ts';
+import { DIVERGENCE_KINDS } from '../../events/outbound/divergence-alert.v1.ts';
+import { evidence } from '../../events/outbound/evidence.ts';
+import { normaliseInstant } from '../core/time.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+
+const isoDate = z.iso.date({ message: 'must be an ISO 8601 date (YYYY-MM-DD) or date-time with a time zone' });
+
+/**
+ * A date-time with a zone, or a bare date. A bare date stands for a whole UTC day, and which end of
+ * the day depends on the question: "as it stood on the 5th" includes the 5th, "since the 5th" starts with it.
+ */
+const instant = (bareDateMeans: 'end-of-day' | 'start-of-day') =>
+  z
+    .union([isoDateTime, isoDate], {
+      error: 'must be an ISO 8601 date-time with a time zone (2026-01-06T14:30:00Z) or a date (2026-01-06)',
+    })
+    .transform((value, ctx) => {
+      if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+        return `${value}T${bareDateMeans === 'end-of-day' ? '23:59:59.999' : '00:00:00.000'}Z`;
+      }
+      try {
+        return normaliseInstant(value);
+      } catch {
+        // An offset can push year 0000 or 9999 out of the range the store can order.
+        ctx.issues.push({ code: 'custom', input: value, message: 'is outside the years 0000-9999 once converted to UTC' });
+        return z.NEVER;
+      }
+    });
+
+export const issueParam = slug.describe('Registry id of the issue, e.g. `western-troops-in-ukraine`.');
+export const actorParam = slug.describe('Registry id of the actor, e.g. `russia`.');
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 25;
+
+export const matrixQuery = z.strictObject({
+  asOf: instant('end-of-day')
+    .optional()
+    .describe('The matrix as it stood then: only statements said at or before this instant. A bare date means the end of that UTC day.'),
+});
+
+export const historyQuery = z.strictObject({
+  issue: slug.optional().describe('Only statements on this issue.'),
+});
+
+export const alertsQuery = z.strictObject({
+  since: instant('start-of-day')
+    .optional()
+    .describe(
+      'Only divergences whose last transition (closing, else opening) was said at or after this instant. A bare date means the start of that UTC day.',
+    ),
+  issue: slug.optional().describe('Only alerts on this issue.'),
+  actor: slug.optional().describe('Only alerts about this actor.'),
+  open: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((value) => value === 'true')
+    .optional()
+    .describe('true: only divergences still open; false: only those closed (converged) or withdrawn.'),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'must be the nextCursor of a previous page')
+    .optional()
+    .describe('The `nextCursor` of the previous page, as returned.'),
+  limit: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
+    .default(DEFAULT_PAGE_SIZE)
+    .describe('Alerts per page.'),
+});
+
+export type MatrixQuery = z.infer<typeof matrixQuery>;
+export type HistoryQuery = z.infer<typeof historyQuery>;
+export type AlertsQuery = z.infer<typeof alertsQuery>;
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+/** Named response schemas: each becomes a `components.schemas` entry of the OpenAPI document. */
+export const apiSchemas = z.registry<{ id: string }>();
+apiSchemas.add(evidence, { id: 'Evidence' });
+
+const derivedStance = z
+  .number()
+  .min(-2)
+  .max(2)
+  .multipleOf(0.5)
+  .describe("A bloc's stance: the median of its members' stances, so it may fall on a half point.");
+
+export const issueSummary = z
+  .object({
+    issue: slug,
+    title: names,
+    proposition: names.describe('The open question phrased as a proposition; stances are relative to it.'),
+    status: z.enum(['open', 'closed']),
+  })
+  .register(apiSchemas, { id: 'IssueSummary' });
+
+export const issueList = z.object({ issues: z.array(issueSummary) }).register(apiSchemas, { id: 'IssueList' });
+
+export const matrixPosition = z
+  .object({
+    actor: slug,
+    names,
+    stance,
+    hedged: z.boolean(),
+    saidAt: isoDateTime.describe('When the statement the position rests on was said.'),
+    statementId: z.string(),
+    evidence: evidence.describe('The statement the position rests on, quote byte-exact.'),
+  })
+  .register(apiSchemas, { id: 'MatrixPosition' });
+
+export const blocPosition = z
+  .object({
+    bloc: slug,
+    names,
+    stance: derivedStance.nullable().describe('null when no member has a known stance (silence is not a stance).'),
+    members: z.array(slug).describe('The members whose stances the median is taken over.'),
+  })
+  .register(apiSchemas, { id: 'BlocPosition' });
+
+export const matrix = z
+  .object({
+    issue: slug,
+    title: names,
+    proposition: names,
+    asOf: isoDateTime.nullable().describe('The instant asked for, or null for the current matrix.'),
+    positions: z.array(matrixPosition).describe('Every actor with a known stance, by actor id.'),
+    blocs: z.array(blocPosition).describe('Every registered bloc, by bloc id.'),
+  })
+  .register(apiSchemas, { id: 'Matrix' });
+
+const positionRef = z.object({ stance, hedged: z.boolean(), statementId: z.string(), saidAt: isoDateTime });
+
+export const actorIssuePosition = z
+  .object({
+    issue: slug,
+    title: names,
+    stance,
+    hedged: z.boolean(),
+    saidAt: isoDateTime,
+    statementId: z.string(),
+    previous: positionRef.nullable().describe('The statement said just before the current one, if any.'),
+    evidence,
+  })
+  .register(apiSchemas, { id: 'ActorIssuePosition' });
+
+export const actorPositions = z
+  .object({
+    actor: slug,
+    names,
+    positions: z.array(actorIssuePosition).describe('One per issue the actor has a known stance on, by issue id.'),
+  })
+  .register(apiSchemas, { id: 'ActorPositions' });
+
+export const actorHistory = z
+  .object({
+    actor: slug,
+    names,
+    issue: slug.nullable(),
+    statements: z.array(evidence).describe('Every statement and documented change, in said order (earliest first).'),
+  })
+  .register(apiSchemas, { id: 'ActorHistory' });
+
+export const alertItem = z
+  .object({
+    episodeId: z.string().describe('The divergence episode; the same id as in the Positions Diverged/Converged events.'),
+    divergenceId: z.string(),
+    kind: z.enum(DIVERGENCE_KINDS),
+    issue: slug,
+    actor: slug,
+    bloc: slug.nullable(),
+    status: z
+      .enum(['open', 'closed', 'withdrawn'])
+      .describe('withdrawn: a statement delivered late showed the divergence never happened; its alerts were corrected.'),
+    threshold: z.number().int(),
+    actorStance: derivedStance,
+    otherStance: derivedStance,
+    gap: z.number().min(0).max(4),
+    openedAt: isoDateTime,
+    closedAt: isoDateTime.nullable(),
+    evidence: z
+      .object({
+        actor: z.array(evidence).describe("The statements behind the actor's side, latest first."),
+        other: z.array(evidence).describe('The statements behind the other side, latest first.'),
+      })
+      .describe('As the episode was last recorded: at opening while open, at closing once closed.'),
+  })
+  .register(apiSchemas, { id: 'Alert' });
+
+export const alertsPage = z
+  .object({
+    alerts: z.array(alertItem).describe('Latest activity first (said-time of the last transition).'),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
+  })
+  .register(apiSchemas, { id: 'AlertsPage' });
+
+export const snapshotLink = z
+  .object({
+    issue: slug,
+    url: z.string().describe('Where to fetch the JSON snapshot: a short-lived signed URL in AWS, a file URL locally.'),
+    expiresAt: isoDateTime.nullable(),
+  })
+  .register(apiSchemas, { id: 'SnapshotLink' });
+
+export const ERROR_CODES = [
+  'BadRequest',
+  'Unauthorized',
+  'NotFound',
+  'MethodNotAllowed',
+  'NotAcceptable',
+  'NotImplemented',
+  'InternalError',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const apiError = z
+  .object({
+    error: z.enum(ERROR_CODES),
+    parameter: z.string().optional().describe('The path or query parameter at fault (400 only).'),
+    message: z.string(),
+  })
+  .register(apiSchemas, { id: 'Error' });
+
+export type IssueSummary = z.infer<typeof issueSummary>;
+export type MatrixPosition = z.infer<typeof matrixPosition>;
+export type BlocPosition = z.infer<typeof blocPosition>;
+export type Matrix = z.infer<typeof matrix>;
+export type ActorIssuePosition = z.infer<typeof actorIssuePosition>;
+export type ActorPositions = z.infer<typeof actorPositions>;
+export type ActorHistory = z.infer<typeof actorHistory>;
+export type AlertItem = z.infer<typeof alertItem>;
+export type AlertsPage = z.infer<typeof alertsPage>;
+export type SnapshotLink = z.infer<typeof snapshotLink>;
+export type ApiError = z.infer<typeof apiError>;
+
+// ---------------------------------------------------------------------------------------------
+// Routes
+
+export type RouteId = 'listIssues' | 'issueMatrix' | 'issueSnapshot' | 'actorPositions' | 'actorHistory' | 'alerts' | 'openapi';
+
+export interface RouteSpec {
+  id: RouteId;
+  /** OpenAPI path template. */
+  path: string;
+  summary: string;
+  description?: string;
+  pathParams: Record<string, z.ZodType>;
+  query?: z.ZodObject;
+  response: z.ZodType;
+  /** Also served as CSV on `Accept: text/csv`. */
+  csv: boolean;
+  /** 404 when a path parameter is not in the registry. */
+  notFound: boolean;
+}
+
+export const ROUTES: readonly RouteSpec[] = [
+  {
+    id: 'listIssues',
+    path: '/issues',
+    summary: 'The issues the tracker follows',
+    pathParams: {},
+    response: issueList,
+    csv: false,
+    notFound: false,
+  },
+  {
+    id: 'issueMatrix',
+    path: '/issues/{issue}/positions',
+    summary: "The position matrix of an issue: every actor's stance with its latest evidence, and each bloc's stance",
+    description: 'With `asOf`, the matrix as it stood then. `Accept: text/csv` returns one row per actor (UTF-8 with BOM).',
+    pathParams: { issue: issueParam },
+    query: matrixQuery,
+    response: matrix,
+    csv: true,
+    notFound: true,
+  },
+  {
+    id: 'issueSnapshot',
+    path: '/issues/{issue}/snapshot',
+    summary: "Where to fetch the issue's latest JSON snapshot (for graphics)",
+    pathParams: { issue: issueParam },
+    response: snapshotLink,
+    csv: false,
+    notFound: true,
+  },
+  {
+    id: 'actorPositions',
+    path: '/actors/{actor}/positions',
+    summary: "An actor's current stance on every issue",
+    pathParams: { actor: actorParam },
+    response: actorPositions,
+    csv: false,
+    notFound: true,
+  },
+  {
+    id: 'actorHistory',
+    path: '/actors/{actor}/history',
+    summary: "An actor's timeline: every statement, in said order",
+    description: '`Accept: text/csv` returns one row per statement (UTF-8 with BOM).',
+    pathParams: { actor: actorParam },
+    query: historyQuery,
+    response: actorHistory,
+    csv: true,
+    notFound: true,
+  },
+  {
+    id: 'alerts',
+    path: '/alerts',
+    summary: 'The alert feed: divergence episodes, latest activity first, with cursor pagination',
+    pathParams: {},
+    query: alertsQuery,
+    response: alertsPage,
+    csv: false,
+    notFound: false,
+  },
+  {
+    id: 'openapi',
+    path: '/openapi.json',
+    summary: 'This document',
+    pathParams: {},
+    response: z.object({}).passthrough(),
+    csv: false,
+    notFound: false,
+  },
+];

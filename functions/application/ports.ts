@@ -1,0 +1,184 @@
+/**
+ * What the statement processor needs from the outside world. The use case sees these interfaces
+ * only; DynamoDB and EventBridge adapters implement them in AWS and locally, and tests may swap any
+ * of them. Every write is idempotent, so any step can be re-run after a crash.
+ */
+import type { PositionsConvergedV1, PositionsDivergedV1 } from '../../events/outbound/divergence-alert.v1.ts';
+import type { RegistryUpdate } from '../core/registry.ts';
+import type { FieldProblem } from '../core/errors.ts';
+import type { SaidKey } from '../core/positions.ts';
+import type {
+  ActorId, BlocId, DivergenceKind, Episode, IssueId, Position, Registry, StatementRecord,
+} from '../core/types.ts';
+
+export interface Clock {
+  /** Canonical UTC instant (`2026-01-06T14:30:00.000Z`). */
+  now(): string;
+}
+
+/** One event for the bus: a detail-type of the catalog and its detail. */
+export interface OutboundEvent {
+  detailType: string;
+  detail: object;
+}
+
+export interface EventPublisher {
+  /** Publishes every event or throws: a partial success is retried inside, never reported as done. */
+  publish(events: readonly OutboundEvent[]): Promise<void>;
+}
+
+/** Where a statement lives in history; episodes keep these as evidence so no lookup by id is needed. */
+export interface StatementRef {
+  issue: IssueId;
+  actor: ActorId;
+  saidAt: string;
+  statementId: string;
+}
+
+export type HistoryWrite = 'recorded' | 'duplicate';
+
+/**
+ * What the conditional position write did: the statement became the actor's current position,
+ * its previous one, or neither (older than both, or already there).
+ */
+export type PositionWrite = 'current' | 'previous' | 'unchanged';
+
+/** The small item that says a divergence is open, and which episode it is. */
+export interface OpenPointer {
+  issue: IssueId;
+  divergenceId: string;
+  episodeId: string;
+  kind: DivergenceKind;
+  actor: ActorId;
+  bloc: BlocId | null;
+  threshold: number;
+  openedBy: string;
+  openedAt: string;
+  actorStance: number;
+  otherStance: number;
+  gap: number;
+}
+
+/** Everything one consistent Query returns to evaluate an issue. */
+export interface IssueSnapshot {
+  issue: IssueId;
+  positions: Map<ActorId, Position>;
+  /** By divergenceId. */
+  open: Map<string, OpenPointer>;
+  /** Alerts recorded and not yet published. */
+  outbox: string[];
+  /** The greatest current statement of the issue, in said order. */
+  watermark?: SaidKey;
+}
+
+export type EpisodeStatus = 'open' | 'closed' | 'withdrawn';
+
+/**
+ * An episode as stored. Open: as it opened (stances, gap and evidence at opening; the evidence added
+ * while it stays open is in history and is materialised when it closes). Closed: as it closed.
+ * Withdrawn: stored once, but a late statement's replay shows it never happened.
+ */
+export interface StoredEpisode {
+  episode: Omit<Episode, 'status'>;
+  status: EpisodeStatus;
+  /** Bumped by every correction (withdrawal, reinstatement); names the correction's alert. */
+  revision: number;
+  evidenceRefs: { actor: StatementRef[]; other: StatementRef[] };
+  /** Set when withdrawn: why. */
+  withdrawnReason?: string;
+}
+
+export type AlertTransition = 'opened' | 'closed' | 'withdrawn' | 'reinstated';
+
+export type AlertRecord =
+  | {
+      alertId: string;
+      issue: IssueId;
+      episodeId: string;
+      transition: 'opened' | 'reinstated';
+      detailType: 'Positions Diverged';
+      detail: PositionsDivergedV1;
+      recordedAt: string;
+    }
+  | {
+      alertId: string;
+      issue: IssueId;
+      episodeId: string;
+      transition: 'closed' | 'withdrawn';
+      detailType: 'Positions Converged';
+      detail: PositionsConvergedV1;
+      recordedAt: string;
+    };
+
+export interface TrackerRepository {
+  /** Adds the statement to history unless a statement with its key is already there. */
+  recordStatement(statement: StatementRecord): Promise<HistoryWrite>;
+  /** Makes the statement the current (or previous) position when, and only when, it is said later. */
+  applyPosition(statement: StatementRecord): Promise<PositionWrite>;
+  /** Positions, open pointers and outbox of the issue in one strongly consistent read. */
+  loadIssueState(issue: IssueId): Promise<IssueSnapshot>;
+  /** Every statement of the issue (for a replay). */
+  loadHistory(issue: IssueId): Promise<StatementRecord[]>;
+  /** One actor's statements said after `after` and at or before `upTo`, in said order. */
+  loadHistoryWindow(issue: IssueId, actor: ActorId, after: SaidKey, upTo: SaidKey): Promise<StatementRecord[]>;
+  /** The statements named (missing ones are left out). */
+  loadStatements(refs: readonly StatementRef[]): Promise<StatementRecord[]>;
+  loadEpisodes(issue: IssueId): Promise<StoredEpisode[]>;
+  loadEpisode(issue: IssueId, pointer: Pick<OpenPointer, 'divergenceId' | 'openedAt' | 'episodeId'>): Promise<StoredEpisode | undefined>;
+  /** Creates the episode unless it exists: `false` when it was already there. */
+  createEpisode(episode: StoredEpisode): Promise<boolean>;
+  /** Overwrites the episode if its stored revision is still `expectedRevision`: `false` otherwise. */
+  replaceEpisode(episode: StoredEpisode, expectedRevision: number): Promise<boolean>;
+  /**
+   * Records the alert (kept for good, first recording wins) and queues it in the issue's outbox,
+   * both idempotently: `true` when the alert was not recorded before.
+   */
+  recordAlert(alert: AlertRecord): Promise<boolean>;
+  /**
+   * Brings a recorded alert's detail in line with the episode as a replay now tells it (a late
+   * statement changed its evidence), keeping its id and recording time; it is not queued again,
+   * since subscribers dedupe on the id. `false` when the alert was never recorded.
+   */
+  reviseAlert(alert: AlertRecord): Promise<boolean>;
+  loadAlerts(issue: IssueId, alertIds: readonly string[]): Promise<AlertRecord[]>;
+  /** Deletes published alerts from the outbox. */
+  clearOutbox(issue: IssueId, alertIds: readonly string[]): Promise<void>;
+  /**
+   * Points the divergence at the episode. With `replacing` undefined the divergence must not be
+   * open; otherwise it must still point at episode `replacing`. `false` when that condition fails.
+   */
+  openPointer(pointer: OpenPointer, replacing?: string): Promise<boolean>;
+  /** Removes the pointer if it still points at `episodeId`: `false` otherwise. */
+  closePointer(issue: IssueId, divergenceId: string, episodeId: string): Promise<boolean>;
+}
+
+export type RegistryWrite = 'applied' | 'stale';
+
+export interface RegistryRepository {
+  loadRegistry(): Promise<Registry>;
+  /** Keeps the record with the latest updatedAt (ties broken as the core does). */
+  applyUpdate(update: RegistryUpdate): Promise<RegistryWrite>;
+}
+
+export type QuarantineReason = 'invalid-event' | 'unknown-reference' | 'not-an-input';
+
+export interface QuarantinedEvent {
+  /** The SQS body exactly as received. */
+  body: string;
+  messageId: string;
+  reason: QuarantineReason;
+  problems: FieldProblem[];
+  receivedAt: string;
+  detailType?: string;
+}
+
+export interface StoredQuarantinedEvent extends QuarantinedEvent {
+  fingerprint: string;
+}
+
+export interface QuarantineRepository {
+  /** Keeps the event once however often it is delivered: `false` when it was already kept. */
+  quarantine(event: QuarantinedEvent): Promise<boolean>;
+  /** Latest first. */
+  list(limit?: number): Promise<StoredQuarantinedEvent[]>;
+}

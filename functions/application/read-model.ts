@@ -1,0 +1,277 @@
+/**
+ * The read side: the questions newsroom tools ask (the matrix of an issue, an actor's positions and
+ * timeline, the alert feed) answered from what the processor stored. The storage port `ReadStore`
+ * hides the table; the use cases here assemble its answers with the pure core (bloc stances,
+ * positions as of a date) into the API's shapes.
+ */
+import type {
+  ActorHistory, ActorIssuePosition, ActorPositions, AlertItem, AlertsPage, BlocPosition, IssueSummary, Matrix,
+  MatrixPosition,
+} from '../api/schemas.ts';
+import { toEvidence } from '../core/alerts.ts';
+import { blocStance } from '../core/blocs.ts';
+import { compareSaid, positionAsOf } from '../core/positions.ts';
+import type { ActorId, IssueId, Names, Position, Registry, StatementRecord } from '../core/types.ts';
+import type { StatementRef, StoredEpisode } from './ports.ts';
+
+export interface AlertFilter {
+  /** Canonical UTC instant: only episodes whose last transition (closing, else opening) was said at or after it. */
+  since?: string;
+  issue?: IssueId;
+  actor?: ActorId;
+  /** true: status open; false: any other status (closed, withdrawn). */
+  open?: boolean;
+  /** Opaque, from the previous page. */
+  cursor?: string;
+  limit: number;
+}
+
+export interface EpisodePage {
+  episodes: StoredEpisode[];
+  nextCursor: string | null;
+}
+
+/** What the read side needs from storage. Implementations only read. */
+export interface ReadStore {
+  loadRegistry(): Promise<Registry>;
+  /** Current positions of every actor on the issue. */
+  issuePositions(issue: IssueId): Promise<Position[]>;
+  /** Every statement on the issue said at or before `until` (all of them without it). */
+  issueHistory(issue: IssueId, until?: string): Promise<StatementRecord[]>;
+  /** The statements named; unknown ones are left out. */
+  statements(refs: readonly StatementRef[]): Promise<StatementRecord[]>;
+  /** The actor's current positions on the given issues (those it has one on). */
+  actorPositions(actor: ActorId, issues: readonly IssueId[]): Promise<Position[]>;
+  /** Every statement moving the actor's position on the given issues. */
+  actorHistory(actor: ActorId, issues: readonly IssueId[]): Promise<StatementRecord[]>;
+  /** Divergence episodes, latest activity first. Throws InvalidCursorError on a cursor it did not issue. */
+  episodes(filter: AlertFilter): Promise<EpisodePage>;
+}
+
+/** A path or query parameter names an issue or actor the registry does not know. */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+  constructor(
+    readonly parameter: string,
+    readonly kind: 'issue' | 'actor',
+    readonly id: string,
+  ) {
+    super(`unknown ${kind} '${id}'`);
+  }
+}
+
+/** The cursor was not issued by this API (or has been tampered with). */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+  constructor(reason: string) {
+    super(`not a cursor issued by this API: ${reason}`);
+  }
+}
+
+/** The read API's use cases. */
+export interface PositionReader {
+  registry(): Promise<Registry>;
+  listIssues(): Promise<IssueSummary[]>;
+  issueMatrix(issue: IssueId, asOf?: string): Promise<Matrix>;
+  actorPositions(actor: ActorId): Promise<ActorPositions>;
+  actorHistory(actor: ActorId, issue?: IssueId): Promise<ActorHistory>;
+  alerts(filter: AlertFilter): Promise<AlertsPage>;
+}
+
+export interface PositionReaderOptions {
+  store: ReadStore;
+  /**
+   * How long a loaded registry is reused. The registry changes rarely and every request needs it;
+   * a minute of staleness only delays a newly registered name, never a position.
+   */
+  registryTtlMs?: number;
+  /** Milliseconds since the epoch; injected so tests control time. */
+  now?: () => number;
+}
+
+const byId = <T>(key: (item: T) => string) => (a: T, b: T): number => {
+  const x = key(a);
+  const y = key(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+const fallbackNames = (id: string): Names => ({ en: id, ar: id });
+
+const requireStatement = (statements: ReadonlyMap<string, StatementRecord>, id: string, context: string): StatementRecord => {
+  const statement = statements.get(id);
+  // The processor puts a statement in history before it can become a position: a missing one is a bug, not a 404.
+  if (statement === undefined) throw new Error(`statement ${id} behind ${context} was not found`);
+  return statement;
+};
+
+const refOf = (position: Position): StatementRef => ({
+  issue: position.issue,
+  actor: position.actor,
+  saidAt: position.saidAt,
+  statementId: position.statementId,
+});
+
+const indexById = (statements: readonly StatementRecord[]): Map<string, StatementRecord> =>
+  new Map(statements.map((s) => [s.statementId, s]));
+
+export const createPositionReader = ({ store, registryTtlMs = 60_000, now = Date.now }: PositionReaderOptions): PositionReader => {
+  let cached: { registry: Promise<Registry>; loadedAt: number } | undefined;
+
+  const registry = (): Promise<Registry> => {
+    const at = now();
+    if (cached === undefined || at - cached.loadedAt >= registryTtlMs) {
+      const loading = store.loadRegistry();
+      cached = { registry: loading, loadedAt: at };
+      // A failed load must not be served from the cache to the next request.
+      loading.catch(() => {
+        if (cached?.registry === loading) cached = undefined;
+      });
+    }
+    return cached.registry;
+  };
+
+  const knownIssue = async (issue: IssueId, parameter = 'issue') => {
+    const reg = await registry();
+    const found = reg.issues.get(issue);
+    if (found === undefined) throw new NotFoundError(parameter, 'issue', issue);
+    return { reg, found };
+  };
+
+  const knownActor = async (actor: ActorId, parameter = 'actor') => {
+    const reg = await registry();
+    const found = reg.actors.get(actor);
+    if (found === undefined) throw new NotFoundError(parameter, 'actor', actor);
+    return { reg, found };
+  };
+
+  const matrixFrom = (
+    reg: Registry,
+    positions: readonly Position[],
+    statements: ReadonlyMap<string, StatementRecord>,
+  ): { positions: MatrixPosition[]; blocs: BlocPosition[] } => {
+    const byActor = new Map(positions.map((p) => [p.actor, p]));
+    const rows = [...positions].sort(byId((p) => p.actor)).map(
+      (p): MatrixPosition => ({
+        actor: p.actor,
+        names: reg.actors.get(p.actor)?.names ?? fallbackNames(p.actor),
+        stance: p.stance,
+        hedged: p.hedged,
+        saidAt: p.saidAt,
+        statementId: p.statementId,
+        evidence: toEvidence(requireStatement(statements, p.statementId, `${p.actor}'s position on ${p.issue}`)),
+      }),
+    );
+    const blocs = [...reg.blocs.values()].sort(byId((b) => b.id)).map((bloc): BlocPosition => {
+      const { stance, members } = blocStance(bloc, byActor);
+      return { bloc: bloc.id, names: bloc.names, stance, members: members.map((m) => m.actor).sort() };
+    });
+    return { positions: rows, blocs };
+  };
+
+  return {
+    registry,
+
+    async listIssues() {
+      const reg = await registry();
+      return [...reg.issues.values()].sort(byId((i) => i.id)).map((issue) => ({
+        issue: issue.id,
+        title: issue.title,
+        proposition: issue.proposition,
+        status: issue.status,
+      }));
+    },
+
+    async issueMatrix(issue, asOf) {
+      const { reg, found } = await knownIssue(issue);
+      let positions: Position[];
+      let statements: Map<string, StatementRecord>;
+      if (asOf === undefined) {
+        positions = await store.issuePositions(issue);
+        statements = indexById(await store.statements(positions.map(refOf)));
+      } else {
+        // The stored positions are only the latest; the past is rebuilt from the history.
+        const history = await store.issueHistory(issue, asOf);
+        statements = indexById(history);
+        positions = [...new Set(history.map((s) => s.actor))].flatMap((actor) => {
+          const ref = positionAsOf(history, actor, issue, asOf);
+          return ref === undefined ? [] : [{ issue, actor, ...ref }];
+        });
+      }
+      return {
+        issue,
+        title: found.title,
+        proposition: found.proposition,
+        asOf: asOf ?? null,
+        ...matrixFrom(reg, positions, statements),
+      };
+    },
+
+    async actorPositions(actor) {
+      const { reg, found } = await knownActor(actor);
+      const positions = await store.actorPositions(actor, [...reg.issues.keys()]);
+      const statements = indexById(await store.statements(positions.map(refOf)));
+      return {
+        actor,
+        names: found.names,
+        positions: positions.sort(byId((p) => p.issue)).map(
+          (p): ActorIssuePosition => ({
+            issue: p.issue,
+            title: reg.issues.get(p.issue)?.title ?? fallbackNames(p.issue),
+            stance: p.stance,
+            hedged: p.hedged,
+            saidAt: p.saidAt,
+            statementId: p.statementId,
+            previous: p.previous === undefined ? null : { ...p.previous },
+            evidence: toEvidence(requireStatement(statements, p.statementId, `${actor}'s position on ${p.issue}`)),
+          }),
+        ),
+      };
+    },
+
+    async actorHistory(actor, issue) {
+      const { reg, found } = await knownActor(actor);
+      if (issue !== undefined) await knownIssue(issue);
+      const history = await store.actorHistory(actor, issue === undefined ? [...reg.issues.keys()] : [issue]);
+      return {
+        actor,
+        names: found.names,
+        issue: issue ?? null,
+        statements: [...history].sort(compareSaid).map(toEvidence),
+      };
+    },
+
+    async alerts(filter) {
+      if (filter.issue !== undefined) await knownIssue(filter.issue);
+      if (filter.actor !== undefined) await knownActor(filter.actor);
+      const page = await store.episodes(filter);
+      const refs = page.episodes.flatMap(({ evidenceRefs }) => [...evidenceRefs.actor, ...evidenceRefs.other]);
+      const statements = indexById(await store.statements(refs));
+      const resolve = ({ episode }: StoredEpisode, ids: readonly string[]) =>
+        ids
+          .map((id) => requireStatement(statements, id, `episode ${episode.episodeId}`))
+          .sort((a, b) => compareSaid(b, a))
+          .map(toEvidence);
+      return {
+        alerts: page.episodes.map(
+          (stored): AlertItem => ({
+            episodeId: stored.episode.episodeId,
+            divergenceId: stored.episode.divergenceId,
+            kind: stored.episode.kind,
+            issue: stored.episode.issue,
+            actor: stored.episode.actor,
+            bloc: stored.episode.bloc,
+            status: stored.status,
+            threshold: stored.episode.threshold,
+            actorStance: stored.episode.actorStance,
+            otherStance: stored.episode.otherStance,
+            gap: stored.episode.gap,
+            openedAt: stored.episode.openedAt,
+            closedAt: stored.episode.closedAt ?? null,
+            evidence: { actor: resolve(stored, stored.episode.evidence.actor), other: resolve(stored, stored.episode.evidence.other) },
+          }),
+        ),
+        nextCursor: page.nextCursor,
+      };
+    },
+  };
+};

@@ -1,0 +1,47 @@
+/**
+ * The functions' settings, read from the environment once per container and validated at cold
+ * start: a missing or empty variable fails the first invocation with a message naming it, rather
+ * than an SDK error deep inside a batch.
+ */
+import { z } from 'zod';
+import { ENV } from './env-names.ts';
+
+type SettingName = keyof typeof ENV;
+
+const DESCRIPTIONS: Record<SettingName, string> = {
+  tableName: 'name of the tracker DynamoDB table',
+  eventBusName: 'name (or ARN) of the EventBridge bus the tracker publishes to',
+  alertTopicArn: 'ARN of the SNS topic for alerts',
+  slackWebhookSecretArn: 'ARN of the Secrets Manager secret holding the Slack webhook URL',
+  snapshotBucket: 'name of the S3 bucket for JSON snapshots',
+  stage: 'deployment stage (dev, prod, ...)',
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export type Config<K extends SettingName> = { [P in K]: string };
+
+/** Reads the named settings (and only those) from `env`; throws ConfigError naming every variable at fault. */
+export const readConfig = <K extends SettingName>(names: readonly K[], env: NodeJS.ProcessEnv = process.env): Config<K> => {
+  const shape = Object.fromEntries(
+    names.map((name) => [
+      ENV[name],
+      z.string({ message: `${ENV[name]} is not set (the ${DESCRIPTIONS[name]})` })
+        .trim()
+        .min(1, `${ENV[name]} is empty (the ${DESCRIPTIONS[name]})`),
+    ]),
+  );
+  const parsed = z.object(shape).safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(`invalid configuration: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+  }
+  return Object.fromEntries(names.map((name) => [name, parsed.data[ENV[name]] as string])) as Config<K>;
+};
+
+/** Memoises a config read so it happens once per container, on first use. */
+export const once = <T>(read: () => T): (() => T) => {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: read() }).v;
+};

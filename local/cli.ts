@@ -1,0 +1,586 @@
+/**
+ * `tracker`: the command line for publishers and editors, against a running local runtime (or
+ * any deployment whose endpoints are given). It publishes with the real AWS SDK EventBridge client
+ * through the PutEvents endpoint, reads through the read API with the API key, and reaches the
+ * dead-letter queues through the runtime's admin routes (`/_local/dlq`).
+ *
+ * Endpoints and key come from flags, else the environment (TRACKER_BUS_URL, TRACKER_API_URL,
+ * TRACKER_API_KEY), else `.local-data/runtime.json` written by `npm start`, else the defaults.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { DESK_SOURCE } from '../events/common.ts';
+import { STATEMENT_RECORDED } from '../events/inbound/statement-recorded.v1.ts';
+import type { AlertItem, AlertsPage, Matrix } from '../functions/api/schemas.ts';
+import type { Names } from '../functions/core/types.ts';
+import { formatAlert, formatMatrix, type NameLookup } from './console/report.ts';
+import { Terminal } from './console/terminal.ts';
+import { readEventsFrom, EventFileError, type FileEvent } from './events-file.ts';
+import { readRuntimeFile, runtimeFilePath } from './runtime-file.ts';
+import type { DeadLetter } from './delivery/dead-letter-queue.ts';
+
+const DEFAULT_BUS = 'http://127.0.0.1:4010';
+const DEFAULT_API = 'http://127.0.0.1:3000';
+
+/** A failure with a message for the user and an exit code; anything else is a bug and shows its stack. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  terminal?: Terminal;
+}
+
+const defaultIo = (): CliIo => ({
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  env: process.env,
+  terminal: new Terminal(),
+});
+
+const CONNECTION_OPTIONS = {
+  endpoint: { type: 'string' },
+  api: { type: 'string' },
+  'api-key': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+const CONNECTION_HELP = `Connection (flag, else environment, else ${'.local-data/runtime.json'} from npm start, else default):
+  --endpoint URL     PutEvents endpoint            TRACKER_BUS_URL   (default ${DEFAULT_BUS})
+  --api URL          read API                      TRACKER_API_URL   (default ${DEFAULT_API})
+  --api-key KEY      read API and admin key        TRACKER_API_KEY
+  -h, --help         this help`;
+
+const HELP = `tracker: publish to and read from the position tracker's local runtime
+
+Usage: tracker <command> [options]
+
+Commands:
+  publish            publish one statement from flags, or the events of a file (--file)
+  replay FILE|DIR    publish every event of a file, or of the .json files of a directory in name order
+  positions ISSUE    show an issue's position matrix
+  alerts             list alerts (divergences) with their evidence
+  dlq list           list the dead-letter queues
+  dlq redrive        move dead letters back to their queues
+
+Run 'tracker <command> --help' for a command's options.
+
+${CONNECTION_HELP}`;
+
+interface Connection {
+  bus: string;
+  api: string;
+  apiKey: string | undefined;
+}
+
+async function connection(values: { endpoint?: string | undefined; api?: string | undefined; 'api-key'?: string | undefined }, io: CliIo): Promise<Connection> {
+  const file = await readRuntimeFile(runtimeFilePath());
+  return {
+    bus: values.endpoint ?? io.env['TRACKER_BUS_URL'] ?? file?.bus ?? DEFAULT_BUS,
+    api: (values.api ?? io.env['TRACKER_API_URL'] ?? file?.api ?? DEFAULT_API).replace(/\/+$/, ''),
+    apiKey: values['api-key'] ?? io.env['TRACKER_API_KEY'] ?? file?.apiKey,
+  };
+}
+
+/**
+ * parseArgs takes `--stance -2` for two options; a string option followed by a negative number is
+ * rewritten to `--stance=-2`, the way people type it.
+ */
+const joinNegativeValues = (args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): string[] => {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    const option = arg.startsWith('--') ? options[arg.slice(2)] : undefined;
+    if (option?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+};
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, allowPositionals = true) {
+  try {
+    const all = { ...CONNECTION_OPTIONS, ...options };
+    return parseArgs({ args: joinNegativeValues(args, all), options: all, allowPositionals, strict: true });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message} (see --help)`, 2);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP helpers
+
+async function apiGet<T>(conn: Connection, path: string, accept = 'application/json'): Promise<{ status: number; body: T | string; text: string }> {
+  let response: Response;
+  try {
+    response = await fetch(`${conn.api}${path}`, {
+      headers: { accept, ...(conn.apiKey === undefined ? {} : { authorization: `Bearer ${conn.apiKey}` }) },
+    });
+  } catch (error) {
+    throw new CliError(`cannot reach the read API at ${conn.api} (${(error as Error).message}); is the runtime running (npm start)?`);
+  }
+  const text = await response.text();
+  let body: T | string = text;
+  if ((response.headers.get('content-type') ?? '').includes('json')) {
+    try {
+      body = JSON.parse(text) as T;
+    } catch {
+      body = text;
+    }
+  }
+  return { status: response.status, body, text };
+}
+
+async function apiSend<T>(conn: Connection, method: 'POST', path: string, payload: unknown): Promise<{ status: number; body: T }> {
+  let response: Response;
+  try {
+    response = await fetch(`${conn.api}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(conn.apiKey === undefined ? {} : { authorization: `Bearer ${conn.apiKey}` }) },
+      body: JSON.stringify(payload),
+    });
+  } catch (error) {
+    throw new CliError(`cannot reach the runtime at ${conn.api} (${(error as Error).message}); is it running (npm start)?`);
+  }
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+function failOnError(result: { status: number; body: unknown; text: string }, what: string): void {
+  if (result.status < 400) return;
+  const body = result.body as { error?: string; message?: string } | string;
+  const message = typeof body === 'object' && body !== null ? `${body.error ?? result.status}: ${body.message ?? ''}` : result.text;
+  const hint = result.status === 401 ? ' (pass --api-key, or set TRACKER_API_KEY to the key npm start printed)' : '';
+  throw new CliError(`${what} failed with HTTP ${result.status}: ${message}${hint}`);
+}
+
+function eventBridge(conn: Connection): EventBridgeClient {
+  return new EventBridgeClient({
+    endpoint: conn.bus,
+    region: 'us-east-1',
+    // The local bus does not check signatures; never send a developer's real credentials to it.
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 2,
+  });
+}
+
+interface PublishSummary {
+  accepted: number;
+  refused: Array<{ origin: string; code: string; message: string }>;
+}
+
+async function putAll(conn: Connection, events: readonly FileEvent[], io: CliIo, progress: boolean): Promise<PublishSummary> {
+  const client = eventBridge(conn);
+  const bar = progress && io.terminal !== undefined ? io.terminal.progress('Publishing', events.length) : undefined;
+  const summary: PublishSummary = { accepted: 0, refused: [] };
+  try {
+    for (let i = 0; i < events.length; i += 10) {
+      const chunk = events.slice(i, i + 10);
+      let result;
+      try {
+        result = await client.send(new PutEventsCommand({ Entries: chunk.map((event) => event.entry as PutEventsRequestEntry) }));
+      } catch (error) {
+        const name = (error as Error).name;
+        if (name === 'ValidationException' || name === 'SerializationException') throw new CliError(`PutEvents refused the request: ${name}: ${(error as Error).message}`);
+        throw new CliError(`cannot publish to ${conn.bus} (${name}: ${(error as Error).message}); is the runtime running (npm start)?`);
+      }
+      (result.Entries ?? []).forEach((entry, index) => {
+        const origin = chunk[index]?.origin ?? '?';
+        if (entry.EventId !== undefined) {
+          summary.accepted++;
+          bar?.tick();
+        } else {
+          summary.refused.push({ origin, code: entry.ErrorCode ?? '?', message: entry.ErrorMessage ?? '' });
+          bar?.fail(origin);
+        }
+      });
+    }
+  } finally {
+    bar?.finish();
+    client.destroy();
+  }
+  return summary;
+}
+
+/** Polls the runtime until its queues are empty, then reports dead letters added meanwhile. */
+async function waitForProcessing(conn: Connection, io: CliIo, before: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await apiGet<{ queues: Record<string, { waiting: number; inFlight: number }>; deadLetters: number }>(conn, '/_local/status');
+    failOnError(status, 'GET /_local/status');
+    const body = status.body as { queues: Record<string, { waiting: number; inFlight: number }>; deadLetters: number };
+    if (Object.values(body.queues).every((queue) => queue.waiting === 0 && queue.inFlight === 0)) {
+      const added = body.deadLetters - before;
+      if (added > 0) io.err(`${added} message(s) were dead-lettered: see 'tracker dlq list'`);
+      return added;
+    }
+    if (Date.now() > deadline) throw new CliError(`the runtime was still processing after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function deadLetterCount(conn: Connection): Promise<number> {
+  const status = await apiGet<{ deadLetters: number }>(conn, '/_local/status');
+  failOnError(status, 'GET /_local/status');
+  return (status.body as { deadLetters: number }).deadLetters;
+}
+
+function report(summary: PublishSummary, io: CliIo): void {
+  io.out(`Published ${summary.accepted} event(s)${summary.refused.length === 0 ? '' : `, ${summary.refused.length} refused`}`);
+  for (const refused of summary.refused) io.err(`  refused ${refused.origin}: ${refused.code}: ${refused.message}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+const PUBLISH_HELP = `Usage: tracker publish --speaker ID --issue ID --stance N --quote TEXT --outlet NAME [options]
+       tracker publish --file FILE
+
+Publishes one Statement Recorded event (source ${DESK_SOURCE}) through PutEvents, or every event of FILE
+(one event or an array; EventBridge style {"source","detail-type","detail"} or PutEvents entries).
+
+Statement:
+  --speaker ID            registry id of who said it (putin, rutte, elysee-source...)
+  --issue ID              registry id of the issue (western-troops-in-ukraine...)
+  --stance N              -2 reject, -1 oppose, 0 undecided, 1 support, 2 commit
+  --hedged                a hedged statement ("maybe")
+  --quote TEXT            the quote in its original language, kept byte for byte
+  --lang TAG              language of the quote (default ar)
+  --translation TEXT      optional translation
+  --translation-lang TAG  its language (default en)
+  --said-at ISO           when it was said (default now), e.g. 2026-01-06T14:30:00Z
+  --outlet NAME           the source outlet
+  --url URL               the source's URL
+  --statement-id ID       stable id (default: generated); publishing the same id twice is a no-op
+  --actor ID              the actor spoken for, when the registry does not know the speaker
+  --recorded-by NAME      who records it (default: cli)
+Other:
+  --file FILE             publish the events of FILE instead
+  --wait                  wait until the runtime has processed everything (reports dead letters)
+  --json                  print the PutEvents response as JSON
+
+${CONNECTION_HELP}`;
+
+async function publishCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    speaker: { type: 'string' },
+    issue: { type: 'string' },
+    stance: { type: 'string' },
+    hedged: { type: 'boolean' },
+    quote: { type: 'string' },
+    lang: { type: 'string' },
+    translation: { type: 'string' },
+    'translation-lang': { type: 'string' },
+    'said-at': { type: 'string' },
+    outlet: { type: 'string' },
+    url: { type: 'string' },
+    'statement-id': { type: 'string' },
+    actor: { type: 'string' },
+    'recorded-by': { type: 'string' },
+    file: { type: 'string' },
+    wait: { type: 'boolean' },
+    json: { type: 'boolean' },
+  }, false);
+  if (values.help) {
+    io.out(PUBLISH_HELP);
+    return 0;
+  }
+  void positionals;
+  const conn = await connection(values, io);
+
+  let events: FileEvent[];
+  if (values.file !== undefined) {
+    events = await readEventsFrom(values.file);
+  } else {
+    const missing = (['speaker', 'issue', 'stance', 'quote', 'outlet'] as const).filter((name) => values[name] === undefined);
+    if (missing.length > 0) throw new CliError(`missing ${missing.map((name) => `--${name}`).join(', ')} (or give --file); see --help`, 2);
+    const stance = Number(values.stance);
+    if (!Number.isInteger(stance) || stance < -2 || stance > 2) throw new CliError('--stance must be a whole number from -2 to 2', 2);
+    const detail = {
+      schemaVersion: '1',
+      statementId: values['statement-id'] ?? `cli-${randomUUID()}`,
+      speaker: values.speaker,
+      ...(values.actor === undefined ? {} : { actor: values.actor }),
+      issue: values.issue,
+      stance,
+      hedged: values.hedged ?? false,
+      quote: {
+        text: values.quote,
+        lang: values.lang ?? 'ar',
+        ...(values.translation === undefined ? {} : { translation: { text: values.translation, lang: values['translation-lang'] ?? 'en' } }),
+      },
+      saidAt: values['said-at'] ?? new Date().toISOString(),
+      source: { outlet: values.outlet, ...(values.url === undefined ? {} : { url: values.url }) },
+      recordedBy: values['recorded-by'] ?? 'cli',
+    };
+    events = [{ origin: detail.statementId, entry: { Source: DESK_SOURCE, DetailType: STATEMENT_RECORDED, Detail: JSON.stringify(detail) } }];
+  }
+
+  const before = values.wait ? await deadLetterCount(conn) : 0;
+  const summary = await putAll(conn, events, io, false);
+  if (values.json) io.out(JSON.stringify(summary, null, 2));
+  else report(summary, io);
+  const deadLettered = values.wait ? await waitForProcessing(conn, io, before, 60_000) : 0;
+  return summary.refused.length > 0 || deadLettered > 0 ? 1 : 0;
+}
+
+const REPLAY_HELP = `Usage: tracker replay FILE|DIR [--wait]
+
+Publishes every event of FILE (one event or an array), or of the .json files of DIR in file-name
+order, through PutEvents in requests of up to 10 entries, with a progress bar.
+Example: tracker replay events/seed/samples --wait
+
+  --wait      wait until the runtime has processed everything (reports dead letters)
+
+${CONNECTION_HELP}`;
+
+async function replayCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { wait: { type: 'boolean' } });
+  if (values.help) {
+    io.out(REPLAY_HELP);
+    return 0;
+  }
+  const [path, ...rest] = positionals;
+  if (path === undefined || rest.length > 0) throw new CliError('replay takes exactly one FILE or DIR; see --help', 2);
+  const conn = await connection(values, io);
+  const events = await readEventsFrom(path);
+  const before = values.wait ? await deadLetterCount(conn) : 0;
+  const summary = await putAll(conn, events, io, true);
+  report(summary, io);
+  const deadLettered = values.wait ? await waitForProcessing(conn, io, before, 120_000) : 0;
+  return summary.refused.length > 0 || deadLettered > 0 ? 1 : 0;
+}
+
+const POSITIONS_HELP = `Usage: tracker positions ISSUE [--as-of DATE] [--json | --csv]
+
+Shows the position matrix of ISSUE from the read API (GET /issues/ISSUE/positions): every actor's
+stance with its English and Arabic names, hedged statements marked, and the blocs' medians.
+
+  --as-of DATE   the matrix as it stood then (ISO date or date-time)
+  --json         print the API's JSON
+  --csv          print the API's CSV
+
+${CONNECTION_HELP}`;
+
+async function positionsCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { 'as-of': { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'boolean' } });
+  if (values.help) {
+    io.out(POSITIONS_HELP);
+    return 0;
+  }
+  const [issue, ...rest] = positionals;
+  if (issue === undefined || rest.length > 0) throw new CliError('positions takes exactly one ISSUE; see --help', 2);
+  const conn = await connection(values, io);
+  const query = values['as-of'] === undefined ? '' : `?asOf=${encodeURIComponent(values['as-of'])}`;
+  const result = await apiGet<Matrix>(conn, `/issues/${encodeURIComponent(issue)}/positions${query}`, values.csv ? 'text/csv' : 'application/json');
+  failOnError(result, `GET /issues/${issue}/positions`);
+  if (values.csv) io.out(result.text.trimEnd());
+  else if (values.json) io.out(JSON.stringify(result.body, null, 2));
+  else for (const line of formatMatrix(result.body as Matrix)) io.out(line);
+  return 0;
+}
+
+const ALERTS_HELP = `Usage: tracker alerts [--issue ID] [--actor ID] [--open | --closed] [--since DATE] [--json]
+
+Lists divergence alerts from the read API (GET /alerts), latest first, with their evidence: each
+quote byte-exact on a line of its own, with speaker and source.
+
+  --issue ID     only this issue
+  --actor ID     only this actor
+  --open         only divergences still open
+  --closed       only those closed or withdrawn
+  --since DATE   only those whose last transition was said since DATE
+  --json         print the API's JSON (all pages)
+
+${CONNECTION_HELP}`;
+
+async function alertsCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, {
+    issue: { type: 'string' },
+    actor: { type: 'string' },
+    open: { type: 'boolean' },
+    closed: { type: 'boolean' },
+    since: { type: 'string' },
+    json: { type: 'boolean' },
+  }, false);
+  if (values.help) {
+    io.out(ALERTS_HELP);
+    return 0;
+  }
+  if (values.open && values.closed) throw new CliError('--open and --closed exclude each other', 2);
+  const conn = await connection(values, io);
+  const params = new URLSearchParams({ limit: '100' });
+  if (values.issue !== undefined) params.set('issue', values.issue);
+  if (values.actor !== undefined) params.set('actor', values.actor);
+  if (values.open) params.set('open', 'true');
+  if (values.closed) params.set('open', 'false');
+  if (values.since !== undefined) params.set('since', values.since);
+
+  const alerts: AlertItem[] = [];
+  for (let cursor: string | null = null, first = true; first || cursor !== null; first = false) {
+    if (cursor !== null) params.set('cursor', cursor);
+    const result = await apiGet<AlertsPage>(conn, `/alerts?${params.toString()}`);
+    failOnError(result, 'GET /alerts');
+    const page = result.body as AlertsPage;
+    alerts.push(...page.alerts);
+    cursor = page.nextCursor;
+  }
+  if (values.json) {
+    io.out(JSON.stringify({ alerts }, null, 2));
+    return 0;
+  }
+  if (alerts.length === 0) {
+    io.out('No alerts.');
+    return 0;
+  }
+  const names = await namesForAlerts(conn, alerts);
+  io.out(`${alerts.length} alert(s)`);
+  for (const alert of alerts) {
+    io.out('');
+    for (const line of formatAlert(alert, names)) io.out(line);
+  }
+  return 0;
+}
+
+/** The API names actors and blocs in an issue's matrix; one request per issue involved. */
+async function namesForAlerts(conn: Connection, alerts: readonly AlertItem[]): Promise<NameLookup> {
+  const actors = new Map<string, Names>();
+  const blocs = new Map<string, Names>();
+  const issues = new Map<string, Names>();
+  await Promise.all(
+    [...new Set(alerts.map((alert) => alert.issue))].map(async (issue) => {
+      const result = await apiGet<Matrix>(conn, `/issues/${encodeURIComponent(issue)}/positions`);
+      if (result.status !== 200 || typeof result.body === 'string') return;
+      issues.set(issue, result.body.title);
+      for (const position of result.body.positions) actors.set(position.actor, position.names);
+      for (const bloc of result.body.blocs) blocs.set(bloc.bloc, bloc.names);
+    }),
+  );
+  return { actor: (id) => actors.get(id), bloc: (id) => blocs.get(id), issue: (id) => issues.get(id) };
+}
+
+const DLQ_HELP = `Usage: tracker dlq list [--queue NAME] [--json]
+       tracker dlq redrive [--queue NAME] [--id MESSAGE_ID ...]
+
+Dead letters are messages a queue (processor, notifier, snapshots) handed to its handler
+maxReceiveCount times without success. 'list' shows them with the reason of the last failure;
+'redrive' moves them back to their source queue (all of them, or of one queue, or the ids given),
+where they are processed again. Through the runtime's admin routes: GET /_local/dlq and
+POST /_local/dlq/redrive (same API key as the read API).
+
+  --queue NAME   only this source queue
+  --id ID        only this message (repeatable; redrive only)
+  --json         print JSON (list only)
+
+${CONNECTION_HELP}`;
+
+const summariseBody = (body: string): string => {
+  try {
+    const event = JSON.parse(body) as { 'detail-type'?: string; detail?: Record<string, unknown> };
+    const detail = event.detail ?? {};
+    const id = detail['statementId'] ?? detail['changeId'] ?? detail['alertId'] ?? detail['actor'] ?? '';
+    return `${event['detail-type'] ?? '?'} ${String(id)}`.trim();
+  } catch {
+    return `(not JSON: ${body.slice(0, 60)})`;
+  }
+};
+
+async function dlqCommand(args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    io.out(DLQ_HELP);
+    return sub === undefined ? 2 : 0;
+  }
+  if (sub === 'list') {
+    const { values } = parse(rest, { queue: { type: 'string' }, json: { type: 'boolean' } }, false);
+    if (values.help) {
+      io.out(DLQ_HELP);
+      return 0;
+    }
+    const conn = await connection(values, io);
+    const query = values.queue === undefined ? '' : `?queue=${encodeURIComponent(values.queue)}`;
+    const result = await apiGet<{ deadLetters: DeadLetter[] }>(conn, `/_local/dlq${query}`);
+    failOnError(result, 'GET /_local/dlq');
+    const letters = (result.body as { deadLetters: DeadLetter[] }).deadLetters;
+    if (values.json) {
+      io.out(JSON.stringify(letters, null, 2));
+      return 0;
+    }
+    if (letters.length === 0) {
+      io.out('The dead-letter queues are empty.');
+      return 0;
+    }
+    io.out(`${letters.length} dead letter(s)`);
+    for (const letter of letters) {
+      io.out(`  ${letter.messageId}  queue ${letter.queue}  ${summariseBody(letter.body)}`);
+      io.out(`    ${letter.receiveCount} receives, dead-lettered ${letter.deadLetteredAt}: ${letter.reason}`);
+    }
+    return 0;
+  }
+  if (sub === 'redrive') {
+    const { values } = parse(rest, { queue: { type: 'string' }, id: { type: 'string', multiple: true } }, false);
+    if (values.help) {
+      io.out(DLQ_HELP);
+      return 0;
+    }
+    const conn = await connection(values, io);
+    const result = await apiSend<{ redriven?: Array<{ messageId: string; queue: string }>; notRedriven?: Array<{ messageId: string; reason: string }>; error?: string; message?: string }>(
+      conn,
+      'POST',
+      '/_local/dlq/redrive',
+      { ...(values.queue === undefined ? {} : { queue: values.queue }), ...(values.id === undefined ? {} : { messageIds: values.id }) },
+    );
+    if (result.status >= 400) throw new CliError(`redrive failed with HTTP ${result.status}: ${result.body.error ?? ''}: ${result.body.message ?? ''}`);
+    const redriven = result.body.redriven ?? [];
+    io.out(`Redrove ${redriven.length} message(s)${redriven.length === 0 ? '' : `: ${redriven.map((r) => `${r.messageId} → ${r.queue}`).join(', ')}`}`);
+    for (const skipped of result.body.notRedriven ?? []) io.err(`  kept ${skipped.messageId}: ${skipped.reason}`);
+    return 0;
+  }
+  throw new CliError(`unknown dlq command '${sub}' (list or redrive)`, 2);
+}
+
+const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  publish: publishCommand,
+  replay: replayCommand,
+  positions: positionsCommand,
+  alerts: alertsCommand,
+  dlq: dlqCommand,
+};
+
+export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.out(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  const run = COMMANDS[command];
+  if (run === undefined) {
+    io.err(`unknown command '${command}'\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await run(args, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err(`tracker ${command}: ${error.message}`);
+      return error.exitCode;
+    }
+    if (error instanceof EventFileError) {
+      io.err(`tracker ${command}: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}

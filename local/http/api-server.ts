@@ -1,0 +1,185 @@
+/**
+ * The read API on node:http, as API Gateway would put it in front of the same function, plus the
+ * runtime's small admin surface under `/_local/` (dead-letter queues), behind the same API key:
+ *
+ *   GET  /_local/dlq                      every dead letter (optional ?queue=processor)
+ *   POST /_local/dlq/redrive              moves dead letters back to their queues; JSON body
+ *                                         { "queue"?: string, "messageIds"?: string[] } (all by default)
+ *   GET  /_local/status                   endpoints, queue counters, dead-letter count
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ReadApi, ReadApiRequest, ReadApiResponse } from '../../functions/handlers/read-api.ts';
+
+export const DEFAULT_API_PORT = 3000;
+export const ADMIN_PREFIX = '/_local/';
+
+export interface AdminRoutes {
+  listDeadLetters(queue?: string): Promise<unknown>;
+  redrive(filter: { queue?: string; messageIds?: string[] }): Promise<unknown>;
+  status(): Promise<unknown>;
+}
+
+export interface ApiServerOptions {
+  api: ReadApi;
+  admin: AdminRoutes;
+  /** Required on admin routes; the read API checks it itself on the others. */
+  apiKey: string;
+  port?: number;
+  host?: string;
+  onError?: (error: unknown) => void;
+}
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Admin requests are tiny; anything bigger is a mistake. */
+const MAX_ADMIN_BODY_BYTES = 64 * 1024;
+
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
+class AdminError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const { api, admin, apiKey, port = DEFAULT_API_PORT, host = '127.0.0.1' } = options;
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      options.onError?.(error);
+      if (!response.headersSent) send(response, json(500, { error: 'InternalError', message: 'unexpected error in the local API server' }));
+      else response.destroy();
+    });
+  });
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const rawPath = (request.url ?? '/').split('?')[0] ?? '/';
+    const headers = flattenHeaders(request);
+    if (rawPath.startsWith(ADMIN_PREFIX)) {
+      send(response, await handleAdmin(request, url, headers));
+      return;
+    }
+    // The body of a GET is never read; drain it so the connection can be reused.
+    request.resume();
+    const query: Record<string, string | undefined> = {};
+    for (const [name, value] of url.searchParams) query[name] = value;
+    const readRequest: ReadApiRequest = { method: request.method ?? 'GET', path: rawPath, query, headers };
+    send(response, await api(readRequest));
+  };
+
+  const authorised = (headers: Record<string, string | undefined>): boolean => {
+    const authorization = headers['authorization'];
+    const given = (authorization === undefined ? undefined : /^Bearer\s+(.+)$/i.exec(authorization.trim())?.[1]) ?? headers['x-api-key'];
+    return given !== undefined && timingSafeEqual(digest(given), digest(apiKey));
+  };
+
+  const handleAdmin = async (request: IncomingMessage, url: URL, headers: Record<string, string | undefined>): Promise<ReadApiResponse> => {
+    try {
+      if (!authorised(headers)) {
+        request.resume();
+        throw new AdminError(401, 'Unauthorized', 'missing or wrong API key: send Authorization: Bearer <key> or x-api-key: <key>');
+      }
+      const route = `${request.method ?? 'GET'} ${url.pathname}`;
+      const queue = url.searchParams.get('queue') ?? undefined;
+      switch (route) {
+        case 'GET /_local/dlq':
+          request.resume();
+          return json(200, await admin.listDeadLetters(queue));
+        case 'POST /_local/dlq/redrive': {
+          const body = await readJsonBody(request);
+          return json(200, await admin.redrive(body));
+        }
+        case 'GET /_local/status':
+          request.resume();
+          return json(200, await admin.status());
+        default:
+          request.resume();
+          throw new AdminError(404, 'NotFound', `no admin route ${route}`);
+      }
+    } catch (error) {
+      if (error instanceof AdminError) return json(error.statusCode, { error: error.code, message: error.message });
+      throw error;
+    }
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`the read API cannot listen on ${host}:${port}: the port is in use (choose another with --api-port, or 0 for any)`);
+    }
+    throw error;
+  });
+
+  const actualPort = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
+    port: actualPort,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function flattenHeaders(request: IncomingMessage): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+async function readJsonBody(request: IncomingMessage): Promise<{ queue?: string; messageIds?: string[] }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_ADMIN_BODY_BYTES) throw new AdminError(413, 'PayloadTooLarge', `admin requests are limited to ${MAX_ADMIN_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new AdminError(400, 'BadRequest', 'the body is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new AdminError(400, 'BadRequest', 'the body must be a JSON object');
+  const { queue, messageIds } = parsed as Record<string, unknown>;
+  if (queue !== undefined && typeof queue !== 'string') throw new AdminError(400, 'BadRequest', '"queue" must be a string');
+  if (messageIds !== undefined && (!Array.isArray(messageIds) || messageIds.some((id) => typeof id !== 'string'))) {
+    throw new AdminError(400, 'BadRequest', '"messageIds" must be a list of strings');
+  }
+  return { ...(queue === undefined ? {} : { queue }), ...(messageIds === undefined ? {} : { messageIds: messageIds as string[] }) };
+}
+
+const json = (statusCode: number, body: unknown): ReadApiResponse => ({
+  statusCode,
+  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
+
+function send(response: ServerResponse, result: ReadApiResponse): void {
+  const payload = Buffer.from(result.body, 'utf8');
+  response.writeHead(result.statusCode, { ...result.headers, 'content-length': String(payload.length) });
+  response.end(payload);
+}

@@ -1,0 +1,636 @@
+/**
+ * The whole tracker on one machine, in one process, on loopback: an embedded DynamoDB (or any
+ * DynamoDB endpoint), the local EventBridge bus behind its PutEvents endpoint, SQS-like queues
+ * feeding the same handler modules Lambda runs, and the read API on node:http.
+ *
+ *   publishers ──PutEvents──▶ LocalEventBus ──rules (events/rules.ts)──▶ LocalQueue ──▶ handler
+ *                                 ▲                                        │ (retries, DLQ)
+ *                                 └──── the processor's EventPublisher ◀───┘
+ *
+ * `startRuntime` is what `npm start` runs and what the end-to-end tests and the benchmark start
+ * in-process (with every port 0).
+ */
+import './environment.ts';
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { DESK_SOURCE, TRACKER_SOURCE } from '../events/common.ts';
+import { POSITIONS_CONVERGED, POSITIONS_DIVERGED } from '../events/outbound/divergence-alert.v1.ts';
+import { POSITION_CHANGED } from '../events/outbound/position-changed.v1.ts';
+import { ALERTS_TO_NOTIFIER, INBOUND_TO_PROCESSOR, POSITION_CHANGES_TO_SNAPSHOTS, TRACKER_OUTBOUND, type RuleDefinition } from '../events/rules.ts';
+import { loadSeedRegistryDetails, loadSeedSamples } from '../events/seed/index.ts';
+import { createFsSnapshotStore } from '../functions/adapters/fs/snapshot-store.ts';
+import { DynamoQuarantineRepository } from '../functions/adapters/dynamodb/quarantine.repository.ts';
+import { DynamoReadRepository } from '../functions/adapters/dynamodb/read.repository.ts';
+import type { AlertTopic } from '../functions/adapters/sns/alert-publisher.ts';
+import { createPositionReader, type PositionReader } from '../functions/application/read-model.ts';
+import type { AlertItem, Matrix } from '../functions/api/schemas.ts';
+import type { Registry } from '../functions/core/types.ts';
+import { createHandler as createNotifier } from '../functions/handlers/notify-alert.ts';
+import { createReadApi } from '../functions/handlers/read-api.ts';
+import { createHandler as createSnapshotWriter } from '../functions/handlers/write-snapshot.ts';
+import { LocalBusPublisher } from './bus/bus-publisher.ts';
+import { LocalEventBus, MAX_ENTRIES_PER_REQUEST, type EventBridgeEvent, type PutEventsEntry } from './bus/local-event-bus.ts';
+import { DEFAULT_PUT_EVENTS_PORT, startPutEventsServer, type PutEventsServer } from './bus/put-events-server.ts';
+import { formatAlert, formatMatrix, stanceText, type NameLookup } from './console/report.ts';
+import { Terminal, type Output, type ProgressBar } from './console/terminal.ts';
+import { createAlertWebhook, type AlertWebhook } from './delivery/alert-webhook.ts';
+import { createFileDeadLetterQueue, createMemoryDeadLetterQueue, type DeadLetter, type DeadLetterQueue } from './delivery/dead-letter-queue.ts';
+import { createHandlerLogger } from './delivery/handler-logger.ts';
+import { LocalQueue, type QueueActivity, type QueueStats, type SqsBatchHandler } from './delivery/local-queue.ts';
+import { createProcessorHandler } from './processor.ts';
+import { DEFAULT_API_PORT, startApiServer, type ApiServer } from './http/api-server.ts';
+import { lockDirectory, type DirLock } from './store/dir-lock.ts';
+import { DEFAULT_DYNAMODB_PORT, LOCAL_CREDENTIALS, startEmbeddedDynamoDb, type EmbeddedDynamoDb } from './store/embedded-dynamodb.ts';
+import { ensureTable } from './store/ensure-table.ts';
+import type { FileEvent } from './events-file.ts';
+
+export const DEFAULT_TABLE_NAME = 'position-tracker-local';
+export const DEFAULT_SNAPSHOTS_DIR = '.local-data/snapshots';
+/** Receives before a message is dead-lettered: the deployed queues' redrive policy (EventQueue). */
+export const DEFAULT_MAX_RECEIVE_COUNT = 5;
+
+export interface RuntimeOptions {
+  /** Loopback by default; the runtime is for one developer's machine. */
+  host?: string;
+  /** PutEvents endpoint. 0 = any free port. @default 4010 */
+  busPort?: number;
+  /** Read API (and /_local admin). 0 = any free port. @default 3000 */
+  apiPort?: number;
+  /** Embedded DynamoDB. 0 = any free port. @default 8000 */
+  dynamodbPort?: number;
+  /** Persist the embedded store and the dead letters here; in memory when absent. */
+  dataDir?: string;
+  /** Use this DynamoDB (LocalStack, moto, a dev table in AWS) instead of the embedded one. */
+  dynamodbEndpoint?: string;
+  tableName?: string;
+  /** Generated when absent (and printed). */
+  apiKey?: string;
+  alertsWebhook?: string;
+  /** @default .local-data/snapshots */
+  snapshotsDir?: string;
+  /** Replay the seed samples after loading the registry. @default true */
+  replay?: boolean;
+  /** Print the position matrices and alerts after the replay. @default true */
+  report?: boolean;
+  /** Console output; a Terminal on stdout/stderr by default. */
+  output?: Output;
+  /** Handlers' info logs and full notifier messages. */
+  verbose?: boolean;
+  /** Largest PutEvents entry accepted. @default 262144 */
+  maxEntryBytes?: number;
+  /** @default 5 */
+  maxReceiveCount?: number;
+  /** First retry delay of the queues. @default 100 */
+  retryBaseMs?: number;
+}
+
+export interface RuntimeEndpoints {
+  bus: string;
+  api: string;
+  dynamodb: string;
+}
+
+export interface PublishOutcome {
+  /** Entries the bus accepted, with their event ids. */
+  accepted: Array<{ origin: string; eventId: string }>;
+  refused: Array<{ origin: string; errorCode: string; errorMessage: string }>;
+}
+
+export interface RunOutcome extends PublishOutcome {
+  label: string;
+  /** Processor deliveries that succeeded. */
+  processed: number;
+  deadLettered: DeadLetter[];
+  quarantined: Array<{ messageId: string; reason: string; problems: string }>;
+  /** Alerts (Diverged / Converged) the tracker published during the run. */
+  alerts: number;
+  durationMs: number;
+  clean: boolean;
+  /** Why the run is not clean; empty when it is. */
+  problems: string[];
+}
+
+export interface Runtime {
+  endpoints: RuntimeEndpoints;
+  apiKey: string;
+  apiKeyGenerated: boolean;
+  tableName: string;
+  bus: LocalEventBus;
+  reader: PositionReader;
+  deadLetters: DeadLetterQueue;
+  queues: ReadonlyMap<string, LocalQueue>;
+  /** How loading the registry went. */
+  registry: RunOutcome;
+  /** How replaying the seed went; undefined with `replay: false`. */
+  replay: RunOutcome | undefined;
+  /** Puts events on the bus (as PutEvents would), waits until everything they caused is done. */
+  run(label: string, events: readonly FileEvent[], options?: { progress?: boolean }): Promise<RunOutcome>;
+  /** Resolves once no event is being delivered and every queue is empty, retries included. */
+  settle(): Promise<void>;
+  matrices(): Promise<Matrix[]>;
+  alerts(filter?: { issue?: string; open?: boolean }): Promise<AlertItem[]>;
+  /** Prints every issue's matrix and every alert with its evidence. */
+  printReport(): Promise<void>;
+  redrive(filter?: { queue?: string; messageIds?: readonly string[] }): Promise<{ redriven: DeadLetter[]; unknownQueue: DeadLetter[] }>;
+  status(): Promise<RuntimeStatus>;
+  close(): Promise<void>;
+}
+
+export interface RuntimeStatus {
+  endpoints: RuntimeEndpoints;
+  tableName: string;
+  store: 'embedded (in memory)' | 'embedded (on disk)' | 'external';
+  dataDir: string | null;
+  queues: Record<string, QueueStats>;
+  deadLetters: number;
+  webhook?: { url: string; delivered: number; failed: number };
+}
+
+/** A key that is easy to paste and hard to guess. */
+const generateApiKey = (): string => `local-${randomBytes(18).toString('base64url')}`;
+
+const isLoopback = (endpoint: string): boolean => {
+  try {
+    const host = new URL(endpoint).hostname;
+    return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
+};
+
+export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const output = options.output ?? new Terminal();
+  const host = options.host ?? '127.0.0.1';
+  const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
+  const dataDir = options.dataDir === undefined ? null : resolve(options.dataDir);
+  const apiKeyGenerated = options.apiKey === undefined || options.apiKey === '';
+  const apiKey = apiKeyGenerated ? generateApiKey() : (options.apiKey as string);
+  const maxReceiveCount = options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
+
+  // Everything started so far, stopped in reverse order on failure or close.
+  const stops: Array<() => Promise<void> | void> = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        output.error(`[runtime] shutdown step failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    stops.length = 0;
+  };
+
+  try {
+    let lock: DirLock | undefined;
+    if (dataDir !== null) {
+      await mkdir(dataDir, { recursive: true });
+      lock = await lockDirectory(dataDir, 'runtime.pid');
+      stops.push(() => lock?.release());
+    }
+
+    // --- DynamoDB -------------------------------------------------------------------------
+    let embedded: EmbeddedDynamoDb | undefined;
+    let dynamodbEndpoint: string;
+    let clientConfig: ConstructorParameters<typeof DynamoDBClient>[0];
+    if (options.dynamodbEndpoint !== undefined) {
+      dynamodbEndpoint = options.dynamodbEndpoint;
+      const hasCredentials = process.env['AWS_ACCESS_KEY_ID'] !== undefined || process.env['AWS_PROFILE'] !== undefined;
+      clientConfig = {
+        endpoint: dynamodbEndpoint,
+        region: process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
+        // LocalStack and moto accept any signature; a dev table in AWS takes the usual credential chain.
+        ...(isLoopback(dynamodbEndpoint) && !hasCredentials ? { credentials: LOCAL_CREDENTIALS } : {}),
+      };
+    } else {
+      embedded = await startEmbeddedDynamoDb({
+        tableName,
+        host,
+        port: options.dynamodbPort ?? DEFAULT_DYNAMODB_PORT,
+        ...(dataDir === null ? {} : { dataDir: join(dataDir, 'dynamodb') }),
+      });
+      stops.push(() => embedded?.close());
+      dynamodbEndpoint = embedded.endpoint;
+      clientConfig = { endpoint: dynamodbEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
+    }
+    // One client for all handlers, as a Lambda module builds one at cold start.
+    const dynamodb = new DynamoDBClient({ ...clientConfig, maxAttempts: 5 });
+    stops.push(() => dynamodb.destroy());
+    if (embedded === undefined) {
+      const outcome = await ensureTable(dynamodb, tableName);
+      if (outcome === 'created') output.line(`Created table ${tableName} at ${dynamodbEndpoint}`);
+    }
+
+    // --- Read side ------------------------------------------------------------------------
+    const readStore = new DynamoReadRepository({ tableName, client: dynamodb });
+    // A short TTL: registry events published while the runtime runs show up within seconds.
+    const reader = createPositionReader({ store: readStore, registryTtlMs: 2_000 });
+    const quarantine = new DynamoQuarantineRepository({ tableName, client: dynamodb });
+    const snapshotStore = createFsSnapshotStore(resolve(options.snapshotsDir ?? DEFAULT_SNAPSHOTS_DIR));
+
+    // --- Bus and queues -------------------------------------------------------------------
+    let targetErrors = 0;
+    const bus = new LocalEventBus({
+      ...(options.maxEntryBytes === undefined ? {} : { maxEntryBytes: options.maxEntryBytes }),
+      onTargetError: (error, context) => {
+        targetErrors++;
+        output.error(`[bus] rule ${context.rule} could not deliver event ${context.event.id}: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    });
+    const deadLetters = dataDir === null ? createMemoryDeadLetterQueue() : createFileDeadLetterQueue(join(dataDir, 'dead-letters'));
+
+    const activityListeners = new Set<(activity: QueueActivity) => void>();
+    const onActivity = (activity: QueueActivity): void => {
+      if (activity.type === 'dead-lettered') {
+        output.error(
+          `[${activity.queue}] dead-lettered message ${activity.letter.messageId} after ${activity.letter.receiveCount} receives: ${activity.letter.reason}`,
+        );
+      } else if (activity.type === 'retry' && options.verbose) {
+        output.line(`[${activity.queue}] retrying ${activity.messageId} in ${activity.delayMs} ms (receive ${activity.receiveCount}): ${activity.reason}`);
+      }
+      for (const listener of activityListeners) listener(activity);
+    };
+
+    const queues = new Map<string, LocalQueue>();
+    const addQueue = (
+      name: string,
+      rule: RuleDefinition,
+      handler: SqsBatchHandler,
+      reasonFor: (messageId: string, sinceMs: number) => string | undefined,
+      tuning: { batchWindowMs: number; maxConcurrency: number },
+    ): LocalQueue => {
+      const queue = new LocalQueue({
+        name,
+        rule: rule.name,
+        handler,
+        deadLetters,
+        maxReceiveCount,
+        ...(options.retryBaseMs === undefined ? {} : { backoffBaseMs: options.retryBaseMs }),
+        ...tuning,
+        region: bus.region,
+        account: bus.account,
+        failureReason: reasonFor,
+        onActivity,
+      });
+      queues.set(name, queue);
+      // SQS-shaped: EventBridge puts the whole event, as JSON, in the message body.
+      bus.addRule({ name: rule.name, pattern: rule.pattern, target: (event) => void queue.send(JSON.stringify(event)) });
+      stops.push(() => queue.close());
+      return queue;
+    };
+
+    // Processor: one batch at a time, so statements are applied in the order they arrived.
+    const processorLog = createHandlerLogger('processor', output, { verbose: options.verbose });
+    const processorHandler = createProcessorHandler({
+      client: dynamodb,
+      tableName,
+      publisher: new LocalBusPublisher(bus),
+      logger: processorLog.logger,
+    });
+    addQueue('processor', INBOUND_TO_PROCESSOR, processorHandler, processorLog.reasonFor, { batchWindowMs: 10, maxConcurrency: 1 });
+
+    // Notifier: SNS is a console sink locally; the webhook is a rule of its own (below).
+    const notifierLog = createHandlerLogger('notifier', output, { verbose: options.verbose });
+    let notified = 0;
+    const consoleTopic: AlertTopic = {
+      async publish(message) {
+        notified++;
+        output.line(`[notifier] SNS (local console) ${message.subject}`);
+        if (options.verbose) output.line(message.message.replace(/^/gm, '    '));
+        return { messageId: `local-${notified}` };
+      },
+    };
+    const notifier = createNotifier({ registry: () => reader.registry(), topic: consoleTopic, logger: notifierLog.logger });
+    addQueue('notifier', ALERTS_TO_NOTIFIER, notifier, notifierLog.reasonFor, { batchWindowMs: 10, maxConcurrency: 2 });
+
+    const snapshotLog = createHandlerLogger('snapshots', output, { verbose: options.verbose });
+    const snapshotWriter = createSnapshotWriter({ reader, store: snapshotStore, logger: snapshotLog.logger });
+    addQueue('snapshots', POSITION_CHANGES_TO_SNAPSHOTS, snapshotWriter as (event: SQSEvent) => Promise<SQSBatchResponse>, snapshotLog.reasonFor, {
+      batchWindowMs: 50,
+      maxConcurrency: 1,
+    });
+
+    // Local-only rules on the tracker's outbound events: the console, and the webhook if asked.
+    const names = await namesFrom(reader);
+    bus.addRule({
+      name: 'LocalConsole',
+      pattern: TRACKER_OUTBOUND.pattern,
+      target: async (event) => output.line(describeOutbound(event, await names())),
+    });
+    let webhook: AlertWebhook | undefined;
+    if (options.alertsWebhook !== undefined) {
+      webhook = createAlertWebhook({ url: options.alertsWebhook, output });
+      const deliver = webhook.deliver;
+      bus.addRule({ name: 'LocalAlertsWebhook', pattern: ALERTS_TO_NOTIFIER.pattern, target: (event) => deliver(event) });
+    }
+
+    // --- Endpoints ------------------------------------------------------------------------
+    const putEvents: PutEventsServer = await startPutEventsServer({ bus, host, port: options.busPort ?? DEFAULT_PUT_EVENTS_PORT }).catch(
+      (error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          throw new Error(`the local bus cannot listen on ${host}:${options.busPort ?? DEFAULT_PUT_EVENTS_PORT}: the port is in use (choose another with --bus-port, or 0 for any)`);
+        }
+        throw error;
+      },
+    );
+    // Closed first on shutdown (stops run in reverse): no new events while the queues wind down.
+    const readApi = createReadApi({
+      reader,
+      snapshots: snapshotStore,
+      apiKey,
+      logger: { error: (message, ...extra) => output.error(`[read-api] ${message} ${extra.map((e) => (e instanceof Error ? e.message : JSON.stringify(e))).join(' ')}`) },
+    });
+
+    const settle = async (): Promise<void> => {
+      for (;;) {
+        await bus.drain();
+        await Promise.all([...queues.values()].map((queue) => queue.idle()));
+        if (bus.pendingDeliveries === 0 && [...queues.values()].every((queue) => queue.isIdle())) return;
+      }
+    };
+
+    const status = async (): Promise<RuntimeStatus> => ({
+      endpoints,
+      tableName,
+      store: embedded === undefined ? 'external' : dataDir === null ? 'embedded (in memory)' : 'embedded (on disk)',
+      dataDir,
+      queues: Object.fromEntries([...queues].map(([name, queue]) => [name, queue.stats()])),
+      deadLetters: (await deadLetters.list()).length,
+      ...(webhook === undefined || options.alertsWebhook === undefined ? {} : { webhook: { url: options.alertsWebhook, ...webhook.stats() } }),
+    });
+
+    const redrive = async (filter: { queue?: string; messageIds?: readonly string[] } = {}) => {
+      const taken = await deadLetters.take(filter);
+      const redriven: DeadLetter[] = [];
+      const unknownQueue: DeadLetter[] = [];
+      for (const letter of taken) {
+        const queue = queues.get(letter.queue);
+        if (queue === undefined) {
+          unknownQueue.push(letter);
+          await deadLetters.add(letter);
+        } else {
+          queue.send(letter.body, letter.messageId);
+          redriven.push(letter);
+        }
+      }
+      return { redriven, unknownQueue };
+    };
+
+    const api: ApiServer = await startApiServer({
+      api: readApi,
+      apiKey,
+      host,
+      port: options.apiPort ?? DEFAULT_API_PORT,
+      onError: (error) => output.error(`[read-api] ${error instanceof Error ? error.message : String(error)}`),
+      admin: {
+        listDeadLetters: async (queue) => ({ deadLetters: await deadLetters.list(queue) }),
+        redrive: async (filter) => {
+          const { redriven, unknownQueue } = await redrive(filter);
+          return {
+            redriven: redriven.map((letter) => ({ messageId: letter.messageId, queue: letter.queue })),
+            notRedriven: unknownQueue.map((letter) => ({ messageId: letter.messageId, queue: letter.queue, reason: 'no such queue in this runtime' })),
+          };
+        },
+        status,
+      },
+    });
+    stops.push(() => api.close());
+    stops.push(() => putEvents.close());
+
+    const endpoints: RuntimeEndpoints = { bus: putEvents.url, api: api.url, dynamodb: dynamodbEndpoint };
+
+    // --- Runs: put events, wait for all they cause, account for every one -----------------
+    const run = async (label: string, events: readonly FileEvent[], runOptions: { progress?: boolean } = {}): Promise<RunOutcome> => {
+      const startedAt = Date.now();
+      const startedIso = new Date(startedAt).toISOString();
+      const processorQueue = queues.get('processor');
+      const before = processorQueue?.stats();
+      const errorsBefore = targetErrors;
+      const deadLettered: DeadLetter[] = [];
+      let alerts = 0;
+      let bar: ProgressBar | undefined;
+      // Event ids of this run, to tick the bar as the processor finishes each of them.
+      const pendingIds = new Set<string>();
+      const messageToEvent = new Map<string, string>();
+
+      const unsubscribe = bus.subscribe((event) => {
+        if (event.source === TRACKER_SOURCE && (event['detail-type'] === POSITIONS_DIVERGED || event['detail-type'] === POSITIONS_CONVERGED)) alerts++;
+      });
+      const listener = (activity: QueueActivity): void => {
+        if (activity.type === 'dead-lettered') deadLettered.push(activity.letter);
+      };
+      activityListeners.add(listener);
+      const tick = (messageId: string, failed: string | undefined): void => {
+        const eventId = messageToEvent.get(messageId);
+        if (eventId === undefined || !pendingIds.delete(eventId)) return;
+        if (failed === undefined) bar?.tick();
+        else bar?.fail(failed);
+      };
+      const progressListener = (activity: QueueActivity): void => {
+        if (activity.queue !== 'processor') return;
+        if (activity.type === 'dead-lettered') tick(activity.letter.messageId, activity.letter.reason);
+        if (activity.type === 'done') for (const id of activity.messageIds) tick(id, undefined);
+      };
+      const unobserve = processorQueue?.observe((messageId, body) => {
+        const id = eventIdOf(body);
+        if (id !== undefined && pendingIds.has(id)) messageToEvent.set(messageId, id);
+      });
+      activityListeners.add(progressListener);
+
+      const accepted: PublishOutcome['accepted'] = [];
+      const refused: PublishOutcome['refused'] = [];
+      try {
+        if (runOptions.progress === true && output instanceof Terminal) bar = output.progress(label, events.length);
+        for (let i = 0; i < events.length; i += MAX_ENTRIES_PER_REQUEST) {
+          const chunk = events.slice(i, i + MAX_ENTRIES_PER_REQUEST);
+          const result = await bus.putEvents(chunk.map((event) => event.entry));
+          result.Entries.forEach((outcome, index) => {
+            const origin = chunk[index]?.origin ?? '?';
+            if ('EventId' in outcome) {
+              accepted.push({ origin, eventId: outcome.EventId });
+              pendingIds.add(outcome.EventId);
+            } else {
+              refused.push({ origin, errorCode: outcome.ErrorCode, errorMessage: outcome.ErrorMessage });
+              bar?.fail(`${origin}: ${outcome.ErrorCode}`);
+            }
+          });
+        }
+        await settle();
+      } finally {
+        bar?.finish();
+        unsubscribe();
+        unobserve?.();
+        activityListeners.delete(listener);
+        activityListeners.delete(progressListener);
+      }
+
+      const quarantined = (await quarantine.list(100))
+        .filter((event) => event.receivedAt >= startedIso)
+        .map((event) => ({ messageId: event.messageId, reason: event.reason, problems: event.problems.map((p) => `${p.field}: ${p.reason}`).join('; ') }));
+      const after = processorQueue?.stats();
+      const processed = (after?.deleted ?? 0) - (before?.deleted ?? 0);
+      const problems: string[] = [];
+      for (const entry of refused) problems.push(`PutEvents refused ${entry.origin}: ${entry.errorCode} ${entry.errorMessage}`);
+      for (const letter of deadLettered) problems.push(`dead-lettered from ${letter.queue}: ${letter.reason}`);
+      for (const event of quarantined) problems.push(`quarantined (${event.reason}): ${event.problems}`);
+      if (targetErrors > errorsBefore) problems.push(`${targetErrors - errorsBefore} bus deliveries failed (see the log above)`);
+      if (pendingIds.size > 0 && deadLettered.length === 0) problems.push(`${pendingIds.size} accepted event(s) were never seen by the processor`);
+      return {
+        label,
+        accepted,
+        refused,
+        processed,
+        deadLettered,
+        quarantined,
+        alerts,
+        durationMs: Date.now() - startedAt,
+        clean: problems.length === 0,
+        problems,
+      };
+    };
+
+    const matrices = async (): Promise<Matrix[]> => {
+      const issues = await reader.listIssues();
+      return Promise.all(issues.map((issue) => reader.issueMatrix(issue.issue)));
+    };
+
+    const alertsOf = async (filter: { issue?: string; open?: boolean } = {}): Promise<AlertItem[]> => {
+      const all: AlertItem[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await reader.alerts({ limit: 100, ...filter, ...(cursor === undefined ? {} : { cursor }) });
+        all.push(...page.alerts);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      return all;
+    };
+
+    const printReport = async (): Promise<void> => {
+      const lookup = await names();
+      output.line('');
+      output.line('Positions');
+      output.line('=========');
+      for (const matrix of await matrices()) {
+        output.line('');
+        for (const line of formatMatrix(matrix)) output.line(line);
+      }
+      const alerts = await alertsOf();
+      output.line('');
+      output.line(`Alerts (${alerts.length})`);
+      output.line('======');
+      if (alerts.length === 0) output.line('(none)');
+      for (const alert of alerts) {
+        output.line('');
+        for (const line of formatAlert(alert, lookup)) output.line(line);
+      }
+    };
+
+    // --- Registry, then the seed ----------------------------------------------------------
+    const registryEvents: FileEvent[] = loadSeedRegistryDetails().flatMap(({ file, detailType, details }) =>
+      details.map((detail, index) => ({
+        origin: `registry/${file}[${index}]`,
+        entry: { Source: DESK_SOURCE, DetailType: detailType, Detail: JSON.stringify(detail) } satisfies PutEventsEntry,
+      })),
+    );
+    const registry = await run('Registry', registryEvents);
+
+    const runtime: Runtime = {
+      endpoints,
+      apiKey,
+      apiKeyGenerated,
+      tableName,
+      bus,
+      reader,
+      deadLetters,
+      queues,
+      registry,
+      replay: undefined,
+      run,
+      settle,
+      matrices,
+      alerts: alertsOf,
+      printReport,
+      redrive,
+      status,
+      close: stopAll,
+    };
+
+    printStartup(output, runtime, { embedded, dataDir, snapshotsDir: resolve(options.snapshotsDir ?? DEFAULT_SNAPSHOTS_DIR), webhook: options.alertsWebhook });
+    output.line(
+      registry.clean
+        ? `Registry: ${registry.accepted.length} records loaded through the bus (${registry.durationMs} ms)`
+        : `Registry: NOT clean: ${registry.problems.join('; ')}`,
+    );
+
+    if (options.replay !== false) {
+      const samples: FileEvent[] = loadSeedSamples().map(({ file, event }) => ({
+        origin: file,
+        entry: { Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) },
+      }));
+      runtime.replay = await run('Replaying the seed', samples, { progress: true });
+      if (options.report !== false) await printReport();
+    }
+    return runtime;
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function eventIdOf(body: string): string | undefined {
+  try {
+    const id = (JSON.parse(body) as { id?: unknown }).id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Names from the registry for console lines; reloaded at most every few seconds by the reader. */
+async function namesFrom(reader: PositionReader): Promise<() => Promise<NameLookup>> {
+  const lookupOf = (registry: Registry): NameLookup => ({
+    actor: (id) => registry.actors.get(id)?.names,
+    bloc: (id) => registry.blocs.get(id)?.names,
+    speaker: (id) => registry.speakers.get(id)?.names,
+    issue: (id) => registry.issues.get(id)?.title,
+  });
+  return async () => lookupOf(await reader.registry());
+}
+
+function describeOutbound(event: EventBridgeEvent, names: NameLookup): string {
+  const detail = event.detail as Record<string, unknown>;
+  const actorId = String(detail['actor'] ?? '?');
+  const actor = names.actor?.(actorId)?.en ?? actorId;
+  const issue = String(detail['issue'] ?? '?');
+  if (event['detail-type'] === POSITION_CHANGED) {
+    const previous = detail['previous'] as { stance: number } | null;
+    const current = detail['current'] as { stance: number; hedged: boolean };
+    const from = previous === null ? 'no position' : stanceText(previous.stance);
+    return `[bus] ${POSITION_CHANGED}: ${actor} on ${issue}: ${from} → ${stanceText(current.stance)}${current.hedged ? ' (hedged)' : ''}`;
+  }
+  const blocId = detail['bloc'];
+  const other = typeof blocId === 'string' ? (names.bloc?.(blocId)?.en ?? blocId) : 'its previous stance';
+  return `[bus] ${event['detail-type']}: ${actor} vs ${other} on ${issue} (${String(detail['kind'])}, gap ${String(detail['gap'])})`;
+}
+
+function printStartup(
+  output: Output,
+  runtime: Runtime,
+  context: { embedded: EmbeddedDynamoDb | undefined; dataDir: string | null; snapshotsDir: string; webhook: string | undefined },
+): void {
+  const { endpoints } = runtime;
+  const store =
+    context.embedded === undefined
+      ? `${endpoints.dynamodb} (external), table ${runtime.tableName}`
+      : `${endpoints.dynamodb} (embedded dynalite, ${context.dataDir === null ? 'in memory' : `on disk in ${join(context.dataDir, 'dynamodb')}`}), table ${runtime.tableName}`;
+  output.line('Position tracker, local runtime');
+  output.line(`  EventBridge PutEvents  ${endpoints.bus}   (aws events put-events --endpoint-url ${endpoints.bus} ...)`);
+  output.line(`  Read API               ${endpoints.api}   (GET /issues, /issues/{issue}/positions, /alerts, /openapi.json; admin under /_local/)`);
+  output.line(`  DynamoDB               ${store}`);
+  output.line(`  Dead-letter queues     ${runtime.deadLetters.location ?? 'in memory'}`);
+  output.line(`  Snapshots              ${context.snapshotsDir}`);
+  if (context.webhook !== undefined) output.line(`  Alerts webhook         ${context.webhook}`);
+  output.line(`  API key                ${runtime.apiKeyGenerated ? `${runtime.apiKey}   (generated; set --api-key or TRACKER_API_KEY to choose one)` : '(as given)'}`);
+}

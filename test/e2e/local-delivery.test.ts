@@ -1,0 +1,153 @@
+/**
+ * The local queues behave like SQS with a Lambda event source mapping, as far as a handler can
+ * tell: batches of up to 10 in arrival order, SQS-shaped records, partial batch responses under
+ * Lambda's rules, redelivery with a growing delay, dead-lettering after maxReceiveCount, and
+ * dead letters kept on disk for a redrive.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFileDeadLetterQueue, createMemoryDeadLetterQueue, type DeadLetterQueue } from '../../local/delivery/dead-letter-queue.ts';
+import { LocalQueue, type QueueActivity, type SqsBatchHandler } from '../../local/delivery/local-queue.ts';
+
+const queues: LocalQueue[] = [];
+
+afterEach(async () => {
+  await Promise.all(queues.splice(0).map((queue) => queue.close()));
+});
+
+function queueWith(handler: SqsBatchHandler, deadLetters: DeadLetterQueue = createMemoryDeadLetterQueue(), extra: { maxReceiveCount?: number } = {}) {
+  const activity: QueueActivity[] = [];
+  const queue = new LocalQueue({
+    name: 'processor',
+    rule: 'InboundToProcessor',
+    handler,
+    deadLetters,
+    batchWindowMs: 5,
+    backoffBaseMs: 20,
+    maxReceiveCount: extra.maxReceiveCount ?? 3,
+    onActivity: (event) => void activity.push(event),
+  });
+  queues.push(queue);
+  return { queue, activity, deadLetters };
+}
+
+const bodies = (event: SQSEvent): string[] => event.Records.map((record) => record.body);
+
+describe('LocalQueue', () => {
+  it('hands out SQS-shaped batches of at most 10, in arrival order, one batch at a time', async () => {
+    const batches: string[][] = [];
+    let running = 0;
+    let maxRunning = 0;
+    const { queue } = queueWith(async (event) => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      batches.push(bodies(event));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running--;
+    });
+
+    const sent = Array.from({ length: 25 }, (_, i) => `{"n":${i}}`);
+    for (const body of sent) queue.send(body);
+    await queue.idle();
+
+    expect(batches.map((batch) => batch.length)).toEqual([10, 10, 5]);
+    expect(batches.flat()).toEqual(sent);
+    expect(maxRunning).toBe(1);
+    expect(queue.stats()).toMatchObject({ sent: 25, deleted: 25, retried: 0, deadLettered: 0, waiting: 0, inFlight: 0 });
+  });
+
+  it('builds records as the SQS event source does', async () => {
+    let record: SQSRecord | undefined;
+    const { queue } = queueWith(async (event) => {
+      record = event.Records[0];
+    });
+    const messageId = queue.send('{"detail-type":"Statement Recorded"}');
+    await queue.idle();
+
+    expect(record).toMatchObject({
+      messageId,
+      body: '{"detail-type":"Statement Recorded"}',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:tracker-local-processor',
+      awsRegion: 'us-east-1',
+      md5OfBody: createHash('md5').update('{"detail-type":"Statement Recorded"}', 'utf8').digest('hex'),
+      attributes: { ApproximateReceiveCount: '1' },
+    });
+    expect(record?.receiptHandle).toBeTruthy();
+  });
+
+  it('redelivers only the messages in batchItemFailures, with a higher receive count, after a backoff', async () => {
+    const seen: Array<{ body: string; count: string; at: number; receipt: string }> = [];
+    let failedOnce = false;
+    const { queue } = queueWith(async (event): Promise<SQSBatchResponse> => {
+      for (const r of event.Records) seen.push({ body: r.body, count: r.attributes.ApproximateReceiveCount, at: Date.now(), receipt: r.receiptHandle });
+      const flaky = event.Records.find((r) => r.body === 'b');
+      if (flaky !== undefined && !failedOnce) {
+        failedOnce = true;
+        return { batchItemFailures: [{ itemIdentifier: flaky.messageId }] };
+      }
+      return { batchItemFailures: [] };
+    });
+    for (const body of ['a', 'b', 'c']) queue.send(body);
+    await queue.idle();
+
+    expect(seen.map((s) => `${s.body}${s.count}`)).toEqual(['a1', 'b1', 'c1', 'b2']);
+    const [first, second] = seen.filter((s) => s.body === 'b');
+    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(18);
+    expect(second?.receipt).not.toBe(first?.receipt);
+    expect(queue.stats()).toMatchObject({ deleted: 3, retried: 1, deadLettered: 0 });
+  });
+
+  it('retries the whole batch when the handler throws, or names a message that is not in the batch', async () => {
+    let calls = 0;
+    const { queue } = queueWith(async (): Promise<SQSBatchResponse> => {
+      calls++;
+      if (calls === 1) throw new Error('DynamoDB is throttling');
+      if (calls === 2) return { batchItemFailures: [{ itemIdentifier: 'not-in-this-batch' }] };
+      return { batchItemFailures: [] };
+    });
+    queue.send('x');
+    queue.send('y');
+    await queue.idle();
+
+    expect(calls).toBe(3);
+    expect(queue.stats()).toMatchObject({ deleted: 2, retried: 4, deadLettered: 0 });
+  });
+
+  it('dead-letters a message after maxReceiveCount receives, with the reason of the last failure, and persists it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tracker-dlq-'));
+    try {
+      const deadLetters = createFileDeadLetterQueue(dir);
+      let receives = 0;
+      const { queue, activity } = queueWith(
+        async () => {
+          receives++;
+          throw new TypeError('cannot read the registry');
+        },
+        deadLetters,
+        { maxReceiveCount: 3 },
+      );
+      const messageId = queue.send('poison');
+      await queue.idle();
+
+      expect(receives).toBe(3);
+      const letters = await deadLetters.list();
+      expect(letters).toEqual([
+        expect.objectContaining({ messageId, queue: 'processor', rule: 'InboundToProcessor', body: 'poison', receiveCount: 3, reason: 'TypeError: cannot read the registry' }),
+      ]);
+      expect(activity.filter((a) => a.type === 'retry').map((a) => (a.type === 'retry' ? a.delayMs : 0))).toEqual([20, 40]);
+      expect(JSON.parse(await readFile(join(dir, 'processor.json'), 'utf8'))).toHaveLength(1);
+
+      // A redrive: taken out of the DLQ and sent again with the same message id.
+      const taken = await createFileDeadLetterQueue(dir).take({ queue: 'processor' });
+      expect(taken.map((letter) => letter.messageId)).toEqual([messageId]);
+      expect(await deadLetters.list()).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

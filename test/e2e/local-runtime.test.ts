@@ -1,0 +1,371 @@
+/**
+ * The local runtime end to end, as a developer uses it: started in-process on free ports with
+ * --no-replay, fed by the real publishers (AWS SDK v3, the AWS CLI, the tracker CLI), read through
+ * the read API. The seed scenario must come out as PRODUCT.md says: the positions, and exactly
+ * the four divergences, with their Arabic quotes byte for byte.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlertItem, Matrix } from '../../functions/api/schemas.ts';
+import { DEFAULT_MAX_ENTRY_BYTES, putEventsEntrySize } from '../../local/bus/local-event-bus.ts';
+import { runCli, type CliIo } from '../../local/cli.ts';
+import type { DeadLetter } from '../../local/delivery/dead-letter-queue.ts';
+import {
+  AWS_CLI_SKIP, EXPECTED_DIVERGENCES, EXPECTED_STANCES, HAS_AWS_CLI, apiGet, awsCliEnv, divergenceKey, openAlerts, seedEntries, seedQuotes,
+  stancesOf, startTestRuntime, type TestRuntime,
+} from './support.ts';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../../local/bin/tracker.js', import.meta.url));
+
+const sdkClient = (endpoint: string): EventBridgeClient =>
+  new EventBridgeClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+
+async function putInChunks(client: EventBridgeClient, entries: readonly PutEventsRequestEntry[]): Promise<number> {
+  let failed = 0;
+  for (let i = 0; i < entries.length; i += 10) {
+    const result = await client.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
+    failed += result.FailedEntryCount ?? 0;
+  }
+  return failed;
+}
+
+async function expectSeedOutcome(test: TestRuntime): Promise<AlertItem[]> {
+  const { runtime } = test;
+  for (const [issue, expected] of Object.entries(EXPECTED_STANCES)) {
+    const { status, body } = await apiGet<Matrix>(runtime, `/issues/${issue}/positions`);
+    expect(status).toBe(200);
+    expect(stancesOf(body)).toEqual(expected);
+  }
+  const alerts = await openAlerts(runtime);
+  expect(alerts.map(divergenceKey).sort()).toEqual(EXPECTED_DIVERGENCES);
+  // Every quote behind every alert is the committed seed text, byte for byte.
+  const quotes = seedQuotes();
+  for (const alert of alerts) {
+    for (const evidence of [...alert.evidence.actor, ...alert.evidence.other]) {
+      const committed = quotes.get(evidence.statementId);
+      expect(committed).toBeDefined();
+      expect(Buffer.from(evidence.quote?.text ?? '', 'utf8').equals(Buffer.from(committed ?? '', 'utf8'))).toBe(true);
+    }
+  }
+  return alerts;
+}
+
+const cliIo = (): CliIo & { stdout: string[]; stderr: string[] } => {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (text) => void stdout.push(text), err: (text) => void stderr.push(text), env: {} };
+};
+
+describe('the seed published with the AWS SDK EventBridge client', () => {
+  let test: TestRuntime;
+  let client: EventBridgeClient;
+  let webhook: Server;
+  const posted: Array<{ headers: IncomingMessage['headers']; body: Record<string, unknown> }> = [];
+
+  beforeAll(async () => {
+    webhook = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        posted.push({ headers: request.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+    const hook = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/alerts`;
+    test = await startTestRuntime({ alertsWebhook: hook });
+    client = sdkClient(test.runtime.endpoints.bus);
+  });
+
+  afterAll(async () => {
+    client?.destroy();
+    await test?.stop();
+    await new Promise<void>((resolve) => webhook?.close(() => resolve()));
+  });
+
+  it('starts with the registry only, and says where each endpoint listens', async () => {
+    const { runtime, output } = test;
+    expect(runtime.registry.clean).toBe(true);
+    expect(runtime.replay).toBeUndefined();
+    const text = output.text();
+    expect(text).toContain(`EventBridge PutEvents  ${runtime.endpoints.bus}`);
+    expect(text).toContain(`Read API               ${runtime.endpoints.api}`);
+    expect(text).toContain(runtime.endpoints.dynamodb);
+    expect(text).toContain(runtime.apiKey);
+    const issues = await apiGet<{ issues: Array<{ issue: string }> }>(runtime, '/issues');
+    expect(issues.body.issues.map((i) => i.issue).sort()).toEqual(Object.keys(EXPECTED_STANCES).sort());
+    expect(await openAlerts(runtime)).toEqual([]);
+  });
+
+  it('turns the seed into the expected positions and exactly the four divergences, quotes byte-exact', async () => {
+    expect(await putInChunks(client, seedEntries())).toBe(0);
+    await test.runtime.settle();
+
+    await expectSeedOutcome(test);
+    expect(await test.runtime.deadLetters.list()).toEqual([]);
+  });
+
+  it('ran the notifier and the snapshot writer on the tracker\'s own events, through the local rules', async () => {
+    const text = test.output.text();
+    expect(text.match(/\[notifier\] SNS \(local console\) Diverged:/g)).toHaveLength(4);
+    const snapshot = JSON.parse(await readFile(join(test.dir, 'snapshots', 'western-troops-in-ukraine.json'), 'utf8')) as Matrix;
+    expect(stancesOf(snapshot)).toEqual(EXPECTED_STANCES['western-troops-in-ukraine']);
+    const link = await apiGet<{ url: string }>(test.runtime, '/issues/western-troops-in-ukraine/snapshot');
+    expect(link.status).toBe(200);
+    expect(link.body.url).toMatch(/^file:\/\/.*western-troops-in-ukraine\.json$/);
+  });
+
+  it('POSTs every alert detail to --alerts-webhook as JSON', () => {
+    expect(posted).toHaveLength(4);
+    for (const { headers, body } of posted) {
+      expect(headers['content-type']).toContain('application/json');
+      expect(headers['x-tracker-detail-type']).toBe('Positions Diverged');
+      expect(headers['x-tracker-alert-id']).toBe(body['alertId']);
+    }
+    expect(posted.map(({ body }) => divergenceKey(body as unknown as AlertItem)).sort()).toEqual(EXPECTED_DIVERGENCES);
+  });
+
+  it('answers 401 without the API key', async () => {
+    const { status, body } = await apiGet<{ error: string }>(test.runtime, '/issues', null);
+    expect(status).toBe(401);
+    expect(body.error).toBe('Unauthorized');
+    expect((await apiGet(test.runtime, '/_local/dlq', 'wrong-key')).status).toBe(401);
+  });
+
+  it('answers malformed PutEvents requests with the AWS error shapes', async () => {
+    const post = (body: string) =>
+      fetch(test.runtime.endpoints.bus, {
+        method: 'POST',
+        headers: { 'X-Amz-Target': 'AWSEvents.PutEvents', 'Content-Type': 'application/x-amz-json-1.1' },
+        body,
+      });
+
+    const notJson = await post('{"Entries": [');
+    expect(notJson.status).toBe(400);
+    expect(notJson.headers.get('x-amzn-errortype')).toBe('SerializationException');
+    expect(((await notJson.json()) as { __type: string }).__type).toBe('SerializationException');
+
+    const noEntries = await post('{}');
+    expect(noEntries.status).toBe(400);
+    expect(((await noEntries.json()) as { __type: string }).__type).toBe('ValidationException');
+
+    const eleven = Array.from({ length: 11 }, () => ({ Source: 'newsroom.desk', DetailType: 'Statement Recorded', Detail: '{}' }));
+    const tooMany = await client.send(new PutEventsCommand({ Entries: eleven })).catch((error: Error) => error);
+    expect((tooMany as Error).name).toBe('ValidationException');
+    expect((tooMany as Error).message).toContain('Member must have length less than or equal to 10');
+
+    const perEntry = await client.send(
+      new PutEventsCommand({
+        Entries: [
+          { Source: 'newsroom.desk', Detail: '{}' },
+          { Source: 'newsroom.desk', DetailType: 'Statement Recorded', Detail: '[1]' },
+        ],
+      }),
+    );
+    expect(perEntry.FailedEntryCount).toBe(2);
+    expect(perEntry.Entries).toEqual([
+      { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.' },
+      { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' },
+    ]);
+  });
+
+  it('refuses an entry over 256 KB on its own; the other entries of the request are accepted and processed', async () => {
+    const statement = (statementId: string, stance: number, saidAt: string, padding?: string): PutEventsRequestEntry => ({
+      Source: 'newsroom.desk',
+      DetailType: 'Statement Recorded',
+      Detail: JSON.stringify({
+        schemaVersion: '1',
+        statementId,
+        speaker: 'trump',
+        issue: 'us-security-backstop',
+        stance,
+        hedged: false,
+        quote: { text: 'قال ترامب إن الولايات المتحدة ستكون حاضرة', lang: 'ar' },
+        saidAt,
+        source: { outlet: 'e2e' },
+        recordedBy: 'e2e',
+        ...(padding === undefined ? {} : { padding }),
+      }),
+    });
+    const big = statement(`e2e-big-${randomUUID()}`, -2, '2025-09-05T12:00:00Z', 'x'.repeat(300 * 1024));
+    const first = statement(`e2e-a-${randomUUID()}`, 1, '2025-09-05T10:00:00Z');
+    const last = statement(`e2e-b-${randomUUID()}`, 2, '2025-09-05T11:00:00Z');
+
+    const result = await client.send(new PutEventsCommand({ Entries: [first, big, last] }));
+
+    expect(result.FailedEntryCount).toBe(1);
+    expect(result.Entries?.[0]?.EventId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(result.Entries?.[1]).toEqual({
+      ErrorCode: 'InvalidArgument',
+      ErrorMessage: `Parameter Entry is not valid. Reason: the entry is ${putEventsEntrySize(big as never)} bytes, over the limit of ${DEFAULT_MAX_ENTRY_BYTES} bytes per entry.`,
+    });
+    expect(result.Entries?.[2]?.EventId).toMatch(/^[0-9a-f-]{36}$/);
+
+    await test.runtime.settle();
+    const { body } = await apiGet<Matrix>(test.runtime, '/issues/us-security-backstop/positions');
+    const us = body.positions.find((p) => p.actor === 'united-states');
+    expect(us?.stance).toBe(2);
+    expect(us?.statementId).toBe(JSON.parse(last.Detail ?? '{}').statementId);
+  });
+
+  it('the tracker CLI (the package bin) shows an issue\'s matrix and the alerts from the read API', async () => {
+    const connection = ['--api', test.runtime.endpoints.api, '--api-key', test.runtime.apiKey];
+    const env = { ...process.env, TRACKER_RUNTIME_FILE: join(test.dir, 'no-runtime.json') };
+    const positions = await run(process.execPath, [BIN, 'positions', 'western-troops-in-ukraine', ...connection], { env, timeout: 60_000 });
+    expect(positions.stdout).toContain('Western troops in Ukraine (western-troops-in-ukraine)');
+    expect(positions.stdout).toMatch(/-2 reject\s+Russia\s+روسيا/);
+    expect(positions.stdout).toMatch(/0 undecided\s+Germany\s+ألمانيا/);
+
+    const alerts = await run(process.execPath, [BIN, 'alerts', '--open', ...connection], { env, timeout: 60_000 });
+    expect(alerts.stdout).toContain('4 alert(s)');
+    expect(alerts.stdout).toContain('Germany against its own bloc Ukraine and its Western allies on Western troops in Ukraine');
+    // Quotes stand alone on their lines, exactly as committed.
+    const lines = alerts.stdout.split('\n');
+    for (const quote of seedQuotes().values()) {
+      if (alerts.stdout.includes(quote)) expect(lines).toContain(quote);
+    }
+    expect(lines).toContain('أكدت موسكو أنها ترفض نشر قوات غربية على أرض أوكرانيا');
+  });
+
+  it('the tracker CLI publishes one statement from flags with the SDK, and every command has --help', async () => {
+    const io = cliIo();
+    const statementId = `e2e-cli-${randomUUID()}`;
+    const code = await runCli(
+      [
+        'publish', '--endpoint', test.runtime.endpoints.bus, '--api', test.runtime.endpoints.api, '--api-key', test.runtime.apiKey,
+        '--speaker', 'elysee-source', '--issue', 'russia-as-guarantor', '--stance', '-2', '--quote', 'رفض الإليزيه', '--outlet', 'e2e',
+        '--said-at', '2025-09-06T09:00:00Z', '--statement-id', statementId, '--wait',
+      ],
+      io,
+    );
+    expect(io.stderr).toEqual([]);
+    expect(code).toBe(0);
+    expect(io.stdout.join('\n')).toContain('Published 1 event(s)');
+    const { body } = await apiGet<Matrix>(test.runtime, '/issues/russia-as-guarantor/positions');
+    expect(body.positions.find((p) => p.actor === 'france')?.statementId).toBe(statementId);
+
+    for (const command of [['publish'], ['replay'], ['positions'], ['alerts'], ['dlq', 'list'], ['dlq', 'redrive']]) {
+      const help = cliIo();
+      expect(await runCli([...command, '--help'], help)).toBe(0);
+      expect(help.stdout.join('\n')).toMatch(/^Usage: tracker /);
+    }
+  });
+});
+
+describe('retries, dead letters and redrive', () => {
+  let test: TestRuntime;
+  let dataDir: string;
+  let blocked: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'tracker-e2e-data-'));
+    // A file where the snapshot writer wants a directory: every write fails until it is removed.
+    blocked = join(dataDir, 'snapshots-blocked');
+    await writeFile(blocked, 'not a directory\n');
+    test = await startTestRuntime({ dataDir, snapshotsDir: join(blocked, 'snapshots'), maxReceiveCount: 3, retryBaseMs: 10 });
+  });
+
+  afterAll(async () => {
+    await test?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('retries a failing handler with backoff, dead-letters after maxReceiveCount, lists and redrives through the CLI', async () => {
+    const client = sdkClient(test.runtime.endpoints.bus);
+    try {
+      expect(await putInChunks(client, seedEntries().slice(0, 1))).toBe(0);
+    } finally {
+      client.destroy();
+    }
+    await test.runtime.settle();
+
+    const connection = ['--api', test.runtime.endpoints.api, '--api-key', test.runtime.apiKey];
+    const list = cliIo();
+    expect(await runCli(['dlq', 'list', '--json', ...connection], list)).toBe(0);
+    const letters = JSON.parse(list.stdout.join('\n')) as DeadLetter[];
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ queue: 'snapshots', rule: 'PositionChangesToSnapshots', receiveCount: 3 });
+    expect(letters[0]?.reason).toMatch(/snapshot write failed/);
+    expect(JSON.parse(letters[0]?.body ?? '{}')['detail-type']).toBe('Position Changed');
+    // Persisted next to the store, because the runtime has a data directory.
+    expect(JSON.parse(await readFile(join(dataDir, 'dead-letters', 'snapshots.json'), 'utf8'))).toHaveLength(1);
+
+    await rm(blocked);
+    const redrive = cliIo();
+    expect(await runCli(['dlq', 'redrive', '--queue', 'snapshots', ...connection], redrive)).toBe(0);
+    expect(redrive.stdout.join('\n')).toContain(`Redrove 1 message(s): ${letters[0]?.messageId} → snapshots`);
+    await test.runtime.settle();
+
+    expect(await test.runtime.deadLetters.list()).toEqual([]);
+    expect(existsSync(join(blocked, 'snapshots', 'us-security-backstop.json'))).toBe(true);
+  });
+
+  it('reports a run as not clean, with the reasons, when an event is refused or quarantined', async () => {
+    const unknownSpeaker = JSON.parse(seedEntries()[0]?.Detail ?? '{}') as Record<string, unknown>;
+    const outcome = await test.runtime.run('bad', [
+      {
+        origin: 'unknown-speaker.json',
+        entry: { Source: 'newsroom.desk', DetailType: 'Statement Recorded', Detail: JSON.stringify({ ...unknownSpeaker, statementId: 'e2e-unknown', speaker: 'nobody' }) },
+      },
+      { origin: 'no-detail-type.json', entry: { Source: 'newsroom.desk', Detail: '{}' } },
+    ]);
+
+    expect(outcome.clean).toBe(false);
+    expect(outcome.accepted.map((a) => a.origin)).toEqual(['unknown-speaker.json']);
+    expect(outcome.quarantined).toEqual([expect.objectContaining({ reason: 'unknown-reference', problems: expect.stringContaining('nobody') })]);
+    expect(outcome.problems).toEqual([
+      'PutEvents refused no-detail-type.json: InvalidArgument Parameter DetailType is not valid. Reason: DetailType is a required argument.',
+      expect.stringMatching(/^quarantined \(unknown-reference\): .*nobody/),
+    ]);
+  });
+
+  it('keeps the store in --data-dir across restarts', async () => {
+    await test.runtime.close();
+    const again = await startTestRuntime({ dataDir });
+    try {
+      const { body } = await apiGet<Matrix>(again.runtime, '/issues/us-security-backstop/positions');
+      expect(stancesOf(body)).toEqual({ 'united-states': 1 });
+    } finally {
+      await again.stop();
+    }
+  });
+});
+
+describe('the seed published with the AWS CLI', () => {
+  let test: TestRuntime;
+
+  beforeAll(async () => {
+    if (HAS_AWS_CLI) test = await startTestRuntime();
+  });
+
+  afterAll(async () => {
+    await test?.stop();
+  });
+
+  it.skipIf(!HAS_AWS_CLI)(`aws events put-events --endpoint-url gives the same positions and divergences${AWS_CLI_SKIP}`, async () => {
+    const entries = seedEntries();
+    for (let i = 0; i < entries.length; i += 10) {
+      const file = join(test.dir, `entries-${i}.json`);
+      await writeFile(file, JSON.stringify(entries.slice(i, i + 10)), 'utf8');
+      const { stdout } = await run(
+        'aws',
+        ['events', 'put-events', '--endpoint-url', test.runtime.endpoints.bus, '--region', 'us-east-1', '--output', 'json', '--entries', `file://${file}`],
+        { env: awsCliEnv(test.dir), timeout: 60_000 },
+      );
+      expect((JSON.parse(stdout) as { FailedEntryCount: number }).FailedEntryCount).toBe(0);
+    }
+    await test.runtime.settle();
+    await expectSeedOutcome(test);
+  }, 120_000);
+});

@@ -1,0 +1,125 @@
+/**
+ * What the end-to-end suites share: the seed as publishers send it, the divergences the seed
+ * scenario must raise, a quiet runtime on free ports, and the read API called over HTTP.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { loadSeedSamples } from '../../events/seed/index.ts';
+import type { AlertItem, Matrix } from '../../functions/api/schemas.ts';
+import type { Output } from '../../local/console/terminal.ts';
+import { startRuntime, type Runtime, type RuntimeOptions } from '../../local/runtime.ts';
+
+/** The seed samples as PutEvents entries, in file (said) order. */
+export const seedEntries = (): PutEventsRequestEntry[] =>
+  loadSeedSamples().map(({ event }) => ({ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) }));
+
+/** statementId → the Arabic quote of the seed sample, as committed. */
+export const seedQuotes = (): Map<string, string> =>
+  new Map(
+    loadSeedSamples().map(({ event }) => {
+      const detail = event.detail as { statementId: string; quote: { text: string } };
+      return [detail.statementId, detail.quote.text];
+    }),
+  );
+
+/** The four divergences of the seed scenario (PRODUCT.md), as `kind issue actor bloc`. */
+export const EXPECTED_DIVERGENCES = [
+  'actor-vs-bloc ceasefire-before-peace-deal russia allies',
+  'actor-vs-bloc russia-as-guarantor russia allies',
+  'actor-vs-bloc western-troops-in-ukraine russia allies',
+  'bloc-split western-troops-in-ukraine germany allies',
+];
+
+export const divergenceKey = (alert: Pick<AlertItem, 'kind' | 'issue' | 'actor' | 'bloc'>): string =>
+  `${alert.kind} ${alert.issue} ${alert.actor} ${alert.bloc ?? '-'}`;
+
+/** Stances the seed leaves on each issue, by actor. */
+export const EXPECTED_STANCES: Record<string, Record<string, number>> = {
+  'western-troops-in-ukraine': { france: 2, germany: 0, nato: 2, russia: -2, ukraine: 2 },
+  'russia-as-guarantor': { russia: 2, ukraine: -2 },
+  'ceasefire-before-peace-deal': { russia: -2, ukraine: 2 },
+  'us-security-backstop': { france: 2, 'united-states': 1 },
+};
+
+export interface CapturedOutput extends Output {
+  lines: string[];
+  errors: string[];
+  text(): string;
+}
+
+export const captureOutput = (): CapturedOutput => {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  return {
+    lines,
+    errors,
+    line: (text) => void lines.push(text),
+    error: (text) => void errors.push(text),
+    text: () => [...lines, ...errors].join('\n'),
+  };
+};
+
+export interface TestRuntime {
+  runtime: Runtime;
+  output: CapturedOutput;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** A runtime on free ports, output captured, snapshots in a temporary directory. */
+export async function startTestRuntime(options: RuntimeOptions = {}): Promise<TestRuntime> {
+  const dir = await mkdtemp(join(tmpdir(), 'tracker-e2e-'));
+  const output = captureOutput();
+  const runtime = await startRuntime({
+    busPort: 0,
+    apiPort: 0,
+    dynamodbPort: 0,
+    replay: false,
+    snapshotsDir: join(dir, 'snapshots'),
+    output,
+    ...options,
+  });
+  return {
+    runtime,
+    output,
+    dir,
+    stop: async () => {
+      await runtime.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function apiGet<T>(runtime: Runtime, path: string, apiKey: string | null = runtime.apiKey): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${runtime.endpoints.api}${path}`, { headers: apiKey === null ? {} : { 'x-api-key': apiKey } });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+export const stancesOf = (matrix: Matrix): Record<string, number> =>
+  Object.fromEntries(matrix.positions.map((position) => [position.actor, position.stance]));
+
+/** Every open alert through the read API (one page is enough for the seed). */
+export async function openAlerts(runtime: Runtime): Promise<AlertItem[]> {
+  const { status, body } = await apiGet<{ alerts: AlertItem[] }>(runtime, '/alerts?open=true&limit=100');
+  if (status !== 200) throw new Error(`GET /alerts answered ${status}`);
+  return body.alerts;
+}
+
+const awsProbe = spawnSync('aws', ['--version'], { stdio: 'ignore', timeout: 30_000 });
+export const HAS_AWS_CLI = awsProbe.error === undefined && awsProbe.status === 0;
+export const AWS_CLI_SKIP = HAS_AWS_CLI ? '' : ' [skipped: the aws CLI is not on PATH; install awscli to run it]';
+
+/** Only what the CLI needs: no profile, config or real credentials of the machine. */
+export const awsCliEnv = (home: string): NodeJS.ProcessEnv => ({
+  PATH: process.env['PATH'],
+  HOME: home,
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_PAGER: '',
+  AWS_CONFIG_FILE: join(home, 'no-config'),
+  AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
+  AWS_EC2_METADATA_DISABLED: 'true',
+});

@@ -1,0 +1,441 @@
+/**
+ * The statement processor end to end: the real handler (middy, Powertools, partial batch
+ * responses) on SQS-shaped batches, the real DynamoDB repositories on an embedded dynalite reached
+ * over HTTP by the real SDK client. Only the bus is replaced, by a publisher that records.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SQSRecord } from 'aws-lambda';
+import { POSITION_CHANGED, POSITIONS_CONVERGED, POSITIONS_DIVERGED } from '../../events/catalog.ts';
+import { DESK_SOURCE, TRACKER_SOURCE } from '../../events/common.ts';
+import { STATEMENT_RECORDED } from '../../events/inbound/statement-recorded.v1.ts';
+import { SPEAKER_REGISTERED } from '../../events/registry/registry-events.v1.ts';
+import { targetOf } from '../../functions/application/episode-plan.ts';
+import { replayIssue } from '../../functions/core/tracker.ts';
+import type { StatementRecord } from '../../functions/core/types.ts';
+import { startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
+import { injectCrashes } from '../support/fault-injection.ts';
+import {
+  createProcessorRig, loadSeedRegistry, seedRegistryEvents, seedSampleEvents, type ProcessorRig,
+} from '../support/processor-rig.ts';
+import { RecordingPublisher } from '../support/recording-publisher.ts';
+import { randomChunks, seededRandom, shuffled } from '../support/shuffle.ts';
+import { redeliver, sqsRecord, sqsRecordFromBody, type PublishedEvent } from '../support/sqs-events.ts';
+import {
+  minutesAfter, statementEvent, syntheticRegistryEvents, syntheticWorld, type SyntheticWorld,
+} from '../support/synthetic.ts';
+import { comparableState, readTableState, type TableState } from '../support/tracker-table.ts';
+
+let store: EmbeddedDynamo;
+
+beforeAll(async () => {
+  store = await startDynalite();
+});
+
+afterAll(async () => {
+  await store?.stop();
+});
+
+const newRig = async (options: Partial<Parameters<typeof createProcessorRig>[0]> = {}): Promise<ProcessorRig> =>
+  createProcessorRig({ client: store.client, tableName: await store.createTable(), ...options });
+
+const deliverAll = async (rig: ProcessorRig, events: readonly PublishedEvent[]): Promise<void> => {
+  for (let i = 0; i < events.length; i += 10) {
+    const response = await rig.deliver(events.slice(i, i + 10).map((event) => sqsRecord(event)));
+    expect(response.batchItemFailures).toEqual([]);
+  }
+};
+
+/** Delivers records until none fails, handing failed ones back as SQS would. */
+const deliverUntilDone = async (rig: ProcessorRig, records: readonly SQSRecord[], maxDeliveries = 10): Promise<void> => {
+  let pending = [...records];
+  for (let delivery = 0; pending.length > 0; delivery += 1) {
+    if (delivery >= maxDeliveries) throw new Error(`${pending.length} message(s) still failing after ${maxDeliveries} deliveries`);
+    const response = await rig.deliver(pending);
+    const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+    pending = pending.filter((r) => failed.has(r.messageId)).map(redeliver);
+  }
+};
+
+const state = (rig: ProcessorRig): Promise<TableState> => readTableState(rig.client, rig.tableName);
+
+/** The stored episodes that stand and the open pointers equal a said-time replay of all history. */
+const expectStoreMatchesReplay = async (rig: ProcessorRig): Promise<void> => {
+  const registry = await rig.ports.registry.loadRegistry();
+  const table = await state(rig);
+  const byIssue = new Map<string, StatementRecord[]>();
+  for (const statement of table.history) byIssue.set(statement.issue, [...(byIssue.get(statement.issue) ?? []), statement]);
+  const expectedEpisodes = [];
+  const expectedPointers = [];
+  for (const [issue, history] of byIssue) {
+    const target = targetOf(replayIssue(issue, history, registry));
+    expectedEpisodes.push(...target.episodes.values());
+    expectedPointers.push(...target.pointers.values());
+  }
+  const key = (e: { episode: { episodeId: string } }) => e.episode.episodeId;
+  const standing = table.episodes.filter((e) => e.status !== 'withdrawn');
+  expect(standing.map((e) => ({ status: e.status, episode: e.episode, evidenceRefs: e.evidenceRefs })).sort((a, b) => key(a).localeCompare(key(b))))
+    .toEqual(expectedEpisodes.map((e) => ({ status: e.status, episode: e.episode, evidenceRefs: e.evidenceRefs })).sort((a, b) => key(a).localeCompare(key(b))));
+  expect(table.pointers.sort((a, b) => a.divergenceId.localeCompare(b.divergenceId)))
+    .toEqual(expectedPointers.sort((a, b) => a.divergenceId.localeCompare(b.divergenceId)));
+};
+
+/** Every alert recorded went out on the bus at least once, and nothing waits in an outbox. */
+const expectEveryAlertPublished = (table: TableState, publisher: RecordingPublisher): void => {
+  const published = new Set(publisher.published.map(RecordingPublisher.idOf));
+  expect(table.outbox).toEqual([]);
+  expect(table.alerts.map((a) => a.alertId).filter((id) => !published.has(id))).toEqual([]);
+};
+
+const EXPECTED_SEED_DIVERGENCES = [
+  'actor-vs-bloc:ceasefire-before-peace-deal:russia:allies',
+  'actor-vs-bloc:russia-as-guarantor:russia:allies',
+  'actor-vs-bloc:western-troops-in-ukraine:russia:allies',
+  'bloc-split:western-troops-in-ukraine:germany:allies',
+];
+
+describe('the seed scenario, delivered in order', () => {
+  it('gives the four divergences of the core issue, each alerted once with its quotes byte-exact', async () => {
+    // Prepare
+    const rig = await newRig();
+    await loadSeedRegistry(rig);
+    const samples = seedSampleEvents();
+
+    // Act
+    await deliverAll(rig, samples);
+
+    // Assess
+    const table = await state(rig);
+    expect(table.pointers.map((p) => p.divergenceId).sort()).toEqual(EXPECTED_SEED_DIVERGENCES);
+    expect(table.episodes.map((e) => e.status)).toEqual(['open', 'open', 'open', 'open']);
+    const diverged = rig.publisher.ofType(POSITIONS_DIVERGED);
+    expect(diverged.map((e) => (e.detail as { divergenceId: string }).divergenceId).sort()).toEqual(EXPECTED_SEED_DIVERGENCES);
+    expect(rig.publisher.ofType(POSITIONS_CONVERGED)).toEqual([]);
+    expect(rig.publisher.ofType(POSITION_CHANGED)).toHaveLength(samples.length);
+    const quotes = new Set(samples.map((s) => (s.detail as { quote: { text: string } }).quote.text));
+    for (const event of diverged) {
+      const { evidence } = event.detail as { evidence: { actor: Array<{ quote?: { text: string } }>; other: Array<{ quote?: { text: string } }> } };
+      for (const item of [...evidence.actor, ...evidence.other]) expect(quotes.has(item.quote?.text ?? '')).toBe(true);
+    }
+    expectEveryAlertPublished(table, rig.publisher);
+    await expectStoreMatchesReplay(rig);
+    expect(rig.metrics.get('Applied')).toBe(seedRegistryEvents().length + samples.length);
+    expect(rig.metrics.get('AlertsOpened')).toBe(4);
+  });
+});
+
+describe('at-least-once, out-of-order delivery', () => {
+  it('gives the same table state for every sample delivered three times in shuffled order as for one in-order delivery', async () => {
+    // Prepare: the reference, one delivery in said order.
+    const reference = await newRig();
+    await loadSeedRegistry(reference);
+    for (const event of seedSampleEvents()) await reference.deliver([sqsRecord(event)]);
+    const expected = comparableState(await state(reference));
+    expect(expected.pointers).toHaveLength(4);
+
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const random = seededRandom(seed);
+      const rig = await newRig();
+      await loadSeedRegistry(rig);
+      const copies = shuffled(seedSampleEvents().flatMap((event) => [event, event, event]), random).map((e) => sqsRecord(e));
+
+      // Act: batches of 1 to 5 messages, as SQS may hand them out.
+      for (const batch of randomChunks(copies, 5, random)) await deliverUntilDone(rig, batch);
+
+      // Assess
+      const table = await state(rig);
+      expect(comparableState(table), `seed ${seed}`).toEqual(expected);
+      expectEveryAlertPublished(table, rig.publisher);
+      const counts = rig.reports.slice(-copies.length).reduce((sum, r) => sum + r.counts.applied, 0);
+      expect(counts).toBeGreaterThan(0);
+      // An episode announced and then undone by a late statement is kept, withdrawn, with its correction alert.
+      for (const withdrawn of table.episodes.filter((e) => e.status === 'withdrawn')) {
+        expect(withdrawn.withdrawnReason).toMatch(/replay/);
+        const correction = table.alerts.find((a) => a.episodeId === withdrawn.episode.episodeId && a.transition === 'withdrawn');
+        expect(correction?.detailType).toBe(POSITIONS_CONVERGED);
+      }
+    }
+  });
+
+  it('counts every message once: in = applied + duplicates + quarantined', async () => {
+    const rig = await newRig();
+    await loadSeedRegistry(rig);
+    const random = seededRandom(42);
+    const copies = shuffled(seedSampleEvents().flatMap((event) => [event, event, event]), random).map((e) => sqsRecord(e));
+    rig.reports.length = 0;
+    for (const batch of randomChunks(copies, 4, random)) await deliverUntilDone(rig, batch);
+    const total = rig.reports.reduce(
+      (sum, r) => ({ received: sum.received + r.counts.received, applied: sum.applied + r.counts.applied, duplicates: sum.duplicates + r.counts.duplicates, quarantined: sum.quarantined + r.counts.quarantined }),
+      { received: 0, applied: 0, duplicates: 0, quarantined: 0 },
+    );
+    expect(total.received).toBe(copies.length);
+    expect(total.applied).toBe(seedSampleEvents().length);
+    expect(total.duplicates).toBe(copies.length - seedSampleEvents().length);
+    expect(total.received).toBe(total.applied + total.duplicates + total.quarantined);
+    expect(rig.metrics.get('Duplicate')).toBe(total.duplicates);
+  });
+});
+
+describe('concurrency', () => {
+  const world = syntheticWorld({ members: 5, outsiders: 1, issues: 1 });
+  const issue = world.issues[0] as string;
+
+  const worldRig = async (w: SyntheticWorld = world): Promise<ProcessorRig> => {
+    const rig = await newRig();
+    await deliverAll(rig, syntheticRegistryEvents(w));
+    return rig;
+  };
+
+  it('leaves the latest-said statement current after 16 concurrent deliveries for one (actor, issue)', async () => {
+    // Prepare: 16 statements by one actor, said a minute apart, delivered all at once in reverse.
+    const rig = await worldRig();
+    const actor = world.members[0] as string;
+    const events = Array.from({ length: 16 }, (_, i) =>
+      statementEvent({ statementId: `c16-${i}`, actor, issue, stance: ((i % 5) - 2) as -2, saidAt: minutesAfter(i) }),
+    );
+
+    // Act: 16 concurrent invocations of the handler, one message each.
+    const responses = await Promise.all([...events].reverse().map((event) => rig.deliver([sqsRecord(event)])));
+
+    // Assess
+    expect(responses.flatMap((r) => r.batchItemFailures)).toEqual([]);
+    const table = await state(rig);
+    const position = table.positions.find((p) => p.actor === actor);
+    expect(position?.statementId).toBe('c16-15');
+    expect(position?.previous?.statementId).toBe('c16-14');
+    expect(table.history.filter((s) => s.actor === actor)).toHaveLength(16);
+    await expectStoreMatchesReplay(rig);
+  });
+
+  it('leaves the open divergences equal to the replay of all statements, whatever the interleaving', async () => {
+    const actors = [...world.members, ...world.outsiders];
+    for (let round = 1; round <= 8; round += 1) {
+      // Prepare: random statements on one issue, said in random order within an hour.
+      const random = seededRandom(1_000 + round);
+      const rig = await worldRig();
+      const events = Array.from({ length: 14 }, (_, i) =>
+        statementEvent({
+          statementId: `r${round}-s${i}`,
+          actor: actors[Math.floor(random() * actors.length)] as string,
+          issue,
+          stance: (Math.floor(random() * 5) - 2) as -2,
+          saidAt: minutesAfter(Math.floor(random() * 60)),
+        }),
+      );
+
+      // Act: every statement in its own invocation, all at once, then the stragglers retried.
+      const records = events.map((event) => sqsRecord(event));
+      const responses = await Promise.all(records.map((record) => rig.deliver([record])));
+      const failed = new Set(responses.flatMap((r) => r.batchItemFailures.map((f) => f.itemIdentifier)));
+      await deliverUntilDone(rig, records.filter((r) => failed.has(r.messageId)).map(redeliver));
+
+      // Assess
+      await expectStoreMatchesReplay(rig);
+      expectEveryAlertPublished(await state(rig), rig.publisher);
+    }
+  });
+});
+
+describe('crashes', () => {
+  it('publishes an alert recorded before a crash on redelivery, once per id', async () => {
+    // Prepare: the process dies after recording the Russia-vs-allies alert, before PutEvents.
+    const publisher = new RecordingPublisher().crashOnce((events) => events.some((e) => e.detailType === POSITIONS_DIVERGED));
+    const rig = await newRig({ publisher });
+    await loadSeedRegistry(rig);
+    const records = seedSampleEvents().map((event) => sqsRecord(event));
+
+    // Act
+    const failures: string[] = [];
+    for (const record of records) {
+      const response = await rig.deliver([record]);
+      failures.push(...response.batchItemFailures.map((f) => f.itemIdentifier));
+    }
+    const crashed = failures.length;
+    const beforeRedelivery = await state(rig);
+    await deliverUntilDone(rig, records.filter((r) => failures.includes(r.messageId)).map(redeliver));
+
+    // Assess
+    expect(crashed).toBe(1);
+    expect(beforeRedelivery.outbox).toHaveLength(1);
+    const table = await state(rig);
+    const alertIds = publisher.published.filter((e) => e.detailType !== POSITION_CHANGED).map(RecordingPublisher.idOf);
+    expect(new Set(alertIds).size).toBe(alertIds.length);
+    expect(alertIds.sort()).toEqual(table.alerts.map((a) => a.alertId).sort());
+    expect(table.pointers.map((p) => p.divergenceId).sort()).toEqual(EXPECTED_SEED_DIVERGENCES);
+    expect(table.outbox).toEqual([]);
+  });
+
+  it('reaches the same state whichever write the process dies after, once the message is redelivered', async () => {
+    // Prepare: the writes of one run, delivered in a shuffled order so both paths are exercised.
+    const order = shuffled(seedSampleEvents(), seededRandom(7));
+    const reference = await newRig();
+    await loadSeedRegistry(reference);
+    for (const event of order) await reference.deliver([sqsRecord(event)]);
+    const expected = comparableState(await state(reference));
+
+    const client = store.newClient();
+    const crashes = injectCrashes(client);
+    const probe = await newRig({ client });
+    await loadSeedRegistry(probe);
+    crashes.armAfterWrites(0);
+    for (const event of order) await probe.deliver([sqsRecord(event)]);
+    const writesPerRun = crashes.writes;
+    expect(writesPerRun).toBeGreaterThan(order.length * 2);
+
+    for (let crashAfter = 1; crashAfter <= writesPerRun; crashAfter += 1) {
+      const rig = await newRig({ client });
+      crashes.armAfterWrites(0);
+      await loadSeedRegistry(rig);
+      crashes.armAfterWrites(crashAfter);
+
+      // Act: a message whose processing crashed is handed back and delivered again.
+      for (const event of order) await deliverUntilDone(rig, [sqsRecord(event)]);
+
+      // Assess
+      expect(crashes.fired, `crash after write ${crashAfter}`).toBe(true);
+      const table = await state(rig);
+      expect(comparableState(table), `crash after write ${crashAfter}`).toEqual(expected);
+      expectEveryAlertPublished(table, rig.publisher);
+    }
+  });
+});
+
+describe('invalid events', () => {
+  const valid = (id: string, stance: number): PublishedEvent => {
+    const sample = seedSampleEvents().find((e) => (e.detail as { issue: string }).issue === 'western-troops-in-ukraine')!;
+    return { ...sample, detail: { ...(sample.detail as object), statementId: id, stance } };
+  };
+
+  it('quarantines each with a reason naming the field, applies the valid ones, and fails nothing back to the queue', async () => {
+    // Prepare: five kinds of invalid events among valid ones.
+    const rig = await newRig();
+    await loadSeedRegistry(rig);
+    const base = valid('valid-1', -2);
+    const invalid: Array<{ record: SQSRecord; field: string }> = [
+      { record: sqsRecordFromBody('{"detail-type": "Statement Recorded", "detail": {'), field: 'event' },
+      { record: sqsRecord({ ...base, 'detail-type': 'Statement Recorderd' }), field: 'detail-type' },
+      { record: sqsRecord({ ...base, detail: { ...(base.detail as object), stance: 5 } }), field: 'detail.stance' },
+      { record: sqsRecord({ ...base, detail: { ...(base.detail as object), saidAt: 'yesterday' } }), field: 'detail.saidAt' },
+      { record: sqsRecord({ ...base, detail: { ...(base.detail as object), statementId: 'ghost', speaker: 'nobody-known' } }), field: 'detail.speaker' },
+      { record: sqsRecord({ source: TRACKER_SOURCE, 'detail-type': POSITION_CHANGED, detail: { schemaVersion: '1' } }), field: 'detail' },
+    ];
+    const validRecords = [sqsRecord(valid('valid-1', -2)), sqsRecord(valid('valid-2', 1)), sqsRecord(valid('valid-3', 2))];
+    const batch = [validRecords[0]!, ...invalid.slice(0, 3).map((i) => i.record), validRecords[1]!, ...invalid.slice(3).map((i) => i.record), validRecords[2]!];
+
+    // Act
+    const response = await rig.deliver(batch);
+    const again = await rig.deliver(batch.map(redeliver));
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(again.batchItemFailures).toEqual([]);
+    const [first, second] = rig.reports.slice(-2);
+    expect(first?.counts).toMatchObject({ received: batch.length, applied: 3, duplicates: 0, quarantined: invalid.length, failed: 0 });
+    expect(second?.counts).toMatchObject({ received: batch.length, applied: 0, duplicates: 3, quarantined: invalid.length, failed: 0 });
+    for (const counts of [first!.counts, second!.counts]) {
+      expect(counts.received).toBe(counts.applied + counts.duplicates + counts.quarantined);
+    }
+    const table = await state(rig);
+    expect(table.history.map((s) => s.statementId).filter((id) => id.startsWith('valid-')).sort()).toEqual(['valid-1', 'valid-2', 'valid-3']);
+    expect(table.quarantine).toHaveLength(invalid.length);
+    const kept = await rig.ports.quarantine.list();
+    for (const { record, field } of invalid) {
+      const entry = kept.find((q) => q.messageId === record.messageId);
+      expect(entry?.body, field).toBe(record.body);
+      expect(entry?.problems.some((p) => p.field.startsWith(field) && p.reason.length > 0), `${field}: ${JSON.stringify(entry?.problems)}`).toBe(true);
+    }
+    expect(rig.metrics.get('Quarantined')).toBe(2 * invalid.length);
+  });
+});
+
+describe('registry events', () => {
+  it('applies the latest registration and lets a statement in the same batch name what it registers', async () => {
+    // Prepare
+    const rig = await newRig();
+    await loadSeedRegistry(rig);
+    const speaker = (actor: string, updatedAt: string): PublishedEvent => ({
+      source: DESK_SOURCE,
+      'detail-type': SPEAKER_REGISTERED,
+      detail: { schemaVersion: '1', speaker: 'new-envoy', actor, names: { en: 'New envoy', ar: 'المبعوث الجديد' }, aliases: [], updatedAt },
+    });
+    const statement: PublishedEvent = {
+      source: DESK_SOURCE,
+      'detail-type': STATEMENT_RECORDED,
+      detail: {
+        schemaVersion: '1', statementId: 'envoy-1', speaker: 'new-envoy', issue: 'western-troops-in-ukraine', stance: 1, hedged: true,
+        quote: { text: 'ربما', lang: 'ar' }, saidAt: '2025-09-05T10:00:00Z', source: { outlet: 'wire' }, recordedBy: 'desk',
+      },
+    };
+
+    // Act: the newer registration arrives before the older one, the statement in the same batch.
+    const response = await rig.deliver([
+      sqsRecord(statement), sqsRecord(speaker('france', '2025-09-03T00:00:00Z')), sqsRecord(speaker('germany', '2025-09-02T00:00:00Z')),
+    ]);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const registry = await rig.ports.registry.loadRegistry();
+    expect(registry.speakers.get('new-envoy')?.actor).toBe('france');
+    const table = await state(rig);
+    expect(table.positions.find((p) => p.statementId === 'envoy-1')?.actor).toBe('france');
+    expect(rig.reports.at(-1)?.counts).toMatchObject({ applied: 2, duplicates: 1, registry: 2, quarantined: 0 });
+  });
+});
+
+describe('failures', () => {
+  it('hands back only the message whose events could not be published', async () => {
+    // Prepare: the bus refuses events about one issue.
+    const failing: RecordingPublisher = new (class extends RecordingPublisher {
+      override async publish(events: Parameters<RecordingPublisher['publish']>[0]): Promise<void> {
+        if (events.some((e) => (e.detail as { issue?: string }).issue === 'russia-as-guarantor')) throw new Error('ThrottlingException: rate exceeded');
+        return super.publish(events);
+      }
+    })();
+    const rig = await newRig({ publisher: failing });
+    await loadSeedRegistry(rig);
+    const records = seedSampleEvents().map((event) => sqsRecord(event));
+
+    // Act
+    const response = await rig.deliver(records.slice(0, 10));
+
+    // Assess
+    const failedIds = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+    const expected = records.slice(0, 10).filter((r) => r.body.includes('"issue":"russia-as-guarantor"')).map((r) => r.messageId);
+    expect(failedIds).toEqual(new Set(expected));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(rig.reports.at(-1)?.counts.failed).toBe(expected.length);
+  });
+});
+
+describe('divergences that close', () => {
+  it('closes with the statements said while it was open as evidence, and alerts Converged once', async () => {
+    // Prepare: an outsider against a bloc of three; members keep talking while it is open, then it comes round.
+    const w = syntheticWorld({ members: 3, outsiders: 1, issues: 1 });
+    const rig = await newRig();
+    await deliverAll(rig, syntheticRegistryEvents(w, { blocSplit: false }));
+    const [m1, m2, m3] = w.members as [string, string, string];
+    const outsider = w.outsiders[0] as string;
+    const i = w.issues[0] as string;
+    const script = [
+      statementEvent({ statementId: 'm1-a', actor: m1, issue: i, stance: 2, saidAt: minutesAfter(1) }),
+      statementEvent({ statementId: 'm2-a', actor: m2, issue: i, stance: 2, saidAt: minutesAfter(2) }),
+      statementEvent({ statementId: 'o-a', actor: outsider, issue: i, stance: -2, saidAt: minutesAfter(3) }),
+      statementEvent({ statementId: 'm3-a', actor: m3, issue: i, stance: 1, saidAt: minutesAfter(4) }),
+      statementEvent({ statementId: 'o-b', actor: outsider, issue: i, stance: -1, saidAt: minutesAfter(5) }),
+      statementEvent({ statementId: 'm1-b', actor: m1, issue: i, stance: 1, saidAt: minutesAfter(6) }),
+      statementEvent({ statementId: 'o-c', actor: outsider, issue: i, stance: 0, saidAt: minutesAfter(7) }),
+    ];
+
+    // Act
+    for (const event of script) await rig.deliver([sqsRecord(event)]);
+
+    // Assess
+    const table = await state(rig);
+    expect(table.pointers).toEqual([]);
+    expect(table.episodes).toHaveLength(1);
+    const [episode] = table.episodes;
+    expect(episode?.status).toBe('closed');
+    expect(episode?.episode.evidence).toEqual({ actor: ['o-a', 'o-b', 'o-c'], other: ['m1-a', 'm2-a', 'm3-a', 'm1-b'] });
+    expect(rig.publisher.ofType(POSITIONS_CONVERGED)).toHaveLength(1);
+    await expectStoreMatchesReplay(rig);
+  });
+});

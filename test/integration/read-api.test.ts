@@ -1,0 +1,519 @@
+/**
+ * The read API over HTTP, as the local runtime serves it: the real statement processor fed the seed
+ * scenario in SQS-shaped batches writes an embedded DynamoDB (dynalite), then the API answers from
+ * that table through `createReadApi` mounted on the local node:http server.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRACKER_SOURCE } from '../../events/common.ts';
+import { findContract, POSITION_CHANGED } from '../../events/catalog.ts';
+import { loadSeedRegistryUpdates, loadSeedSamples, type SeedEvent } from '../../events/seed/index.ts';
+import { CSV_COLUMNS } from '../../functions/api/csv.ts';
+import type { ActorHistory, AlertsPage, Matrix } from '../../functions/api/schemas.ts';
+import { DynamoReadRepository } from '../../functions/adapters/dynamodb/read.repository.ts';
+import { createFsSnapshotStore } from '../../functions/adapters/fs/snapshot-store.ts';
+import { createPositionReader } from '../../functions/application/read-model.ts';
+import { blocStance } from '../../functions/core/blocs.ts';
+import { buildRegistry, resolveStatement, type InboundDetail } from '../../functions/core/registry.ts';
+import { replayAll } from '../../functions/core/tracker.ts';
+import type { Position, StatementRecord } from '../../functions/core/types.ts';
+import { createReadApi } from '../../functions/handlers/read-api.ts';
+import { createHandler as createSnapshotHandler } from '../../functions/handlers/write-snapshot.ts';
+import { startApiServer, type AdminRoutes, type ApiServer } from '../../local/http/api-server.ts';
+import { startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
+import { createProcessorRig, loadSeedRegistry, type ProcessorRig } from '../support/processor-rig.ts';
+import { inBatches, sqsBatch, sqsRecord } from '../support/sqs-events.ts';
+
+const API_KEY = 'local-test-key';
+const TROOPS = 'western-troops-in-ukraine';
+/** Germany's statement on troops, as the seed has it: 2025-09-04T12:00:00+02:00. */
+const GERMANY_SAID_AT = '2025-09-04T10:00:00.000Z';
+
+// ---------------------------------------------------------------------------------------------
+// What the seed says, worked out by the pure core from the sample files
+
+const registry = buildRegistry(loadSeedRegistryUpdates());
+const samples = loadSeedSamples();
+
+const toRecord = (event: SeedEvent): StatementRecord => {
+  const contract = findContract(event['detail-type'], String(event.detail['schemaVersion']));
+  if (contract === undefined) throw new Error(`no contract for ${event['detail-type']}`);
+  return resolveStatement({ detailType: event['detail-type'], detail: contract.schema.parse(event.detail) } as InboundDetail, registry);
+};
+
+const seedStatements = samples.map(({ event }) => toRecord(event));
+const seedReplay = replayAll(seedStatements, registry);
+const seedPositions = (issue: string): Position[] =>
+  [...(seedReplay.get(issue)?.state.positions.values() ?? [])].sort((a, b) => (a.actor < b.actor ? -1 : 1));
+const seedEpisodeIds = [...seedReplay.values()].flatMap((replay) => replay.episodes.map((e) => e.episodeId)).sort();
+const statementById = new Map(seedStatements.map((s) => [s.statementId, s]));
+
+const germanyCommits = JSON.parse(
+  readFileSync(new URL('../fixtures/statements/germany-commits-to-troops.hypothetical.json', import.meta.url), 'utf8'),
+) as SeedEvent;
+
+// ---------------------------------------------------------------------------------------------
+// HTTP helpers
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  bytes: Buffer;
+  text: string;
+  json: any;
+}
+
+const noAdmin: AdminRoutes = {
+  listDeadLetters: async () => [],
+  redrive: async () => ({ moved: 0 }),
+  status: async () => ({}),
+};
+
+const request = async (base: string, path: string, headers: Record<string, string> = { authorization: `Bearer ${API_KEY}` }, method = 'GET'): Promise<Reply> => {
+  const response = await fetch(`${base}${path}`, { method, headers });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const text = bytes.toString('utf8');
+  const isJson = response.headers.get('content-type')?.startsWith('application/json') ?? false;
+  return { status: response.status, headers: response.headers, bytes, text, json: isJson ? JSON.parse(text) : undefined };
+};
+
+/** RFC 4180, as a spreadsheet reads it. */
+const parseCsv = (text: string): string[][] => {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i += 1;
+    } else field += c;
+  }
+  return rows;
+};
+
+const csvRecords = (bytes: Buffer): Array<Record<string, string>> => {
+  const [header = [], ...rows] = parseCsv(bytes.subarray(3).toString('utf8'));
+  return rows.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])));
+};
+
+interface Rig {
+  rig: ProcessorRig;
+  server: ApiServer;
+  snapshotDir: string;
+  get: (path: string, headers?: Record<string, string>, method?: string) => Promise<Reply>;
+}
+
+const startRig = async (store: EmbeddedDynamo, extraEvents: SeedEvent[] = []): Promise<Rig> => {
+  const rig = createProcessorRig({ client: store.client, tableName: await store.createTable() });
+  await loadSeedRegistry(rig);
+  for (const batch of inBatches([...samples.map(({ event }) => event), ...extraEvents].map((event) => sqsRecord(event)))) {
+    const response = await rig.deliver(batch);
+    if (response.batchItemFailures.length > 0) throw new Error(`seed delivery failed: ${JSON.stringify(response)}`);
+  }
+  const snapshotDir = await mkdtemp(join(tmpdir(), 'read-api-snapshots-'));
+  const reader = createPositionReader({ store: new DynamoReadRepository({ tableName: rig.tableName, client: store.client }) });
+  const api = createReadApi({ reader, apiKey: API_KEY, snapshots: createFsSnapshotStore(snapshotDir) });
+  const server = await startApiServer({ api, admin: noAdmin, apiKey: API_KEY, port: 0 });
+  return { rig, server, snapshotDir, get: (path, headers, method) => request(server.url, path, headers, method) };
+};
+
+const stopRig = async (rig: Rig | undefined): Promise<void> => {
+  await rig?.server.close();
+  if (rig) await rm(rig.snapshotDir, { recursive: true, force: true });
+};
+
+// ---------------------------------------------------------------------------------------------
+
+let store: EmbeddedDynamo;
+let seeded: Rig;
+
+beforeAll(async () => {
+  store = await startDynalite();
+  seeded = await startRig(store);
+});
+
+afterAll(async () => {
+  await stopRig(seeded);
+  await store?.stop();
+});
+
+describe('GET /issues', () => {
+  it('lists the seed issues with their English and Arabic titles', async () => {
+    // Act
+    const reply = await seeded.get('/issues');
+
+    // Assess
+    expect(reply.status).toBe(200);
+    expect(reply.json.issues.map((i: { issue: string }) => i.issue)).toEqual([...registry.issues.keys()].sort());
+    expect(reply.json.issues.find((i: { issue: string }) => i.issue === TROOPS).title).toEqual(registry.issues.get(TROOPS)?.title);
+  });
+});
+
+describe('GET /issues/{issue}/positions', () => {
+  it('gives the matrix for Western troops as the seed has it: stances, evidence byte-exact, bloc stances', async () => {
+    // Act
+    const reply = await seeded.get(`/issues/${TROOPS}/positions`);
+
+    // Assess
+    expect(reply.status).toBe(200);
+    const matrix = reply.json as Matrix;
+    const expected = seedPositions(TROOPS);
+    expect(matrix.positions.map((p) => [p.actor, p.stance, p.hedged, p.saidAt, p.statementId])).toEqual(
+      expected.map((p) => [p.actor, p.stance, p.hedged, p.saidAt, p.statementId]),
+    );
+    expect(Object.fromEntries(matrix.positions.map((p) => [p.actor, p.stance]))).toEqual({
+      france: 2, germany: 0, nato: 2, russia: -2, ukraine: 2,
+    });
+    for (const position of matrix.positions) {
+      const quote = statementById.get(position.statementId)?.quote?.text ?? '';
+      expect(position.evidence.quote?.text).toBe(quote);
+      expect(reply.bytes.includes(Buffer.from(quote, 'utf8'))).toBe(true);
+      expect(position.names).toEqual(registry.actors.get(position.actor)?.names);
+    }
+    const byActor = new Map(expected.map((p) => [p.actor, p]));
+    expect(matrix.blocs.map((b) => [b.bloc, b.stance])).toEqual(
+      [...registry.blocs.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((bloc) => [bloc.id, blocStance(bloc, byActor).stance]),
+    );
+    expect(matrix.blocs.find((b) => b.bloc === 'allies')).toMatchObject({ stance: 2, members: ['france', 'germany', 'nato', 'ukraine'] });
+    expect(matrix.asOf).toBeNull();
+  });
+
+  it('with asOf before Germany spoke, shows no German position, and the blocs as they stood', async () => {
+    // Act
+    const before = await seeded.get(`/issues/${TROOPS}/positions?asOf=${encodeURIComponent('2025-09-04T11:59:59+02:00')}`);
+    const at = await seeded.get(`/issues/${TROOPS}/positions?asOf=${GERMANY_SAID_AT}`);
+    const dayBefore = await seeded.get(`/issues/${TROOPS}/positions?asOf=2025-09-03`);
+
+    // Assess
+    expect(before.status).toBe(200);
+    const then = before.json as Matrix;
+    expect(then.asOf).toBe('2025-09-04T09:59:59.000Z');
+    expect(then.positions.map((p) => p.actor)).toEqual(['france', 'nato', 'russia']);
+    expect(then.positions.find((p) => p.actor === 'germany')).toBeUndefined();
+    expect(then.blocs.find((b) => b.bloc === 'allies')).toMatchObject({ stance: 2, members: ['france', 'nato'] });
+    expect((at.json as Matrix).positions.find((p) => p.actor === 'germany')).toMatchObject({ stance: 0, saidAt: GERMANY_SAID_AT });
+    expect((dayBefore.json as Matrix).asOf).toBe('2025-09-03T23:59:59.999Z');
+    expect((dayBefore.json as Matrix).positions).toEqual([]);
+    expect((dayBefore.json as Matrix).blocs.every((b) => b.stance === null)).toBe(true);
+  });
+
+  it('serves CSV on Accept: text/csv: UTF-8 with a BOM, the documented columns, Arabic byte-exact', async () => {
+    // Act
+    const reply = await seeded.get(`/issues/${TROOPS}/positions`, { authorization: `Bearer ${API_KEY}`, accept: 'text/csv' });
+
+    // Assess
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+    expect(reply.headers.get('content-disposition')).toBe(`attachment; filename="${TROOPS}-positions.csv"`);
+    expect(reply.headers.get('vary')).toBe('Accept');
+    expect([...reply.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(reply.bytes.subarray(3).toString('utf8').split('\r\n')[0]).toBe(CSV_COLUMNS.join(','));
+    const rows = csvRecords(reply.bytes);
+    expect(rows.map((r) => [r['actor'], r['stance']])).toEqual(seedPositions(TROOPS).map((p) => [p.actor, String(p.stance)]));
+    for (const row of rows) {
+      const statement = statementById.get(row['statement_id'] ?? '')!;
+      expect(Buffer.from(row['quote'] ?? '', 'utf8').equals(Buffer.from(statement.quote!.text, 'utf8'))).toBe(true);
+      expect(reply.bytes.includes(Buffer.from(statement.quote!.text, 'utf8'))).toBe(true);
+      expect(row).toMatchObject({
+        issue: TROOPS,
+        actor_name_en: registry.actors.get(statement.actor)?.names.en,
+        actor_name_ar: registry.actors.get(statement.actor)?.names.ar,
+        hedged: String(statement.hedged),
+        said_at: statement.saidAt,
+        speaker: statement.speaker,
+        quote_lang: 'ar',
+        translation_lang: 'en',
+        translation: statement.quote?.translation?.text,
+        source_outlet: statement.source.outlet,
+      });
+    }
+  });
+
+  it('prefers JSON unless CSV is asked for, and refuses what it cannot serve', async () => {
+    // Act
+    const browser = await seeded.get(`/issues/${TROOPS}/positions`, {
+      authorization: `Bearer ${API_KEY}`,
+      accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
+    });
+    const weighted = await seeded.get(`/issues/${TROOPS}/positions`, { 'x-api-key': API_KEY, accept: 'application/json;q=0.5, text/csv' });
+    const csvOnlyRoute = await seeded.get('/issues', { 'x-api-key': API_KEY, accept: 'text/csv' });
+
+    // Assess
+    expect(browser.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(weighted.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csvOnlyRoute.status).toBe(406);
+    expect(csvOnlyRoute.json).toMatchObject({ error: 'NotAcceptable' });
+  });
+});
+
+describe('GET /actors/{actor}/positions and /history', () => {
+  it("gives Russia's current stance on every issue it spoke on", async () => {
+    // Act
+    const reply = await seeded.get('/actors/russia/positions');
+
+    // Assess
+    expect(reply.status).toBe(200);
+    const expected = [...seedReplay.values()]
+      .flatMap((r) => [...r.state.positions.values()])
+      .filter((p) => p.actor === 'russia')
+      .sort((a, b) => (a.issue < b.issue ? -1 : 1));
+    expect(reply.json.positions.map((p: Position) => [p.issue, p.stance, p.statementId])).toEqual(
+      expected.map((p) => [p.issue, p.stance, p.statementId]),
+    );
+    expect(reply.json.names).toEqual(registry.actors.get('russia')?.names);
+  });
+
+  it("gives Russia's timeline in said order, on one issue or all, as JSON and CSV", async () => {
+    // Act
+    const all = await seeded.get('/actors/russia/history');
+    const troops = await seeded.get(`/actors/russia/history?issue=${TROOPS}`);
+    const csv = await seeded.get('/actors/russia/history', { 'x-api-key': API_KEY, accept: 'text/csv' });
+
+    // Assess
+    const expected = seedStatements
+      .filter((s) => s.actor === 'russia')
+      .sort((a, b) => (a.saidAt < b.saidAt ? -1 : a.saidAt > b.saidAt ? 1 : a.statementId < b.statementId ? -1 : 1));
+    const history = all.json as ActorHistory;
+    expect(history.statements.map((s) => s.statementId)).toEqual(expected.map((s) => s.statementId));
+    expect(history.statements.map((s) => s.quote?.text)).toEqual(expected.map((s) => s.quote?.text));
+    expect((troops.json as ActorHistory).statements.map((s) => s.issue)).toEqual([TROOPS]);
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="russia-history.csv"');
+    const rows = csvRecords(csv.bytes);
+    expect(rows.map((r) => r['statement_id'])).toEqual(expected.map((s) => s.statementId));
+    for (const [i, row] of rows.entries()) {
+      expect(Buffer.from(row['quote'] ?? '', 'utf8').equals(Buffer.from(expected[i]!.quote!.text, 'utf8'))).toBe(true);
+    }
+  });
+});
+
+describe('GET /alerts', () => {
+  it('pages through every divergence of the seed with the cursor, latest activity first', async () => {
+    // Act
+    const pages: AlertsPage[] = [];
+    let path = '/alerts?limit=1';
+    for (let guard = 0; guard < 10; guard += 1) {
+      const reply = await seeded.get(path);
+      expect(reply.status).toBe(200);
+      pages.push(reply.json as AlertsPage);
+      const next = (reply.json as AlertsPage).nextCursor;
+      if (next === null) break;
+      path = `/alerts?limit=1&cursor=${next}`;
+    }
+
+    // Assess
+    expect(pages.map((p) => p.alerts.length)).toEqual(seedEpisodeIds.map(() => 1));
+    const alerts = pages.flatMap((p) => p.alerts);
+    expect(alerts.map((a) => a.episodeId).sort()).toEqual(seedEpisodeIds);
+    const activity = alerts.map((a) => a.closedAt ?? a.openedAt);
+    expect(activity).toEqual([...activity].sort().reverse());
+    const whole = await seeded.get('/alerts');
+    expect((whole.json as AlertsPage).alerts.map((a) => a.episodeId)).toEqual(alerts.map((a) => a.episodeId));
+    expect((whole.json as AlertsPage).nextCursor).toBeNull();
+  });
+
+  it('carries the evidence of each side, quotes byte-exact', async () => {
+    // Act
+    const reply = await seeded.get(`/alerts?issue=${TROOPS}&actor=russia`);
+
+    // Assess
+    const [alert, ...others] = (reply.json as AlertsPage).alerts;
+    expect(others).toEqual([]);
+    expect(alert).toMatchObject({ kind: 'actor-vs-bloc', issue: TROOPS, actor: 'russia', bloc: 'allies', status: 'open', closedAt: null });
+    const russia = alert!.evidence.actor[0]!;
+    expect(russia.quote?.text).toBe(statementById.get(russia.statementId)?.quote?.text);
+    expect(alert!.evidence.other.length).toBeGreaterThan(0);
+    for (const evidence of alert!.evidence.other) expect(evidence.actor).not.toBe('russia');
+  });
+
+  it('filters by issue, actor, open and since', async () => {
+    // Act
+    const ids = async (query: string) => ((await seeded.get(`/alerts?${query}`)).json as AlertsPage).alerts.map((a) => `${a.kind}:${a.issue}:${a.actor}`).sort();
+
+    // Assess
+    expect(await ids(`issue=${TROOPS}`)).toEqual([`actor-vs-bloc:${TROOPS}:russia`, `bloc-split:${TROOPS}:germany`]);
+    expect(await ids('actor=germany')).toEqual([`bloc-split:${TROOPS}:germany`]);
+    expect(await ids('actor=russia&issue=russia-as-guarantor')).toEqual(['actor-vs-bloc:russia-as-guarantor:russia']);
+    expect(await ids('open=true')).toHaveLength(seedEpisodeIds.length);
+    expect(await ids('open=false')).toEqual([]);
+    expect(await ids(`since=${GERMANY_SAID_AT}`)).toEqual(['actor-vs-bloc:ceasefire-before-peace-deal:russia', `bloc-split:${TROOPS}:germany`]);
+    expect(await ids('since=2025-09-05')).toEqual([]);
+  });
+
+  it('pages with filters: the cursor continues the same filtered feed', async () => {
+    // Act
+    const first = (await seeded.get(`/alerts?actor=russia&limit=2`)).json as AlertsPage;
+    const second = (await seeded.get(`/alerts?actor=russia&limit=2&cursor=${first.nextCursor}`)).json as AlertsPage;
+
+    // Assess
+    expect(first.alerts).toHaveLength(2);
+    expect(first.nextCursor).not.toBeNull();
+    expect(second.alerts).toHaveLength(1);
+    expect(second.nextCursor).toBeNull();
+    expect([...first.alerts, ...second.alerts].every((a) => a.actor === 'russia')).toBe(true);
+  });
+});
+
+describe('a divergence that closes', () => {
+  let closing: Rig;
+  beforeAll(async () => {
+    closing = await startRig(store, [germanyCommits]);
+  });
+  afterAll(async () => {
+    await stopRig(closing);
+  });
+
+  it('leaves the open feed and appears with open=false, closed when Germany committed', async () => {
+    // Act
+    const closed = (await closing.get('/alerts?open=false')).json as AlertsPage;
+    const open = (await closing.get('/alerts?open=true')).json as AlertsPage;
+    const matrix = (await closing.get(`/issues/${TROOPS}/positions`)).json as Matrix;
+    const asOfBefore = (await closing.get(`/issues/${TROOPS}/positions?asOf=2025-09-04`)).json as Matrix;
+
+    // Assess
+    expect(closed.alerts.map((a) => [a.kind, a.actor, a.status, a.closedAt])).toEqual([['bloc-split', 'germany', 'closed', '2025-09-05T09:00:00.000Z']]);
+    // Moving from 0 to +2 is also a reversal of two scale points, which opens on its own.
+    expect(open.alerts.map((a) => `${a.kind}:${a.issue}:${a.actor}`).sort()).toEqual([
+      'actor-vs-bloc:ceasefire-before-peace-deal:russia',
+      'actor-vs-bloc:russia-as-guarantor:russia',
+      `actor-vs-bloc:${TROOPS}:russia`,
+      `reversal:${TROOPS}:germany`,
+    ]);
+    expect(matrix.positions.find((p) => p.actor === 'germany')).toMatchObject({ stance: 2, statementId: 'test-germany-commits-to-troops' });
+    expect(asOfBefore.positions.find((p) => p.actor === 'germany')).toMatchObject({ stance: 0 });
+  });
+});
+
+describe('authentication', () => {
+  it('answers 401 without the API key or with a wrong one, on every route', async () => {
+    for (const path of ['/issues', `/issues/${TROOPS}/positions`, '/actors/russia/history', '/alerts', '/openapi.json', '/nowhere']) {
+      const none = await seeded.get(path, {});
+      expect(none.status, path).toBe(401);
+      expect(none.headers.get('www-authenticate')).toBe('Bearer realm="position-tracker"');
+      expect(none.json).toMatchObject({ error: 'Unauthorized' });
+      expect((await seeded.get(path, { authorization: 'Bearer wrong' })).status).toBe(401);
+      expect((await seeded.get(path, { 'x-api-key': `${API_KEY}x` })).status).toBe(401);
+    }
+  });
+
+  it('accepts the key as a Bearer token or in x-api-key', async () => {
+    expect((await seeded.get('/issues', { authorization: `Bearer ${API_KEY}` })).status).toBe(200);
+    expect((await seeded.get('/issues', { authorization: `bearer ${API_KEY}` })).status).toBe(200);
+    expect((await seeded.get('/issues', { 'x-api-key': API_KEY })).status).toBe(200);
+  });
+});
+
+describe('bad requests', () => {
+  it.each([
+    [`/issues/${TROOPS}/positions?asOf=yesterday`, 'asOf'],
+    [`/issues/${TROOPS}/positions?asOf=2025-09-04T10:00:00`, 'asOf'],
+    [`/issues/${TROOPS}/positions?asOf=2025-02-30`, 'asOf'],
+    [`/issues/${TROOPS}/positions?asof=2025-09-04`, 'asof'],
+    ['/issues/Western_Troops/positions', 'issue'],
+    ['/actors/RUSSIA/positions', 'actor'],
+    ['/actors/%E0%A4%A/history', 'actor'],
+    ['/actors/russia/history?issue=Troops!', 'issue'],
+    ['/alerts?limit=0', 'limit'],
+    ['/alerts?limit=101', 'limit'],
+    ['/alerts?limit=ten', 'limit'],
+    ['/alerts?open=maybe', 'open'],
+    ['/alerts?since=last-week', 'since'],
+    ['/alerts?cursor=not%20a%20cursor', 'cursor'],
+    ['/alerts?cursor=eyJ4IjoxfQ', 'cursor'],
+    ['/issues?page=2', 'page'],
+  ])('%s → 400 naming %s', async (path, parameter) => {
+    // Act
+    const reply = await seeded.get(path);
+
+    // Assess
+    expect(reply.status).toBe(400);
+    expect(reply.json).toMatchObject({ error: 'BadRequest', parameter });
+    expect(typeof reply.json.message).toBe('string');
+  });
+
+  it('rejects a cursor that lies before since (filters changed while paging)', async () => {
+    // Prepare
+    const first = (await seeded.get('/alerts?limit=3')).json as AlertsPage;
+
+    // Act
+    const reply = await seeded.get(`/alerts?since=${GERMANY_SAID_AT}&cursor=${first.nextCursor}`);
+
+    // Assess
+    expect(reply.status).toBe(400);
+    expect(reply.json).toMatchObject({ parameter: 'cursor' });
+  });
+
+  it('answers 405 to anything but GET', async () => {
+    const reply = await seeded.get('/issues', { 'x-api-key': API_KEY }, 'DELETE');
+    expect(reply.status).toBe(405);
+    expect(reply.headers.get('allow')).toBe('GET');
+  });
+});
+
+describe('unknown issues and actors', () => {
+  it.each([
+    [`/issues/peace-in-our-time/positions`, 'issue'],
+    [`/issues/peace-in-our-time/snapshot`, 'issue'],
+    ['/actors/atlantis/positions', 'actor'],
+    ['/actors/atlantis/history', 'actor'],
+    ['/actors/russia/history?issue=peace-in-our-time', 'issue'],
+    ['/alerts?actor=atlantis', 'actor'],
+    ['/alerts?issue=peace-in-our-time', 'issue'],
+  ])('%s → 404 naming %s', async (path, parameter) => {
+    const reply = await seeded.get(path);
+    expect(reply.status).toBe(404);
+    expect(reply.json).toMatchObject({ error: 'NotFound', parameter });
+  });
+
+  it('answers 404 for a path that is no route', async () => {
+    const reply = await seeded.get('/positions');
+    expect(reply.status).toBe(404);
+    expect(reply.json).toMatchObject({ error: 'NotFound' });
+  });
+});
+
+describe('snapshots', () => {
+  it('writes the matrix on Position Changed and links to it', async () => {
+    // Prepare
+    const reader = createPositionReader({ store: new DynamoReadRepository({ tableName: seeded.rig.tableName, client: store.client }) });
+    const writeSnapshot = createSnapshotHandler({
+      reader,
+      store: createFsSnapshotStore(seeded.snapshotDir),
+      now: () => new Date('2026-01-06T14:30:00.000Z'),
+    });
+    const changes = seeded.rig.publisher.ofType(POSITION_CHANGED).filter((e) => (e.detail as { issue: string }).issue === TROOPS);
+    expect((await seeded.get(`/issues/${TROOPS}/snapshot`)).status).toBe(404);
+
+    // Act
+    const response = await writeSnapshot(
+      sqsBatch(changes.map((e) => sqsRecord({ source: TRACKER_SOURCE, 'detail-type': e.detailType, detail: e.detail }))),
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const link = await seeded.get(`/issues/${TROOPS}/snapshot`);
+    expect(link.status).toBe(200);
+    expect(link.json).toMatchObject({ issue: TROOPS, expiresAt: null });
+    const snapshot = JSON.parse(await readFile(fileURLToPath(link.json.url), 'utf8'));
+    const matrix = (await seeded.get(`/issues/${TROOPS}/positions`)).json as Matrix;
+    expect(snapshot).toEqual({ ...matrix, generatedAt: '2026-01-06T14:30:00.000Z' });
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * The real statement processor (createHandler with DynamoDB repositories) on an embedded store,
+ * with a recording publisher and quiet Powertools, for integration tests and the bench.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { DESK_SOURCE } from '../../events/common.ts';
+import { loadSeedRegistryDetails, loadSeedSamples } from '../../events/seed/index.ts';
+import { DynamoQuarantineRepository } from '../../functions/adapters/dynamodb/quarantine.repository.ts';
+import { DynamoRegistryRepository } from '../../functions/adapters/dynamodb/registry.repository.ts';
+import { DynamoTrackerRepository } from '../../functions/adapters/dynamodb/tracker.repository.ts';
+import type { EventPublisher } from '../../functions/application/ports.ts';
+import type { BatchProcessorOptions, BatchReport, ProcessorPorts } from '../../functions/application/process-batch.ts';
+import { createHandler, type RecordStatementHandler } from '../../functions/handlers/record-statement.ts';
+import { RecordingPublisher } from './recording-publisher.ts';
+import { lambdaContext, sqsBatch, sqsRecord, type PublishedEvent } from './sqs-events.ts';
+
+export interface ProcessorRig {
+  tableName: string;
+  client: DynamoDBClient;
+  publisher: RecordingPublisher;
+  ports: ProcessorPorts;
+  handler: RecordStatementHandler;
+  reports: BatchReport[];
+  /** Metric name → total added, across every invocation. */
+  metrics: Map<string, number>;
+  /** Invokes the handler with one SQS batch. */
+  deliver(batch: SQSEvent | readonly SQSRecord[]): Promise<SQSBatchResponse>;
+}
+
+export interface ProcessorRigOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  publisher?: EventPublisher & Partial<RecordingPublisher>;
+  options?: Omit<BatchProcessorOptions, 'log'>;
+  /** Fixed or stepping clock; the wall clock by default. */
+  now?: () => string;
+}
+
+/** Powertools that neither print nor flush, with the metrics added kept for assertions. */
+export const quietObservability = (sink: Map<string, number>) => {
+  process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
+  const metrics = new Metrics({ namespace: 'PositionTrackerTest', serviceName: 'position-tracker' });
+  const addMetric = metrics.addMetric.bind(metrics);
+  metrics.addMetric = (name, unit, value, resolution) => {
+    sink.set(name, (sink.get(name) ?? 0) + value);
+    return addMetric(name, unit, value, resolution);
+  };
+  return {
+    logger: new Logger({ serviceName: 'position-tracker', logLevel: 'SILENT' }),
+    metrics,
+    tracer: new Tracer({ serviceName: 'position-tracker', enabled: false }),
+  };
+};
+
+export const createProcessorRig = ({ client, tableName, publisher, options, now }: ProcessorRigOptions): ProcessorRig => {
+  const recording = publisher ?? new RecordingPublisher();
+  const ports: ProcessorPorts = {
+    tracker: new DynamoTrackerRepository({ tableName, client }),
+    registry: new DynamoRegistryRepository({ tableName, client }),
+    quarantine: new DynamoQuarantineRepository({ tableName, client }),
+    publisher: recording,
+    clock: { now: now ?? (() => new Date().toISOString()) },
+  };
+  const reports: BatchReport[] = [];
+  const metrics = new Map<string, number>();
+  const handler = createHandler({
+    ports,
+    observability: quietObservability(metrics),
+    ...(options ? { options } : {}),
+    onBatch: (report) => reports.push(report),
+  });
+  return {
+    tableName,
+    client,
+    publisher: recording as RecordingPublisher,
+    ports,
+    handler,
+    reports,
+    metrics,
+    deliver: (batch) => handler(Array.isArray(batch) ? sqsBatch(batch as SQSRecord[]) : (batch as SQSEvent), lambdaContext()),
+  };
+};
+
+/** Every seed registry record as the registry event a desk tool would publish. */
+export const seedRegistryEvents = (): PublishedEvent[] =>
+  loadSeedRegistryDetails().flatMap(({ detailType, details }) =>
+    details.map((detail) => ({ source: DESK_SOURCE, 'detail-type': detailType, detail })),
+  );
+
+export const seedSampleEvents = (): PublishedEvent[] => loadSeedSamples().map(({ event }) => event);
+
+/** Loads the seed registry through the handler, as registry events, in batches of 10. */
+export const loadSeedRegistry = async (rig: ProcessorRig): Promise<void> => {
+  const records = seedRegistryEvents().map((event) => sqsRecord(event));
+  for (let i = 0; i < records.length; i += 10) {
+    const response = await rig.deliver(records.slice(i, i + 10));
+    if (response.batchItemFailures.length > 0) throw new Error(`registry load failed: ${JSON.stringify(response)}`);
+  }
+};

@@ -1,0 +1,83 @@
+/**
+ * Reads a whole tracker table back for assertions (a Scan: tests only, never the functions), and
+ * reduces it to the facts that must not depend on delivery order, count or timing.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
+import { alertFromItem, episodeFromItem, historyFromItem, pointerFromItem, positionFromItem } from '../../functions/adapters/dynamodb/items.ts';
+import { ISSUE, REGISTRY_PK } from '../../functions/adapters/dynamodb/keys.ts';
+import type { AlertRecord, OpenPointer, StoredEpisode } from '../../functions/application/ports.ts';
+import type { Position, StatementRecord } from '../../functions/core/types.ts';
+
+export type Item = Record<string, unknown>;
+
+export const scanTable = async (client: DynamoDBClient, tableName: string): Promise<Item[]> => {
+  const doc = documentClient(client);
+  const items: Item[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    items.push(...((page.Items ?? []) as Item[]));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return items;
+};
+
+export interface TableState {
+  positions: Position[];
+  history: StatementRecord[];
+  episodes: StoredEpisode[];
+  pointers: OpenPointer[];
+  alerts: AlertRecord[];
+  outbox: string[];
+  quarantine: Item[];
+  registry: Item[];
+}
+
+const bySk = (a: Item, b: Item): number => {
+  const x = `${a['pk'] as string}|${a['sk'] as string}`;
+  const y = `${b['pk'] as string}|${b['sk'] as string}`;
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+export const readTableState = async (client: DynamoDBClient, tableName: string): Promise<TableState> => {
+  const items = (await scanTable(client, tableName)).sort(bySk);
+  const state: TableState = { positions: [], history: [], episodes: [], pointers: [], alerts: [], outbox: [], quarantine: [], registry: [] };
+  for (const item of items) {
+    const pk = item['pk'] as string;
+    const sk = item['sk'] as string;
+    if (pk === REGISTRY_PK) state.registry.push(item);
+    else if (pk.startsWith('QUARANTINE#')) state.quarantine.push(item);
+    else if (sk.startsWith(ISSUE.positionPrefix)) state.positions.push(positionFromItem(item));
+    else if (sk.startsWith(ISSUE.openPrefix)) state.pointers.push(pointerFromItem(item));
+    else if (sk.startsWith(ISSUE.outboxPrefix)) state.outbox.push(sk.slice(ISSUE.outboxPrefix.length));
+    else if (sk.startsWith(ISSUE.historyPrefix)) state.history.push(historyFromItem(item));
+    else if (sk.startsWith(ISSUE.episodePrefix)) state.episodes.push(episodeFromItem(item));
+    else if (sk.startsWith(ISSUE.alertPrefix)) state.alerts.push(alertFromItem(item));
+    else throw new Error(`unexpected item ${pk} / ${sk}`);
+  }
+  return state;
+};
+
+/**
+ * What must be equal between any two deliveries of the same set of events: positions, history,
+ * open divergences, and the episodes and alerts that stand (withdrawn episodes and the corrections
+ * that announced them are the trace of an out-of-order delivery and are compared separately).
+ * Recording times are left out: they are when, not what.
+ */
+export const comparableState = (state: TableState) => {
+  const standing = state.episodes.filter((e) => e.status !== 'withdrawn');
+  const standingIds = new Set(standing.map((e) => e.episode.episodeId));
+  return {
+    positions: state.positions,
+    history: state.history,
+    pointers: state.pointers,
+    episodes: standing.map((e) => ({ status: e.status, episode: e.episode, evidenceRefs: e.evidenceRefs })),
+    alerts: state.alerts
+      .filter((a) => (a.transition === 'opened' || a.transition === 'closed') && standingIds.has(a.episodeId))
+      .map(({ recordedAt: _recordedAt, ...alert }) => alert)
+      .sort((a, b) => (a.alertId < b.alertId ? -1 : 1)),
+    outbox: state.outbox,
+  };
+};
