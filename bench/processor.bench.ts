@@ -33,6 +33,7 @@ const LANES = 4;
 const THROUGHPUT_MEMBERS = 50;
 const THROUGHPUT_STATEMENTS_PER_LANE = 150;
 const RAW_PUTS = 1_200;
+const REPEATS = 3;
 const CAPACITY_STATEMENTS: Record<number, number> = { 5: 200, 50: 200, 500: 80 };
 const RESULTS_FILE = new URL('./results/processor.json', import.meta.url);
 
@@ -95,7 +96,7 @@ const registryFor = async (rig: ProcessorRig, world: SyntheticWorld): Promise<vo
   const events = syntheticRegistryEvents(world);
   for (let i = 0; i < events.length; i += 10) {
     const response = await rig.deliver(events.slice(i, i + 10).map((e) => sqsRecord(e)));
-    if (response.batchItemFailures.length > 0) throw new Error('registry load failed');
+    if (response.batchItemFailures.length > 0) throw new Error(`registry load failed: ${String((rig.reports.at(-1)?.outcomes.find((o) => o.status === 'failed') as { error?: unknown } | undefined)?.error)}`);
   }
 };
 
@@ -211,25 +212,44 @@ const measureRawPuts = async (store: EmbeddedDynamo, client: DynamoDBClient): Pr
   return { rawPutsPerSecond: round(RAW_PUTS / seconds, 1), seconds: round(seconds, 2) };
 };
 
-const main = async (): Promise<void> => {
+/** dynalite on a thread of its own, as DynamoDB is a service of its own: its work does not queue behind the handler's. */
+const withStore = async <T>(work: (store: EmbeddedDynamo) => Promise<T>): Promise<T> => {
   const store = await startDynalite({ thread: true });
   try {
-    const log = (line: string) => process.stdout.write(`${line}\n`);
-    log(`processor bench: dynalite in-process, ${QUOTE_BYTES} B quotes, ${LANES} lanes, node ${process.version}`);
+    return await work(store);
+  } finally {
+    await store.stop();
+  }
+};
 
-    const raw = await measureRawPuts(store, store.client);
-    log(`raw PutItem (1 KB):           ${raw.rawPutsPerSecond} puts/s`);
-    const throughput = await measureThroughput(store);
-    log(`statements (${THROUGHPUT_MEMBERS}-member bloc):   ${throughput.statementsPerSecond} statements/s (${throughput.statements} in ${throughput.seconds}s)`);
-    const rawAgain = await measureRawPuts(store, store.client);
-    log(`raw PutItem again (1 KB):     ${rawAgain.rawPutsPerSecond} puts/s`);
-    const rawPutsPerSecond = round((raw.rawPutsPerSecond + rawAgain.rawPutsPerSecond) / 2, 1);
+const main = async (): Promise<void> => {
+  {
+    const log = (line: string) => process.stdout.write(`${line}\n`);
+    log(`processor bench: dynalite embedded (own thread), ${QUOTE_BYTES} B quotes, ${LANES} lanes, node ${process.version}`);
+
+    // Alternated and repeated, each on a fresh store, so warm-up, drift and the store's growing
+    // memory weigh on both sides alike; the median is kept.
+    const rawRuns: number[] = [];
+    const statementRuns: number[] = [];
+    await withStore((fresh) => measureRawPuts(fresh, fresh.client));
+    await withStore((fresh) => measureThroughput(fresh));
+    for (let run = 1; run <= REPEATS; run += 1) {
+      const raw = await withStore((fresh) => measureRawPuts(fresh, fresh.client));
+      rawRuns.push(raw.rawPutsPerSecond);
+      log(`run ${run}: raw PutItem (1 KB)          ${raw.rawPutsPerSecond} puts/s`);
+      const throughput = await withStore((fresh) => measureThroughput(fresh));
+      statementRuns.push(throughput.statementsPerSecond);
+      log(`run ${run}: statements (${THROUGHPUT_MEMBERS}-member bloc) ${throughput.statementsPerSecond} statements/s (${throughput.statements} in ${throughput.seconds}s)`);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+    const rawPutsPerSecond = median(rawRuns);
+    const throughput = { statementsPerSecond: median(statementRuns) };
     const ratio = round(throughput.statementsPerSecond / rawPutsPerSecond);
-    log(`ratio statements/raw puts:    ${ratio}`);
+    log(`median: ${throughput.statementsPerSecond} statements/s, ${rawPutsPerSecond} raw puts/s, ratio ${ratio}`);
 
     const capacity: Record<string, CapacityFigures> = {};
     for (const members of [5, 50, 500]) {
-      const figures = await measureCapacity(store, members, CAPACITY_STATEMENTS[members] ?? 100);
+      const figures = await withStore((fresh) => measureCapacity(fresh, members, CAPACITY_STATEMENTS[members] ?? 100));
       capacity[String(members)] = figures;
       log(
         `bloc of ${String(members).padStart(3)}: ${figures.wcuPerStatement} WCU, ${figures.rcuPerStatement} RCU per statement ` +
@@ -247,12 +267,15 @@ const main = async (): Promise<void> => {
       ratio,
       wcuPerStatement: at50.wcuPerStatement,
       rcuPerStatement: at50.rcuPerStatement,
+      wcuPerQuietStatement: at50.wcuPerQuietStatement,
+      rcuPerQuietStatement: at50.rcuPerQuietStatement,
       members: THROUGHPUT_MEMBERS,
+      runs: { statementsPerSecond: statementRuns, rawPutsPerSecond: rawRuns },
       capacity,
       targets: {
         ratio: { min: 0.33, met: ratio >= 0.33 },
-        wcuPerStatementAt50: { max: 3, met: at50.wcuPerStatement <= 3 },
-        rcuPerStatementAt50: { max: 2, met: at50.rcuPerStatement <= 2 },
+        wcuPerStatementAt50: { max: 3, met: at50.wcuPerStatement <= 3, withoutAlerts: at50.wcuPerQuietStatement <= 3 },
+        rcuPerStatementAt50: { max: 2, met: at50.rcuPerStatement <= 2, withoutAlerts: at50.rcuPerQuietStatement <= 2 },
       },
       node: process.version,
       recordedAt: new Date().toISOString(),
@@ -260,8 +283,6 @@ const main = async (): Promise<void> => {
     await mkdir(new URL('./results/', import.meta.url), { recursive: true });
     await writeFile(RESULTS_FILE, `${JSON.stringify(result, null, 2)}\n`);
     log(JSON.stringify(result));
-  } finally {
-    await store.stop();
   }
 };
 

@@ -274,7 +274,7 @@ Other:
 ${CONNECTION_HELP}`;
 
 async function publishCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, {
+  const { values } = parse(args, {
     speaker: { type: 'string' },
     issue: { type: 'string' },
     stance: { type: 'string' },
@@ -297,7 +297,6 @@ async function publishCommand(args: string[], io: CliIo): Promise<number> {
     io.out(PUBLISH_HELP);
     return 0;
   }
-  void positionals;
   const conn = await connection(values, io);
 
   let events: FileEvent[];

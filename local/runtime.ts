@@ -49,6 +49,8 @@ import type { FileEvent } from './events-file.ts';
 
 export const DEFAULT_TABLE_NAME = 'position-tracker-local';
 export const DEFAULT_SNAPSHOTS_DIR = '.local-data/snapshots';
+/** How long a shutdown waits for queued messages (retries included) before dropping them. */
+const SHUTDOWN_DRAIN_MS = 5_000;
 /** Receives before a message is dead-lettered: the deployed queues' redrive policy (EventQueue). */
 export const DEFAULT_MAX_RECEIVE_COUNT = 5;
 
@@ -350,6 +352,20 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         if (bus.pendingDeliveries === 0 && [...queues.values()].every((queue) => queue.isIdle())) return;
       }
     };
+
+    // On shutdown, after the endpoints stop taking events: let what is queued finish, within reason.
+    stops.push(async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = await Promise.race([
+        settle().then(() => false),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), SHUTDOWN_DRAIN_MS))),
+      ]);
+      clearTimeout(timer);
+      if (gaveUp) {
+        const left = [...queues.values()].reduce((sum, queue) => sum + queue.stats().waiting, 0);
+        output.error(`[runtime] ${left} queued message(s) not processed after ${SHUTDOWN_DRAIN_MS} ms; dropped at shutdown`);
+      }
+    });
 
     const status = async (): Promise<RuntimeStatus> => ({
       endpoints,

@@ -2,14 +2,18 @@
  * The local queues behave like SQS with a Lambda event source mapping, as far as a handler can
  * tell: batches of up to 10 in arrival order, SQS-shaped records, partial batch responses under
  * Lambda's rules, redelivery with a growing delay, dead-lettering after maxReceiveCount, and
- * dead letters kept on disk for a redrive.
+ * dead letters kept on disk for a redrive. And the webhook sink retries, then gives up quietly.
  */
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { EventBridgeEvent } from '../../local/bus/local-event-bus.ts';
+import { createAlertWebhook } from '../../local/delivery/alert-webhook.ts';
 import { createFileDeadLetterQueue, createMemoryDeadLetterQueue, type DeadLetterQueue } from '../../local/delivery/dead-letter-queue.ts';
 import { LocalQueue, type QueueActivity, type SqsBatchHandler } from '../../local/delivery/local-queue.ts';
 
@@ -149,5 +153,63 @@ describe('LocalQueue', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the --alerts-webhook sink', () => {
+  const alert = (alertId: string): EventBridgeEvent => ({
+    version: '0',
+    id: 'event-1',
+    'detail-type': 'Positions Diverged',
+    source: 'position-tracker',
+    account: '000000000000',
+    time: '2026-01-06T10:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail: { alertId, issue: 'western-troops-in-ukraine', quote: 'أكدت موسكو' },
+  });
+
+  it('retries a failing receiver with backoff and delivers the detail as JSON', async () => {
+    const received: Array<{ status: number; body: string; id: string | undefined }> = [];
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const status = received.length < 2 ? 503 : 204;
+        received.push({ status, body: Buffer.concat(chunks).toString('utf8'), id: request.headers['x-tracker-alert-id'] as string | undefined });
+        response.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const errors: string[] = [];
+      const webhook = createAlertWebhook({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+        output: { line: () => undefined, error: (text) => void errors.push(text) },
+        backoffBaseMs: 5,
+      });
+      await webhook.deliver(alert('al-1'));
+
+      expect(received.map((r) => r.status)).toEqual([503, 503, 204]);
+      expect(JSON.parse(received[2]?.body ?? '{}')).toEqual(alert('al-1').detail);
+      expect(received.every((r) => r.id === 'al-1')).toBe(true);
+      expect(webhook.stats()).toEqual({ delivered: 1, failed: 0 });
+      expect(errors).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('gives up after a few attempts with a log line, and never throws', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+
+    const errors: string[] = [];
+    const webhook = createAlertWebhook({ url: `http://127.0.0.1:${port}/gone`, output: { line: () => undefined, error: (text) => void errors.push(text) }, backoffBaseMs: 5 });
+    await expect(webhook.deliver(alert('al-2'))).resolves.toBeUndefined();
+    expect(webhook.stats()).toEqual({ delivered: 0, failed: 1 });
+    expect(errors).toEqual([expect.stringContaining('gave up on alert al-2 (Positions Diverged)')]);
   });
 });

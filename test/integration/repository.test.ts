@@ -97,7 +97,12 @@ const alert = (alertId: string, recordedAt = at(10)): AlertRecord => ({
   recordedAt,
 });
 
-const repositorySpecification = (name: string, start: () => Promise<Store>) => {
+/**
+ * `atomic`: whether two conditional writes to one item sent at the same instant are serialised, as
+ * in DynamoDB. dynalite locks the item; moto_server handles requests on several threads and checks a
+ * condition and writes without a lock, so concurrent writers are only specified against dynalite.
+ */
+const repositorySpecification = (name: string, atomic: boolean, start: () => Promise<Store>) => {
   let store: Store;
   let tracker: DynamoTrackerRepository;
   let registry: DynamoRegistryRepository;
@@ -177,7 +182,7 @@ const repositorySpecification = (name: string, start: () => Promise<Store>) => {
       );
     });
 
-    it('loses no update under 16 concurrent writers on one position', async () => {
+    it.skipIf(!atomic)('loses no update under 16 concurrent writers on one position', async () => {
       await freshTable();
       const said = Array.from({ length: 16 }, (_, i) => statement(`w${i}`, at(i), ((i % 5) - 2) as Stance));
       await Promise.all([...said].reverse().map((s) => tracker.applyPosition(s)));
@@ -280,7 +285,7 @@ const repositorySpecification = (name: string, start: () => Promise<Store>) => {
 };
 
 describe('dynalite', () => {
-  repositorySpecification('dynalite', async () => {
+  repositorySpecification('dynalite', true, async () => {
     const dynamo = await startDynalite();
     return { client: dynamo.client, createTable: () => dynamo.createTable(), stop: () => dynamo.stop() };
   });
@@ -288,7 +293,7 @@ describe('dynalite', () => {
 
 if (isMotoAvailable()) {
   describe('moto', () => {
-    repositorySpecification('moto', async () => {
+    repositorySpecification('moto', false, async () => {
       const moto = await startMoto();
       return { client: moto.client, createTable: () => moto.createTable(), stop: () => moto.stop() };
     });

@@ -5,9 +5,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
-import { alertFromItem, episodeFromItem, historyFromItem, pointerFromItem, positionFromItem } from '../../functions/adapters/dynamodb/items.ts';
+import {
+  episodeFromItem, historyFromItem, pointerFromItem, positionFromItem, storedAlertFromItem, type StoredAlert,
+} from '../../functions/adapters/dynamodb/items.ts';
 import { ISSUE, REGISTRY_PK } from '../../functions/adapters/dynamodb/keys.ts';
-import type { AlertRecord, OpenPointer, StoredEpisode } from '../../functions/application/ports.ts';
+import type { OpenPointer, StoredEpisode } from '../../functions/application/ports.ts';
 import type { Position, StatementRecord } from '../../functions/core/types.ts';
 
 export type Item = Record<string, unknown>;
@@ -29,7 +31,8 @@ export interface TableState {
   history: StatementRecord[];
   episodes: StoredEpisode[];
   pointers: OpenPointer[];
-  alerts: AlertRecord[];
+  /** As stored: the detail with its evidence as references into history. */
+  alerts: Array<StoredAlert['record'] & { evidence: StoredAlert['evidence'] }>;
   outbox: string[];
   quarantine: Item[];
   registry: Item[];
@@ -54,7 +57,10 @@ export const readTableState = async (client: DynamoDBClient, tableName: string):
     else if (sk.startsWith(ISSUE.outboxPrefix)) state.outbox.push(sk.slice(ISSUE.outboxPrefix.length));
     else if (sk.startsWith(ISSUE.historyPrefix)) state.history.push(historyFromItem(item));
     else if (sk.startsWith(ISSUE.episodePrefix)) state.episodes.push(episodeFromItem(item));
-    else if (sk.startsWith(ISSUE.alertPrefix)) state.alerts.push(alertFromItem(item));
+    else if (sk.startsWith(ISSUE.alertPrefix)) {
+      const stored = storedAlertFromItem(item);
+      state.alerts.push({ ...stored.record, evidence: stored.evidence });
+    }
     else throw new Error(`unexpected item ${pk} / ${sk}`);
   }
   return state;
