@@ -1,0 +1,31 @@
+/** The processor's Lambda module: importable without an environment, and explicit about what is missing. */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from '../../functions/shared/config.ts';
+import { lambdaContext, sqsBatchOf } from '../support/sqs-events.ts';
+
+describe('the record-statement handler module', () => {
+  it('imports without any environment and fails its first batch naming the missing variables', async () => {
+    const saved = { ...process.env };
+    delete process.env['TRACKER_TABLE_NAME'];
+    delete process.env['TRACKER_EVENT_BUS_NAME'];
+    process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
+    process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
+    try {
+      const { handler } = await import('../../functions/handlers/record-statement.ts');
+      await expect(handler(sqsBatchOf([]), lambdaContext())).rejects.toThrow(/TRACKER_TABLE_NAME is not set.*TRACKER_EVENT_BUS_NAME is not set/);
+    } finally {
+      process.env = saved;
+    }
+  });
+});
+
+describe('readConfig', () => {
+  it('names an empty variable and what it is for', () => {
+    expect(() => readConfig(['tableName'], { TRACKER_TABLE_NAME: ' ' })).toThrow(ConfigError);
+    expect(() => readConfig(['tableName'], { TRACKER_TABLE_NAME: ' ' })).toThrow(/TRACKER_TABLE_NAME is empty \(the name of the tracker DynamoDB table\)/);
+  });
+
+  it('reads only what is asked', () => {
+    expect(readConfig(['eventBusName'], { TRACKER_EVENT_BUS_NAME: 'bus' })).toEqual({ eventBusName: 'bus' });
+  });
+});
