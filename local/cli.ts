@@ -339,7 +339,7 @@ const REPLAY_HELP = `Usage: tracker replay FILE|DIR [--wait]
 
 Publishes every event of FILE (one event or an array), or of the .json files of DIR in file-name
 order, through PutEvents in requests of up to 10 entries, with a progress bar.
-Example: tracker replay events/seed/samples --wait
+Example: tracker replay events/samples --wait
 
   --wait      wait until the runtime has processed everything (reports dead letters)
 

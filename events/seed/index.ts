@@ -15,7 +15,7 @@ import type { z } from 'zod';
 
 const SEED_DIR = fileURLToPath(new URL('.', import.meta.url));
 export const SEED_REGISTRY_DIR = fileURLToPath(new URL('./registry/', import.meta.url));
-export const SEED_SAMPLES_DIR = fileURLToPath(new URL('./samples/', import.meta.url));
+export const SEED_SAMPLES_DIR = fileURLToPath(new URL('../samples/', import.meta.url));
 /** A byte-for-byte copy of the article the samples quote; tests check every quote is a slice of it. */
 export const SEED_ARTICLE_PATH = fileURLToPath(new URL('./article/paris-summit-article.ar.txt', import.meta.url));
 
