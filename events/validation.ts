@@ -71,24 +71,36 @@ const joinPath = (base: string, key: string | number): string => {
 };
 
 /**
+ * Where a value sits in the event, kept as a chain of keys and spelled out (with `joinPath`) only
+ * when a problem is reported: most events have none, and spelling every field's path would cost a
+ * string per field on every event.
+ */
+type PathChain = { parent: PathChain; key: string | number } | undefined;
+
+const pathText = (chain: PathChain): string => (chain === undefined ? '' : joinPath(pathText(chain.parent), chain.key));
+
+/**
  * Finds what JSON (and therefore UTF-8, EventBridge and DynamoDB) cannot carry faithfully: lone
  * surrogates in strings or keys, non-finite numbers, cycles, functions, bigints, class instances.
  */
 const findNonJson = (
   value: unknown,
-  path: string,
+  path: PathChain,
   problems: FieldProblem[],
   ancestors: Set<object> = new Set(),
   depth = 0,
 ): void => {
   if (problems.length >= MAX_PROBLEMS) return;
-  const field = path === '' ? 'event' : path;
+  const field = (): string => {
+    const text = pathText(path);
+    return text === '' ? 'event' : text;
+  };
   switch (typeof value) {
     case 'string':
-      if (!value.isWellFormed()) problems.push({ field, reason: 'contains a lone UTF-16 surrogate (not valid Unicode text)' });
+      if (!value.isWellFormed()) problems.push({ field: field(), reason: 'contains a lone UTF-16 surrogate (not valid Unicode text)' });
       return;
     case 'number':
-      if (!Number.isFinite(value)) problems.push({ field, reason: 'is not a finite number (not representable in JSON)' });
+      if (!Number.isFinite(value)) problems.push({ field: field(), reason: 'is not a finite number (not representable in JSON)' });
       return;
     case 'boolean':
     case 'undefined':
@@ -96,7 +108,7 @@ const findNonJson = (
     case 'bigint':
     case 'function':
     case 'symbol':
-      problems.push({ field, reason: `is a ${typeof value}, not a JSON value` });
+      problems.push({ field: field(), reason: `is a ${typeof value}, not a JSON value` });
       return;
     default:
       break;
@@ -104,23 +116,24 @@ const findNonJson = (
   if (value === null) return;
   const object = value as object;
   if (ancestors.has(object)) {
-    problems.push({ field, reason: 'refers to itself (a cycle), not a JSON value' });
+    problems.push({ field: field(), reason: 'refers to itself (a cycle), not a JSON value' });
     return;
   }
   if (depth >= MAX_DEPTH) {
-    problems.push({ field, reason: `nests deeper than ${MAX_DEPTH} levels` });
+    problems.push({ field: field(), reason: `nests deeper than ${MAX_DEPTH} levels` });
     return;
   }
   if (!Array.isArray(object) && !isPlainObject(object)) {
-    problems.push({ field, reason: `is a ${object.constructor?.name ?? 'non-plain'} object, not a JSON value` });
+    problems.push({ field: field(), reason: `is a ${object.constructor?.name ?? 'non-plain'} object, not a JSON value` });
     return;
   }
   ancestors.add(object);
+  const isArray = Array.isArray(object);
   for (const [key, inner] of Object.entries(object)) {
     if (!key.isWellFormed()) {
-      problems.push({ field: joinPath(path, key), reason: 'has a field name with a lone UTF-16 surrogate' });
+      problems.push({ field: joinPath(pathText(path), key), reason: 'has a field name with a lone UTF-16 surrogate' });
     }
-    findNonJson(inner, joinPath(path, Array.isArray(object) ? Number(key) : key), problems, ancestors, depth + 1);
+    findNonJson(inner, { parent: path, key: isArray ? Number(key) : key }, problems, ancestors, depth + 1);
   }
   ancestors.delete(object);
 };
@@ -222,7 +235,7 @@ const readEnvelope = (raw: unknown): { envelope?: Record<string, unknown>; probl
     return { problems: [{ field: 'event', reason: `must be an EventBridge event object, got ${describeValue(candidate)}` }] };
   }
   const problems: FieldProblem[] = [];
-  findNonJson(candidate, '', problems);
+  findNonJson(candidate, undefined, problems);
   return problems.length > 0 ? { problems } : { envelope: candidate, problems };
 };
 
@@ -255,7 +268,7 @@ const parseUnsafe = (raw: unknown): ParseResult => {
       return { ok: false, problems };
     }
     // JSON text may spell a lone surrogate as an escape (\ud800) that only shows once parsed.
-    findNonJson(detail, 'detail', problems);
+    findNonJson(detail, { parent: undefined, key: 'detail' }, problems);
   }
   if (detail === undefined) problems.push({ field: 'detail', reason: 'is required' });
   else if (!isPlainObject(detail)) problems.push({ field: 'detail', reason: `must be an object (or a JSON string of one), got ${describeValue(detail)}` });

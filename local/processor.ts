@@ -9,7 +9,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogItemExtraInput, LogItemMessage } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoQuarantineRepository } from '../functions/adapters/dynamodb/quarantine.repository.ts';
 import { DynamoRegistryRepository } from '../functions/adapters/dynamodb/registry.repository.ts';
 import { DynamoTrackerRepository } from '../functions/adapters/dynamodb/tracker.repository.ts';
@@ -73,8 +72,7 @@ export function localObservability(logger: HandlerLogger): Observability {
   return {
     logger: new ConsoleBridgeLogger(logger),
     metrics: new Metrics({ serviceName: SERVICE_NAME, namespace: 'PositionTrackerLocal', logger: silent }),
-    // Outside Lambda the tracer disables itself; it is built only because the handler expects one.
-    tracer: new Tracer({ serviceName: SERVICE_NAME, enabled: false }),
+    // No tracer: outside Lambda it would disable itself, and loading it loads the X-Ray SDK.
   };
 }
 

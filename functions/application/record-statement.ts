@@ -128,25 +128,32 @@ export const recordStatement = async (
   ): Promise<boolean> => {
     const positionRefs = refsOfPositions(snapshot.positions.values());
     const known = new Map([[statement.statementId, statement]]);
+    // The statements behind every opening, read in one batch: an opening's evidence is the
+    // positions it was measured on, all known now (a read that a lost race wastes, nothing more).
+    const openings = transitions.filter((t) => t.type === 'opened');
+    const forOpenings = openings.length === 0
+      ? known
+      : await statementsFor(openings.flatMap((t) => evidenceIdsOf(t.episode)), positionRefs, known);
     for (const transition of transitions) {
       if (transition.type === 'opened') {
         const stored = storedEpisode(transition.episode, positionRefs);
-        const statements = await statementsFor(evidenceIdsOf(transition.episode), positionRefs, known);
-        await record({
-          alertId: transition.alertId, issue, episodeId: transition.episode.episodeId, transition: 'opened',
-          detailType: 'Positions Diverged', detail: divergedDetail(transition, statements), recordedAt: clock.now(),
-        });
-        // Already there means an earlier attempt of this very transition (same deterministic id).
-        await tracker.createEpisode(stored);
+        // The episode item is not what commits the transition (the pointer is), so it is written
+        // while the alert is recorded; already there means an earlier attempt of this very
+        // transition (same deterministic id). The alert and its outbox entry are both in before
+        // the pointer, as before.
+        await Promise.all([
+          record({
+            alertId: transition.alertId, issue, episodeId: transition.episode.episodeId, transition: 'opened',
+            detailType: 'Positions Diverged', detail: divergedDetail(transition, forOpenings), recordedAt: clock.now(),
+          }),
+          tracker.createEpisode(stored),
+        ]);
         if (!(await tracker.openPointer(pointerOf(stored.episode)))) return false;
         continue;
       }
 
       const pointer = snapshot.open.get(transition.episode.divergenceId);
       if (pointer === undefined) return false;
-      const opened = await tracker.loadEpisode(issue, pointer);
-      const resumable = opened?.status === 'open' || (opened?.status === 'closed' && opened.episode.closedBy === statement.statementId);
-      if (opened === undefined || !resumable) return false;
       const after = { saidAt: pointer.openedAt, statementId: pointer.openedBy };
       const others = otherSideActors(pointer, registry);
       // Only actors whose latest statement is after the opening can have said anything since.
@@ -154,23 +161,38 @@ export const recordStatement = async (
         const position = snapshot.positions.get(actor);
         return position !== undefined && compareSaid(position, after) > 0;
       });
-      const windows = await Promise.all(speakers.map((actor) => tracker.loadHistoryWindow(issue, actor, after, statement)));
+      // The windows depend on the pointer only, so they are read alongside the episode.
+      const [opened, windows] = await Promise.all([
+        tracker.loadEpisode(issue, pointer),
+        Promise.all(speakers.map((actor) => tracker.loadHistoryWindow(issue, actor, after, statement))),
+      ]);
+      const resumable = opened?.status === 'open' || (opened?.status === 'closed' && opened.episode.closedBy === statement.statementId);
+      if (opened === undefined || !resumable) return false;
       const window = windows.flat();
       const evidence = evidenceAtClose(opened, window, registry);
       const closedEpisode: Episode = { ...transition.episode, evidence: evidence.ids };
       const stored: StoredEpisode = storedEpisode(closedEpisode, evidence.refs, opened.revision);
-      const statements = await statementsFor(
-        evidenceIdsOf(closedEpisode),
-        evidence.refs,
-        new Map([...known, ...window.map((s) => [s.statementId, s] as const)]),
-      );
-      await record({
-        alertId: transition.alertId, issue, episodeId: closedEpisode.episodeId, transition: 'closed',
-        detailType: 'Positions Converged',
-        detail: convergedDetail({ ...transition, episode: closedEpisode }, statements),
-        recordedAt: clock.now(),
-      });
-      if (!(await tracker.replaceEpisode(stored, opened.revision))) return false;
+      // The alert (read, then recorded) and the closed episode are written side by side: both
+      // were always attempted, and neither commits the transition; the pointer, removed only
+      // after both, does. A crash after the episode but before the alert is the resumable case
+      // above (closed by this very statement).
+      const [, replaced] = await Promise.all([
+        (async () => {
+          const statements = await statementsFor(
+            evidenceIdsOf(closedEpisode),
+            evidence.refs,
+            new Map([...known, ...window.map((s) => [s.statementId, s] as const)]),
+          );
+          await record({
+            alertId: transition.alertId, issue, episodeId: closedEpisode.episodeId, transition: 'closed',
+            detailType: 'Positions Converged',
+            detail: convergedDetail({ ...transition, episode: closedEpisode }, statements),
+            recordedAt: clock.now(),
+          });
+        })(),
+        tracker.replaceEpisode(stored, opened.revision),
+      ]);
+      if (!replaced) return false;
       if (!(await tracker.closePointer(issue, pointer.divergenceId, pointer.episodeId))) return false;
     }
     return true;

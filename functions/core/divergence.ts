@@ -63,6 +63,66 @@ const againstBloc = (
   };
 };
 
+/** The median of `sorted` (ascending) without its element at `skip`: `median` of the rest, without copying it. */
+const medianWithout = (sorted: readonly number[], skip: number): number | null => {
+  const length = sorted.length - 1;
+  if (length <= 0) return null;
+  const at = (i: number): number => sorted[i < skip ? i : i + 1] as number;
+  const middle = Math.floor(length / 2);
+  const upper = at(middle);
+  return length % 2 === 1 ? upper : (at(middle - 1) + upper) / 2;
+};
+
+/**
+ * `againstBloc('bloc-split', ...)` for every member with a position, in the bloc's member order,
+ * with the same results: the members are put in said order and their stances sorted once per
+ * bloc rather than once per member. A stable sort of all members, less one, is the stable sort of
+ * the others; and the median of the others is the median of the sorted stances less one copy of
+ * the member's own (which copy is removed does not change the values left).
+ */
+const blocSplits = (
+  issue: IssueId,
+  bloc: Bloc,
+  threshold: number,
+  positions: ReadonlyMap<ActorId, Position>,
+): DivergenceEvaluation[] => {
+  const { members } = blocStance(bloc, positions);
+  if (members.length === 0) return [];
+  const inSaidOrder = [...members].sort(compareSaid);
+  const ids = inSaidOrder.map((p) => p.statementId);
+  const stances = members.map((m) => m.stance).sort((a, b) => a - b);
+  const evaluations: DivergenceEvaluation[] = [];
+  for (const actor of members) {
+    // The same value, zero's sign included, so the values left are exactly the others'.
+    const skip = actor.stance === 0 ? stances.findIndex((v) => Object.is(v, actor.stance)) : stances.indexOf(actor.stance);
+    const own = inSaidOrder.indexOf(actor);
+    // Positions filed under another actor's id (or a stance that is not a number, NaN) would not
+    // be left out by identity as blocStance leaves them out by id: those take the general path.
+    if (skip < 0 || positions.get(actor.actor) !== actor) {
+      const evaluation = againstBloc('bloc-split', issue, actor, bloc, threshold, positions);
+      if (evaluation !== undefined) evaluations.push(evaluation);
+      continue;
+    }
+    const otherStance = medianWithout(stances, skip);
+    // No known stance on the other side: the gap is unknown, not zero.
+    if (otherStance === null) continue;
+    evaluations.push({
+      divergenceId: makeDivergenceId('bloc-split', issue, actor.actor, bloc.id),
+      kind: 'bloc-split',
+      issue,
+      actor: actor.actor,
+      bloc: bloc.id,
+      threshold,
+      actorStance: actor.stance,
+      otherStance,
+      gap: Math.abs(actor.stance - otherStance),
+      actorEvidence: [actor.statementId],
+      otherEvidence: ids.toSpliced(own, 1),
+    });
+  }
+  return evaluations;
+};
+
 /**
  * Every divergence of the issue that can be measured now, at any gap, sorted by divergenceId.
  * Anything missing from the result cannot be evaluated (no position on one side, unknown bloc), which
@@ -88,10 +148,7 @@ export const evaluateAll = (
       const actor = watch.actor === undefined ? undefined : positions.get(watch.actor);
       if (actor !== undefined) keep(againstBloc('actor-vs-bloc', issue, actor, bloc, watch.threshold, positions));
     } else {
-      for (const member of new Set(bloc.members)) {
-        const actor = positions.get(member);
-        if (actor !== undefined) keep(againstBloc('bloc-split', issue, actor, bloc, watch.threshold, positions));
-      }
+      for (const evaluation of blocSplits(issue, bloc, watch.threshold, positions)) keep(evaluation);
     }
   }
 

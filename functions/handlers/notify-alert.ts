@@ -12,7 +12,6 @@ import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { findContract } from '../../events/catalog.ts';
@@ -28,7 +27,7 @@ import { dynamoDbClient } from '../shared/clients.ts';
 import { readConfig } from '../shared/config.ts';
 import { secretsManagerClient, snsClient } from '../shared/delivery-clients.ts';
 import { ENV } from '../shared/env-names.ts';
-import { createObservability, type Observability } from '../shared/observability.ts';
+import { createObservability, type Observability, tracingMiddleware } from '../shared/observability.ts';
 
 export interface NotifyLogger {
   info(message: string, extra?: Record<string, unknown>): void;
@@ -155,5 +154,5 @@ export const liveDeps =
 const observability = createObservability();
 
 export const handler = middy(createHandler(liveDeps(observability)))
-  .use(captureLambdaHandler(observability.tracer))
+  .use(tracingMiddleware(observability.tracer))
   .use(injectLambdaContext(observability.logger, { clearState: true }));

@@ -10,7 +10,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { CSV_CONTENT_TYPE, historyCsv, matrixCsv } from '../api/csv.ts';
@@ -26,7 +25,7 @@ import { dynamoDbClient } from '../shared/clients.ts';
 import { readConfig } from '../shared/config.ts';
 import { ENV } from '../shared/env-names.ts';
 import { s3Client } from '../shared/delivery-clients.ts';
-import { createObservability, type Observability } from '../shared/observability.ts';
+import { createObservability, type Observability, tracingMiddleware } from '../shared/observability.ts';
 
 export interface ReadApiRequest {
   method: string;
@@ -377,5 +376,5 @@ export const liveDeps =
 const observability = createObservability();
 
 export const handler = middy(createHandler(liveDeps(observability)))
-  .use(captureLambdaHandler(observability.tracer))
+  .use(tracingMiddleware(observability.tracer))
   .use(injectLambdaContext(observability.logger, { clearState: true }));

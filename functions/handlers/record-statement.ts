@@ -13,7 +13,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DynamoQuarantineRepository } from '../adapters/dynamodb/quarantine.repository.ts';
 import { DynamoRegistryRepository } from '../adapters/dynamodb/registry.repository.ts';
@@ -24,7 +23,7 @@ import {
 } from '../application/process-batch.ts';
 import { dynamoDbClient, eventBridgeClient } from '../shared/clients.ts';
 import { once, readConfig } from '../shared/config.ts';
-import { createObservability, type Observability } from '../shared/observability.ts';
+import { createObservability, type Observability, tracingMiddleware } from '../shared/observability.ts';
 
 export interface ProcessorDeps {
   /**
@@ -80,7 +79,7 @@ export const createHandler = (deps: ProcessorDeps): RecordStatementHandler => {
   };
 
   return middy<SQSEvent, SQSBatchResponse, Error, Context>(recordStatements)
-    .use(captureLambdaHandler(tracer))
+    .use(tracingMiddleware(tracer))
     .use(injectLambdaContext(logger, { clearState: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }));
 };

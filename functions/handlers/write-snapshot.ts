@@ -10,7 +10,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { slug } from '../../events/common.ts';
@@ -22,7 +21,7 @@ import { writeIssueSnapshot, type SnapshotStore } from '../application/snapshots
 import { dynamoDbClient } from '../shared/clients.ts';
 import { readConfig } from '../shared/config.ts';
 import { s3Client } from '../shared/delivery-clients.ts';
-import { createObservability, type Observability } from '../shared/observability.ts';
+import { createObservability, type Observability, tracingMiddleware } from '../shared/observability.ts';
 
 export interface SnapshotLogger {
   info(message: string, extra?: Record<string, unknown>): void;
@@ -111,5 +110,5 @@ export const liveDeps =
 const observability = createObservability();
 
 export const handler = middy(createHandler(liveDeps(observability)))
-  .use(captureLambdaHandler(observability.tracer))
+  .use(tracingMiddleware(observability.tracer))
   .use(injectLambdaContext(observability.logger, { clearState: true }));

@@ -2,10 +2,18 @@
  * Powertools logger, metrics and tracer, one of each per container and shared by every module of
  * a function. They read their settings (service name, log level, metrics namespace) from the
  * POWERTOOLS_* environment the CDK construct sets, with defaults that work locally and in tests.
+ *
+ * The tracer exists only where it would trace. Loading it loads the X-Ray SDK, which installs an
+ * async hook on every promise of the process as soon as it is imported, even when the tracer then
+ * disables itself (outside Lambda, under SAM or Amplify mocks, or with POWERTOOLS_TRACE_ENABLED=false):
+ * a cost with nothing to show for it. So the module is imported only when the environment says
+ * tracing is on, and handlers skip the tracing middleware and client capture without a tracer,
+ * which is what a disabled tracer does too.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 
 export const SERVICE_NAME = 'position-tracker';
 export const DEFAULT_METRICS_NAMESPACE = 'PositionTracker';
@@ -13,11 +21,33 @@ export const DEFAULT_METRICS_NAMESPACE = 'PositionTracker';
 export interface Observability {
   logger: Logger;
   metrics: Metrics;
-  tracer: Tracer;
+  /** Absent when tracing is off: a disabled Powertools tracer would do nothing anyway. */
+  tracer?: Tracer;
 }
+
+/**
+ * The Powertools tracer's own rule for turning itself on, read from the same environment:
+ * POWERTOOLS_TRACE_ENABLED not 'false', in a Lambda execution environment, not SAM local nor the
+ * Amplify mock.
+ */
+export const tracingEnabledByEnvironment = (env: NodeJS.ProcessEnv = process.env): boolean => {
+  if ((env['POWERTOOLS_TRACE_ENABLED'] ?? '').trim().toLowerCase() === 'false') return false;
+  const executionEnv = (env['AWS_EXECUTION_ENV'] ?? '').trim();
+  if (executionEnv === '' || executionEnv === 'AWS_Lambda_amplify-mock') return false;
+  return (env['AWS_SAM_LOCAL'] ?? '').trim() === '';
+};
+
+// Decided when the module loads, before any handler is built: the environment of a container is fixed.
+const TracerClass: typeof Tracer | undefined = tracingEnabledByEnvironment()
+  ? (await import('@aws-lambda-powertools/tracer')).Tracer
+  : undefined;
 
 export const createObservability = (serviceName = SERVICE_NAME): Observability => ({
   logger: new Logger({ serviceName }),
   metrics: new Metrics({ serviceName, namespace: process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? DEFAULT_METRICS_NAMESPACE }),
-  tracer: new Tracer({ serviceName }),
+  ...(TracerClass !== undefined && tracingEnabledByEnvironment() ? { tracer: new TracerClass({ serviceName }) } : {}),
 });
+
+/** The tracing middleware for `.use()`, or none without a tracer (the middleware module itself does not load X-Ray). */
+export const tracingMiddleware = (tracer: Tracer | undefined): Array<ReturnType<typeof captureLambdaHandler>> =>
+  tracer === undefined ? [] : [captureLambdaHandler(tracer)];

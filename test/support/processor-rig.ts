@@ -5,7 +5,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { DESK_SOURCE } from '../../events/common.ts';
 import { loadSeedRegistryDetails, loadSeedSamples } from '../../events/seed/index.ts';
@@ -52,7 +51,7 @@ export const quietObservability = (sink: Map<string, number>) => {
   return {
     logger: new Logger({ serviceName: 'position-tracker', logLevel: 'SILENT' }),
     metrics,
-    tracer: new Tracer({ serviceName: 'position-tracker', enabled: false }),
+    // No tracer, as outside Lambda (see functions/shared/observability.ts): a disabled one does nothing.
   };
 };
 
