@@ -134,7 +134,9 @@ export const recordStatement = async (
     const forOpenings = openings.length === 0
       ? known
       : await statementsFor(openings.flatMap((t) => evidenceIdsOf(t.episode)), positionRefs, known);
-    for (const transition of transitions) {
+    // Transitions of different divergences touch disjoint items, so they commit side by side;
+    // each keeps its own order (alert and outbox, then the pointer that commits it).
+    const commitOne = async (transition: (typeof transitions)[number]): Promise<boolean> => {
       if (transition.type === 'opened') {
         const stored = storedEpisode(transition.episode, positionRefs);
         // The episode item is not what commits the transition (the pointer is), so it is written
@@ -148,8 +150,7 @@ export const recordStatement = async (
           }),
           tracker.createEpisode(stored),
         ]);
-        if (!(await tracker.openPointer(pointerOf(stored.episode)))) return false;
-        continue;
+        return tracker.openPointer(pointerOf(stored.episode));
       }
 
       const pointer = snapshot.open.get(transition.episode.divergenceId);
@@ -193,9 +194,10 @@ export const recordStatement = async (
         tracker.replaceEpisode(stored, opened.revision),
       ]);
       if (!replaced) return false;
-      if (!(await tracker.closePointer(issue, pointer.divergenceId, pointer.episodeId))) return false;
-    }
-    return true;
+      return tracker.closePointer(issue, pointer.divergenceId, pointer.episodeId);
+    };
+    const committed = await Promise.all(transitions.map(commitOne));
+    return committed.every(Boolean);
   };
 
   /** One round of the replay path: read everything, compare with the replay, write the differences. */
