@@ -11,7 +11,6 @@
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { findContract } from '../../events/catalog.ts';
@@ -27,7 +26,7 @@ import { dynamoDbClient } from '../shared/clients.ts';
 import { readConfig } from '../shared/config.ts';
 import { secretsManagerClient, snsClient } from '../shared/delivery-clients.ts';
 import { ENV } from '../shared/env-names.ts';
-import { createObservability, type Observability, tracingMiddleware } from '../shared/observability.ts';
+import { createObservability, portLogger, type Observability, tracingMiddleware } from '../shared/observability.ts';
 
 export interface NotifyLogger {
   info(message: string, extra?: Record<string, unknown>): void;
@@ -144,10 +143,7 @@ export const liveDeps =
       registry: () => registry.get(),
       topic: createSnsAlertTopic(snsClient(tracer), alertTopicArn),
       ...(secretArn ? { slack: createSlackWebhook(webhookUrlFromSecret(secretsManagerClient(tracer), secretArn)) } : {}),
-      logger: {
-        info: (message, extra) => logger.info(message, (extra ?? {}) as LogAttributes),
-        error: (message, extra) => logger.error(message, (extra ?? {}) as LogAttributes),
-      },
+      logger: portLogger(logger),
     };
   };
 

@@ -9,7 +9,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { CSV_CONTENT_TYPE, historyCsv, matrixCsv } from '../api/csv.ts';
@@ -25,7 +24,7 @@ import { dynamoDbClient } from '../shared/clients.ts';
 import { readConfig } from '../shared/config.ts';
 import { ENV } from '../shared/env-names.ts';
 import { s3Client } from '../shared/delivery-clients.ts';
-import { createObservability, type Observability, tracingMiddleware } from '../shared/observability.ts';
+import { createObservability, portLogger, type Observability, tracingMiddleware } from '../shared/observability.ts';
 
 export interface ReadApiRequest {
   method: string;
@@ -369,7 +368,7 @@ export const liveDeps =
     return {
       reader,
       ...(bucket ? { snapshots: createS3SnapshotStore(s3Client(tracer), bucket) } : {}),
-      logger: { error: (message, extra) => logger.error(message, (extra ?? {}) as LogAttributes) },
+      logger: portLogger(logger),
     };
   };
 

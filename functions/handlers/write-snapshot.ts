@@ -9,7 +9,6 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { slug } from '../../events/common.ts';
@@ -21,7 +20,7 @@ import { writeIssueSnapshot, type SnapshotStore } from '../application/snapshots
 import { dynamoDbClient } from '../shared/clients.ts';
 import { readConfig } from '../shared/config.ts';
 import { s3Client } from '../shared/delivery-clients.ts';
-import { createObservability, type Observability, tracingMiddleware } from '../shared/observability.ts';
+import { createObservability, portLogger, type Observability, tracingMiddleware } from '../shared/observability.ts';
 
 export interface SnapshotLogger {
   info(message: string, extra?: Record<string, unknown>): void;
@@ -100,10 +99,7 @@ export const liveDeps =
     return {
       reader: createPositionReader({ store: new DynamoReadRepository({ tableName, client: dynamoDbClient(tracer) }) }),
       store: createS3SnapshotStore(s3Client(tracer), snapshotBucket),
-      logger: {
-        info: (message, extra) => logger.info(message, (extra ?? {}) as LogAttributes),
-        error: (message, extra) => logger.error(message, (extra ?? {}) as LogAttributes),
-      },
+      logger: portLogger(logger),
     };
   };
 

@@ -11,6 +11,7 @@
  * which is what a disabled tracer does too.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -51,3 +52,14 @@ export const createObservability = (serviceName = SERVICE_NAME): Observability =
 /** The tracing middleware for `.use()`, or none without a tracer (the middleware module itself does not load X-Ray). */
 export const tracingMiddleware = (tracer: Tracer | undefined): Array<ReturnType<typeof captureLambdaHandler>> =>
   tracer === undefined ? [] : [captureLambdaHandler(tracer)];
+
+/** The small logger port the use cases take, backed by the Powertools logger. */
+export interface PortLogger {
+  info(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export const portLogger = (logger: Logger): PortLogger => ({
+  info: (message, extra) => logger.info(message, (extra ?? {}) as LogAttributes),
+  error: (message, extra) => logger.error(message, (extra ?? {}) as LogAttributes),
+});
