@@ -11,7 +11,7 @@ import { parseEvent, type ParsedEvent } from '../../events/validation.ts';
 import { UnknownReferenceError, type FieldProblem } from '../core/errors.ts';
 import { compareSaid } from '../core/positions.ts';
 import { resolveStatement, toRegistryUpdate, type InboundDetail } from '../core/registry.ts';
-import type { StatementRecord } from '../core/types.ts';
+import type { Registry, StatementRecord } from '../core/types.ts';
 import type {
   Clock, EventPublisher, QuarantineReason, QuarantineRepository, RegistryRepository, RegistryWrite, TrackerRepository,
 } from './ports.ts';
@@ -200,6 +200,7 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
 
     // Registry first: a statement in the same batch may name an actor registered alongside it.
     let registryChanged = false;
+    let registryFailed = false;
     for (const { message, event } of registryEvents) {
       try {
         const update = toRegistryUpdate(event.detailType, event.detail);
@@ -207,14 +208,24 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
         registryChanged ||= result === 'applied';
         settle({ messageId: message.messageId, status: 'registry', result, kind: update.type, id: update.record.id });
       } catch (error) {
+        registryFailed = true;
         fail(message.messageId, error, { detailType: event.detailType });
       }
     }
     if (registryChanged) cache.invalidate();
 
     const byIssue = new Map<string, Array<{ message: InboundMessage; statement: StatementRecord }>>();
+    let loaded: Registry | undefined;
     if (inputs.length > 0) {
-      let registry = await cache.get();
+      try {
+        loaded = await cache.get();
+      } catch (error) {
+        // Not the events' fault (throttling, network): fail back only the messages that need the registry.
+        for (const { message, event } of inputs) fail(message.messageId, error, { detailType: event.detailType, while: 'loading the registry' });
+      }
+    }
+    if (loaded !== undefined) {
+      let registry = loaded;
       for (const { message, event } of inputs) {
         let statement: StatementRecord | undefined;
         const inbound = { detailType: event.detailType, detail: event.detail } as InboundDetail;
@@ -228,7 +239,8 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
             statement = resolveStatement(inbound, registry);
           }
         } catch (error) {
-          if (error instanceof UnknownReferenceError) await quarantine(message, 'unknown-reference', [...error.problems], event.detailType);
+          // A registration in this batch that failed may be the one it names: retry both rather than quarantine.
+          if (error instanceof UnknownReferenceError && !registryFailed) await quarantine(message, 'unknown-reference', [...error.problems], event.detailType);
           else fail(message.messageId, error, { detailType: event.detailType });
           continue;
         }

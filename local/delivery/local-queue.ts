@@ -266,7 +266,7 @@ export class LocalQueue {
   }
 
   private async fail(message: Message, reason: string): Promise<void> {
-    const { maxReceiveCount, backoffBaseMs, backoffMaxMs } = this.options;
+    const { maxReceiveCount } = this.options;
     if (message.receiveCount >= maxReceiveCount || this.closed) {
       const letter: DeadLetter = {
         messageId: message.messageId,
@@ -278,11 +278,21 @@ export class LocalQueue {
         deadLetteredAt: new Date().toISOString(),
         reason,
       };
-      await this.options.deadLetters.add(letter);
+      try {
+        await this.options.deadLetters.add(letter);
+      } catch (error) {
+        // As SQS keeps a message it cannot move to its DLQ: back in the queue, never lost, never unhandled.
+        return this.retry(message, `${reason}; dead-lettering failed: ${describeError(error)}`);
+      }
       this.counters.deadLettered++;
       this.options.onActivity?.({ type: 'dead-lettered', queue: this.name, letter });
       return;
     }
+    this.retry(message, reason);
+  }
+
+  private retry(message: Message, reason: string): void {
+    const { backoffBaseMs, backoffMaxMs } = this.options;
     const delayMs = Math.min(backoffMaxMs, backoffBaseMs * 2 ** (message.receiveCount - 1));
     message.visibleAt = Date.now() + delayMs;
     this.counters.retried++;

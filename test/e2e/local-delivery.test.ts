@@ -156,6 +156,47 @@ describe('LocalQueue', () => {
   });
 });
 
+describe('LocalQueue when the dead-letter queue cannot be written', () => {
+  it('keeps the message in its queue for another receive instead of losing it, and rejects nothing unhandled', async () => {
+    // Prepare: the first dead-lettering fails (a full disk), the handler fails once then succeeds.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const memory = createMemoryDeadLetterQueue();
+    let refusals = 1;
+    const deadLetters: DeadLetterQueue = {
+      ...memory,
+      add: async (letter) => {
+        if (refusals-- > 0) throw new Error('ENOSPC: no space left on device');
+        return memory.add(letter);
+      },
+    };
+    let calls = 0;
+    const { queue } = queueWith(
+      async () => {
+        calls++;
+        if (calls === 1) throw new Error('DynamoDB is throttling');
+      },
+      deadLetters,
+      { maxReceiveCount: 1 },
+    );
+
+    try {
+      // Act
+      queue.send('x');
+      await queue.idle();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+
+      // Assess
+      expect(calls).toBe(2);
+      expect(queue.stats()).toMatchObject({ deleted: 1, deadLettered: 0, waiting: 0 });
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
 describe('the --alerts-webhook sink', () => {
   const alert = (alertId: string): EventBridgeEvent => ({
     version: '0',

@@ -381,6 +381,44 @@ describe('registry events', () => {
   });
 });
 
+describe('a registration that fails in the same batch as a statement naming it', () => {
+  it('fails the statement back with it instead of quarantining it as unknown, and applies both on redelivery', async () => {
+    // Prepare: the registry write is throttled once.
+    const rig = await newRig();
+    await loadSeedRegistry(rig);
+    const registration = sqsRecord({
+      source: DESK_SOURCE,
+      'detail-type': SPEAKER_REGISTERED,
+      detail: { schemaVersion: '1', speaker: 'new-envoy', actor: 'france', names: { en: 'New envoy', ar: 'المبعوث الجديد' }, aliases: [], updatedAt: '2025-09-03T00:00:00Z' },
+    });
+    const statement = sqsRecord({
+      source: DESK_SOURCE,
+      'detail-type': STATEMENT_RECORDED,
+      detail: {
+        schemaVersion: '1', statementId: 'envoy-1', speaker: 'new-envoy', issue: 'western-troops-in-ukraine', stance: 1, hedged: true,
+        quote: { text: 'ربما', lang: 'ar' }, saidAt: '2025-09-05T10:00:00Z', source: { outlet: 'wire' }, recordedBy: 'desk',
+      },
+    });
+    const registryRepository = rig.ports.registry as { applyUpdate: (...args: never[]) => Promise<unknown> };
+    const applyUpdate = registryRepository.applyUpdate.bind(registryRepository);
+    let refusals = 1;
+    registryRepository.applyUpdate = async (...args) => {
+      if (refusals-- > 0) throw new Error('ThrottlingException: rate exceeded');
+      return applyUpdate(...args);
+    };
+
+    // Act
+    const first = await rig.deliver([registration, statement]);
+    const second = await rig.deliver(first.batchItemFailures.map((f) => [registration, statement].find((r) => r.messageId === f.itemIdentifier)!).map(redeliver));
+
+    // Assess
+    expect(new Set(first.batchItemFailures.map((f) => f.itemIdentifier))).toEqual(new Set([registration.messageId, statement.messageId]));
+    expect(await rig.ports.quarantine.list()).toEqual([]);
+    expect(second.batchItemFailures).toEqual([]);
+    expect((await state(rig)).positions.find((p) => p.statementId === 'envoy-1')?.actor).toBe('france');
+  });
+});
+
 describe('failures', () => {
   it('hands back only the message whose events could not be published', async () => {
     // Prepare: the bus refuses events about one issue.
@@ -403,6 +441,34 @@ describe('failures', () => {
     expect(failedIds).toEqual(new Set(expected));
     expect(expected.length).toBeGreaterThan(0);
     expect(rig.reports.at(-1)?.counts.failed).toBe(expected.length);
+  });
+});
+
+describe('a registry that cannot be read', () => {
+  it('fails back only the statements that need it; registry events and invalid events in the batch are settled', async () => {
+    // Prepare: the registry read is throttled once, after the seed registry is in.
+    const rig = await newRig();
+    await loadSeedRegistry(rig);
+    const statements = seedSampleEvents().slice(0, 3).map((event) => sqsRecord(event));
+    const registration = sqsRecord(seedRegistryEvents()[0]!);
+    const invalid = sqsRecordFromBody('{"not":"an event"}');
+    const registryRepository = rig.ports.registry as { loadRegistry: () => Promise<unknown> };
+    const loadRegistry = registryRepository.loadRegistry.bind(registryRepository);
+    let refusals = 1;
+    registryRepository.loadRegistry = async () => {
+      if (refusals-- > 0) throw new Error('ThrottlingException: rate exceeded');
+      return loadRegistry();
+    };
+
+    // Act
+    const response = await rig.deliver([...statements, registration, invalid]);
+    const retry = await rig.deliver(statements.map(redeliver));
+
+    // Assess
+    expect(new Set(response.batchItemFailures.map((f) => f.itemIdentifier))).toEqual(new Set(statements.map((r) => r.messageId)));
+    expect(rig.reports.at(-2)?.counts).toMatchObject({ received: 5, failed: 3, quarantined: 1, registry: 1 });
+    expect(retry.batchItemFailures).toEqual([]);
+    expect(rig.reports.at(-1)?.counts).toMatchObject({ applied: 3, failed: 0 });
   });
 });
 

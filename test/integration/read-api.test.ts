@@ -402,6 +402,44 @@ describe('a divergence that closes', () => {
   });
 });
 
+describe('a documented change of stance (Stance Changed, no quote)', () => {
+  const germanyChanges: SeedEvent = {
+    source: 'newsroom.desk',
+    'detail-type': 'Stance Changed',
+    detail: {
+      schemaVersion: '1', changeId: 'test-germany-changes-on-troops', actor: 'germany', issue: TROOPS, stance: 2, hedged: false,
+      effectiveAt: '2025-09-05T09:00:00Z', reason: 'Cabinet decision, no public statement', source: { outlet: 'Hypothetical test fixture' }, recordedBy: 'test',
+    },
+  } as SeedEvent;
+  let changed: Rig;
+  beforeAll(async () => {
+    changed = await startRig(store, [germanyChanges]);
+  });
+  afterAll(async () => {
+    await stopRig(changed);
+  });
+
+  it('moves the position, closes and opens divergences, and shows in the matrix, history, alerts and CSV with its reason', async () => {
+    // Act
+    const matrix = (await changed.get(`/issues/${TROOPS}/positions`)).json as Matrix;
+    const history = (await changed.get(`/actors/germany/history?issue=${TROOPS}`)).json as ActorHistory;
+    const csv = await changed.get(`/actors/germany/history?issue=${TROOPS}`, { authorization: `Bearer ${API_KEY}`, accept: 'text/csv' });
+    const closed = (await changed.get('/alerts?open=false')).json as AlertsPage;
+    const published = changed.rig.publisher.published.filter((e) => e.detailType === POSITION_CHANGED && (e.detail as { actor?: string }).actor === 'germany');
+
+    // Assess
+    expect(matrix.positions.find((p) => p.actor === 'germany')).toMatchObject({ stance: 2, statementId: 'test-germany-changes-on-troops' });
+    expect(history.statements.map((s) => [s.kind, s.stance])).toEqual([['statement', 0], ['stance-change', 2]]);
+    expect(history.statements.at(-1)).toMatchObject({ reason: 'Cabinet decision, no public statement' });
+    expect(history.statements.at(-1)?.quote).toBeUndefined();
+    expect(csv.status).toBe(200);
+    expect(csvRecords(csv.bytes).at(-1)).toMatchObject({ kind: 'stance-change', quote: '', reason: 'Cabinet decision, no public statement', stance: '2' });
+    expect(closed.alerts.map((a) => [a.kind, a.actor, a.closedAt])).toEqual([['bloc-split', 'germany', '2025-09-05T09:00:00.000Z']]);
+    expect(closed.alerts[0]?.evidence.actor.map((e) => e.statementId)).toContain('test-germany-changes-on-troops');
+    expect(published.map((e) => (e.detail as { current?: { stance?: number } }).current?.stance)).toContain(2);
+  });
+});
+
 describe('authentication', () => {
   it('answers 401 without the API key or with a wrong one, on every route', async () => {
     for (const path of ['/issues', `/issues/${TROOPS}/positions`, '/actors/russia/history', '/alerts', '/openapi.json', '/nowhere']) {
