@@ -12,7 +12,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { DESK_SOURCE } from '../events/common.ts';
 import { STATEMENT_RECORDED } from '../events/inbound/statement-recorded.v1.ts';
-import type { AlertItem, AlertsPage, Matrix } from '../functions/api/schemas.ts';
+import type { AlertItem, AlertsPage, Matrix, QuarantinePage, QuarantinedEventItem } from '../functions/api/schemas.ts';
 import type { Names } from '../functions/core/types.ts';
 import { formatAlert, formatMatrix, type NameLookup } from './console/report.ts';
 import { Terminal } from './console/terminal.ts';
@@ -69,6 +69,7 @@ Commands:
   replay FILE|DIR    publish every event of a file, or of the .json files of a directory in name order
   positions ISSUE    show an issue's position matrix
   alerts             list alerts (divergences) with their evidence
+  quarantine         list rejected inbound events, with the field at fault and the body as received
   dlq list           list the dead-letter queues
   dlq redrive        move dead letters back to their queues
 
@@ -470,6 +471,56 @@ async function namesForAlerts(conn: Connection, alerts: readonly AlertItem[]): P
   return { actor: (id) => actors.get(id), bloc: (id) => blocs.get(id), issue: (id) => issues.get(id) };
 }
 
+const QUARANTINE_HELP = `Usage: tracker quarantine [--limit N] [--json]
+
+Lists the inbound events the processor rejected (GET /quarantine), newest first: why (invalid-event,
+unknown-reference, not-an-input), every problem with the field at fault, and the body exactly as
+received. Rejected events are kept, not retried: fix the event and publish it again.
+
+  --limit N      at most N events (default 25; all pages are read up to N)
+  --json         print the API's JSON
+
+${CONNECTION_HELP}`;
+
+async function quarantineCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, { limit: { type: 'string' }, json: { type: 'boolean' } }, false);
+  if (values.help) {
+    io.out(QUARANTINE_HELP);
+    return 0;
+  }
+  const limit = values.limit === undefined ? 25 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit must be a whole number of at least 1, not '${values.limit}'`, 2);
+  const conn = await connection(values, io);
+
+  const events: QuarantinedEventItem[] = [];
+  for (let cursor: string | null = null, first = true; (first || cursor !== null) && events.length < limit; first = false) {
+    const params = new URLSearchParams({ limit: String(Math.min(limit - events.length, 100)) });
+    if (cursor !== null) params.set('cursor', cursor);
+    const result = await apiGet<QuarantinePage>(conn, `/quarantine?${params.toString()}`);
+    failOnError(result, 'GET /quarantine');
+    const page = result.body as QuarantinePage;
+    events.push(...page.events);
+    cursor = page.nextCursor;
+  }
+  if (values.json) {
+    io.out(JSON.stringify({ events }, null, 2));
+    return 0;
+  }
+  if (events.length === 0) {
+    io.out('No rejected events.');
+    return 0;
+  }
+  io.out(`${events.length} rejected event(s), newest first`);
+  for (const event of events) {
+    io.out('');
+    io.out(`${event.receivedAt}  ${event.reason}  ${event.detailType ?? '(no detail-type)'}  message ${event.messageId ?? '(not stored)'}`);
+    for (const problem of event.problems) io.out(`  ${problem.field}: ${problem.reason}`);
+    io.out(`  body${event.truncated ? ` (first 350,000 of ${event.bodyBytes} bytes)` : ''}:`);
+    io.out(`  ${event.body}`);
+  }
+  return 0;
+}
+
 const DLQ_HELP = `Usage: tracker dlq list [--queue NAME] [--json]
        tracker dlq redrive [--queue NAME] [--id MESSAGE_ID ...]
 
@@ -555,6 +606,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   replay: replayCommand,
   positions: positionsCommand,
   alerts: alertsCommand,
+  quarantine: quarantineCommand,
   dlq: dlqCommand,
 };
 

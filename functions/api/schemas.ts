@@ -79,9 +79,25 @@ export const alertsQuery = z.strictObject({
     .describe('Alerts per page.'),
 });
 
+export const quarantineQuery = z.strictObject({
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'must be the nextCursor of a previous page')
+    .optional()
+    .describe('The `nextCursor` of the previous page, as returned.'),
+  limit: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
+    .default(DEFAULT_PAGE_SIZE)
+    .describe('Rejected events per page.'),
+});
+
 export type MatrixQuery = z.infer<typeof matrixQuery>;
 export type HistoryQuery = z.infer<typeof historyQuery>;
 export type AlertsQuery = z.infer<typeof alertsQuery>;
+export type QuarantineQuery = z.infer<typeof quarantineQuery>;
 
 // ---------------------------------------------------------------------------------------------
 // Responses
@@ -205,6 +221,40 @@ export const alertsPage = z
   })
   .register(apiSchemas, { id: 'AlertsPage' });
 
+export const QUARANTINE_REASONS = ['invalid-event', 'unknown-reference', 'not-an-input'] as const;
+
+export const fieldProblem = z
+  .object({
+    field: z.string().describe('Dotted path into the event, e.g. `detail.stance`; `event` when the body is not JSON.'),
+    reason: z.string(),
+  })
+  .register(apiSchemas, { id: 'FieldProblem' });
+
+export const quarantinedEvent = z
+  .object({
+    fingerprint: z.string().describe('Names the body: the same body delivered again is kept once, with its first arrival.'),
+    messageId: z.string().nullable().describe('The SQS message id of the first delivery, when stored.'),
+    receivedAt: isoDateTime.describe('When the processor first rejected it.'),
+    reason: z
+      .enum(QUARANTINE_REASONS)
+      .describe(
+        'invalid-event: not valid against its contract; unknown-reference: names a speaker, actor or issue the registry does not know; not-an-input: not an event the tracker takes in.',
+      ),
+    detailType: z.string().nullable().describe('The detail-type of the event, when the processor recorded it (unknown references and events that are not inputs).'),
+    problems: z.array(fieldProblem).describe('Every problem found, each naming the field at fault.'),
+    body: z.string().describe('The message body exactly as received (the EventBridge event as JSON, or whatever arrived), byte-exact unless `truncated`.'),
+    bodyBytes: z.number().int().min(0).describe('The size of the body as received, in UTF-8 bytes.'),
+    truncated: z.boolean().describe('true when the body exceeded 350,000 bytes and only its head was kept.'),
+  })
+  .register(apiSchemas, { id: 'QuarantinedEvent' });
+
+export const quarantinePage = z
+  .object({
+    events: z.array(quarantinedEvent).describe('Newest first (time of rejection).'),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
+  })
+  .register(apiSchemas, { id: 'QuarantinePage' });
+
 export const snapshotLink = z
   .object({
     issue: slug,
@@ -241,13 +291,16 @@ export type ActorPositions = z.infer<typeof actorPositions>;
 export type ActorHistory = z.infer<typeof actorHistory>;
 export type AlertItem = z.infer<typeof alertItem>;
 export type AlertsPage = z.infer<typeof alertsPage>;
+export type QuarantinedEventItem = z.infer<typeof quarantinedEvent>;
+export type QuarantinePage = z.infer<typeof quarantinePage>;
 export type SnapshotLink = z.infer<typeof snapshotLink>;
 export type ApiError = z.infer<typeof apiError>;
 
 // ---------------------------------------------------------------------------------------------
 // Routes
 
-export type RouteId = 'listIssues' | 'issueMatrix' | 'issueSnapshot' | 'actorPositions' | 'actorHistory' | 'alerts' | 'openapi';
+export type RouteId =
+  | 'listIssues' | 'issueMatrix' | 'issueSnapshot' | 'actorPositions' | 'actorHistory' | 'alerts' | 'quarantine' | 'openapi';
 
 export interface RouteSpec {
   id: RouteId;
@@ -321,6 +374,18 @@ export const ROUTES: readonly RouteSpec[] = [
     pathParams: {},
     query: alertsQuery,
     response: alertsPage,
+    csv: false,
+    notFound: false,
+  },
+  {
+    id: 'quarantine',
+    path: '/quarantine',
+    summary: 'Rejected inbound events, newest first, with the field at fault and the body as received, with cursor pagination',
+    description:
+      'Events the processor refused (invalid against their contract, naming what the registry does not know, or not an input) are kept rather than retried; this is where an editor reads why.',
+    pathParams: {},
+    query: quarantineQuery,
+    response: quarantinePage,
     csv: false,
     notFound: false,
   },

@@ -113,7 +113,7 @@ export const otherSideActors = (episode: Pick<Episode, 'kind' | 'actor' | 'bloc'
  */
 export const evidenceAtClose = (
   opened: StoredEpisode,
-  window: readonly StatementRecord[],
+  window: readonly StatementRef[],
   registry: Registry,
 ): { ids: Episode['evidence']; refs: Map<string, StatementRef> } => {
   const others = otherSideActors(opened.episode, registry);

@@ -120,7 +120,8 @@ export interface TrackerRepository {
   /** Every statement of the issue (for a replay). */
   loadHistory(issue: IssueId): Promise<StatementRecord[]>;
   /** One actor's statements said after `after` and at or before `upTo`, in said order. */
-  loadHistoryWindow(issue: IssueId, actor: ActorId, after: SaidKey, upTo: SaidKey): Promise<StatementRecord[]>;
+  /** References only (keys): a long-open episode can have many; the few an alert quotes are loaded by loadStatements. */
+  loadHistoryWindow(issue: IssueId, actor: ActorId, after: SaidKey, upTo: SaidKey): Promise<StatementRef[]>;
   /** The statements named (missing ones are left out). */
   loadStatements(refs: readonly StatementRef[]): Promise<StatementRecord[]>;
   loadEpisodes(issue: IssueId): Promise<StoredEpisode[]>;
@@ -174,6 +175,10 @@ export interface QuarantinedEvent {
 
 export interface StoredQuarantinedEvent extends QuarantinedEvent {
   fingerprint: string;
+  /** As read back: the size of the body as received, in UTF-8 bytes. */
+  bodyBytes?: number;
+  /** As read back: true when only the head of an oversized body was kept. */
+  truncated?: boolean;
 }
 
 export interface QuarantineRepository {

@@ -6,13 +6,13 @@
  */
 import type {
   ActorHistory, ActorIssuePosition, ActorPositions, AlertItem, AlertsPage, BlocPosition, IssueSummary, Matrix,
-  MatrixPosition,
+  MatrixPosition, QuarantinePage,
 } from '../api/schemas.ts';
 import { toEvidence } from '../core/alerts.ts';
 import { blocStance } from '../core/blocs.ts';
 import { compareSaid, positionAsOf } from '../core/positions.ts';
 import type { ActorId, IssueId, Names, Position, Registry, StatementRecord } from '../core/types.ts';
-import type { StatementRef, StoredEpisode } from './ports.ts';
+import type { StatementRef, StoredEpisode, StoredQuarantinedEvent } from './ports.ts';
 
 export interface AlertFilter {
   /** Canonical UTC instant: only episodes whose last transition (closing, else opening) was said at or after it. */
@@ -31,6 +31,17 @@ export interface EpisodePage {
   nextCursor: string | null;
 }
 
+export interface QuarantineFilter {
+  /** Opaque, from the previous page. */
+  cursor?: string;
+  limit: number;
+}
+
+export interface QuarantinedPage {
+  events: StoredQuarantinedEvent[];
+  nextCursor: string | null;
+}
+
 /** What the read side needs from storage. Implementations only read. */
 export interface ReadStore {
   loadRegistry(): Promise<Registry>;
@@ -46,6 +57,8 @@ export interface ReadStore {
   actorHistory(actor: ActorId, issues: readonly IssueId[]): Promise<StatementRecord[]>;
   /** Divergence episodes, latest activity first. Throws InvalidCursorError on a cursor it did not issue. */
   episodes(filter: AlertFilter): Promise<EpisodePage>;
+  /** Rejected events, newest first. Throws InvalidCursorError on a cursor it did not issue. */
+  quarantined(filter: QuarantineFilter): Promise<QuarantinedPage>;
 }
 
 /** A path or query parameter names an issue or actor the registry does not know. */
@@ -76,6 +89,7 @@ export interface PositionReader {
   actorPositions(actor: ActorId): Promise<ActorPositions>;
   actorHistory(actor: ActorId, issue?: IssueId): Promise<ActorHistory>;
   alerts(filter: AlertFilter): Promise<AlertsPage>;
+  quarantine(filter: QuarantineFilter): Promise<QuarantinePage>;
 }
 
 export interface PositionReaderOptions {
@@ -270,6 +284,24 @@ export const createPositionReader = ({ store, registryTtlMs = 60_000, now = Date
             evidence: { actor: resolve(stored, stored.episode.evidence.actor), other: resolve(stored, stored.episode.evidence.other) },
           }),
         ),
+        nextCursor: page.nextCursor,
+      };
+    },
+
+    async quarantine(filter) {
+      const page = await store.quarantined(filter);
+      return {
+        events: page.events.map((event) => ({
+          fingerprint: event.fingerprint,
+          messageId: event.messageId ?? null,
+          receivedAt: event.receivedAt,
+          reason: event.reason,
+          detailType: event.detailType ?? null,
+          problems: event.problems.map(({ field, reason }) => ({ field, reason })),
+          body: event.body,
+          bodyBytes: event.bodyBytes ?? new TextEncoder().encode(event.body).byteLength,
+          truncated: event.truncated ?? false,
+        })),
         nextCursor: page.nextCursor,
       };
     },

@@ -182,7 +182,7 @@ export const recordStatement = async (
           const statements = await statementsFor(
             evidenceIdsOf(closedEpisode),
             evidence.refs,
-            new Map([...known, ...window.map((s) => [s.statementId, s] as const)]),
+            known,
           );
           await record({
             alertId: transition.alertId, issue, episodeId: closedEpisode.episodeId, transition: 'closed',

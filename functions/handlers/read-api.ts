@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { CSV_CONTENT_TYPE, historyCsv, matrixCsv } from '../api/csv.ts';
 import { buildOpenApiDocument } from '../api/openapi.ts';
 import {
-  ROUTES, type AlertsQuery, type ErrorCode, type HistoryQuery, type MatrixQuery, type RouteId, type RouteSpec,
+  ROUTES, type AlertsQuery, type ErrorCode, type HistoryQuery, type MatrixQuery, type QuarantineQuery, type RouteId, type RouteSpec,
 } from '../api/schemas.ts';
 import { DynamoReadRepository } from '../adapters/dynamodb/read.repository.ts';
 import { createS3SnapshotStore } from '../adapters/s3/snapshot-store.ts';
@@ -276,6 +276,16 @@ export const createReadApi = (deps: ReadApiDeps): ReadApi => {
       const { limit, ...filters } = query as AlertsQuery;
       try {
         return json(200, await reader.alerts({ ...filters, limit }));
+      } catch (error) {
+        if (error instanceof InvalidCursorError) throw badRequest('cursor', error.message);
+        throw error;
+      }
+    },
+
+    quarantine: async (_params, query) => {
+      const { limit, cursor } = query as QuarantineQuery;
+      try {
+        return json(200, await reader.quarantine({ limit, ...(cursor === undefined ? {} : { cursor }) }));
       } catch (error) {
         if (error instanceof InvalidCursorError) throw badRequest('cursor', error.message);
         throw error;

@@ -26,6 +26,7 @@ export const READ_API_ROUTES = [
   '/actors/{actor}/positions',
   '/actors/{actor}/history',
   '/alerts',
+  '/quarantine',
   '/openapi.json',
 ] as const;
 

@@ -3,6 +3,7 @@
  * throttled, and the routes are the ones newsroom tools call.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../functions/api/schemas.ts';
 import { READ_API_ROUTES } from '../../infra/constructs/read-api.ts';
 import { FULL_SETTINGS, functionId, resourcesOf, synthTracker, type SynthesizedTracker } from './synth.ts';
 
@@ -18,6 +19,12 @@ describe('read API', () => {
 
   it('serves exactly the documented GET routes', () => {
     expect(routes(iam).map((r) => r.RouteKey).sort()).toEqual(READ_API_ROUTES.map((path) => `GET ${path}`).sort());
+  });
+
+  it('routes every path of the API contract, /quarantine included, and nothing else', () => {
+    expect([...READ_API_ROUTES].sort()).toEqual(ROUTES.map((route) => route.path).sort());
+    expect(routes(iam)).toHaveLength(8);
+    expect(routes(iam).map((r) => r.RouteKey)).toContain('GET /quarantine');
   });
 
   it('puts every route, /openapi.json included, behind IAM authorization by default', () => {

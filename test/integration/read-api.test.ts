@@ -13,7 +13,7 @@ import { TRACKER_SOURCE } from '../../events/common.ts';
 import { findContract, POSITION_CHANGED } from '../../events/catalog.ts';
 import { loadSeedRegistryUpdates, loadSeedSamples, type SeedEvent } from '../../events/seed/index.ts';
 import { CSV_COLUMNS } from '../../functions/api/csv.ts';
-import type { ActorHistory, AlertsPage, Matrix } from '../../functions/api/schemas.ts';
+import type { ActorHistory, AlertsPage, Matrix, QuarantinePage } from '../../functions/api/schemas.ts';
 import { DynamoReadRepository } from '../../functions/adapters/dynamodb/read.repository.ts';
 import { createFsSnapshotStore } from '../../functions/adapters/fs/snapshot-store.ts';
 import { createPositionReader } from '../../functions/application/read-model.ts';
@@ -26,7 +26,7 @@ import { createHandler as createSnapshotHandler } from '../../functions/handlers
 import { startApiServer, type AdminRoutes, type ApiServer } from '../../local/http/api-server.ts';
 import { startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
 import { createProcessorRig, loadSeedRegistry, type ProcessorRig } from '../support/processor-rig.ts';
-import { inBatches, sqsBatch, sqsRecord } from '../support/sqs-events.ts';
+import { inBatches, sqsBatch, sqsRecord, sqsRecordFromBody, toEventBridgeEvent } from '../support/sqs-events.ts';
 
 const API_KEY = 'local-test-key';
 const TROOPS = 'western-troops-in-ukraine';
@@ -440,9 +440,88 @@ describe('a documented change of stance (Stance Changed, no quote)', () => {
   });
 });
 
+describe('GET /quarantine', () => {
+  const troopsSample = samples.find(({ event }) => event.detail['issue'] === TROOPS)!.event;
+  /** Stance 3 is off the scale; pretty-printed with Arabic, so a re-serialised body would not match. */
+  const offScale = sqsRecordFromBody(
+    JSON.stringify(
+      toEventBridgeEvent({
+        ...troopsSample,
+        detail: { ...troopsSample.detail, statementId: 'test-off-the-scale', stance: 3, quote: { text: 'لن نرسل قوات 🚫', lang: 'ar' } },
+      }),
+      null,
+      2,
+    ),
+  );
+  const notJson = sqsRecordFromBody('{"detail-type": "Statement Recorded", "detail": {');
+  let rejecting: Rig;
+  beforeAll(async () => {
+    rejecting = await startRig(store);
+    for (const record of [notJson, offScale]) {
+      const response = await rejecting.rig.deliver([record]);
+      expect(response.batchItemFailures).toEqual([]);
+      // Distinct receivedAt instants, so newest first is a definite order.
+      await new Promise((done) => setTimeout(done, 5));
+    }
+  });
+  afterAll(async () => {
+    await stopRig(rejecting);
+  });
+
+  it('is empty when nothing was rejected (the seed is clean)', async () => {
+    const reply = await seeded.get('/quarantine');
+    expect(reply.status).toBe(200);
+    expect(reply.json).toEqual({ events: [], nextCursor: null });
+  });
+
+  it('shows a malformed statement with the field at fault and the body byte-exact, newest first', async () => {
+    // Act
+    const reply = await rejecting.get('/quarantine');
+
+    // Assess
+    expect(reply.status).toBe(200);
+    const page = reply.json as QuarantinePage;
+    expect(page.nextCursor).toBeNull();
+    expect(page.events.map((e) => e.messageId)).toEqual([offScale.messageId, notJson.messageId]);
+    const [stance, broken] = page.events;
+    expect(stance).toMatchObject({ reason: 'invalid-event', truncated: false });
+    expect(stance!.problems.map((p) => p.field)).toContain('detail.stance');
+    for (const problem of stance!.problems) expect(Object.keys(problem).sort()).toEqual(['field', 'reason']);
+    expect(Buffer.from(stance!.body, 'utf8').equals(Buffer.from(offScale.body, 'utf8'))).toBe(true);
+    expect(stance!.bodyBytes).toBe(Buffer.byteLength(offScale.body, 'utf8'));
+    expect(broken!.body).toBe(notJson.body);
+    expect(broken!.problems.map((p) => p.field)).toContain('event');
+    expect(stance!.receivedAt > broken!.receivedAt).toBe(true);
+  });
+
+  it('pages with the cursor', async () => {
+    // Act
+    const first = (await rejecting.get('/quarantine?limit=1')).json as QuarantinePage;
+    const second = (await rejecting.get(`/quarantine?limit=1&cursor=${first.nextCursor}`)).json as QuarantinePage;
+
+    // Assess
+    expect(first.events.map((e) => e.messageId)).toEqual([offScale.messageId]);
+    expect(first.nextCursor).not.toBeNull();
+    expect(second.events.map((e) => e.messageId)).toEqual([notJson.messageId]);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it('refuses a cursor of the alert feed', async () => {
+    // Prepare
+    const alerts = (await seeded.get('/alerts?limit=1')).json as AlertsPage;
+
+    // Act
+    const reply = await rejecting.get(`/quarantine?cursor=${alerts.nextCursor}`);
+
+    // Assess
+    expect(reply.status).toBe(400);
+    expect(reply.json).toMatchObject({ error: 'BadRequest', parameter: 'cursor' });
+  });
+});
+
 describe('authentication', () => {
   it('answers 401 without the API key or with a wrong one, on every route', async () => {
-    for (const path of ['/issues', `/issues/${TROOPS}/positions`, '/actors/russia/history', '/alerts', '/openapi.json', '/nowhere']) {
+    for (const path of ['/issues', `/issues/${TROOPS}/positions`, '/actors/russia/history', '/alerts', '/quarantine', '/openapi.json', '/nowhere']) {
       const none = await seeded.get(path, {});
       expect(none.status, path).toBe(401);
       expect(none.headers.get('www-authenticate')).toBe('Bearer realm="position-tracker"');
@@ -476,6 +555,10 @@ describe('bad requests', () => {
     ['/alerts?since=last-week', 'since'],
     ['/alerts?cursor=not%20a%20cursor', 'cursor'],
     ['/alerts?cursor=eyJ4IjoxfQ', 'cursor'],
+    ['/quarantine?limit=0', 'limit'],
+    ['/quarantine?limit=101', 'limit'],
+    ['/quarantine?cursor=eyJ4IjoxfQ', 'cursor'],
+    ['/quarantine?issue=x', 'issue'],
     ['/issues?page=2', 'page'],
   ])('%s → 400 naming %s', async (path, parameter) => {
     // Act

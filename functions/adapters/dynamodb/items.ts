@@ -262,5 +262,7 @@ export const quarantineFromItem = (item: Item): StoredQuarantinedEvent => ({
   problems: item['problems'] as StoredQuarantinedEvent['problems'],
   receivedAt: item['receivedAt'] as string,
   ...(item['detailType'] === undefined ? {} : { detailType: item['detailType'] as string }),
+  ...(typeof item['bodyBytes'] === 'number' ? { bodyBytes: item['bodyBytes'] } : {}),
+  truncated: item['truncated'] === true,
 });
 

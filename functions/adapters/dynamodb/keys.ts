@@ -31,6 +31,17 @@ export interface IndexKey {
   gsi1sk: string;
 }
 
+/** Where an item sits in a gsi1 feed: its table key and its index key, what a Query resumes from. */
+export type FeedPosition = { [K in keyof (TableKey & IndexKey)]: string };
+
+/** The feed position of an item read from gsi1 (the key attributes are named as in TableKey and IndexKey). */
+export const feedPositionOf = (item: Record<string, unknown>): FeedPosition => ({
+  pk: item['pk'] as string,
+  sk: item['sk'] as string,
+  gsi1pk: item['gsi1pk'] as string,
+  gsi1sk: item['gsi1sk'] as string,
+});
+
 export type RegistryKind = RegistryUpdate['type'];
 
 const SEP = '#';
@@ -145,3 +156,12 @@ export const quarantineFeedKey = (receivedAt: string, fingerprint: string): Inde
   gsi1pk: QUARANTINE_FEED,
   gsi1sk: `${receivedAt}${SEP}${fingerprint}`,
 });
+
+/** Whether a feed position is exactly that of a quarantined event (a cursor handed back is checked with it). */
+export const isQuarantineFeedPosition = (position: FeedPosition): boolean => {
+  const cut = position.gsi1sk.lastIndexOf(SEP);
+  if (cut <= 0) return false;
+  const fingerprint = position.gsi1sk.slice(cut + 1);
+  const expected: FeedPosition = { ...quarantineKey(fingerprint), ...quarantineFeedKey(position.gsi1sk.slice(0, cut), fingerprint) };
+  return fingerprint !== '' && (['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const).every((name) => expected[name] === position[name]);
+};

@@ -4,16 +4,21 @@
  *
  * Base-table reads are strongly consistent: the snapshot writer reads right after the processor
  * published Position Changed, and an eventually consistent read could still miss that position.
- * The alert feed reads the index, which can only be eventually consistent (a second or so behind).
+ * The alert and quarantine feeds read the index, which can only be eventually consistent (a second or so behind).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { StatementRef, StoredEpisode } from '../../application/ports.ts';
-import { InvalidCursorError, type AlertFilter, type EpisodePage, type ReadStore } from '../../application/read-model.ts';
+import {
+  InvalidCursorError, type AlertFilter, type EpisodePage, type QuarantineFilter, type QuarantinedPage, type ReadStore,
+} from '../../application/read-model.ts';
 import type { ActorId, IssueId, Position, Registry, StatementRecord } from '../../core/types.ts';
 import { batchGet, documentClient, queryAll, type Item } from './document-client.ts';
 import { episodeFromItem, historyFromItem, positionFromItem } from './items.ts';
-import { EPISODES_FEED, ISSUE, actorHistoryPrefix, historyKey, positionKey } from './keys.ts';
+import {
+  EPISODES_FEED, ISSUE, actorHistoryPrefix, feedPositionOf, historyKey, isQuarantineFeedPosition, positionKey,
+} from './keys.ts';
+import { DynamoQuarantineRepository } from './quarantine.repository.ts';
 import { DynamoRegistryRepository } from './registry.repository.ts';
 import { GSI1, TABLE_KEYS } from './table-definition.ts';
 
@@ -28,13 +33,11 @@ const FEED_READ_BATCH = 100;
 const CURSOR_KEYS = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, GSI1.partitionKey, GSI1.sortKey] as const;
 type FeedKey = Record<(typeof CURSOR_KEYS)[number], string>;
 
-const feedKeyOf = (item: Item): FeedKey =>
-  Object.fromEntries(CURSOR_KEYS.map((name) => [name, item[name] as string])) as FeedKey;
-
 /** The cursor is the index key of the last item returned, as base64url JSON: opaque to clients, checked on return. */
 export const encodeCursor = (key: FeedKey): string => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 
-export const decodeCursor = (cursor: string, since: string | undefined): FeedKey => {
+/** The feed position a cursor names, checked to be a key of the table and index; which feed is checked by the caller. */
+const decodeFeedKey = (cursor: string, feed: string): FeedKey => {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -46,8 +49,12 @@ export const decodeCursor = (cursor: string, since: string | undefined): FeedKey
   const valid =
     entries.length === CURSOR_KEYS.length &&
     entries.every(([name, value]) => (CURSOR_KEYS as readonly string[]).includes(name) && typeof value === 'string');
-  if (!valid) throw new InvalidCursorError('it does not decode to a key of the alert feed');
-  const key = parsed as FeedKey;
+  if (!valid) throw new InvalidCursorError(`it does not decode to a key of the ${feed}`);
+  return parsed as FeedKey;
+};
+
+export const decodeCursor = (cursor: string, since: string | undefined): FeedKey => {
+  const key = decodeFeedKey(cursor, 'alert feed');
   if (key.gsi1pk !== EPISODES_FEED || !key.pk.startsWith('ISSUE#') || !key.sk.startsWith(ISSUE.episodePrefix)) {
     throw new InvalidCursorError('it does not point into the alert feed');
   }
@@ -56,15 +63,23 @@ export const decodeCursor = (cursor: string, since: string | undefined): FeedKey
   return key;
 };
 
+export const decodeQuarantineCursor = (cursor: string): FeedKey => {
+  const key = decodeFeedKey(cursor, 'quarantine feed');
+  if (!isQuarantineFeedPosition(key)) throw new InvalidCursorError('it does not point into the quarantine feed');
+  return key;
+};
+
 export class DynamoReadRepository implements ReadStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly registryRepository: DynamoRegistryRepository;
+  private readonly quarantineRepository: DynamoQuarantineRepository;
 
   constructor({ tableName, client }: DynamoReadRepositoryOptions) {
     this.tableName = tableName;
     this.doc = documentClient(client);
     this.registryRepository = new DynamoRegistryRepository({ tableName, client });
+    this.quarantineRepository = new DynamoQuarantineRepository({ tableName, client });
   }
 
   loadRegistry(): Promise<Registry> {
@@ -151,11 +166,18 @@ export class DynamoReadRepository implements ReadStore {
         collected.push(episodeFromItem(item));
         if (collected.length === filter.limit) {
           const exhausted = index === items.length - 1 && page.LastEvaluatedKey === undefined;
-          return { episodes: collected, nextCursor: exhausted ? null : encodeCursor(feedKeyOf(item)) };
+          return { episodes: collected, nextCursor: exhausted ? null : encodeCursor(feedPositionOf(item)) };
         }
       }
       if (page.LastEvaluatedKey === undefined) return { episodes: collected, nextCursor: null };
       start = page.LastEvaluatedKey;
     }
+  }
+
+  /** The quarantine feed of gsi1, read through the quarantine repository. */
+  async quarantined(filter: QuarantineFilter): Promise<QuarantinedPage> {
+    const after = filter.cursor === undefined ? undefined : decodeQuarantineCursor(filter.cursor);
+    const page = await this.quarantineRepository.page(filter.limit, after);
+    return { events: page.events, nextCursor: page.next === null ? null : encodeCursor(page.next) };
   }
 }

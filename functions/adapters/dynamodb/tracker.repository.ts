@@ -17,7 +17,7 @@ import {
 } from './items.ts';
 import {
   ISSUE, NO_SAID_KEY, actorHistoryBound, alertKey, episodeKey, historyKey, openPointerKey, outboxKey, positionKey,
-  saidKey,
+  parseEvidenceRef, saidKey,
 } from './keys.ts';
 
 export interface DynamoTrackerRepositoryOptions {
@@ -152,7 +152,7 @@ export class DynamoTrackerRepository implements TrackerRepository {
     return items.map(historyFromItem);
   }
 
-  async loadHistoryWindow(issue: IssueId, actor: ActorId, after: SaidKey, upTo: SaidKey): Promise<StatementRecord[]> {
+  async loadHistoryWindow(issue: IssueId, actor: ActorId, after: SaidKey, upTo: SaidKey): Promise<StatementRef[]> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
@@ -161,10 +161,14 @@ export class DynamoTrackerRepository implements TrackerRepository {
         ':from': actorHistoryBound(actor, saidKey(after)),
         ':to': actorHistoryBound(actor, saidKey(upTo)),
       },
+      // The sort key is the reference; the quotes are not needed to know what was said when.
+      ProjectionExpression: 'sk',
       ConsistentRead: true,
     });
     // BETWEEN includes its lower bound; the window does not.
-    return items.map(historyFromItem).filter((statement) => compareSaid(statement, after) > 0);
+    return items
+      .map((item) => parseEvidenceRef(issue, String(item['sk']).slice(ISSUE.historyPrefix.length)))
+      .filter((ref) => compareSaid(ref, after) > 0);
   }
 
   /**
