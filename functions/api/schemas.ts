@@ -52,6 +52,22 @@ export const historyQuery = z.strictObject({
   issue: slug.optional().describe('Only statements on this issue.'),
 });
 
+/** Cursor paging, the same on every feed. */
+const pageCursor = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'must be the nextCursor of a previous page')
+  .optional()
+  .describe('The `nextCursor` of the previous page, as returned.');
+
+const pageLimit = (description: string) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
+    .default(DEFAULT_PAGE_SIZE)
+    .describe(description);
+
 export const alertsQuery = z.strictObject({
   since: instant('start-of-day')
     .optional()
@@ -65,33 +81,13 @@ export const alertsQuery = z.strictObject({
     .transform((value) => value === 'true')
     .optional()
     .describe('true: only divergences still open; false: only those closed (converged) or withdrawn.'),
-  cursor: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'must be the nextCursor of a previous page')
-    .optional()
-    .describe('The `nextCursor` of the previous page, as returned.'),
-  limit: z.coerce
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
-    .default(DEFAULT_PAGE_SIZE)
-    .describe('Alerts per page.'),
+  cursor: pageCursor,
+  limit: pageLimit('Alerts per page.'),
 });
 
 export const quarantineQuery = z.strictObject({
-  cursor: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'must be the nextCursor of a previous page')
-    .optional()
-    .describe('The `nextCursor` of the previous page, as returned.'),
-  limit: z.coerce
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
-    .default(DEFAULT_PAGE_SIZE)
-    .describe('Rejected events per page.'),
+  cursor: pageCursor,
+  limit: pageLimit('Rejected events per page.'),
 });
 
 export type MatrixQuery = z.infer<typeof matrixQuery>;
