@@ -8,20 +8,14 @@ import { alertId, divergenceId as makeDivergenceId, episodeId as makeEpisodeId }
 import { compareSaid } from './positions.ts';
 import { watchesFor } from './registry.ts';
 import type {
-  ActorId, Bloc, BlocId, DivergenceKind, Episode, IssueId, Position, Registry, StatementRecord, Transition,
+  ActorId, Bloc, BlocId, DivergenceKind, DivergencePair, Episode, IssueId, Position, Registry, StatementRecord, Transition,
 } from './types.ts';
 
 /** A flip of two scale points (support → oppose, undecided → commit) is news on its own. */
 export const REVERSAL_THRESHOLD = 2;
 
 /** One watched pair measured now, whatever its gap. */
-export interface DivergenceEvaluation {
-  divergenceId: string;
-  kind: DivergenceKind;
-  issue: IssueId;
-  actor: ActorId;
-  bloc: BlocId | null;
-  threshold: number;
+export interface DivergenceEvaluation extends DivergencePair {
   actorStance: number;
   otherStance: number;
   gap: number;

@@ -102,15 +102,19 @@ export interface Position extends PositionRef {
   previous?: PositionRef;
 }
 
-/** A divergence episode: opened by one statement, possibly closed by a later one. */
-export interface Episode {
-  episodeId: string;
+/** A watched pair: who is measured against what, on which issue, from which gap on. */
+export interface DivergencePair {
   divergenceId: string;
   kind: DivergenceKind;
   issue: IssueId;
   actor: ActorId;
   bloc: BlocId | null;
   threshold: number;
+}
+
+/** A divergence episode: opened by one statement, possibly closed by a later one. */
+export interface Episode extends DivergencePair {
+  episodeId: string;
   status: 'open' | 'closed';
   openedBy: string;
   openedAt: string;

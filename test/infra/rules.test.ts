@@ -17,19 +17,10 @@ import {
 import { loadSeedRegistryDetails, loadSeedSamples } from '../../events/seed/index.ts';
 import { DEPLOYED_RULES } from '../../infra/constructs/inbound-rules.ts';
 import { matchesEventPattern } from '../../local/bus/event-pattern.ts';
+import type { EventBridgeEvent } from '../../local/bus/local-event-bus.ts';
 import { resourcesOf, synthTracker, type SynthesizedTracker } from './synth.ts';
 
-interface BusEvent {
-  version: string;
-  id: string;
-  'detail-type': string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: Record<string, unknown>;
-}
+type BusEvent = EventBridgeEvent;
 
 let sequence = 0;
 /** What EventBridge delivers to a rule for an entry put on the bus. */

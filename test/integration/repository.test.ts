@@ -43,10 +43,10 @@ const statement = (id: string, saidAt: string, stance: Stance = 1, overrides: Pa
 
 const at = (minute: number): string => new Date(Date.parse('2026-01-06T14:00:00.000Z') + minute * 60_000).toISOString();
 
-const pointer = (episodeId: string, overrides: Partial<OpenPointer> = {}): OpenPointer => ({
+/** The one divergence these specifications store, as opened by s1. */
+const russiaVsAllies = {
   issue: 'western-troops-in-ukraine',
   divergenceId: 'actor-vs-bloc:western-troops-in-ukraine:russia:allies',
-  episodeId,
   kind: 'actor-vs-bloc',
   actor: 'russia',
   bloc: 'allies',
@@ -56,23 +56,18 @@ const pointer = (episodeId: string, overrides: Partial<OpenPointer> = {}): OpenP
   actorStance: -2,
   otherStance: 1.5,
   gap: 3.5,
+} as const;
+
+const pointer = (episodeId: string, overrides: Partial<OpenPointer> = {}): OpenPointer => ({
+  ...russiaVsAllies,
+  episodeId,
   ...overrides,
 });
 
 const episode = (episodeId: string, status: StoredEpisode['status'], revision = 0): StoredEpisode => ({
   episode: {
+    ...russiaVsAllies,
     episodeId,
-    divergenceId: 'actor-vs-bloc:western-troops-in-ukraine:russia:allies',
-    kind: 'actor-vs-bloc',
-    issue: 'western-troops-in-ukraine',
-    actor: 'russia',
-    bloc: 'allies',
-    threshold: 2,
-    openedBy: 's1',
-    openedAt: at(1),
-    actorStance: -2,
-    otherStance: 1.5,
-    gap: 3.5,
     evidence: { actor: ['s1'], other: ['f1'] },
   },
   status,
