@@ -6,8 +6,8 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import dynalite from 'dynalite';
-import { CreateTableCommand, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { createTableInput } from '../../functions/adapters/dynamodb/table-definition.ts';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { ensureTable } from '../../local/store/ensure-table.ts';
 
 /** Any value works: dynalite checks that requests are signed, not by whom. */
 export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
@@ -33,23 +33,33 @@ export interface StartDynaliteOptions {
    * (the X-Ray SDK behind the Powertools tracer installs some). The bench uses it; tests need not.
    */
   thread?: boolean;
+  /**
+   * How long a new table stays CREATING before it is ACTIVE (dynalite's `createTableMs`). Zero by
+   * default; a test that proves callers wait for the table sets it higher.
+   */
+  createTableMs?: number;
 }
 
 /** Runs in the worker (CommonJS, evaluated from a string so no separate file needs building). */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const dynalite = require(workerData.dynalitePath);
-const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(workerData.path ? { path: workerData.path } : {}) });
+const server = dynalite({ createTableMs: workerData.createTableMs, deleteTableMs: 0, updateTableMs: 0, ...(workerData.path ? { path: workerData.path } : {}) });
 server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
 parentPort.on('message', (message) => {
   if (message === 'stop') server.close(() => parentPort.postMessage({ stopped: true }));
 });
 `;
 
-const listenOnThread = async (path: string | undefined): Promise<{ port: number; close(): Promise<void> }> => {
+interface Listening {
+  port: number;
+  close(): Promise<void>;
+}
+
+const listenOnThread = async (path: string | undefined, createTableMs: number): Promise<Listening> => {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { dynalitePath: createRequire(import.meta.url).resolve('dynalite'), path },
+    workerData: { dynalitePath: createRequire(import.meta.url).resolve('dynalite'), path, createTableMs },
   });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once('error', reject);
@@ -66,8 +76,8 @@ const listenOnThread = async (path: string | undefined): Promise<{ port: number;
   };
 };
 
-const listenHere = async (path: string | undefined): Promise<{ port: number; close(): Promise<void> }> => {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });
+const listenHere = async (path: string | undefined, createTableMs: number): Promise<Listening> => {
+  const server = dynalite({ createTableMs, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -95,13 +105,20 @@ export const clientFor = (endpoint: string, config: DynamoDBClientConfig = {}): 
     ...config,
   });
 
+/**
+ * Creates a fresh tracker table and returns once it and its index are ACTIVE: dynalite (and
+ * DynamoDB) refuse requests to a table that is still CREATING, which on a loaded machine can
+ * outlast the CreateTable answer by many milliseconds. The wait is the local runtime's own.
+ */
 export const createTrackerTable = async (client: DynamoDBClient, tableName = uniqueTableName()): Promise<string> => {
-  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  const outcome = await ensureTable(client, tableName, { pollMs: 10 });
+  if (outcome !== 'created') throw new Error(`table ${tableName} already exists: tests need a fresh table each`);
   return tableName;
 };
 
 export async function startDynalite(options: StartDynaliteOptions = {}): Promise<EmbeddedDynamo> {
-  const server = await (options.thread ? listenOnThread(options.path) : listenHere(options.path));
+  const createTableMs = options.createTableMs ?? 0;
+  const server = await (options.thread ? listenOnThread(options.path, createTableMs) : listenHere(options.path, createTableMs));
   const { port } = server;
   const endpoint = `http://127.0.0.1:${port}`;
   const clients: DynamoDBClient[] = [];
