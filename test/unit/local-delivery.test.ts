@@ -11,7 +11,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventBridgeEvent } from '../../local/bus/local-event-bus.ts';
 import { createAlertWebhook } from '../../local/delivery/alert-webhook.ts';
 import { createFileDeadLetterQueue, createMemoryDeadLetterQueue, type DeadLetterQueue } from '../../local/delivery/dead-letter-queue.ts';
@@ -41,6 +41,23 @@ function queueWith(handler: SqsBatchHandler, deadLetters: DeadLetterQueue = crea
 
 const bodies = (event: SQSEvent): string[] => event.Records.map((record) => record.body);
 
+/**
+ * Sends on a fake clock, then runs every timer until the queue is idle. Which messages share a
+ * batch depends on the batch window; on the real clock a loaded machine can stall a loop of sends
+ * past it and split the batch, so the tests that assert on batches keep time still while sending.
+ */
+async function sendOnStillClock(queue: LocalQueue, send: () => void): Promise<void> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  try {
+    send();
+    const idle = queue.idle();
+    await vi.runAllTimersAsync();
+    await idle;
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 describe('LocalQueue', () => {
   it('hands out SQS-shaped batches of at most 10, in arrival order, one batch at a time', async () => {
     const batches: string[][] = [];
@@ -55,8 +72,9 @@ describe('LocalQueue', () => {
     });
 
     const sent = Array.from({ length: 25 }, (_, i) => `{"n":${i}}`);
-    for (const body of sent) queue.send(body);
-    await queue.idle();
+    await sendOnStillClock(queue, () => {
+      for (const body of sent) queue.send(body);
+    });
 
     expect(batches.map((batch) => batch.length)).toEqual([10, 10, 5]);
     expect(batches.flat()).toEqual(sent);
@@ -96,8 +114,9 @@ describe('LocalQueue', () => {
       }
       return { batchItemFailures: [] };
     });
-    for (const body of ['a', 'b', 'c']) queue.send(body);
-    await queue.idle();
+    await sendOnStillClock(queue, () => {
+      for (const body of ['a', 'b', 'c']) queue.send(body);
+    });
 
     expect(seen.map((s) => `${s.body}${s.count}`)).toEqual(['a1', 'b1', 'c1', 'b2']);
     const [first, second] = seen.filter((s) => s.body === 'b');
@@ -114,9 +133,10 @@ describe('LocalQueue', () => {
       if (calls === 2) return { batchItemFailures: [{ itemIdentifier: 'not-in-this-batch' }] };
       return { batchItemFailures: [] };
     });
-    queue.send('x');
-    queue.send('y');
-    await queue.idle();
+    await sendOnStillClock(queue, () => {
+      queue.send('x');
+      queue.send('y');
+    });
 
     expect(calls).toBe(3);
     expect(queue.stats()).toMatchObject({ deleted: 2, retried: 4, deadLettered: 0 });
