@@ -367,5 +367,5 @@ describe('the seed published with the AWS CLI', () => {
     }
     await test.runtime.settle();
     await expectSeedOutcome(test);
-  }, 120_000);
+  });
 });

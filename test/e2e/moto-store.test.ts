@@ -32,7 +32,7 @@ describe.skipIf(!hasMoto)(`the runtime on moto_server via --dynamodb-endpoint${s
       startTestRuntime({ dynamodbEndpoint: moto.endpoint, tableName: uniqueTable(), replay: true, report: false }),
       startTestRuntime({ replay: true, report: false }),
     ]);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await onMoto?.stop();
@@ -77,5 +77,5 @@ describe.skipIf(!hasMoto)(`the runtime on moto_server via --dynamodb-endpoint${s
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  });
 });

@@ -479,7 +479,7 @@ describe('PutEvents with the AWS CLI', () => {
     expect(events[0]?.time).toBe('2026-01-06T10:00:00Z');
     const quote = events[0]?.detail['quote'] as { text: string } | undefined;
     expect(Buffer.from(quote?.text ?? '', 'utf8').equals(Buffer.from(ARABIC, 'utf8'))).toBe(true);
-  }, 90_000);
+  });
 
   it.skipIf(!hasAwsCli)(`aws events put-events reports a ValidationException for 11 entries${cliSkipNote}`, async () => {
     const entries = Array.from({ length: 11 }, () => ({ Source: 'newsroom.desk', DetailType: 'Statement Recorded', Detail: '{}' }));
@@ -488,5 +488,5 @@ describe('PutEvents with the AWS CLI', () => {
     expect(code).not.toBe(0);
     expect(stderr).toContain('An error occurred (ValidationException) when calling the PutEvents operation');
     expect(stderr).toContain('Member must have length less than or equal to 10');
-  }, 90_000);
+  });
 });
