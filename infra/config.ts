@@ -4,12 +4,14 @@
  *
  * Sources, later ones win: the defaults below, `infra/config/<stage>.json`, then the context key
  * `config` (an object in cdk.json / cdk.context.json, or a JSON string on the command line:
- * `-c config='{"slack":true}'`). The stage comes from `-c stage=<slug>` (default `dev`).
+ * `-c config='{"slack":true}'`). The stage comes from `-c stage=<slug>` (default `dev`); a
+ * stage without its file is refused.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { slug } from '../events/common.ts';
+import { DESK_SOURCE, slug, TRACKER_SOURCE } from '../events/common.ts';
 import { DIVERGENCE_KINDS } from '../events/outbound/divergence-alert.v1.ts';
 import { DEFAULT_METRICS_NAMESPACE } from '../functions/shared/observability.ts';
 
@@ -36,6 +38,26 @@ const alertEmail = z.strictObject({
   filter: alertFilter.optional(),
 });
 
+/** An OAuth 2.0 scope token (RFC 6749 §3.3): printable ASCII without space, `"` or `\\`. */
+const scopeName = z
+  .string()
+  .regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/, 'must be an OAuth scope (printable ASCII, no spaces, quotes or backslashes), such as tracker/read');
+
+/** The scope names a JWT must carry, per kind of route. Cognito spells them `<resource server>/<scope>`. */
+export const DEFAULT_API_SCOPES = { read: 'tracker/read', quarantine: 'tracker/quarantine.read' } as const;
+
+const apiScopes = z
+  .strictObject({
+    /** Issues, positions, histories, alerts, snapshots and the OpenAPI document. */
+    read: scopeName,
+    /** Rejected inbound events, bodies as received: publishers' raw input, for editors who triage it. */
+    quarantine: scopeName,
+  })
+  .refine((scopes) => scopes.read !== scopes.quarantine, {
+    message: 'must differ from apiAuth.scopes.read, or every reader could read the quarantine',
+    path: ['quarantine'],
+  });
+
 const apiAuth = z.discriminatedUnion(
   'type',
   [
@@ -44,10 +66,45 @@ const apiAuth = z.discriminatedUnion(
       type: z.literal('jwt'),
       issuer: z.url({ protocol: /^https$/, message: 'must be the https URL of the token issuer' }),
       audience: z.array(z.string().min(1, 'must not be empty')).min(1, 'must list at least one audience'),
+      scopes: apiScopes.default({ ...DEFAULT_API_SCOPES }),
     }),
   ],
-  { message: 'must be { "type": "iam" } or { "type": "jwt", "issuer": "https://…", "audience": ["…"] }' },
+  { message: 'must be { "type": "iam" } or { "type": "jwt", "issuer": "https://…", "audience": ["…"], "scopes": { "read": "…", "quarantine": "…" } }' },
 );
+
+/**
+ * The sources registry events may carry when no setting says otherwise: the registry desk's own
+ * tool and the newsroom desk, which the local runtime's seed loader and CLI publish as.
+ */
+export const DEFAULT_REGISTRY_SOURCES = ['newsroom.registry', DESK_SOURCE] as const;
+
+/**
+ * The ARN `aws:PrincipalArn` carries for a caller: a role's (for any session of it) or a user's.
+ * Wildcards are refused: the bus policy compares exactly.
+ */
+const principalArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/,
+    'must be the ARN of an IAM role or user, such as arn:aws:iam::123456789012:role/registry-desk (for a role session, its role\'s ARN; no wildcards)',
+  );
+
+/** An EventBridge source; no comma, as the processor receives the list comma-separated. */
+const registrySource = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,255}$/, 'must be an event source such as newsroom.registry (letters, digits, . _ / -)')
+  .refine((source) => source !== TRACKER_SOURCE, `must not be ${TRACKER_SOURCE}: the tracker never publishes registry events`)
+  .refine((source) => !source.startsWith('aws.'), 'must not start with aws. (reserved for AWS services)');
+
+const registryPublishers = z.strictObject({
+  /**
+   * IAM roles and users allowed to put registry events on the bus. Empty: the bus lets any
+   * principal with events:PutEvents do so, and only the source allow-list applies.
+   */
+  principals: z.array(principalArn).default([]),
+  /** Sources the processor accepts registry events from; others are quarantined. */
+  sources: z.array(registrySource).min(1, 'must list at least one source').default([...DEFAULT_REGISTRY_SOURCES]),
+});
 
 /** Short enough for the snapshot bucket name (63 characters with account and region). */
 const stageSlug = slug.max(20, 'must be at most 20 characters (it is part of the snapshot bucket name)');
@@ -72,6 +129,7 @@ const settings = z.strictObject({
     .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), `must be one of ${LOG_RETENTION_DAYS.join(', ')}`)
     .default(30),
   apiAuth: apiAuth.default({ type: 'iam' }),
+  registryPublishers: registryPublishers.default({ principals: [], sources: [...DEFAULT_REGISTRY_SOURCES] }),
   apiThrottle: z
     .strictObject({
       rateLimit: z.number().positive('must be a positive number of requests per second'),
@@ -93,6 +151,8 @@ export type TrackerConfig = Omit<z.output<typeof settings>, 'retainData'> & { re
 export type AlertEmail = TrackerConfig['alertEmails'][number];
 export type AlertFilter = NonNullable<AlertEmail['filter']>;
 export type ApiAuth = TrackerConfig['apiAuth'];
+export type ApiScopes = Extract<ApiAuth, { type: 'jwt' }>['scopes'];
+export type RegistryPublishers = TrackerConfig['registryPublishers'];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -136,22 +196,30 @@ export interface LoadConfigOptions {
 
 /** Resolves the stage, reads its file and the context overrides, and validates the result. */
 export function loadConfig({ context, configDir = CONFIG_DIR }: LoadConfigOptions): TrackerConfig {
-  const stage = context('stage') ?? 'dev';
-  const stageCheck = stageSlug.safeParse(stage);
+  const stageCheck = stageSlug.safeParse(context('stage') ?? 'dev');
   if (!stageCheck.success) {
     throw new ConfigError([`config.stage: ${stageCheck.error.issues[0]?.message ?? 'is not valid'} (from -c stage=…)`]);
   }
 
-  const file = `${configDir}/${stageCheck.data}.json`;
-  const fromFile = existsSync(file) ? readJson(`infra/config/${stageCheck.data}.json`, readFileSync(file, 'utf8')) : {};
-  if (!isPlainObject(fromFile)) throw new ConfigError([`infra/config/${stageCheck.data}.json: must hold a JSON object`]);
-  if (fromFile.stage !== undefined && fromFile.stage !== stageCheck.data) {
-    throw new ConfigError([`config.stage: infra/config/${stageCheck.data}.json says "${String(fromFile.stage)}"; the file name and -c stage must agree`]);
+  const stage = stageCheck.data;
+  const file = join(configDir, `${stage}.json`);
+  // The committed files by their repository path, as a user would open them; others as found.
+  const fileLabel = resolve(configDir) === resolve(CONFIG_DIR) ? `infra/config/${stage}.json` : file;
+  // No file, no stage: a typo such as -c stage=prd must not deploy a new stage on defaults.
+  if (!existsSync(file)) {
+    throw new ConfigError([
+      `config.stage: "${stage}" has no settings file: ${fileLabel} does not exist (check -c stage=…, or create the file to add the stage)`,
+    ]);
+  }
+  const fromFile = readJson(fileLabel, readFileSync(file, 'utf8'));
+  if (!isPlainObject(fromFile)) throw new ConfigError([`${fileLabel}: must hold a JSON object`]);
+  if (fromFile.stage !== undefined && fromFile.stage !== stage) {
+    throw new ConfigError([`config.stage: ${fileLabel} says "${String(fromFile.stage)}"; the file name and -c stage must agree`]);
   }
 
   const rawOverrides = context('config');
   const overrides = typeof rawOverrides === 'string' ? readJson('context "config"', rawOverrides) : (rawOverrides ?? {});
   if (!isPlainObject(overrides)) throw new ConfigError(['context "config": must be a JSON object of settings']);
 
-  return parseConfig({ ...fromFile, ...overrides, stage: stageCheck.data });
+  return parseConfig({ ...fromFile, ...overrides, stage });
 }

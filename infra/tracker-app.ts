@@ -5,6 +5,7 @@
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { TrackerConfig } from './config.ts';
+import { processorRoleName } from './constructs/processor.ts';
 import { snapshotBucketName } from './constructs/snapshots.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 import { StatelessStack } from './stacks/stateless-stack.ts';
@@ -30,6 +31,7 @@ export function buildTracker(app: App, config: TrackerConfig): TrackerStacks {
     env,
     description: `Negotiation position tracker (${config.stage}): event bus, tracker table, snapshot bucket`,
     terminationProtection: config.retainData,
+    processorRoleName: processorRoleName(config.stage),
   });
   const stateless = new StatelessStack(app, names.stateless, {
     config,
@@ -39,7 +41,8 @@ export function buildTracker(app: App, config: TrackerConfig): TrackerStacks {
     table: stateful.table,
     snapshotBucketName: snapshotBucketName(config.stage),
   });
-  // The bucket is referenced by name, not by a CDK reference, so the order is stated here.
+  // The bucket and the processor's role are referenced by name, not by a CDK reference, so the
+  // order is stated here.
   stateless.addStackDependency(stateful);
 
   for (const stack of [stateful, stateless]) {

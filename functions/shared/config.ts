@@ -15,6 +15,7 @@ const DESCRIPTIONS: Record<SettingName, string> = {
   slackWebhookSecretArn: 'ARN of the Secrets Manager secret holding the Slack webhook URL',
   snapshotBucket: 'name of the S3 bucket for JSON snapshots',
   stage: 'deployment stage (dev, prod, ...)',
+  registrySources: 'comma-separated event sources allowed to carry registry events',
 };
 
 export class ConfigError extends Error {

@@ -6,4 +6,5 @@ export const ENV = {
   slackWebhookSecretArn: 'SLACK_WEBHOOK_SECRET_ARN',
   snapshotBucket: 'SNAPSHOT_BUCKET_NAME',
   stage: 'TRACKER_STAGE',
+  registrySources: 'TRACKER_REGISTRY_SOURCES',
 } as const;

@@ -31,6 +31,8 @@ export interface AlertsProps {
   table: TableBinding;
   alertEmails: readonly AlertEmail[];
   slack: boolean;
+  /** Keep the Slack secret when the stack is deleted, as the data is kept (config retainData). */
+  retainData: boolean;
 }
 
 const NOTIFIER_TIMEOUT = Duration.seconds(30);
@@ -54,7 +56,7 @@ export class Alerts extends Construct {
   readonly queue: EventQueue;
   readonly slackWebhookSecret: Secret | undefined;
 
-  constructor(scope: Construct, id: string, { settings, table, alertEmails, slack }: AlertsProps) {
+  constructor(scope: Construct, id: string, { settings, table, alertEmails, slack, retainData }: AlertsProps) {
     super(scope, id);
 
     // A customer-managed key, not aws/sns: the AWS-managed key's policy cannot be extended, so
@@ -91,6 +93,9 @@ export class Alerts extends Construct {
       this.slackWebhookSecret = new Secret(this, 'SlackWebhookUrl', {
         description: 'Slack incoming-webhook URL for position tracker alerts (the bare URL as the secret string)',
         secretStringValue: SecretValue.unsafePlainText(SLACK_WEBHOOK_PLACEHOLDER),
+        // The URL in it was put there by hand and only Slack can issue another: a stage that
+        // keeps its data keeps it too, so a deleted and redeployed stack can be wired up again.
+        removalPolicy: retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       });
       acknowledge(this.slackWebhookSecret, 'AwsSolutions-SMG4',
         'A Slack incoming-webhook URL is issued by Slack and can only be replaced there by a person; there is no API a rotation function could call.');

@@ -3,7 +3,7 @@
  * errors and backlog, on events the tracker failed to publish or the bus failed to deliver, all
  * to an encrypted ops topic; and one dashboard for the pipeline.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -78,6 +78,22 @@ export class Observability extends Construct {
       masterKey: this.opsTopicKey,
       enforceSSL: true,
     });
+    // enforceSSL gives the topic a policy of its own, which replaces SNS's default one: without
+    // this statement nothing allows CloudWatch to publish, and every alarm notification is lost.
+    // Limited to alarms of this account and region (the confused-deputy guard).
+    const stack = Stack.of(this);
+    this.opsTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.opsTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
+      }),
+    );
     for (const address of props.opsEmails) this.opsTopic.addSubscription(new EmailSubscription(address));
     const notify = new SnsAction(this.opsTopic);
 

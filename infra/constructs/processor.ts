@@ -2,10 +2,11 @@
  * The statement processor: drains the processor queue in batches, keeps positions, history and
  * alerts in the table, and publishes what changed back onto the bus.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import { ENV } from '../../functions/shared/env-names.ts';
 import { EventQueue } from './event-queue.ts';
 import { type FunctionSettings, type TableBinding, TrackerFunction } from './tracker-function.ts';
 
@@ -13,7 +14,17 @@ export interface ProcessorProps {
   settings: FunctionSettings;
   table: TableBinding;
   bus: IEventBus;
+  /** Event sources allowed to carry registry events; the processor quarantines the others. */
+  registrySources: readonly string[];
 }
+
+/**
+ * The processor's role has a name fixed by stage and region: the bus policy in the stateful
+ * stack names it as the only principal that may publish as the tracker, and a reference into
+ * this stack would make the stateful stack depend on the stateless one. IAM names are global
+ * to the account, hence the region. At most 48 characters (IAM allows 64).
+ */
+export const processorRoleName = (stage: string): string => `pt-processor-${stage}-${Aws.REGION}`;
 
 /**
  * At most five concurrent batches. Writes are idempotent and order-safe (the latest said-time
@@ -30,7 +41,7 @@ export class Processor extends Construct {
   readonly function: TrackerFunction;
   readonly queue: EventQueue;
 
-  constructor(scope: Construct, id: string, { settings, table, bus }: ProcessorProps) {
+  constructor(scope: Construct, id: string, { settings, table, bus, registrySources }: ProcessorProps) {
     super(scope, id);
 
     this.function = new TrackerFunction(this, 'Function', {
@@ -39,6 +50,7 @@ export class Processor extends Construct {
       settings,
       timeout: PROCESSOR_TIMEOUT,
       memorySize: 512,
+      roleName: processorRoleName(settings.stage),
     });
     // No reserved concurrency: with an SQS event source, maxConcurrency is the limit that does
     // not throttle. A reservation below the pollers' concurrency makes Lambda throttle
@@ -47,6 +59,8 @@ export class Processor extends Construct {
     // (10 in total) cannot spare.
     this.function.bindTable({ table, access: 'readWrite' });
     this.function.bindEventBus({ bus });
+    // Validated at synth to hold no comma (infra/config.ts).
+    this.function.addEnvironment(ENV.registrySources, registrySources.join(','));
 
     this.queue = new EventQueue(this, 'Queue', { consumerTimeout: PROCESSOR_TIMEOUT });
     this.function.addEventSource(

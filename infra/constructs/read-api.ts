@@ -16,7 +16,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { ApiAuth } from '../config.ts';
+import type { ApiAuth, ApiScopes } from '../config.ts';
 import { type FunctionSettings, type TableBinding, TrackerFunction } from './tracker-function.ts';
 
 export const READ_API_ROUTES = [
@@ -29,6 +29,24 @@ export const READ_API_ROUTES = [
   '/quarantine',
   '/openapi.json',
 ] as const;
+
+export type ReadApiRoute = (typeof READ_API_ROUTES)[number];
+
+/**
+ * The scope (config apiAuth.scopes) a JWT must carry for each route. The quarantine holds what
+ * publishers sent, byte for byte and possibly hostile: it is for the editors who triage it, not
+ * for every tool that reads positions. A Record, so a new route cannot go without an entry.
+ */
+export const ROUTE_SCOPES: Readonly<Record<ReadApiRoute, keyof ApiScopes>> = {
+  '/issues': 'read',
+  '/issues/{issue}/positions': 'read',
+  '/issues/{issue}/snapshot': 'read',
+  '/actors/{actor}/positions': 'read',
+  '/actors/{actor}/history': 'read',
+  '/alerts': 'read',
+  '/quarantine': 'quarantine',
+  '/openapi.json': 'read',
+};
 
 export interface ReadApiProps {
   settings: FunctionSettings;
@@ -90,7 +108,9 @@ export class ReadApi extends Construct {
     });
     const integration = new HttpLambdaIntegration('ReadApiIntegration', this.function);
     for (const path of READ_API_ROUTES) {
-      this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration, authorizer });
+      // Scopes exist for JWTs only; under IAM, callers' policies grant execute-api:Invoke per route.
+      const authorizationScopes = auth.type === 'jwt' ? [auth.scopes[ROUTE_SCOPES[path]]] : undefined;
+      this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration, authorizer, authorizationScopes });
     }
 
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', {

@@ -45,6 +45,11 @@ export interface TrackerFunctionProps {
   timeout?: Duration;
   /** @default 256 MB */
   memorySize?: number;
+  /**
+   * A fixed name for the execution role, for a policy outside this stack that must name the
+   * role (see processorRoleName). @default a name CloudFormation generates
+   */
+  roleName?: string;
 }
 
 /** What a function needs to know about the tracker table to be bound to it. */
@@ -93,6 +98,7 @@ export class TrackerFunction extends NodejsFunction {
     const role = new Role(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${props.handlerFile}`,
+      roleName: props.roleName,
     });
     logGroup.grantWrite(role);
 

@@ -12,6 +12,8 @@ import { TrackerTable } from '../constructs/tracker-table.ts';
 
 export interface StatefulStackProps extends StackProps {
   config: TrackerConfig;
+  /** Name of the processor's execution role (see processorRoleName), the only tracker publisher. */
+  processorRoleName: string;
 }
 
 export class StatefulStack extends Stack {
@@ -19,12 +21,15 @@ export class StatefulStack extends Stack {
   readonly table: TrackerTable;
   readonly snapshots: SnapshotBucket;
 
-  constructor(scope: Construct, id: string, { config, ...stackProps }: StatefulStackProps) {
+  constructor(scope: Construct, id: string, { config, processorRoleName, ...stackProps }: StatefulStackProps) {
     super(scope, id, stackProps);
 
     this.eventBus = new TrackerEventBus(this, 'EventBus', {
       stage: config.stage,
       archiveRetentionDays: config.archiveRetentionDays,
+      // Built from the name, not referenced: the role lives in the stateless stack.
+      trackerPublisherArn: this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: processorRoleName }),
+      registryPublisherArns: config.registryPublishers.principals,
     });
     this.table = new TrackerTable(this, 'TrackerTable', { retainData: config.retainData });
     this.snapshots = new SnapshotBucket(this, 'SnapshotBucket', {

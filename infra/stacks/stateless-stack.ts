@@ -48,8 +48,14 @@ export class StatelessStack extends Stack {
 
     const snapshotBucket = Bucket.fromBucketName(this, 'SnapshotBucket', snapshotBucketName);
 
-    this.processor = new Processor(this, 'Processor', { settings, table, bus });
-    this.alerts = new Alerts(this, 'Alerts', { settings, table, alertEmails: config.alertEmails, slack: config.slack });
+    this.processor = new Processor(this, 'Processor', { settings, table, bus, registrySources: config.registryPublishers.sources });
+    this.alerts = new Alerts(this, 'Alerts', {
+      settings,
+      table,
+      alertEmails: config.alertEmails,
+      slack: config.slack,
+      retainData: config.retainData,
+    });
     this.snapshotWriter = new SnapshotWriter(this, 'SnapshotWriter', { settings, table, bucket: snapshotBucket });
     this.readApi = new ReadApi(this, 'ReadApi', {
       settings,

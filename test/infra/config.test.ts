@@ -40,19 +40,53 @@ describe('configuration', () => {
     expect(prod.alertEmails[0]?.filter).toEqual({ issue: 'western-troops-in-ukraine', actor: 'russia' });
   });
 
-  it('applies safe defaults to a stage without a file: data retained, IAM auth, no Slack', () => {
-    const config = loadConfig({ context: contextOf({ stage: 'staging' }) });
+  it('applies safe defaults to what a stage file leaves out: data retained, IAM auth, no Slack', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tracker-config-'));
+    try {
+      writeFileSync(join(dir, 'staging.json'), '{}');
 
-    expect(config).toMatchObject({
-      stage: 'staging',
-      retainData: true,
-      slack: false,
-      alertEmails: [],
-      apiAuth: { type: 'iam' },
-      archiveRetentionDays: 30,
-      logRetentionDays: 30,
-      metricsNamespace: 'PositionTracker',
+      const config = loadConfig({ context: contextOf({ stage: 'staging' }), configDir: dir });
+
+      expect(config).toMatchObject({
+        stage: 'staging',
+        retainData: true,
+        slack: false,
+        alertEmails: [],
+        apiAuth: { type: 'iam' },
+        registryPublishers: { principals: [], sources: ['newsroom.registry', 'newsroom.desk'] },
+        archiveRetentionDays: 30,
+        logRetentionDays: 30,
+        metricsNamespace: 'PositionTracker',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a stage without its settings file, naming the file it looked for', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tracker-config-'));
+    try {
+      const committed = problemsOf(() => loadConfig({ context: contextOf({ stage: 'prd' }) }));
+      const elsewhere = problemsOf(() => loadConfig({ context: contextOf({ stage: 'qa' }), configDir: dir }));
+
+      expect(committed).toEqual([
+        'config.stage: "prd" has no settings file: infra/config/prd.json does not exist (check -c stage=…, or create the file to add the stage)',
+      ]);
+      expect(elsewhere[0]).toContain(`${join(dir, 'qa.json')} does not exist`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives a JWT the default scopes unless the stage names its own', () => {
+    const defaults = parseConfig({ stage: 'dev', apiAuth: { type: 'jwt', issuer: 'https://issuer.example.org/', audience: ['tools'] } });
+    const named = parseConfig({
+      stage: 'dev',
+      apiAuth: { type: 'jwt', issuer: 'https://issuer.example.org/', audience: ['tools'], scopes: { read: 'desk/read', quarantine: 'desk/triage' } },
     });
+
+    expect(defaults.apiAuth).toMatchObject({ scopes: { read: 'tracker/read', quarantine: 'tracker/quarantine.read' } });
+    expect(named.apiAuth).toMatchObject({ scopes: { read: 'desk/read', quarantine: 'desk/triage' } });
   });
 
   it('lets context override the file, as an object or a JSON string', () => {
@@ -77,6 +111,25 @@ describe('configuration', () => {
     [{ apiAuth: { type: 'cognito' } }, 'config.apiAuth'],
     [{ account: '1234' }, 'config.account: must be a 12-digit AWS account id'],
     [{ alertEmail: [] }, 'config: Unrecognized key: "alertEmail"'],
+    [
+      { apiAuth: { type: 'jwt', issuer: 'https://i.example.org', audience: ['t'], scopes: { read: 'tracker read', quarantine: 'q' } } },
+      'config.apiAuth.scopes.read: must be an OAuth scope',
+    ],
+    [
+      { apiAuth: { type: 'jwt', issuer: 'https://i.example.org', audience: ['t'], scopes: { read: 'tracker/read', quarantine: 'tracker/read' } } },
+      'config.apiAuth.scopes.quarantine: must differ from apiAuth.scopes.read',
+    ],
+    [{ apiAuth: { type: 'jwt', issuer: 'https://i.example.org', audience: ['t'], scopes: { read: 'r' } } }, 'config.apiAuth.scopes.quarantine'],
+    [{ registryPublishers: { principals: ['arn:aws:iam::123456789012:role/desk-*'] } }, 'config.registryPublishers.principals[0]: must be the ARN of an IAM role or user'],
+    [
+      { registryPublishers: { principals: ['arn:aws:sts::123456789012:assumed-role/desk/session'] } },
+      'config.registryPublishers.principals[0]: must be the ARN of an IAM role or user',
+    ],
+    [{ registryPublishers: { sources: ['position-tracker'] } }, 'config.registryPublishers.sources[0]: must not be position-tracker'],
+    [{ registryPublishers: { sources: ['aws.events'] } }, 'config.registryPublishers.sources[0]: must not start with aws.'],
+    [{ registryPublishers: { sources: ['desk,registry'] } }, 'config.registryPublishers.sources[0]: must be an event source'],
+    [{ registryPublishers: { sources: [] } }, 'config.registryPublishers.sources: must list at least one source'],
+    [{ registryPublishers: { principal: [] } }, 'config.registryPublishers: Unrecognized key: "principal"'],
   ])('rejects %j naming the setting', (settings, message) => {
     const problems = problemsOf(() => parseConfig({ stage: 'dev', ...settings }));
 
@@ -101,42 +154,44 @@ describe('configuration', () => {
       writeFileSync(join(dir, 'broken.json'), '{ "slack": true,');
 
       expect(problemsOf(() => loadConfig({ context: contextOf({ stage: 'qa' }), configDir: dir }))[0]).toMatch(/must agree/);
-      expect(problemsOf(() => loadConfig({ context: contextOf({ stage: 'broken' }), configDir: dir }))[0]).toMatch(
-        /^infra\/config\/broken\.json: not valid JSON/,
-      );
+      const broken = problemsOf(() => loadConfig({ context: contextOf({ stage: 'broken' }), configDir: dir }))[0];
+      expect(broken?.startsWith(`${join(dir, 'broken.json')}: not valid JSON`), broken).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('makes `cdk synth` fail with the bad setting named and no stack trace', async () => {
+  /** Runs the real `cdk synth` with the given context values; resolves to its failure, or null. */
+  const failedSynth = async (context: readonly string[]): Promise<{ code: number; stderr: string } | null> => {
     const outdir = mkdtempSync(join(tmpdir(), 'tracker-synth-'));
     try {
       const synth = run(
         process.execPath,
-        [
-          join(REPO_ROOT, 'node_modules/aws-cdk/bin/cdk'),
-          'synth',
-          '--quiet',
-          '--output',
-          outdir,
-          '-c',
-          'stage=dev',
-          '-c',
-          `config=${JSON.stringify({ alertEmails: [{ address: 'desk-at-example.org' }] })}`,
-        ],
+        [join(REPO_ROOT, 'node_modules/aws-cdk/bin/cdk'), 'synth', '--quiet', '--output', outdir, ...context.flatMap((value) => ['-c', value])],
         { cwd: REPO_ROOT, env: { ...process.env, CI: 'true' } },
       );
-
-      const failure = await synth.then(
+      return await synth.then(
         () => null,
         (error: { code: number; stderr: string }) => error,
       );
-      expect(failure).not.toBeNull();
-      expect(failure!.stderr).toContain('config.alertEmails[0].address: must be an e-mail address');
-      expect(failure!.stderr).not.toMatch(/^\s+at /m);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
+  };
+
+  it('makes `cdk synth` fail with the bad setting named and no stack trace', async () => {
+    const failure = await failedSynth(['stage=dev', `config=${JSON.stringify({ alertEmails: [{ address: 'desk-at-example.org' }] })}`]);
+
+    expect(failure).not.toBeNull();
+    expect(failure!.stderr).toContain('config.alertEmails[0].address: must be an e-mail address');
+    expect(failure!.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('makes `cdk synth -c stage=prd` (a typo) fail naming the file it looked for, instead of deploying defaults', async () => {
+    const failure = await failedSynth(['stage=prd']);
+
+    expect(failure).not.toBeNull();
+    expect(failure!.stderr).toContain('infra/config/prd.json does not exist');
+    expect(failure!.stderr).not.toMatch(/^\s+at /m);
   });
 });

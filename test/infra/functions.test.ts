@@ -19,7 +19,7 @@ const HANDLER_FILES: Record<string, string> = {
 };
 
 const EXPECTED_ENV: Record<string, string[]> = {
-  ProcessorFunction: [ENV.tableName, ENV.eventBusName],
+  ProcessorFunction: [ENV.tableName, ENV.eventBusName, ENV.registrySources],
   AlertsNotifier: [ENV.tableName, ENV.alertTopicArn, ENV.slackWebhookSecretArn],
   SnapshotWriterFunction: [ENV.tableName, ENV.snapshotBucket],
   ReadApiFunction: [ENV.tableName, ENV.snapshotBucket],

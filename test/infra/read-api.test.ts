@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../functions/api/schemas.ts';
+import { DEFAULT_API_SCOPES } from '../../infra/config.ts';
 import { READ_API_ROUTES } from '../../infra/constructs/read-api.ts';
 import { FULL_SETTINGS, functionId, resourcesOf, synthTracker, type SynthesizedTracker } from './synth.ts';
 
@@ -45,6 +46,42 @@ describe('read API', () => {
     for (const route of routes(jwt)) {
       expect(route.AuthorizationType, route.RouteKey).toBe('JWT');
       expect(route.AuthorizerId, route.RouteKey).toEqual({ Ref: authorizerId });
+    }
+  });
+
+  it('makes a JWT carry the read scope for positions, alerts and snapshots, and the quarantine scope for /quarantine', () => {
+    const scopesByRoute = Object.fromEntries(routes(jwt).map((route) => [route.RouteKey, route.AuthorizationScopes]));
+
+    expect(scopesByRoute).toEqual({
+      'GET /issues': [DEFAULT_API_SCOPES.read],
+      'GET /issues/{issue}/positions': [DEFAULT_API_SCOPES.read],
+      'GET /issues/{issue}/snapshot': [DEFAULT_API_SCOPES.read],
+      'GET /actors/{actor}/positions': [DEFAULT_API_SCOPES.read],
+      'GET /actors/{actor}/history': [DEFAULT_API_SCOPES.read],
+      'GET /alerts': [DEFAULT_API_SCOPES.read],
+      'GET /quarantine': [DEFAULT_API_SCOPES.quarantine],
+      'GET /openapi.json': [DEFAULT_API_SCOPES.read],
+    });
+    expect(DEFAULT_API_SCOPES).toEqual({ read: 'tracker/read', quarantine: 'tracker/quarantine.read' });
+  });
+
+  it('uses the scope names the stage configures', () => {
+    const named = synthTracker(
+      { apiAuth: { ...FULL_SETTINGS.apiAuth, scopes: { read: 'desk/read', quarantine: 'desk/triage' } } },
+      { nag: false },
+    );
+    const scopesByRoute = new Map(routes(named).map((route) => [route.RouteKey as string, route.AuthorizationScopes as string[]]));
+
+    expect(scopesByRoute.get('GET /quarantine')).toEqual(['desk/triage']);
+    for (const [routeKey, scopes] of scopesByRoute) {
+      if (routeKey !== 'GET /quarantine') expect(scopes, routeKey).toEqual(['desk/read']);
+    }
+  });
+
+  it('leaves IAM-authorised routes without scopes (IAM policies grant execute-api:Invoke per route)', () => {
+    for (const route of routes(iam)) {
+      expect(route.AuthorizationType, route.RouteKey).toBe('AWS_IAM');
+      expect(route.AuthorizationScopes, route.RouteKey).toBeUndefined();
     }
   });
 

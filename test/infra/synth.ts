@@ -64,6 +64,10 @@ export const FULL_SETTINGS = {
   opsEmails: ['ops@example.org'],
   slack: true,
   apiAuth: { type: 'jwt', issuer: 'https://issuer.example.org/', audience: ['newsroom-tools'] },
+  registryPublishers: {
+    principals: ['arn:aws:iam::123456789012:role/registry-desk', 'arn:aws:iam::123456789012:user/seed-loader'],
+    sources: ['newsroom.registry', 'newsroom.desk'],
+  },
 } as const;
 
 type CfnResource = { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string };
@@ -109,3 +113,28 @@ export const managedPoliciesOf = (template: Template, functionLogicalId: string)
   const roleId = (fn?.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
   return (resourcesOf(template, 'AWS::IAM::Role')[roleId]?.Properties?.ManagedPolicyArns ?? []) as unknown[];
 };
+
+/** Pseudo parameters for rendering environment-agnostic values in assertions. */
+export const PSEUDO = { 'AWS::Partition': 'aws', 'AWS::AccountId': '111111111111', 'AWS::Region': 'eu-west-1', 'AWS::URLSuffix': 'amazonaws.com' } as const;
+
+/**
+ * Renders a template value made of strings, Fn::Join and pseudo-parameter Refs to the string
+ * CloudFormation would produce; any other intrinsic (a reference to a resource) is an error, so
+ * a test can tell a value built from names from one that points at a resource.
+ */
+export function renderValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null) {
+    const { Ref: ref, 'Fn::Join': join } = value as { Ref?: string; 'Fn::Join'?: [string, unknown[]] };
+    if (ref !== undefined && ref in PSEUDO) return PSEUDO[ref as keyof typeof PSEUDO];
+    if (join !== undefined) return join[1].map(renderValue).join(join[0]);
+  }
+  throw new Error(`not a value made of names: ${JSON.stringify(value)}`);
+}
+
+/** The execution role (logical id and resource) of a function. */
+export function roleOf(template: Template, functionLogicalId: string): [string, CfnResource] {
+  const fn = resourcesOf(template, 'AWS::Lambda::Function')[functionLogicalId];
+  const roleId = (fn?.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return [roleId, resourcesOf(template, 'AWS::IAM::Role')[roleId]!];
+}
