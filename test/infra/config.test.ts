@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { DESK_SOURCE } from '../../events/common.ts';
 import { ConfigError, loadConfig, parseConfig } from '../../infra/config.ts';
 import { REPO_ROOT } from './synth.ts';
 
@@ -38,6 +39,10 @@ describe('configuration', () => {
     expect(prod.slack).toBe(true);
     expect(prod.apiAuth.type).toBe('jwt');
     expect(prod.alertEmails[0]?.filter).toEqual({ issue: 'western-troops-in-ukraine', actor: 'russia' });
+    expect(prod.apiAuth).toMatchObject({ scopes: { read: 'tracker/read', quarantine: 'tracker/quarantine.read' } });
+    expect(prod.registryPublishers.principals).toHaveLength(1);
+    // The local seed loader and CLI publish registry events as the desk.
+    expect(dev.registryPublishers).toEqual({ principals: [], sources: ['newsroom.registry', DESK_SOURCE] });
   });
 
   it('applies safe defaults to what a stage file leaves out: data retained, IAM auth, no Slack', () => {

@@ -9,6 +9,9 @@ import {
   FULL_SETTINGS,
   functionId,
   managedPoliciesOf,
+  policyStatementsIn,
+  PSEUDO,
+  renderValue,
   resourcesOf,
   roleStatements,
   synthTracker,
@@ -109,6 +112,16 @@ describe('security', () => {
       expect(notifier.Properties?.Environment.Variables.SLACK_WEBHOOK_SECRET_ARN).toBeDefined();
     });
 
+    it('keeps the Slack secret when the stack is deleted if the stage keeps its data, and only then', () => {
+      const throwaway = synthTracker({ stage: 'dev', slack: true }, { nag: false });
+      const secretOf = (synth: SynthesizedTracker) => Object.values(resourcesOf(synth.stateless, 'AWS::SecretsManager::Secret'))[0]!;
+
+      expect(prod.config.retainData).toBe(true);
+      expect(secretOf(prod)).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(throwaway.config.retainData).toBe(false);
+      expect(secretOf(throwaway)).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    });
+
     it('lets the API function only read: the table and the snapshot objects', () => {
       const statements = roleStatements(prod.stateless, functionId(prod.stateless, FUNCTIONS.readApi));
       const dataActions = [...allowedActions(statements)].filter((a) => a.startsWith('dynamodb:') || a.startsWith('s3:'));
@@ -159,6 +172,37 @@ describe('security', () => {
         );
         expect(enforcesTls, `${id} enforces TLS`).toBe(true);
       }
+    });
+
+    it('lets CloudWatch alarms of this account and region publish to the ops topic, and nothing else', () => {
+      const opsTopicId = Object.keys(resourcesOf(prod.stateless, 'AWS::SNS::Topic')).find((id) => id.startsWith('ObservabilityOpsTopic'))!;
+      const statementsOn = (topicId: string) =>
+        Object.values(resourcesOf(prod.stateless, 'AWS::SNS::TopicPolicy'))
+          .filter((policy) => (policy.Properties?.Topics as Array<{ Ref: string }>).some((t) => t.Ref === topicId))
+          .flatMap((policy) => policy.Properties?.PolicyDocument.Statement as Array<Record<string, any>>);
+
+      const allows = statementsOn(opsTopicId).filter((s) => s.Effect === 'Allow');
+
+      expect(allows).toHaveLength(1);
+      expect(allows[0]).toMatchObject({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: opsTopicId },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      });
+      expect(renderValue(allows[0]!.Condition.ArnLike['aws:SourceArn'])).toBe(
+        `arn:aws:cloudwatch:${PSEUDO['AWS::Region']}:${PSEUDO['AWS::AccountId']}:alarm:*`,
+      );
+      const alertTopicId = Object.keys(resourcesOf(prod.stateless, 'AWS::SNS::Topic')).find((id) => id.startsWith('AlertsTopic'))!;
+      expect(statementsOn(alertTopicId).filter((s) => s.Effect === 'Allow')).toEqual([]);
+    });
+
+    it('sends every alarm to the ops topic', () => {
+      const opsTopicId = Object.keys(resourcesOf(prod.stateless, 'AWS::SNS::Topic')).find((id) => id.startsWith('ObservabilityOpsTopic'))!;
+      const alarms = Object.entries(resourcesOf(prod.stateless, 'AWS::CloudWatch::Alarm'));
+
+      expect(alarms.length).toBeGreaterThan(0);
+      for (const [id, alarm] of alarms) expect(alarm.Properties?.AlarmActions, id).toEqual([{ Ref: opsTopicId }]);
     });
 
     it('subscribes each alert e-mail with its filter on the message attributes', () => {
@@ -213,6 +257,94 @@ describe('security', () => {
           ],
         },
       });
+    });
+  });
+  /**
+   * What the README's "Security" paragraph says of the templates, checked on every statement of
+   * every policy (identity, trust, key, topic, queue, bucket, bus, secret) of both stacks, with
+   * every feature on and in a throwaway dev stage.
+   */
+  describe('what the README claims', () => {
+    const everyStatement = () =>
+      [prod, dev].flatMap((synth) => [synth.stateful, synth.stateless].flatMap((template) => policyStatementsIn(template)));
+    const actionList = (statement: Record<string, any>): string[] => [].concat(statement.Action ?? statement.NotAction ?? []);
+    const ACCOUNT_ROOT = { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } };
+
+    it('has no Allow with a wildcard action but the three documented ones', () => {
+      const wildcards = everyStatement().filter(
+        ({ statement }) => statement.Effect === 'Allow' && actionList(statement).some((action) => action.includes('*')),
+      );
+
+      expect(wildcards.length).toBeGreaterThan(0);
+      for (const { where, type, statement } of wildcards) {
+        const actions = actionList(statement).sort();
+        const isKeyAdministration = type === 'AWS::KMS::Key' && actions.join() === 'kms:*' && JSON.stringify(statement.Principal) === JSON.stringify(ACCOUNT_ROOT);
+        const isCloudWatchOnOpsKey =
+          type === 'AWS::KMS::Key' &&
+          where.startsWith('ObservabilityOpsTopicKey') &&
+          actions.join() === 'kms:Decrypt,kms:GenerateDataKey*' &&
+          statement.Principal?.Service === 'cloudwatch.amazonaws.com';
+        const isAutoDeleteOfThrowawayBucket =
+          type === 'AWS::S3::BucketPolicy' &&
+          actions.join() === 's3:DeleteObject*,s3:GetBucket*,s3:List*,s3:PutBucketPolicy' &&
+          JSON.stringify(statement.Principal).includes('CustomS3AutoDeleteObjectsCustomResourceProviderRole');
+        expect(isKeyAdministration || isCloudWatchOnOpsKey || isAutoDeleteOfThrowawayBucket, `${where}: ${actions.join(', ')}`).toBe(true);
+      }
+    });
+
+    it('empties buckets on deletion (the auto-delete grant) only where data is not retained', () => {
+      const autoDelete = (synth: SynthesizedTracker) =>
+        policyStatementsIn(synth.stateful).filter(({ statement }) => JSON.stringify(statement.Principal ?? {}).includes('AutoDeleteObjects'));
+
+      expect(autoDelete(prod)).toEqual([]);
+      expect(autoDelete(dev).length).toBeGreaterThan(0);
+    });
+
+    it("attaches a managed policy to no role but CDK's auto-delete function, which only throwaway stages have", () => {
+      const withManagedPolicies = (synth: SynthesizedTracker) =>
+        [synth.stateful, synth.stateless].flatMap((template) =>
+          Object.entries(resourcesOf(template, 'AWS::IAM::Role'))
+            .filter(([, role]) => (role.Properties?.ManagedPolicyArns ?? []).length > 0)
+            .map(([id, role]) => [id, JSON.stringify(role.Properties?.ManagedPolicyArns)]),
+        );
+
+      expect(withManagedPolicies(prod)).toEqual([]);
+      expect(withManagedPolicies(dev)).toEqual([
+        [expect.stringMatching(/^CustomS3AutoDeleteObjectsCustomResourceProviderRole/), expect.stringContaining('AWSLambdaBasicExecutionRole')],
+      ]);
+    });
+
+    it('allows no principal "*": every statement with one is a Deny', () => {
+      const open = everyStatement().filter(
+        ({ statement }) => statement.Principal === '*' || (statement.Principal as { AWS?: unknown } | undefined)?.AWS === '*',
+      );
+
+      expect(open.length).toBeGreaterThan(0);
+      for (const { where, statement } of open) expect(statement.Effect, where).toBe('Deny');
+    });
+
+    it('allows services on keys and topics only on behalf of this account', () => {
+      const serviceGrants = everyStatement().filter(
+        ({ type, statement }) =>
+          (type === 'AWS::KMS::Key' || type === 'AWS::SNS::TopicPolicy') && statement.Effect === 'Allow' && statement.Principal?.Service !== undefined,
+      );
+
+      expect(serviceGrants.length).toBeGreaterThan(0);
+      for (const { where, statement } of serviceGrants) {
+        expect(statement.Condition?.StringEquals?.['aws:SourceAccount'], where).toEqual({ Ref: 'AWS::AccountId' });
+      }
+    });
+
+    it('gives function roles Resource "*" for X-Ray only', () => {
+      const onEverything = everyStatement().filter(
+        ({ type, statement }) =>
+          (type === 'AWS::IAM::Policy' || type === 'AWS::IAM::Role') && statement.Effect === 'Allow' && [].concat(statement.Resource).includes('*' as never),
+      );
+
+      expect(onEverything.length).toBeGreaterThan(0);
+      for (const { where, statement } of onEverything) {
+        expect(actionList(statement).every((action) => action.startsWith('xray:')), `${where}: ${actionList(statement).join(', ')}`).toBe(true);
+      }
     });
   });
 });

@@ -138,3 +138,33 @@ export function roleOf(template: Template, functionLogicalId: string): [string, 
   const roleId = (fn?.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
   return [roleId, resourcesOf(template, 'AWS::IAM::Role')[roleId]!];
 }
+
+export interface LocatedStatement {
+  /** `<logical id> <resource type> <property>`, for messages. */
+  where: string;
+  type: string;
+  statement: Record<string, any>;
+}
+
+/**
+ * Every policy statement in a template: identity policies, role trust and inline policies, key
+ * policies, topic, queue, bucket and bus policies, secret resource policies.
+ */
+export function policyStatementsIn(template: Template): LocatedStatement[] {
+  const located: LocatedStatement[] = [];
+  for (const [id, resource] of Object.entries(template.toJSON().Resources as Record<string, CfnResource>)) {
+    const properties = resource.Properties ?? {};
+    const documents: Array<[string, { Statement?: unknown }]> = [];
+    for (const key of ['PolicyDocument', 'KeyPolicy', 'AssumeRolePolicyDocument', 'ResourcePolicy', 'Policy']) {
+      if (properties[key]?.Statement !== undefined) documents.push([key, properties[key]]);
+    }
+    for (const inline of (properties.Policies ?? []) as Array<{ PolicyDocument: { Statement: unknown } }>) documents.push(['Policies', inline.PolicyDocument]);
+    if (resource.Type === 'AWS::Events::EventBusPolicy') documents.push(['Statement', { Statement: [properties.Statement] }]);
+    for (const [key, document] of documents) {
+      for (const statement of ([] as Array<Record<string, any>>).concat(document.Statement as Record<string, any>)) {
+        located.push({ where: `${id} ${resource.Type} ${key}`, type: resource.Type, statement });
+      }
+    }
+  }
+  return located;
+}
