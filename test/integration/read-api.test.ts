@@ -71,6 +71,7 @@ const noAdmin: AdminRoutes = {
   listDeadLetters: async () => [],
   redrive: async () => ({ moved: 0 }),
   status: async () => ({}),
+  eventFates: async () => ({ events: [] }),
 };
 
 const request = async (base: string, path: string, headers: Record<string, string> = { authorization: `Bearer ${API_KEY}` }, method = 'GET'): Promise<Reply> => {
