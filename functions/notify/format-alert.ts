@@ -96,28 +96,6 @@ const resolveNames = (detail: AlertDetail, registry: Registry): Resolved => ({
 const speakerNames = (evidence: Evidence, registry: Registry): Names | undefined =>
   evidence.speaker === undefined ? undefined : inlineNames(registry.speakers.get(evidence.speaker)?.names ?? fallback(evidence.speaker));
 
-const actorName = (evidence: Evidence, registry: Registry): string => inline(registry.actors.get(evidence.actor)?.names.en ?? evidence.actor);
-
-/** English attribution: who, when, stance. The speaker's Arabic name stays out of this English line. */
-const attributionText = (evidence: Evidence, registry: Registry): string => {
-  const actor = actorName(evidence, registry);
-  const speaker = speakerNames(evidence, registry);
-  const who = speaker === undefined ? actor : `${speaker.en} (${actor})`;
-  const hedged = evidence.hedged ? ', hedged' : '';
-  return `${who}, ${formatInstant(evidence.saidAt, 'en')}, stance ${signed(evidence.stance)}${hedged}`;
-};
-
-/** What a publisher wrote as a multi-line text: the quote, its translation, the reason for a change. */
-const publisherTexts = (evidence: Evidence): string[] => {
-  if (evidence.quote === undefined) return evidence.reason === undefined ? [] : [evidence.reason];
-  return evidence.quote.translation === undefined ? [evidence.quote.text] : [evidence.quote.text, evidence.quote.translation.text];
-};
-
-/** Marks every line of a publisher's text; `> ` is how plain-text mail has always marked a quotation. */
-export const QUOTE_FRAME = '> ';
-
-const framedLines = (text: string): string[] => controlSafeLines(text).map((line) => `${QUOTE_FRAME}${line}`);
-
 const STANCE_WORDS: Record<number, Names> = {
   [-2]: { en: 'reject', ar: 'رفض' },
   [-1]: { en: 'oppose', ar: 'معارضة' },
@@ -166,6 +144,31 @@ const formatInstant = (iso: string, lang: 'en' | 'ar'): string => {
     ? `${day} ${MONTHS_AR[month]} ${year}، الساعة ${time} بتوقيت غرينتش`
     : `${day} ${MONTHS_EN[month]} ${year}, ${time} UTC`;
 };
+
+// ---------------------------------------------------------------------------------------------
+// Evidence, as both channels show it
+
+const actorName = (evidence: Evidence, registry: Registry): string => inline(registry.actors.get(evidence.actor)?.names.en ?? evidence.actor);
+
+/** English attribution: who, when, stance. The speaker's Arabic name stays out of this English line. */
+const attributionText = (evidence: Evidence, registry: Registry): string => {
+  const actor = actorName(evidence, registry);
+  const speaker = speakerNames(evidence, registry);
+  const who = speaker === undefined ? actor : `${speaker.en} (${actor})`;
+  const hedged = evidence.hedged ? ', hedged' : '';
+  return `${who}, ${formatInstant(evidence.saidAt, 'en')}, stance ${signed(evidence.stance)}${hedged}`;
+};
+
+/** What a publisher wrote as a multi-line text: the quote, its translation, the reason for a change. */
+const publisherTexts = (evidence: Evidence): string[] => {
+  if (evidence.quote === undefined) return evidence.reason === undefined ? [] : [evidence.reason];
+  return evidence.quote.translation === undefined ? [evidence.quote.text] : [evidence.quote.text, evidence.quote.translation.text];
+};
+
+/** Marks every line of a publisher's text; `> ` is how plain-text mail has always marked a quotation. */
+const QUOTE_FRAME = '> ';
+
+const framedLines = (text: string): string[] => controlSafeLines(text).map((line) => `${QUOTE_FRAME}${line}`);
 
 // ---------------------------------------------------------------------------------------------
 // The two paragraphs
