@@ -6,6 +6,10 @@
  *
  * Endpoints and key come from flags, else the environment (TRACKER_BUS_URL, TRACKER_API_URL,
  * TRACKER_API_KEY), else `.local-data/runtime.json` written by `npm start`, else the defaults.
+ *
+ * Everything printed passes through the control-character escape (names, quotes and bodies come
+ * from publishers); CSV goes out as the API's bytes when redirected. Output to a reader that has
+ * gone away (`tracker alerts | head`) ends the command quietly, with exit code 0.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -14,8 +18,11 @@ import { DESK_SOURCE } from '../events/common.ts';
 import { STATEMENT_RECORDED } from '../events/inbound/statement-recorded.v1.ts';
 import type { AlertItem, AlertsPage, Matrix, QuarantinePage, QuarantinedEventItem } from '../functions/api/schemas.ts';
 import type { Names } from '../functions/core/types.ts';
-import { formatAlert, formatMatrix, type NameLookup } from './console/report.ts';
-import { Terminal } from './console/terminal.ts';
+import { escapeControlCharacters } from '../functions/shared/control-characters.ts';
+import { formatAlert, formatMatrix, markedLines, type NameLookup } from './console/report.ts';
+import { Terminal, terminalText } from './console/terminal.ts';
+import { isSettled, type EventFate } from './delivery/event-fates.ts';
+import { MAX_EVENT_IDS_PER_REQUEST } from './http/api-server.ts';
 import { readEventsFrom, EventFileError, type FileEvent } from './events-file.ts';
 import { readRuntimeFile, runtimeFilePath } from './runtime-file.ts';
 import type { DeadLetter } from './delivery/dead-letter-queue.ts';
@@ -34,18 +41,52 @@ export class CliError extends Error {
 }
 
 export interface CliIo {
+  /** One or more lines of text. */
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Bytes as they are, to standard output (the API's CSV). */
+  write: (bytes: Uint8Array) => void;
+  /** Standard output is a terminal: bytes meant for a file are shown as text instead. */
+  interactive?: boolean;
   env: NodeJS.ProcessEnv;
   terminal?: Terminal;
 }
 
-const defaultIo = (): CliIo => ({
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-  env: process.env,
-  terminal: new Terminal(),
-});
+/** The reader of the output has gone away (`tracker alerts | head`): nobody is left to tell anything. */
+class OutputClosedError extends Error {}
+
+/**
+ * Writes to a standard stream until its reader goes away. Node reports a closed pipe as an
+ * asynchronous EPIPE error on the stream, which would crash the process; it marks the stream closed,
+ * and the next write ends the command.
+ */
+const streamWriter = (stream: NodeJS.WriteStream): ((chunk: string | Uint8Array) => void) => {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    closed = true;
+  });
+  return (chunk) => {
+    if (closed) throw new OutputClosedError();
+    stream.write(chunk);
+  };
+};
+
+const defaultIo = (): CliIo => {
+  const stdout = streamWriter(process.stdout);
+  const stderr = streamWriter(process.stderr);
+  return {
+    out: (text) => stdout(`${terminalText(text)}\n`),
+    err: (text) => stderr(`${terminalText(text)}\n`),
+    write: (bytes) => stdout(bytes),
+    interactive: process.stdout.isTTY === true,
+    env: process.env,
+    terminal: new Terminal(),
+  };
+};
+
+/** A field inside one of the CLI's own lines: it stays on that line. */
+const inline = escapeControlCharacters;
 
 const CONNECTION_OPTIONS = {
   endpoint: { type: 'string' },
@@ -124,7 +165,7 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[]
 // ---------------------------------------------------------------------------------------------
 // HTTP helpers
 
-async function apiGet<T>(conn: Connection, path: string, accept = 'application/json'): Promise<{ status: number; body: T | string; text: string }> {
+async function apiGet<T>(conn: Connection, path: string, accept = 'application/json'): Promise<{ status: number; body: T | string; text: string; bytes: Uint8Array }> {
   let response: Response;
   try {
     response = await fetch(`${conn.api}${path}`, {
@@ -133,7 +174,8 @@ async function apiGet<T>(conn: Connection, path: string, accept = 'application/j
   } catch (error) {
     throw new CliError(`cannot reach the read API at ${conn.api} (${(error as Error).message}); is the runtime running (npm start)?`);
   }
-  const text = await response.text();
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const text = new TextDecoder().decode(bytes);
   let body: T | string = text;
   if ((response.headers.get('content-type') ?? '').includes('json')) {
     try {
@@ -142,7 +184,7 @@ async function apiGet<T>(conn: Connection, path: string, accept = 'application/j
       body = text;
     }
   }
-  return { status: response.status, body, text };
+  return { status: response.status, body, text, bytes };
 }
 
 async function apiSend<T>(conn: Connection, method: 'POST', path: string, payload: unknown): Promise<{ status: number; body: T }> {
@@ -162,7 +204,7 @@ async function apiSend<T>(conn: Connection, method: 'POST', path: string, payloa
 function failOnError(result: { status: number; body: unknown; text: string }, what: string): void {
   if (result.status < 400) return;
   const body = result.body as { error?: string; message?: string } | string;
-  const message = typeof body === 'object' && body !== null ? `${body.error ?? result.status}: ${body.message ?? ''}` : result.text;
+  const message = inline(typeof body === 'object' && body !== null ? `${body.error ?? result.status}: ${body.message ?? ''}` : result.text);
   const hint = result.status === 401 ? ' (pass --api-key, or set TRACKER_API_KEY to the key npm start printed)' : '';
   throw new CliError(`${what} failed with HTTP ${result.status}: ${message}${hint}`);
 }
@@ -179,13 +221,15 @@ function eventBridge(conn: Connection): EventBridgeClient {
 
 interface PublishSummary {
   accepted: number;
+  /** The events PutEvents took, with the id it gave each. */
+  events: Array<{ origin: string; eventId: string }>;
   refused: Array<{ origin: string; code: string; message: string }>;
 }
 
 async function putAll(conn: Connection, events: readonly FileEvent[], io: CliIo, progress: boolean): Promise<PublishSummary> {
   const client = eventBridge(conn);
   const bar = progress && io.terminal !== undefined ? io.terminal.progress('Publishing', events.length) : undefined;
-  const summary: PublishSummary = { accepted: 0, refused: [] };
+  const summary: PublishSummary = { accepted: 0, events: [], refused: [] };
   try {
     for (let i = 0; i < events.length; i += 10) {
       const chunk = events.slice(i, i + 10);
@@ -201,6 +245,7 @@ async function putAll(conn: Connection, events: readonly FileEvent[], io: CliIo,
         const origin = chunk[index]?.origin ?? '?';
         if (entry.EventId !== undefined) {
           summary.accepted++;
+          summary.events.push({ origin, eventId: entry.EventId });
           bar?.tick();
         } else {
           summary.refused.push({ origin, code: entry.ErrorCode ?? '?', message: entry.ErrorMessage ?? '' });
@@ -232,6 +277,78 @@ async function waitForProcessing(conn: Connection, io: CliIo, before: number, ti
   }
 }
 
+interface Fated {
+  origin: string;
+  eventId: string;
+  /** Undefined when the runtime had not processed the event when the wait ended. */
+  fate: EventFate | undefined;
+}
+
+/**
+ * Asks the runtime what became of each accepted event (GET /_local/events) until every one is
+ * settled - applied, a duplicate, quarantined or dead-lettered - or the time is up. The runtime
+ * knows from the processor's own report, so this is what happened, not a guess from empty queues.
+ */
+async function waitForFates(conn: Connection, events: PublishSummary['events'], timeoutMs: number): Promise<Fated[]> {
+  const fates = new Map<string, EventFate>();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pending = events.filter(({ eventId }) => !isSettled(fates.get(eventId)));
+    for (let i = 0; i < pending.length; i += MAX_EVENT_IDS_PER_REQUEST) {
+      const ids = pending.slice(i, i + MAX_EVENT_IDS_PER_REQUEST).map(({ eventId }) => eventId);
+      const result = await apiGet<{ events: Array<{ eventId: string; fate: EventFate | null }> }>(
+        conn,
+        `/_local/events?${new URLSearchParams(ids.map((id): [string, string] => ['id', id])).toString()}`,
+      );
+      if (result.status === 404) throw new CliError(`--wait needs the local runtime's admin routes, and ${conn.api} has no GET /_local/events`);
+      failOnError(result, 'GET /_local/events');
+      for (const { eventId, fate } of (result.body as { events: Array<{ eventId: string; fate: EventFate | null }> }).events) {
+        if (fate !== null) fates.set(eventId, fate);
+      }
+    }
+    const settled = events.every(({ eventId }) => isSettled(fates.get(eventId)));
+    if (settled || Date.now() > deadline) return events.map((event) => ({ ...event, fate: fates.get(event.eventId) }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const isRefusal = ({ fate }: Fated): boolean => fate === undefined || fate.status === 'quarantined' || fate.status === 'dead-lettered' || fate.status === 'retrying';
+
+/** One event's fate, for people: what it was and what happened; a refusal with every field at fault. */
+function describeFate({ origin, eventId, fate }: Fated, timeoutMs: number): string[] {
+  const what = inline(origin);
+  if (fate === undefined) return [`  not processed within ${timeoutMs / 1000} s: ${what} (event ${eventId})`];
+  switch (fate.status) {
+    case 'applied':
+      return [`  applied: ${fate.detailType} ${inline(fate.id)}`];
+    case 'duplicate':
+      return [`  duplicate: ${fate.detailType} ${inline(fate.id)} was already recorded; nothing changed`];
+    case 'quarantined':
+      return [
+        `  quarantined: ${what}: ${fate.reason} (see 'tracker quarantine')`,
+        ...fate.problems.map((problem) => `    ${inline(problem.field)}: ${inline(problem.reason)}`),
+      ];
+    case 'dead-lettered':
+      return [`  dead-lettered from ${fate.queue}: ${what}: ${inline(fate.reason)} (see 'tracker dlq list')`];
+    case 'retrying':
+      return [`  still failing after ${timeoutMs / 1000} s: ${what}: ${inline(fate.reason)}`];
+  }
+}
+
+/** Every event's fate (`each`), or the counts and the refusals only. */
+function reportFates(fated: readonly Fated[], io: CliIo, timeoutMs: number, each: boolean): void {
+  const count = (status: EventFate['status']) => fated.filter(({ fate }) => fate?.status === status).length;
+  const unsettled = fated.filter(({ fate }) => !isSettled(fate)).length;
+  io.out(
+    `Processed: ${count('applied')} applied, ${count('duplicate')} duplicate, ${count('quarantined')} quarantined, ` +
+      `${count('dead-lettered')} dead-lettered${unsettled === 0 ? '' : `, ${unsettled} without an outcome`}`,
+  );
+  for (const event of fated) {
+    if (isRefusal(event)) for (const line of describeFate(event, timeoutMs)) io.err(line);
+    else if (each) for (const line of describeFate(event, timeoutMs)) io.out(line);
+  }
+}
+
 async function deadLetterCount(conn: Connection): Promise<number> {
   const status = await apiGet<{ deadLetters: number }>(conn, '/_local/status');
   failOnError(status, 'GET /_local/status');
@@ -240,7 +357,28 @@ async function deadLetterCount(conn: Connection): Promise<number> {
 
 function report(summary: PublishSummary, io: CliIo): void {
   io.out(`Published ${summary.accepted} event(s)${summary.refused.length === 0 ? '' : `, ${summary.refused.length} refused`}`);
-  for (const refused of summary.refused) io.err(`  refused ${refused.origin}: ${refused.code}: ${refused.message}`);
+  for (const refused of summary.refused) io.err(`  refused ${inline(refused.origin)}: ${refused.code}: ${inline(refused.message)}`);
+}
+
+/** Publishes, and with `wait` follows every accepted event to its fate; 1 when any was refused. */
+async function publishAndWait(
+  conn: Connection,
+  events: readonly FileEvent[],
+  io: CliIo,
+  options: { wait: boolean; progress: boolean; json: boolean; each: boolean; timeoutMs: number },
+): Promise<number> {
+  const before = options.wait ? await deadLetterCount(conn) : 0;
+  const summary = await putAll(conn, events, io, options.progress);
+  if (!options.json) report(summary, io);
+  const fated = options.wait ? await waitForFates(conn, summary.events, options.timeoutMs) : [];
+  if (options.json) {
+    io.out(JSON.stringify({ ...summary, ...(options.wait ? { outcomes: fated.map(({ origin, eventId, fate }) => ({ origin, eventId, fate: fate ?? null })) } : {}) }, null, 2));
+  } else if (options.wait) {
+    reportFates(fated, io, options.timeoutMs, options.each);
+  }
+  // What the accepted events caused downstream (notifier, snapshots) can fail too.
+  const deadLettered = options.wait ? await waitForProcessing(conn, io, before, options.timeoutMs) : 0;
+  return summary.refused.length > 0 || fated.some(isRefusal) || deadLettered > 0 ? 1 : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -269,8 +407,9 @@ Statement:
   --recorded-by NAME      who records it (default: cli)
 Other:
   --file FILE             publish the events of FILE instead
-  --wait                  wait until the runtime has processed everything (reports dead letters)
-  --json                  print the PutEvents response as JSON
+  --wait                  wait for what became of each event: applied, duplicate, quarantined (with
+                          every field at fault and why) or dead-lettered; exits 1 on any refusal
+  --json                  print the PutEvents response (with --wait, each event's outcome) as JSON
 
 ${CONNECTION_HELP}`;
 
@@ -328,12 +467,7 @@ async function publishCommand(args: string[], io: CliIo): Promise<number> {
     events = [{ origin: detail.statementId, entry: { Source: DESK_SOURCE, DetailType: STATEMENT_RECORDED, Detail: JSON.stringify(detail) } }];
   }
 
-  const before = values.wait ? await deadLetterCount(conn) : 0;
-  const summary = await putAll(conn, events, io, false);
-  if (values.json) io.out(JSON.stringify(summary, null, 2));
-  else report(summary, io);
-  const deadLettered = values.wait ? await waitForProcessing(conn, io, before, 60_000) : 0;
-  return summary.refused.length > 0 || deadLettered > 0 ? 1 : 0;
+  return publishAndWait(conn, events, io, { wait: values.wait === true, progress: false, json: values.json === true, each: true, timeoutMs: 60_000 });
 }
 
 const REPLAY_HELP = `Usage: tracker replay FILE|DIR [--wait]
@@ -342,7 +476,8 @@ Publishes every event of FILE (one event or an array), or of the .json files of 
 order, through PutEvents in requests of up to 10 entries, with a progress bar.
 Example: tracker replay events/samples --wait
 
-  --wait      wait until the runtime has processed everything (reports dead letters)
+  --wait      wait for what became of each event; prints the counts and every refusal (quarantined
+              with the fields at fault, dead-lettered) and exits 1 on any
 
 ${CONNECTION_HELP}`;
 
@@ -356,37 +491,41 @@ async function replayCommand(args: string[], io: CliIo): Promise<number> {
   if (path === undefined || rest.length > 0) throw new CliError('replay takes exactly one FILE or DIR; see --help', 2);
   const conn = await connection(values, io);
   const events = await readEventsFrom(path);
-  const before = values.wait ? await deadLetterCount(conn) : 0;
-  const summary = await putAll(conn, events, io, true);
-  report(summary, io);
-  const deadLettered = values.wait ? await waitForProcessing(conn, io, before, 120_000) : 0;
-  return summary.refused.length > 0 || deadLettered > 0 ? 1 : 0;
+  return publishAndWait(conn, events, io, { wait: values.wait === true, progress: true, json: false, each: false, timeoutMs: 120_000 });
 }
 
-const POSITIONS_HELP = `Usage: tracker positions ISSUE [--as-of DATE] [--json | --csv]
+const POSITIONS_HELP = `Usage: tracker positions ISSUE [--as-of DATE] [--json | --csv [--raw]]
 
 Shows the position matrix of ISSUE from the read API (GET /issues/ISSUE/positions): every actor's
 stance with its English and Arabic names, hedged statements marked, and the blocs' medians.
 
   --as-of DATE   the matrix as it stood then (ISO date or date-time)
   --json         print the API's JSON
-  --csv          print the API's CSV
+  --csv          the API's CSV, byte for byte (BOM, CRLF) when redirected: tracker positions ISSUE --csv > file.csv
+                 (on a terminal it is shown as text). Text cells that would run as spreadsheet
+                 formulas get a leading apostrophe
+  --raw          with --csv: every cell exactly as stored (the API's raw=true)
 
 ${CONNECTION_HELP}`;
 
 async function positionsCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { 'as-of': { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'boolean' } });
+  const { values, positionals } = parse(args, { 'as-of': { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'boolean' }, raw: { type: 'boolean' } });
   if (values.help) {
     io.out(POSITIONS_HELP);
     return 0;
   }
   const [issue, ...rest] = positionals;
   if (issue === undefined || rest.length > 0) throw new CliError('positions takes exactly one ISSUE; see --help', 2);
+  if (values.raw && !values.csv) throw new CliError('--raw goes with --csv', 2);
   const conn = await connection(values, io);
-  const query = values['as-of'] === undefined ? '' : `?asOf=${encodeURIComponent(values['as-of'])}`;
+  const params = new URLSearchParams();
+  if (values['as-of'] !== undefined) params.set('asOf', values['as-of']);
+  if (values.raw) params.set('raw', 'true');
+  const query = params.size === 0 ? '' : `?${params.toString()}`;
   const result = await apiGet<Matrix>(conn, `/issues/${encodeURIComponent(issue)}/positions${query}`, values.csv ? 'text/csv' : 'application/json');
-  failOnError(result, `GET /issues/${issue}/positions`);
-  if (values.csv) io.out(result.text.trimEnd());
+  failOnError(result, `GET /issues/${inline(issue)}/positions`);
+  if (values.csv && io.interactive !== true) io.write(result.bytes);
+  else if (values.csv) io.out(result.text.replaceAll('\r\n', '\n').trimEnd());
   else if (values.json) io.out(JSON.stringify(result.body, null, 2));
   else for (const line of formatMatrix(result.body as Matrix)) io.out(line);
   return 0;
@@ -513,10 +652,10 @@ async function quarantineCommand(args: string[], io: CliIo): Promise<number> {
   io.out(`${events.length} rejected event(s), newest first`);
   for (const event of events) {
     io.out('');
-    io.out(`${event.receivedAt}  ${event.reason}  ${event.detailType ?? '(no detail-type)'}  message ${event.messageId ?? '(not stored)'}`);
-    for (const problem of event.problems) io.out(`  ${problem.field}: ${problem.reason}`);
+    io.out(`${event.receivedAt}  ${event.reason}  ${inline(event.detailType ?? '(no detail-type)')}  message ${inline(event.messageId ?? '(not stored)')}`);
+    for (const problem of event.problems) io.out(`  ${inline(problem.field)}: ${inline(problem.reason)}`);
     io.out(`  body${event.truncated ? ` (first 350,000 of ${event.bodyBytes} bytes)` : ''}:`);
-    io.out(`  ${event.body}`);
+    for (const line of markedLines('  > ', event.body)) io.out(line);
   }
   return 0;
 }
@@ -574,8 +713,8 @@ async function dlqCommand(args: string[], io: CliIo): Promise<number> {
     }
     io.out(`${letters.length} dead letter(s)`);
     for (const letter of letters) {
-      io.out(`  ${letter.messageId}  queue ${letter.queue}  ${summariseBody(letter.body)}`);
-      io.out(`    ${letter.receiveCount} receives, dead-lettered ${letter.deadLetteredAt}: ${letter.reason}`);
+      io.out(`  ${inline(letter.messageId)}  queue ${inline(letter.queue)}  ${inline(summariseBody(letter.body))}`);
+      io.out(`    ${letter.receiveCount} receives, dead-lettered ${letter.deadLetteredAt}: ${inline(letter.reason)}`);
     }
     return 0;
   }
@@ -595,7 +734,7 @@ async function dlqCommand(args: string[], io: CliIo): Promise<number> {
     if (result.status >= 400) throw new CliError(`redrive failed with HTTP ${result.status}: ${result.body.error ?? ''}: ${result.body.message ?? ''}`);
     const redriven = result.body.redriven ?? [];
     io.out(`Redrove ${redriven.length} message(s)${redriven.length === 0 ? '' : `: ${redriven.map((r) => `${r.messageId} → ${r.queue}`).join(', ')}`}`);
-    for (const skipped of result.body.notRedriven ?? []) io.err(`  kept ${skipped.messageId}: ${skipped.reason}`);
+    for (const skipped of result.body.notRedriven ?? []) io.err(`  kept ${inline(skipped.messageId)}: ${inline(skipped.reason)}`);
     return 0;
   }
   throw new CliError(`unknown dlq command '${sub}' (list or redrive)`, 2);
@@ -624,6 +763,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
   try {
     return await run(args, io);
   } catch (error) {
+    if (error instanceof OutputClosedError) return 0;
     if (error instanceof CliError) {
       io.err(`tracker ${command}: ${error.message}`);
       return error.exitCode;

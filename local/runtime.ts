@@ -11,7 +11,6 @@
  * in-process (with every port 0).
  */
 import './environment.ts';
-import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -28,6 +27,7 @@ import type { AlertTopic } from '../functions/adapters/sns/alert-publisher.ts';
 import { createPositionReader, type PositionReader } from '../functions/application/read-model.ts';
 import type { AlertItem, Matrix } from '../functions/api/schemas.ts';
 import type { Registry } from '../functions/core/types.ts';
+import { escapeControlCharacters } from '../functions/shared/control-characters.ts';
 import { createHandler as createNotifier } from '../functions/handlers/notify-alert.ts';
 import { createReadApi } from '../functions/handlers/read-api.ts';
 import { createHandler as createSnapshotWriter } from '../functions/handlers/write-snapshot.ts';
@@ -38,10 +38,12 @@ import { formatAlert, formatMatrix, stanceText, type NameLookup } from './consol
 import { Terminal, type Output, type ProgressBar } from './console/terminal.ts';
 import { createAlertWebhook, type AlertWebhook } from './delivery/alert-webhook.ts';
 import { createFileDeadLetterQueue, createMemoryDeadLetterQueue, type DeadLetter, type DeadLetterQueue } from './delivery/dead-letter-queue.ts';
+import { createEventFates } from './delivery/event-fates.ts';
 import { createHandlerLogger } from './delivery/handler-logger.ts';
 import { LocalQueue, type QueueActivity, type QueueStats, type SqsBatchHandler } from './delivery/local-queue.ts';
 import { createProcessorHandler } from './processor.ts';
 import { DEFAULT_API_PORT, startApiServer, type ApiServer } from './http/api-server.ts';
+import { resolveApiKey, type ApiKeySource } from './store/api-key-file.ts';
 import { lockDirectory, type DirLock } from './store/dir-lock.ts';
 import { DEFAULT_DYNAMODB_PORT, LOCAL_CREDENTIALS, startEmbeddedDynamoDb, type EmbeddedDynamoDb } from './store/embedded-dynamodb.ts';
 import { ensureTable } from './store/ensure-table.ts';
@@ -68,7 +70,7 @@ export interface RuntimeOptions {
   /** Use this DynamoDB (LocalStack, moto, a dev table in AWS) instead of the embedded one. */
   dynamodbEndpoint?: string;
   tableName?: string;
-  /** Generated when absent (and printed). */
+  /** When absent: the one kept in `dataDir` (generated there on the first run), else generated; printed either way. */
   apiKey?: string;
   alertsWebhook?: string;
   /** @default .local-data/snapshots */
@@ -118,7 +120,10 @@ export interface RunOutcome extends PublishOutcome {
 export interface Runtime {
   endpoints: RuntimeEndpoints;
   apiKey: string;
-  apiKeyGenerated: boolean;
+  /** Given by the caller, generated for this run, or kept from an earlier run in the data directory. */
+  apiKeySource: ApiKeySource;
+  /** The file the key is kept in, with a data directory. */
+  apiKeyFile: string | null;
   tableName: string;
   bus: LocalEventBus;
   reader: PositionReader;
@@ -126,8 +131,10 @@ export interface Runtime {
   queues: ReadonlyMap<string, LocalQueue>;
   /** How loading the registry went. */
   registry: RunOutcome;
-  /** How replaying the seed went; undefined with `replay: false`. */
+  /** How replaying the seed went; undefined with `replay: false`. Statements already in the store are not published again. */
   replay: RunOutcome | undefined;
+  /** Seed statements left out of the replay because the store already holds them (a restart on a data directory). */
+  seedAlreadyStored: number;
   /** Puts events on the bus (as PutEvents would), waits until everything they caused is done. */
   run(label: string, events: readonly FileEvent[], options?: { progress?: boolean }): Promise<RunOutcome>;
   /** Resolves once no event is being delivered and every queue is empty, retries included. */
@@ -151,9 +158,6 @@ export interface RuntimeStatus {
   webhook?: { url: string; delivered: number; failed: number };
 }
 
-/** A key that is easy to paste and hard to guess. */
-const generateApiKey = (): string => `local-${randomBytes(18).toString('base64url')}`;
-
 const isLoopback = (endpoint: string): boolean => {
   try {
     const host = new URL(endpoint).hostname;
@@ -168,8 +172,6 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const host = options.host ?? '127.0.0.1';
   const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
   const dataDir = options.dataDir === undefined ? null : resolve(options.dataDir);
-  const apiKeyGenerated = options.apiKey === undefined || options.apiKey === '';
-  const apiKey = apiKeyGenerated ? generateApiKey() : (options.apiKey as string);
   const maxReceiveCount = options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
 
   // Everything started so far, stopped in reverse order on failure or close.
@@ -192,6 +194,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       lock = await lockDirectory(dataDir, 'runtime.pid');
       stops.push(() => lock?.release());
     }
+    const { apiKey, source: apiKeySource, path: apiKeyFile } = await resolveApiKey(options.apiKey, dataDir);
 
     // --- DynamoDB -------------------------------------------------------------------------
     let embedded: EmbeddedDynamoDb | undefined;
@@ -243,8 +246,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     });
     const deadLetters = dataDir === null ? createMemoryDeadLetterQueue() : createFileDeadLetterQueue(join(dataDir, 'dead-letters'));
 
+    // What became of each inbound event, for publishers that wait on theirs (GET /_local/events).
+    const fates = createEventFates();
     const activityListeners = new Set<(activity: QueueActivity) => void>();
     const onActivity = (activity: QueueActivity): void => {
+      if (activity.type === 'dead-lettered' && activity.queue === 'processor') fates.deadLettered(activity.letter);
       if (activity.type === 'dead-lettered') {
         output.error(
           `[${activity.queue}] dead-lettered message ${activity.letter.messageId} after ${activity.letter.receiveCount} receives: ${activity.letter.reason}`,
@@ -290,11 +296,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       tableName,
       publisher: new LocalBusPublisher(bus),
       logger: processorLog.logger,
+      onBatch: (report) => fates.reported(report),
     });
     // No batching window, as the deployed event source (infra/constructs/processor.ts sets no
     // maxBatchingWindow): a statement is handed over as soon as the processor is free, and what
     // arrives while it is busy makes up the next batch (up to 10).
-    addQueue('processor', INBOUND_TO_PROCESSOR, processorHandler, processorLog.reasonFor, { batchWindowMs: 0, maxConcurrency: 1 });
+    addQueue('processor', INBOUND_TO_PROCESSOR, processorHandler, processorLog.reasonFor, { batchWindowMs: 0, maxConcurrency: 1 }).observe(
+      (messageId, body) => fates.received(messageId, body),
+    );
 
     // Notifier: SNS is a console sink locally; the webhook is a rule of its own (below).
     const notifierLog = createHandlerLogger('notifier', output, { verbose: options.verbose });
@@ -418,6 +427,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
           };
         },
         status,
+        eventFates: async (eventIds) => ({ events: eventIds.map((eventId) => ({ eventId, fate: fates.fateOf(eventId) ?? null })) }),
       },
     });
     stops.push(() => api.close());
@@ -563,7 +573,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const runtime: Runtime = {
       endpoints,
       apiKey,
-      apiKeyGenerated,
+      apiKeySource,
+      apiKeyFile,
       tableName,
       bus,
       reader,
@@ -571,6 +582,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       queues,
       registry,
       replay: undefined,
+      seedAlreadyStored: 0,
       run,
       settle,
       matrices,
@@ -589,11 +601,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     );
 
     if (options.replay !== false) {
-      const samples: FileEvent[] = loadSeedSamples().map(({ file, event }) => ({
-        origin: file,
-        entry: { Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) },
-      }));
-      runtime.replay = await run('Replaying the seed', samples, { progress: true });
+      // A restart on a data directory must not publish the seed again: the processor answers a
+      // duplicate by re-publishing the position change it may have failed to publish before.
+      const unstored = await seedNotStored(readStore);
+      runtime.seedAlreadyStored = unstored.alreadyStored;
+      if (unstored.alreadyStored > 0) {
+        output.line(`Seed: ${unstored.alreadyStored} statement(s) already in the store, not published again`);
+      }
+      runtime.replay = await run('Replaying the seed', unstored.samples, { progress: true });
       if (options.report !== false) await printReport();
     }
     return runtime;
@@ -601,6 +616,21 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     await stopAll();
     throw error;
   }
+}
+
+/** The seed samples whose statement (or stance change) the store does not hold yet, in file order. */
+async function seedNotStored(store: Pick<DynamoReadRepository, 'issueHistory'>): Promise<{ samples: FileEvent[]; alreadyStored: number }> {
+  const all = loadSeedSamples();
+  const idOf = (detail: Record<string, unknown>): unknown => detail['statementId'] ?? detail['changeId'];
+  const issues = [...new Set(all.map(({ event }) => String(event.detail['issue'])))];
+  const stored = new Set((await Promise.all(issues.map((issue) => store.issueHistory(issue)))).flat().map((s) => `${s.issue} ${s.statementId}`));
+  const samples = all
+    .filter(({ event }) => !stored.has(`${String(event.detail['issue'])} ${String(idOf(event.detail))}`))
+    .map(({ file, event }) => ({
+      origin: file,
+      entry: { Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) },
+    }));
+  return { samples, alreadyStored: all.length - samples.length };
 }
 
 function eventIdOf(body: string): string | undefined {
@@ -626,7 +656,8 @@ async function namesFrom(reader: PositionReader): Promise<() => Promise<NameLook
 function describeOutbound(event: EventBridgeEvent, names: NameLookup): string {
   const detail = event.detail as Record<string, unknown>;
   const actorId = String(detail['actor'] ?? '?');
-  const actor = names.actor?.(actorId)?.en ?? actorId;
+  // Registry names: kept on this one line whatever they hold.
+  const actor = escapeControlCharacters(names.actor?.(actorId)?.en ?? actorId);
   const issue = String(detail['issue'] ?? '?');
   if (event['detail-type'] === POSITION_CHANGED) {
     const previous = detail['previous'] as { stance: number } | null;
@@ -635,7 +666,7 @@ function describeOutbound(event: EventBridgeEvent, names: NameLookup): string {
     return `[bus] ${POSITION_CHANGED}: ${actor} on ${issue}: ${from} → ${stanceText(current.stance)}${current.hedged ? ' (hedged)' : ''}`;
   }
   const blocId = detail['bloc'];
-  const other = typeof blocId === 'string' ? (names.bloc?.(blocId)?.en ?? blocId) : 'its previous stance';
+  const other = typeof blocId === 'string' ? escapeControlCharacters(names.bloc?.(blocId)?.en ?? blocId) : 'its previous stance';
   return `[bus] ${event['detail-type']}: ${actor} vs ${other} on ${issue} (${String(detail['kind'])}, gap ${String(detail['gap'])})`;
 }
 
@@ -656,5 +687,13 @@ function printStartup(
   output.line(`  Dead-letter queues     ${runtime.deadLetters.location ?? 'in memory'}`);
   output.line(`  Snapshots              ${context.snapshotsDir}`);
   if (context.webhook !== undefined) output.line(`  Alerts webhook         ${context.webhook}`);
-  output.line(`  API key                ${runtime.apiKeyGenerated ? `${runtime.apiKey}   (generated; set --api-key or TRACKER_API_KEY to choose one)` : '(as given)'}`);
+  const key =
+    runtime.apiKeySource === 'given'
+      ? '(as given)'
+      : runtime.apiKeySource === 'kept'
+        ? `${runtime.apiKey}   (kept in ${runtime.apiKeyFile ?? '?'})`
+        : runtime.apiKeyFile === null
+          ? `${runtime.apiKey}   (generated; set --api-key or TRACKER_API_KEY to choose one)`
+          : `${runtime.apiKey}   (generated, kept in ${runtime.apiKeyFile} for the next runs)`;
+  output.line(`  API key                ${key}`);
 }

@@ -4,9 +4,13 @@
  * break, quotes doubled) and UTF-8 with a byte order mark: without the BOM, Excel reads the file as
  * the legacy code page and Arabic comes out as mojibake.
  *
- * Quotes are written byte-exact. Cells that start with `=`, `+`, `-` or `@` are not defused with a
- * leading apostrophe (the usual guard against formula injection) because that would alter the
- * quote; the text comes from the newsroom's own desk, not from the public.
+ * Any publisher writes the quotes, reasons and outlets, and any registrant the names, so a text
+ * cell starting with `=`, `+`, `-`, `@`, a tab or a CR (or their full-width forms, which some
+ * spreadsheets fold) would run as a formula when the file is opened: `=HYPERLINK(...)` becomes a
+ * link that leaks the sheet. By default such a cell is defused as OWASP advises: a leading
+ * apostrophe, and the cell quoted. Only text columns are defused; `stance` is a number, and a
+ * stance of -2 stays the number -2. `raw` writes every cell exactly as stored, for byte-exact
+ * exports into tools that never evaluate formulas.
  */
 import type { Evidence } from '../../events/outbound/evidence.ts';
 import type { Names, Registry } from '../core/types.ts';
@@ -41,12 +45,34 @@ export const CSV_COLUMNS = [
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 export type CsvRow = Record<CsvColumn, string>;
 
+/** Columns that hold numbers, written as numbers: a leading minus is a sign, not a formula. */
+export const CSV_NUMBER_COLUMNS: ReadonlySet<CsvColumn> = new Set(['stance']);
+
+export interface CsvOptions {
+  /** Write text cells exactly as stored, formula-leading ones included. @default false */
+  raw?: boolean;
+}
+
 const needsQuoting = /[",\r\n]/;
+/** OWASP's formula triggers, and the full-width = + - @ that some spreadsheets read as the ASCII ones. */
+const startsLikeFormula = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
-export const csvField = (value: string): string => (needsQuoting.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+const quoted = (value: string): string => `"${value.replaceAll('"', '""')}"`;
 
-export const toCsv = (rows: readonly CsvRow[]): string =>
-  BOM + [CSV_COLUMNS.join(','), ...rows.map((row) => CSV_COLUMNS.map((column) => csvField(row[column])).join(','))].join('\r\n') + '\r\n';
+/** RFC 4180 quoting only: the cell's text unchanged. */
+export const csvField = (value: string): string => (needsQuoting.test(value) ? quoted(value) : value);
+
+/** A text cell a spreadsheet would evaluate, defused: an apostrophe in front, and quoted. */
+export const csvTextField = (value: string): string => (startsLikeFormula.test(value) ? quoted(`'${value}`) : csvField(value));
+
+const cell = (row: CsvRow, column: CsvColumn, raw: boolean): string =>
+  raw || CSV_NUMBER_COLUMNS.has(column) ? csvField(row[column]) : csvTextField(row[column]);
+
+export const toCsv = (rows: readonly CsvRow[], options: CsvOptions = {}): string => {
+  const raw = options.raw === true;
+  const records = rows.map((row) => CSV_COLUMNS.map((column) => cell(row, column, raw)).join(','));
+  return BOM + [CSV_COLUMNS.join(','), ...records].join('\r\n') + '\r\n';
+};
 
 const evidenceRow = (evidence: Evidence, actorNames: Names, registry: Registry): CsvRow => {
   const speaker = evidence.speaker === undefined ? undefined : registry.speakers.get(evidence.speaker);
@@ -74,9 +100,9 @@ const evidenceRow = (evidence: Evidence, actorNames: Names, registry: Registry):
 };
 
 /** One row per actor: its current (or as-of) stance and the statement it rests on. Bloc stances are in the JSON only. */
-export const matrixCsv = (matrix: Matrix, registry: Registry): string =>
-  toCsv(matrix.positions.map((position) => evidenceRow(position.evidence, position.names, registry)));
+export const matrixCsv = (matrix: Matrix, registry: Registry, options: CsvOptions = {}): string =>
+  toCsv(matrix.positions.map((position) => evidenceRow(position.evidence, position.names, registry)), options);
 
 /** One row per statement, in said order. */
-export const historyCsv = (history: ActorHistory, registry: Registry): string =>
-  toCsv(history.statements.map((statement) => evidenceRow(statement, history.names, registry)));
+export const historyCsv = (history: ActorHistory, registry: Registry, options: CsvOptions = {}): string =>
+  toCsv(history.statements.map((statement) => evidenceRow(statement, history.names, registry)), options);

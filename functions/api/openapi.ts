@@ -45,7 +45,8 @@ const errorResponse = (description: string): JsonObject => ({
 
 const CSV_DESCRIPTION =
   `UTF-8 with a byte order mark, RFC 4180, one row per statement. Columns: ${CSV_COLUMNS.join(', ')}. ` +
-  'Quotes are byte-exact in their original language.';
+  'Quotes are byte-exact in their original language, except that a text cell starting with =, +, -, @, a tab or a CR ' +
+  'gets a leading apostrophe (and is quoted) so spreadsheets do not run it; `raw=true` writes every cell as stored.';
 
 const operation = (route: RouteSpec): JsonObject => {
   const parameters = [

@@ -42,14 +42,25 @@ export const actorParam = slug.describe('Registry id of the actor, e.g. `russia`
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 25;
 
+/** CSV only; JSON is always exact. */
+const rawCsv = z
+  .enum(['true', 'false'], { error: 'must be true or false' })
+  .transform((value) => value === 'true')
+  .optional()
+  .describe(
+    "CSV only. true: every cell exactly as stored. By default a text cell starting with =, +, -, @, a tab or a CR gets a leading apostrophe (and is quoted), so a spreadsheet shows it instead of running it as a formula; the stance column is a number and never changed.",
+  );
+
 export const matrixQuery = z.strictObject({
   asOf: instant('end-of-day')
     .optional()
     .describe('The matrix as it stood then: only statements said at or before this instant. A bare date means the end of that UTC day.'),
+  raw: rawCsv,
 });
 
 export const historyQuery = z.strictObject({
   issue: slug.optional().describe('Only statements on this issue.'),
+  raw: rawCsv,
 });
 
 /** Cursor paging, the same on every feed. */
@@ -327,7 +338,8 @@ export const ROUTES: readonly RouteSpec[] = [
     id: 'issueMatrix',
     path: '/issues/{issue}/positions',
     summary: "The position matrix of an issue: every actor's stance with its latest evidence, and each bloc's stance",
-    description: 'With `asOf`, the matrix as it stood then. `Accept: text/csv` returns one row per actor (UTF-8 with BOM).',
+    description:
+      'With `asOf`, the matrix as it stood then. `Accept: text/csv` returns one row per actor (UTF-8 with BOM; formula-leading text cells defused unless `raw=true`).',
     pathParams: { issue: issueParam },
     query: matrixQuery,
     response: matrix,
@@ -356,7 +368,7 @@ export const ROUTES: readonly RouteSpec[] = [
     id: 'actorHistory',
     path: '/actors/{actor}/history',
     summary: "An actor's timeline: every statement, in said order",
-    description: '`Accept: text/csv` returns one row per statement (UTF-8 with BOM).',
+    description: '`Accept: text/csv` returns one row per statement (UTF-8 with BOM; formula-leading text cells defused unless `raw=true`).',
     pathParams: { actor: actorParam },
     query: historyQuery,
     response: actorHistory,

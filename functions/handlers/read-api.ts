@@ -246,11 +246,12 @@ export const createReadApi = (deps: ReadApiDeps): ReadApi => {
     listIssues: async () => json(200, { issues: await reader.listIssues() }),
 
     issueMatrix: async ({ issue = '' }, query, type) => {
-      const { asOf } = query as MatrixQuery;
+      const { asOf, raw } = query as MatrixQuery;
       const matrix = await reader.issueMatrix(issue, asOf);
       if (type !== CSV_TYPE) return json(200, matrix);
       const name = asOf === undefined ? `${issue}-positions` : `${issue}-positions-${asOf.slice(0, 10)}`;
-      return { statusCode: 200, headers: { ...baseHeaders(CSV_CONTENT_TYPE), ...csvFilename(name) }, body: matrixCsv(matrix, await reader.registry()) };
+      const body = matrixCsv(matrix, await reader.registry(), { raw: raw === true });
+      return { statusCode: 200, headers: { ...baseHeaders(CSV_CONTENT_TYPE), ...csvFilename(name) }, body };
     },
 
     issueSnapshot: async ({ issue = '' }) => {
@@ -265,11 +266,12 @@ export const createReadApi = (deps: ReadApiDeps): ReadApi => {
     actorPositions: async ({ actor = '' }) => json(200, await reader.actorPositions(actor)),
 
     actorHistory: async ({ actor = '' }, query, type) => {
-      const { issue } = query as HistoryQuery;
+      const { issue, raw } = query as HistoryQuery;
       const history = await reader.actorHistory(actor, issue);
       if (type !== CSV_TYPE) return json(200, history);
       const name = issue === undefined ? `${actor}-history` : `${actor}-${issue}-history`;
-      return { statusCode: 200, headers: { ...baseHeaders(CSV_CONTENT_TYPE), ...csvFilename(name) }, body: historyCsv(history, await reader.registry()) };
+      const body = historyCsv(history, await reader.registry(), { raw: raw === true });
+      return { statusCode: 200, headers: { ...baseHeaders(CSV_CONTENT_TYPE), ...csvFilename(name) }, body };
     },
 
     alerts: async (_params, query) => {

@@ -4,12 +4,21 @@
  *
  * Arabic always sits in lines of its own. A line mixing a right-to-left paragraph with left-to-right
  * English is reordered by the reader's bidi algorithm into something nobody wrote, so the English
- * and the Arabic paragraphs are separate, and each quote stands alone on its line, byte-exact.
+ * and the Arabic paragraphs are separate, and each quote stands alone on its lines.
+ *
+ * Names, quotes, reasons and outlets come from whoever publishes or registers, so they are inert
+ * here: control characters are written visibly (functions/shared/control-characters.ts), a name
+ * never breaks a line, and every line of a quote is framed with `> `, so no line of a quote can
+ * start where the message's own lines start (its headings, its attributions, its `Alert …` line).
+ * Slack gets every text escaped (&, <, >) as plain_text where no formatting is wanted, and is told
+ * not to parse mentions or unfurl links: an actor named `<!channel>` reads as typed and pings nobody.
+ * Apart from the frame, a quote's characters are the stored ones, Arabic byte for byte.
  */
 import { POSITIONS_CONVERGED, POSITIONS_DIVERGED } from '../../events/outbound/divergence-alert.v1.ts';
 import type { PositionsConvergedV1, PositionsDivergedV1 } from '../../events/outbound/divergence-alert.v1.ts';
 import type { Evidence } from '../../events/outbound/evidence.ts';
 import type { Names, Registry } from '../core/types.ts';
+import { controlSafeLines, escapeControlCharacters } from '../shared/control-characters.ts';
 
 export type AlertDetailType = typeof POSITIONS_DIVERGED | typeof POSITIONS_CONVERGED;
 export type AlertDetail = PositionsDivergedV1 | PositionsConvergedV1;
@@ -41,6 +50,8 @@ export const ALERT_ATTRIBUTE_NAMES = ['issue', 'actor', 'bloc', 'kind', 'event']
 export type AlertAttributes = Record<(typeof ALERT_ATTRIBUTE_NAMES)[number], SnsAttribute>;
 
 export interface SnsAlertMessage {
+  /** Carried as the `alertId` message attribute too, so a subscriber can deduplicate without reading the body. */
+  alertId: string;
   subject: string;
   message: string;
   attributes: AlertAttributes;
@@ -68,17 +79,22 @@ interface Resolved {
   issue: Names;
 }
 
+/** A field that sits inside a line of the message: it can neither break the line nor steer the display. */
+const inline = escapeControlCharacters;
+
+const inlineNames = (names: Names): Names => ({ en: inline(names.en), ar: inline(names.ar) });
+
 /** An alert must go out even when the registry lags behind it, so an unknown id reads as itself. */
 const fallback = (id: string): Names => ({ en: id, ar: id });
 
 const resolveNames = (detail: AlertDetail, registry: Registry): Resolved => ({
-  actor: registry.actors.get(detail.actor)?.names ?? fallback(detail.actor),
-  bloc: detail.bloc === null ? null : (registry.blocs.get(detail.bloc)?.names ?? fallback(detail.bloc)),
-  issue: registry.issues.get(detail.issue)?.title ?? fallback(detail.issue),
+  actor: inlineNames(registry.actors.get(detail.actor)?.names ?? fallback(detail.actor)),
+  bloc: detail.bloc === null ? null : inlineNames(registry.blocs.get(detail.bloc)?.names ?? fallback(detail.bloc)),
+  issue: inlineNames(registry.issues.get(detail.issue)?.title ?? fallback(detail.issue)),
 });
 
 const speakerNames = (evidence: Evidence, registry: Registry): Names | undefined =>
-  evidence.speaker === undefined ? undefined : (registry.speakers.get(evidence.speaker)?.names ?? fallback(evidence.speaker));
+  evidence.speaker === undefined ? undefined : inlineNames(registry.speakers.get(evidence.speaker)?.names ?? fallback(evidence.speaker));
 
 const STANCE_WORDS: Record<number, Names> = {
   [-2]: { en: 'reject', ar: 'رفض' },
@@ -128,6 +144,31 @@ const formatInstant = (iso: string, lang: 'en' | 'ar'): string => {
     ? `${day} ${MONTHS_AR[month]} ${year}، الساعة ${time} بتوقيت غرينتش`
     : `${day} ${MONTHS_EN[month]} ${year}, ${time} UTC`;
 };
+
+// ---------------------------------------------------------------------------------------------
+// Evidence, as both channels show it
+
+const actorName = (evidence: Evidence, registry: Registry): string => inline(registry.actors.get(evidence.actor)?.names.en ?? evidence.actor);
+
+/** English attribution: who, when, stance. The speaker's Arabic name stays out of this English line. */
+const attributionText = (evidence: Evidence, registry: Registry): string => {
+  const actor = actorName(evidence, registry);
+  const speaker = speakerNames(evidence, registry);
+  const who = speaker === undefined ? actor : `${speaker.en} (${actor})`;
+  const hedged = evidence.hedged ? ', hedged' : '';
+  return `${who}, ${formatInstant(evidence.saidAt, 'en')}, stance ${signed(evidence.stance)}${hedged}`;
+};
+
+/** What a publisher wrote as a multi-line text: the quote, its translation, the reason for a change. */
+const publisherTexts = (evidence: Evidence): string[] => {
+  if (evidence.quote === undefined) return evidence.reason === undefined ? [] : [evidence.reason];
+  return evidence.quote.translation === undefined ? [evidence.quote.text] : [evidence.quote.text, evidence.quote.translation.text];
+};
+
+/** Marks every line of a publisher's text; `> ` is how plain-text mail has always marked a quotation. */
+const QUOTE_FRAME = '> ';
+
+const framedLines = (text: string): string[] => controlSafeLines(text).map((line) => `${QUOTE_FRAME}${line}`);
 
 // ---------------------------------------------------------------------------------------------
 // The two paragraphs
@@ -209,8 +250,16 @@ const asciiSafe = (value: string): string =>
     .replace(/\s+/g, ' ')
     .trim();
 
-const truncate = (value: string, max: number, ellipsis: string): string =>
-  value.length <= max ? value : `${value.slice(0, max - ellipsis.length).trimEnd()}${ellipsis}`;
+/** Cut between characters, never inside a surrogate pair. */
+const truncate = (value: string, max: number, ellipsis: string): string => {
+  if (value.length <= max) return value;
+  let kept = '';
+  for (const character of value) {
+    if (kept.length + character.length > max - ellipsis.length) break;
+    kept += character;
+  }
+  return `${kept.trimEnd()}${ellipsis}`;
+};
 
 const subjectLine = (detail: AlertDetail, event: AlertEvent, n: Resolved): string => {
   const actor = asciiSafe(n.actor.en) || detail.actor;
@@ -233,21 +282,15 @@ const sideHeading = (side: 'actor' | 'other', detail: AlertDetail, n: Resolved):
   return `Evidence for ${n.bloc?.en ?? detail.bloc}:`;
 };
 
-/** English attribution: who, when, where. The speaker's Arabic name stays out of this English line. */
+/** English attribution with the source: who, when, where. */
 const attribution = (evidence: Evidence, registry: Registry): string => {
-  const actor = registry.actors.get(evidence.actor)?.names.en ?? evidence.actor;
-  const speaker = speakerNames(evidence, registry);
-  const who = speaker === undefined ? actor : `${speaker.en} (${actor})`;
-  const hedged = evidence.hedged ? ', hedged' : '';
-  const source = evidence.source.url === undefined ? evidence.source.outlet : `${evidence.source.outlet} ${evidence.source.url}`;
-  return `- ${who}, ${formatInstant(evidence.saidAt, 'en')}, stance ${signed(evidence.stance)}${hedged}. Source: ${source}`;
+  const outlet = inline(evidence.source.outlet);
+  const source = evidence.source.url === undefined ? outlet : `${outlet} ${inline(evidence.source.url)}`;
+  return `- ${attributionText(evidence, registry)}. Source: ${source}`;
 };
 
-/** The quote, then its translation, each alone on its line; a stance change has its reason instead. */
-const evidenceLines = (evidence: Evidence): string[] => {
-  if (evidence.quote === undefined) return evidence.reason === undefined ? [] : [evidence.reason];
-  return evidence.quote.translation === undefined ? [evidence.quote.text] : [evidence.quote.text, evidence.quote.translation.text];
-};
+/** The quote, then its translation, on lines of their own, each line framed; a stance change has its reason instead. */
+const evidenceLines = (evidence: Evidence): string[] => publisherTexts(evidence).flatMap(framedLines);
 
 const evidenceBlock = (side: 'actor' | 'other', detail: AlertDetail, n: Resolved, registry: Registry): string | undefined => {
   const all = detail.evidence[side];
@@ -261,8 +304,8 @@ const evidenceBlock = (side: 'actor' | 'other', detail: AlertDetail, n: Resolved
 
 /**
  * Subject, body and attributes for SNS. The body is the English paragraph, a blank line, the Arabic
- * paragraph, then the evidence (English attribution lines, each quote alone on its line) and the ids
- * subscribers can deduplicate on.
+ * paragraph, then the evidence (English attribution lines, each quote on lines of its own, framed)
+ * and the ids subscribers can deduplicate on.
  */
 export const snsMessage = (detail: AlertDetail, detailType: AlertDetailType, registry: Registry): SnsAlertMessage => {
   const event = alertEvent(detailType);
@@ -275,6 +318,7 @@ export const snsMessage = (detail: AlertDetail, detailType: AlertDetailType, reg
     `Alert ${detail.alertId}, episode ${detail.episodeId}.`,
   ].filter((p): p is string => p !== undefined);
   return {
+    alertId: detail.alertId,
     subject: subjectLine(detail, event, n),
     message: paragraphs.join('\n\n'),
     attributes: alertAttributes(detail, detailType),
@@ -292,69 +336,92 @@ interface PlainText {
 interface Mrkdwn {
   type: 'mrkdwn';
   text: string;
+  /** true: Slack does not turn URLs, channel names or mentions in the text into links. */
+  verbatim?: boolean;
 }
+export type SlackText = PlainText | Mrkdwn;
 export type SlackBlock =
   | { type: 'header'; text: PlainText }
-  | { type: 'section'; text: Mrkdwn }
-  | { type: 'context'; elements: Mrkdwn[] }
+  | { type: 'section'; text: SlackText }
+  | { type: 'context'; elements: SlackText[] }
   | { type: 'divider' };
 
-export interface SlackPayload {
+/**
+ * The message-level switches that stop Slack from reading anything into the text: no mention or
+ * channel parsing (`@channel` in a quote stays text), no link previews fetched from a publisher's URL.
+ */
+export const SLACK_NO_PARSING = { parse: 'none', link_names: false, unfurl_links: false, unfurl_media: false, mrkdwn: false } as const;
+
+export interface SlackMessage {
   /** Shown in notifications and by clients that cannot render blocks. */
   text: string;
   blocks: SlackBlock[];
 }
 
-/** Slack reads &, < and > as control characters in mrkdwn; escaped, they display as typed. */
-const escapeMrkdwn = (value: string): string => value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+export type SlackPayload = SlackMessage & typeof SLACK_NO_PARSING;
 
-const slackText = (value: string): string => truncate(escapeMrkdwn(value), SLACK_TEXT_LIMIT, '…');
+/** Slack reads &, < and > as control characters in every text object; escaped, they display as typed. */
+const escapeSlack = (value: string): string => value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+/** Escaped and within `limit`, cut between characters of the original: never inside an entity or a surrogate pair. */
+const slackEscaped = (value: string, limit: number): string => {
+  const escaped = escapeSlack(value);
+  if (escaped.length <= limit) return escaped;
+  let kept = '';
+  for (const character of value) {
+    const next = escapeSlack(character);
+    if (kept.length + next.length > limit - 1) break;
+    kept += next;
+  }
+  return `${kept.trimEnd()}…`;
+};
+
+/** Text Slack shows as it is: no bold, italics, code, quotes, emoji codes, links or mentions. */
+const plain = (value: string, limit = SLACK_TEXT_LIMIT): PlainText => ({ type: 'plain_text', text: slackEscaped(value, limit), emoji: false });
 
 /** Inside `<url|label>` a `|` or `>` would end the URL or the label early; `&` is escaped as everywhere in mrkdwn. */
 const slackLink = (url: string, label: string): string =>
-  `<${url.replaceAll('&', '&amp;').replaceAll('<', '%3C').replaceAll('>', '%3E').replaceAll('|', '%7C')}|${escapeMrkdwn(label).replaceAll('|', '¦')}>`;
+  `<${url.replaceAll('&', '&amp;').replaceAll('<', '%3C').replaceAll('>', '%3E').replaceAll('|', '%7C')}|${escapeSlack(label).replaceAll('|', '¦')}>`;
 
-const slackAttribution = (evidence: Evidence, registry: Registry): string => {
-  const actor = registry.actors.get(evidence.actor)?.names.en ?? evidence.actor;
-  const speaker = speakerNames(evidence, registry);
-  const who = speaker === undefined ? actor : `${speaker.en} (${actor})`;
-  const source = evidence.source.url === undefined ? escapeMrkdwn(evidence.source.outlet) : slackLink(evidence.source.url, evidence.source.outlet);
-  const hedged = evidence.hedged ? ', hedged' : '';
-  return `— *${escapeMrkdwn(who)}*, ${formatInstant(evidence.saidAt, 'en')}, stance ${signed(evidence.stance)}${hedged} · ${source}`;
+/** The source: a link when there is a URL (the one mrkdwn element, verbatim), else the outlet's name. */
+const slackSource = (evidence: Evidence): SlackText => {
+  const outlet = inline(evidence.source.outlet);
+  if (evidence.source.url === undefined) return plain(outlet);
+  return { type: 'mrkdwn', text: slackLink(inline(evidence.source.url), outlet), verbatim: true };
 };
 
 /**
  * One context block per piece of evidence: the quote alone in one element (its own direction),
- * the translation in another, the English attribution with the source link in the last.
+ * the translation in another, each line framed as in the e-mail; then the English attribution and
+ * the source link.
  */
 const slackEvidence = (detail: AlertDetail, registry: Registry): SlackBlock[] =>
   (['actor', 'other'] as const).flatMap((side) =>
     detail.evidence[side].slice(0, MAX_EVIDENCE_IN_MESSAGE).map((evidence): SlackBlock => ({
       type: 'context',
-      elements: [...evidenceLines(evidence).map(slackText), slackAttribution(evidence, registry)].map((text) => ({
-        type: 'mrkdwn' as const,
-        text,
-      })),
+      elements: [
+        ...publisherTexts(evidence).map((text) => plain(framedLines(text).join('\n'))),
+        plain(`— ${attributionText(evidence, registry)}`),
+        slackSource(evidence),
+      ],
     })),
   );
 
-/** A Slack Block Kit message: header, English section, Arabic section, evidence with source links. */
+/** A Block Kit message: header, English section, Arabic section, evidence with source links. */
 export const slackBlocks = (detail: AlertDetail, detailType: AlertDetailType, registry: Registry): SlackPayload => {
   const event = alertEvent(detailType);
   const n = resolveNames(detail, registry);
   const subject = subjectLine(detail, event, n);
   return {
-    text: subject,
+    ...SLACK_NO_PARSING,
+    text: slackEscaped(subject, SLACK_TEXT_LIMIT),
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: truncate(subject, SLACK_HEADER_LIMIT, '…'), emoji: false } },
-      { type: 'section', text: { type: 'mrkdwn', text: slackText(englishParagraph(detail, event, n)) } },
-      { type: 'section', text: { type: 'mrkdwn', text: slackText(arabicParagraph(detail, event, n)) } },
+      { type: 'header', text: plain(subject, SLACK_HEADER_LIMIT) },
+      { type: 'section', text: plain(englishParagraph(detail, event, n)) },
+      { type: 'section', text: plain(arabicParagraph(detail, event, n)) },
       { type: 'divider' },
       ...slackEvidence(detail, registry),
-      {
-        type: 'context',
-        elements: [{ type: 'mrkdwn', text: escapeMrkdwn(`${detail.kind} · ${detail.issue} · alert ${detail.alertId}`) }],
-      },
+      { type: 'context', elements: [plain(`${detail.kind} · ${detail.issue} · alert ${detail.alertId}`)] },
     ],
   };
 };

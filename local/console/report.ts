@@ -1,12 +1,24 @@
 /**
  * Plain-text views of the tracker for the console: an issue's position matrix and the alert feed
  * with its evidence. Shared by the runtime's start-up report and the CLI, which both have the read
- * API's shapes in hand. Quotes are printed exactly as stored, each on a line of its own: a line
- * mixing right-to-left Arabic with left-to-right English would be reordered by the terminal.
+ * API's shapes in hand. Quotes stand on lines of their own: a line mixing right-to-left Arabic with
+ * left-to-right English would be reordered by the terminal.
+ *
+ * Names, quotes, reasons and outlets come from publishers and the registry, so none of them may
+ * steer the terminal or the layout: control characters are shown escaped (`\u001b`), a name never
+ * breaks its line, and every line of a publisher's text carries its marker (`> ` for a quote), so
+ * it cannot pass for one of the report's own lines. Otherwise a quote is printed as stored.
  */
 import type { AlertItem, Matrix } from '../../functions/api/schemas.ts';
 import type { Evidence } from '../../events/outbound/evidence.ts';
 import type { Names } from '../../functions/core/types.ts';
+import { controlSafeLines, escapeControlCharacters } from '../../functions/shared/control-characters.ts';
+
+/** A field inside one of the report's lines. */
+const inline = escapeControlCharacters;
+
+/** Every line of a publisher's text, behind its marker. */
+export const markedLines = (marker: string, text: string): string[] => controlSafeLines(text).map((line) => `${marker}${line}`);
 
 export const STANCE_LABELS: Record<number, string> = {
   [-2]: 'reject',
@@ -37,43 +49,52 @@ export interface NameLookup {
 }
 
 export function formatMatrix(matrix: Matrix): string[] {
-  const lines = [`${matrix.title.en} (${matrix.issue})`, `  ${matrix.title.ar}`, `  Proposition: ${matrix.proposition.en}`];
+  const title = { en: inline(matrix.title.en), ar: inline(matrix.title.ar) };
+  const lines = [`${title.en} (${matrix.issue})`, `  ${title.ar}`, `  Proposition: ${inline(matrix.proposition.en)}`];
   if (matrix.asOf !== null) lines.push(`  As of ${matrix.asOf}`);
   if (matrix.positions.length === 0) {
     lines.push('  (no known positions yet)');
   } else {
-    const nameWidth = Math.max(...matrix.positions.map((p) => displayWidth(p.names.en))) + 2;
-    for (const position of matrix.positions) {
+    const rows = matrix.positions.map((position) => ({ position, en: inline(position.names.en), ar: inline(position.names.ar) }));
+    const nameWidth = Math.max(...rows.map((row) => displayWidth(row.en))) + 2;
+    for (const { position, en, ar } of rows) {
       const stance = pad(stanceText(position.stance), 14);
       const hedged = position.hedged ? ' (hedged)' : '         ';
       // The Arabic name comes last on the line so that bidi reordering cannot move the columns.
-      lines.push(`  ${stance}${hedged}  ${pad(position.names.en, nameWidth)}${position.names.ar}`);
+      lines.push(`  ${stance}${hedged}  ${pad(en, nameWidth)}${ar}`);
     }
   }
-  const blocs = matrix.blocs.filter((bloc) => bloc.members.length > 0);
+  const blocs = matrix.blocs
+    .filter((bloc) => bloc.members.length > 0)
+    .map((bloc) => ({ stance: bloc.stance, en: inline(bloc.names.en), ar: inline(bloc.names.ar) }));
   if (blocs.length > 0) {
     lines.push('  Blocs (median of members with a stance):');
-    const blocWidth = Math.max(...blocs.map((bloc) => displayWidth(bloc.names.en))) + 2;
+    const blocWidth = Math.max(...blocs.map((bloc) => displayWidth(bloc.en))) + 2;
     for (const bloc of blocs) {
-      lines.push(`    ${pad(stanceText(bloc.stance), 14)}  ${pad(bloc.names.en, blocWidth)}${bloc.names.ar}`);
+      lines.push(`    ${pad(stanceText(bloc.stance), 14)}  ${pad(bloc.en, blocWidth)}${bloc.ar}`);
     }
   }
   return lines;
 }
 
-const nameOf = (lookup: ((id: string) => Names | undefined) | undefined, id: string): string => lookup?.(id)?.en ?? id;
+const nameOf = (lookup: ((id: string) => Names | undefined) | undefined, id: string): string => inline(lookup?.(id)?.en ?? id);
+
+/** Marks the lines of a quote; the report's own lines at that depth start with a word (`source:`). */
+export const QUOTE_MARKER = '        > ';
 
 export function formatEvidence(evidence: Evidence, names: NameLookup = {}): string[] {
   const speaker = evidence.speaker === undefined ? nameOf(names.actor, evidence.actor) : nameOf(names.speaker, evidence.speaker);
   const hedged = evidence.hedged ? ', hedged' : '';
   const header = `      ${speaker} (${nameOf(names.actor, evidence.actor)}), ${stanceText(evidence.stance)}${hedged}, said ${evidence.saidAt}`;
-  const source = `        source: ${evidence.source.outlet}${evidence.source.url === undefined ? '' : ` <${evidence.source.url}>`}`;
+  const url = evidence.source.url === undefined ? '' : ` <${inline(evidence.source.url)}>`;
+  const source = `        source: ${inline(evidence.source.outlet)}${url}`;
   const body: string[] = [];
   if (evidence.quote !== undefined) {
-    body.push(evidence.quote.text);
-    if (evidence.quote.translation !== undefined) body.push(`        (${evidence.quote.translation.lang}) ${evidence.quote.translation.text}`);
+    body.push(...markedLines(QUOTE_MARKER, evidence.quote.text));
+    const { translation } = evidence.quote;
+    if (translation !== undefined) body.push(...markedLines(`        (${translation.lang}) `, translation.text));
   } else if (evidence.reason !== undefined) {
-    body.push(`        stance change: ${evidence.reason}`);
+    body.push(...markedLines('        stance change: ', evidence.reason));
   }
   return [header, source, ...body];
 }

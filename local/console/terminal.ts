@@ -2,8 +2,15 @@
  * Console output of the local runtime: log lines, and a progress bar that those lines do not
  * tear. On a terminal the bar redraws in place under the log; elsewhere (CI, a pipe) it prints a
  * plain line at a few milestones, so logs stay readable.
+ *
+ * Log lines carry names, quotes and error messages that publishers wrote, so every line is passed
+ * through the control-character escape on its way out: only the bar itself moves the cursor.
  */
 import type { Writable } from 'node:stream';
+import { escapeControlCharacters } from '../../functions/shared/control-characters.ts';
+
+/** What may reach a terminal: the text with line breaks kept and every other control character shown escaped. */
+export const terminalText = (text: string): string => escapeControlCharacters(text, { keepNewlines: true });
 
 export interface Output {
   /** One or more complete lines. */
@@ -24,11 +31,11 @@ export class Terminal implements Output {
   }
 
   line(text: string): void {
-    this.withBarHidden(() => this.out.write(`${text}\n`));
+    this.withBarHidden(() => this.out.write(`${terminalText(text)}\n`));
   }
 
   error(text: string): void {
-    this.withBarHidden(() => this.err.write(`${text}\n`));
+    this.withBarHidden(() => this.err.write(`${terminalText(text)}\n`));
   }
 
   progress(label: string, total: number): ProgressBar {

@@ -6,6 +6,9 @@
  *   POST /_local/dlq/redrive              moves dead letters back to their queues; JSON body
  *                                         { "queue"?: string, "messageIds"?: string[] } (all by default)
  *   GET  /_local/status                   endpoints, queue counters, dead-letter count
+ *   GET  /_local/events?id=EVENT_ID&id=…  what became of each inbound event (PutEvents' EventId):
+ *                                         applied, duplicate, quarantined (with its problems),
+ *                                         retrying or dead-lettered; null while not yet processed
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -19,6 +22,7 @@ export interface AdminRoutes {
   listDeadLetters(queue?: string): Promise<unknown>;
   redrive(filter: { queue?: string; messageIds?: string[] }): Promise<unknown>;
   status(): Promise<unknown>;
+  eventFates(eventIds: string[]): Promise<unknown>;
 }
 
 export interface ApiServerOptions {
@@ -39,6 +43,8 @@ export interface ApiServer {
 
 /** Admin requests are tiny; anything bigger is a mistake. */
 const MAX_ADMIN_BODY_BYTES = 64 * 1024;
+/** Event ids per GET /_local/events: a PutEvents request's worth, ten times over. */
+export const MAX_EVENT_IDS_PER_REQUEST = 100;
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
@@ -104,6 +110,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         case 'GET /_local/status':
           request.resume();
           return json(200, await admin.status());
+        case 'GET /_local/events': {
+          request.resume();
+          const ids = url.searchParams.getAll('id');
+          if (ids.length === 0) throw new AdminError(400, 'BadRequest', 'give at least one event id: ?id=EVENT_ID (repeatable)');
+          if (ids.length > MAX_EVENT_IDS_PER_REQUEST) {
+            throw new AdminError(400, 'BadRequest', `at most ${MAX_EVENT_IDS_PER_REQUEST} event ids per request, not ${ids.length}`);
+          }
+          return json(200, await admin.eventFates(ids));
+        }
         default:
           request.resume();
           throw new AdminError(404, 'NotFound', `no admin route ${route}`);

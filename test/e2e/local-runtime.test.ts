@@ -4,12 +4,12 @@
  * the read API. The seed scenario must come out as PRODUCT.md says: the positions, and exactly
  * the four divergences, with their Arabic quotes byte for byte.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertItem, Matrix } from '../../functions/api/schemas.ts';
 import { DEFAULT_MAX_ENTRY_BYTES, putEventsEntrySize } from '../../local/bus/local-event-bus.ts';
 import { runCli, type CliIo } from '../../local/cli.ts';
+import { QUOTE_MARKER } from '../../local/console/report.ts';
 import type { DeadLetter } from '../../local/delivery/dead-letter-queue.ts';
 import {
   AWS_CLI_SKIP, EXPECTED_DIVERGENCES, EXPECTED_STANCES, HAS_AWS_CLI, apiGet, awsCliEnv, divergenceKey, openAlerts, seedEntries, seedQuotes,
@@ -27,6 +28,26 @@ import {
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../local/bin/tracker.js', import.meta.url));
+
+/** What the bin printed and how it ended, a non-zero exit included (execFile rejects on those). */
+interface BinResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+const runBin = (args: string[], env: NodeJS.ProcessEnv): Promise<BinResult> =>
+  run(process.execPath, [BIN, ...args], { env, timeout: 120_000 }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? -1, stdout: error.stdout ?? '', stderr: error.stderr ?? '' }),
+  );
+
+/** A statement by Rutte whose quote, translation and outlet a spreadsheet would run as formulas. */
+const formulaText = JSON.parse(
+  readFileSync(new URL('../fixtures/statements/formula-text.hypothetical.json', import.meta.url), 'utf8'),
+) as { source: string; 'detail-type': string; detail: Record<string, unknown> };
+
+/** C0 but tab and LF, DEL, C1, and the bidi embeddings, overrides and isolates: none may reach a terminal. */
+const TERMINAL_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 
 const sdkClient = (endpoint: string): EventBridgeClient =>
   new EventBridgeClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
@@ -61,10 +82,19 @@ async function expectSeedOutcome(test: TestRuntime): Promise<AlertItem[]> {
   return alerts;
 }
 
-const cliIo = (): CliIo & { stdout: string[]; stderr: string[] } => {
+const cliIo = (): CliIo & { stdout: string[]; stderr: string[]; bytes: Buffer[] } => {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { stdout, stderr, out: (text) => void stdout.push(text), err: (text) => void stderr.push(text), env: {} };
+  const bytes: Buffer[] = [];
+  return {
+    stdout,
+    stderr,
+    bytes,
+    out: (text) => void stdout.push(text),
+    err: (text) => void stderr.push(text),
+    write: (chunk) => void bytes.push(Buffer.from(chunk)),
+    env: {},
+  };
 };
 
 describe('the seed published with the AWS SDK EventBridge client', () => {
@@ -230,12 +260,12 @@ describe('the seed published with the AWS SDK EventBridge client', () => {
     const alerts = await run(process.execPath, [BIN, 'alerts', '--open', ...connection], { env, timeout: 60_000 });
     expect(alerts.stdout).toContain('4 alert(s)');
     expect(alerts.stdout).toContain('Germany against its own bloc Ukraine and its Western allies on Western troops in Ukraine');
-    // Quotes stand alone on their lines, exactly as committed.
+    // Quotes stand alone on their lines behind the quote marker, exactly as committed.
     const lines = alerts.stdout.split('\n');
     for (const quote of seedQuotes().values()) {
-      if (alerts.stdout.includes(quote)) expect(lines).toContain(quote);
+      if (alerts.stdout.includes(quote)) expect(lines).toContain(`${QUOTE_MARKER}${quote}`);
     }
-    expect(lines).toContain('أكدت موسكو أنها ترفض نشر قوات غربية على أرض أوكرانيا');
+    expect(lines).toContain(`${QUOTE_MARKER}أكدت موسكو أنها ترفض نشر قوات غربية على أرض أوكرانيا`);
   });
 
   it('the tracker CLI publishes one statement from flags with the SDK, and every command has --help', async () => {
@@ -259,6 +289,159 @@ describe('the seed published with the AWS SDK EventBridge client', () => {
       const help = cliIo();
       expect(await runCli([...command, '--help'], help)).toBe(0);
       expect(help.stdout.join('\n')).toMatch(/^Usage: tracker /);
+    }
+  });
+});
+
+describe('the tracker CLI against a running runtime, with hostile input', () => {
+  let test: TestRuntime;
+  let connection: string[];
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    test = await startTestRuntime({ replay: true, report: false });
+    connection = ['--endpoint', test.runtime.endpoints.bus, '--api', test.runtime.endpoints.api, '--api-key', test.runtime.apiKey];
+    env = { ...process.env, TRACKER_RUNTIME_FILE: join(test.dir, 'no-runtime.json') };
+  });
+
+  afterAll(async () => {
+    await test?.stop();
+  });
+
+  it('publish --wait reports each event: applied, and quarantined with the field and the reason, and exits 1', async () => {
+    // Prepare
+    const file = join(test.dir, 'mixed.json');
+    const offScale = { ...formulaText, detail: { ...formulaText.detail, statementId: 'e2e-off-scale', stance: 3 } };
+    await writeFile(file, JSON.stringify([formulaText, offScale]), 'utf8');
+
+    // Act
+    const result = await runBin(['publish', '--file', file, '--wait', ...connection], env);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Published 2 event(s)');
+    expect(result.stdout).toContain('Processed: 1 applied, 0 duplicate, 1 quarantined, 0 dead-lettered');
+    expect(result.stdout).toContain('  applied: Statement Recorded test-nato-formula-text');
+    expect(result.stderr).toContain(`  quarantined: ${file}[1]: invalid-event (see 'tracker quarantine')`);
+    expect(result.stderr).toContain('    detail.stance: must be between -2 (reject) and +2 (commit)');
+  });
+
+  it('publish --wait tells a duplicate from an applied event, and exits 0 for it', async () => {
+    // Prepare: the statement the previous test applied, once more.
+    const io = cliIo();
+    const file = join(test.dir, 'again.json');
+    await writeFile(file, JSON.stringify(formulaText), 'utf8');
+
+    // Act
+    const code = await runCli(['publish', '--file', file, '--wait', ...connection], io);
+
+    // Assess
+    expect(io.stderr).toEqual([]);
+    expect(code).toBe(0);
+    expect(io.stdout).toContain('  duplicate: Statement Recorded test-nato-formula-text was already recorded; nothing changed');
+  });
+
+  it('positions --csv writes the bytes of the API\'s CSV, formula cells defused, and --raw those of ?raw=true', async () => {
+    // Prepare
+    const csvOf = async (query: string) => {
+      const response = await fetch(`${test.runtime.endpoints.api}/issues/russia-as-guarantor/positions${query}`, {
+        headers: { 'x-api-key': test.runtime.apiKey, accept: 'text/csv' },
+      });
+      return Buffer.from(await response.arrayBuffer());
+    };
+    const binBytes = (args: string[]) =>
+      new Promise<Buffer>((resolve, reject) =>
+        execFile(process.execPath, [BIN, ...args], { env, encoding: 'buffer', timeout: 60_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+      );
+
+    // Act
+    const cli = await binBytes(['positions', 'russia-as-guarantor', '--csv', ...connection]);
+    const cliRaw = await binBytes(['positions', 'russia-as-guarantor', '--csv', '--raw', ...connection]);
+    const api = await csvOf('');
+    const apiRaw = await csvOf('?raw=true');
+
+    // Assess
+    expect(cli.equals(api)).toBe(true);
+    expect(cliRaw.equals(apiRaw)).toBe(true);
+    expect([...cli.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(cli.toString('utf8')).toContain('\r\n');
+    expect(cli.toString('utf8')).toContain(`"'=HYPERLINK(""http://evil"",""x"")"`);
+    expect(cli.includes(Buffer.from(`'-روته: لا دور لروسيا كضامن`, 'utf8'))).toBe(true);
+    expect(cliRaw.toString('utf8')).toContain(`"=HYPERLINK(""http://evil"",""x"")"`);
+    expect(cli.toString('utf8')).toMatch(/,nato,[^,]*,[^,]*,-2,/);
+  });
+
+  it('quarantine shows escape sequences in a rejected event as text, and its body behind a marker', async () => {
+    // Prepare: a quote that would clear the screen and retitle the window, by a speaker nobody registered.
+    const io = cliIo();
+    const file = join(test.dir, 'ansi.json');
+    const quote = 'cleared\u001b[2J\u001b]0;title\u0007\nForged line\u009b2J';
+    await writeFile(file, JSON.stringify({ ...formulaText, detail: { ...formulaText.detail, statementId: 'e2e-ansi', speaker: 'nobody\u001b[31m', quote: { text: quote, lang: 'en' } } }), 'utf8');
+    await runCli(['publish', '--file', file, '--wait', ...connection], io);
+
+    // Act
+    const result = await runBin(['quarantine', '--limit', '5', ...connection], env);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(TERMINAL_CONTROL);
+    expect(result.stdout).toContain('\\u001b[2J');
+    const bodyLines = result.stdout.split('\n').filter((line) => line.includes('e2e-ansi'));
+    expect(bodyLines.length).toBeGreaterThan(0);
+    for (const line of bodyLines) expect(line.startsWith('  > ')).toBe(true);
+  });
+
+  it('alerts --open into a reader that has already gone away ends quietly, with exit code 0', async () => {
+    // Act: the reading end of the pipe is closed before the CLI writes its first line.
+    const child = spawn(process.execPath, [BIN, 'alerts', '--open', ...connection], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    const stderr: Buffer[] = [];
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+
+    // Assess
+    expect(Buffer.concat(stderr).toString('utf8')).toBe('');
+    expect(code).toBe(0);
+  });
+});
+
+describe('a restart on the same --data-dir', () => {
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'tracker-e2e-restart-'));
+  });
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps its API key, owner-only in the directory, and publishes nothing for the statements it already holds', async () => {
+    // Prepare: a first run replays the seed into the directory.
+    const first = await startTestRuntime({ dataDir, replay: true, report: false });
+    const firstKey = first.runtime.apiKey;
+    const firstChanges = first.output.lines.filter((line) => line.startsWith('[bus] Position Changed:')).length;
+    await first.stop();
+
+    // Act
+    const again = await startTestRuntime({ dataDir, replay: true, report: false });
+    try {
+      // Assess
+      expect(firstChanges).toBeGreaterThan(0);
+      expect(again.runtime.apiKey).toBe(firstKey);
+      expect(again.runtime.apiKeySource).toBe('kept');
+      expect(((await stat(join(dataDir, 'api-key'))).mode & 0o777).toString(8)).toBe('600');
+      expect(again.output.text()).toContain(`${firstKey}   (kept in ${join(dataDir, 'api-key')})`);
+      expect(again.output.lines.filter((line) => line.includes('Position Changed'))).toEqual([]);
+      expect(again.runtime.seedAlreadyStored).toBe(seedEntries().length);
+      expect(again.runtime.replay?.accepted).toEqual([]);
+      for (const [issue, expected] of Object.entries(EXPECTED_STANCES)) {
+        const { body } = await apiGet<Matrix>(again.runtime, `/issues/${issue}/positions`);
+        expect(stancesOf(body)).toEqual(expected);
+      }
+      expect((await apiGet(again.runtime, '/issues', firstKey)).status).toBe(200);
+    } finally {
+      await again.stop();
     }
   });
 });

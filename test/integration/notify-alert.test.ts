@@ -94,8 +94,21 @@ describe('notify-alert handler', () => {
     expect(slack.posts[0]?.contentType).toBe('application/json; charset=utf-8');
     const payload = JSON.parse(slack.posts[0]!.body.toString('utf8')) as SlackPayload;
     expect(payload.blocks.map((b) => b.type).slice(0, 4)).toEqual(['header', 'section', 'section', 'divider']);
+    expect(payload).toMatchObject({ parse: 'none', link_names: false, unfurl_links: false, unfurl_media: false, mrkdwn: false });
     const quote = russiaOnTroops.evidence.actor[0]!.quote!.text;
     expect(slack.posts[0]!.body.includes(Buffer.from(JSON.stringify(quote).slice(1, -1), 'utf8'))).toBe(true);
+  });
+
+  it('posts any message with mention parsing and link previews off, whatever the message asks for', async () => {
+    // Prepare
+    const message = { text: '&lt;!channel&gt;', blocks: [], parse: 'full', link_names: true, unfurl_links: true };
+
+    // Act
+    await createSlackWebhook(async () => slack.url).post(message);
+
+    // Assess
+    const posted = JSON.parse(slack.posts[0]!.body.toString('utf8')) as Record<string, unknown>;
+    expect(posted).toEqual({ text: '&lt;!channel&gt;', blocks: [], parse: 'none', link_names: false, unfurl_links: false, unfurl_media: false, mrkdwn: false });
   });
 
   it('fails only the record that is not a valid alert, and keeps the reason in the log', async () => {

@@ -71,6 +71,7 @@ const noAdmin: AdminRoutes = {
   listDeadLetters: async () => [],
   redrive: async () => ({ moved: 0 }),
   status: async () => ({}),
+  eventFates: async () => ({ events: [] }),
 };
 
 const request = async (base: string, path: string, headers: Record<string, string> = { authorization: `Bearer ${API_KEY}` }, method = 'GET'): Promise<Reply> => {
@@ -437,6 +438,69 @@ describe('a documented change of stance (Stance Changed, no quote)', () => {
     expect(closed.alerts.map((a) => [a.kind, a.actor, a.closedAt])).toEqual([['bloc-split', 'germany', '2025-09-05T09:00:00.000Z']]);
     expect(closed.alerts[0]?.evidence.actor.map((e) => e.statementId)).toContain('test-germany-changes-on-troops');
     expect(published.map((e) => (e.detail as { current?: { stance?: number } }).current?.stance)).toContain(2);
+  });
+});
+
+describe('text that a spreadsheet would run as a formula', () => {
+  const formulaText = JSON.parse(
+    readFileSync(new URL('../fixtures/statements/formula-text.hypothetical.json', import.meta.url), 'utf8'),
+  ) as SeedEvent;
+  const detail = formulaText.detail as { statementId: string; quote: { text: string; translation: { text: string } }; source: { outlet: string } };
+  const natoRow = (bytes: Buffer) => csvRecords(bytes).find((row) => row['statement_id'] === detail.statementId);
+  let hostile: Rig;
+  beforeAll(async () => {
+    hostile = await startRig(store, [formulaText]);
+  });
+  afterAll(async () => {
+    await stopRig(hostile);
+  });
+
+  it('is defused in the CSV by default: a leading apostrophe on text cells, the stance still a number', async () => {
+    // Act
+    const matrix = await hostile.get('/issues/russia-as-guarantor/positions', { 'x-api-key': API_KEY, accept: 'text/csv' });
+    const history = await hostile.get('/actors/nato/history', { 'x-api-key': API_KEY, accept: 'text/csv' });
+
+    // Assess
+    for (const reply of [matrix, history]) {
+      expect(reply.status).toBe(200);
+      expect([...reply.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(natoRow(reply.bytes)).toMatchObject({
+        actor: 'nato',
+        stance: '-2',
+        quote: `'${detail.quote.text}`,
+        translation: `'${detail.quote.translation.text}`,
+        source_outlet: `'${detail.source.outlet}`,
+      });
+      expect(reply.text).toContain(`"'=HYPERLINK(""http://evil"",""x"")"`);
+      expect(reply.text).toContain(',-2,');
+      // The Arabic translation follows the apostrophe byte for byte.
+      expect(reply.bytes.includes(Buffer.from(`'${detail.quote.translation.text}`, 'utf8'))).toBe(true);
+    }
+  });
+
+  it('is written exactly as stored with raw=true, and JSON is always exact', async () => {
+    // Act
+    const raw = await hostile.get('/issues/russia-as-guarantor/positions?raw=true', { 'x-api-key': API_KEY, accept: 'text/csv' });
+    const rawHistory = await hostile.get('/actors/nato/history?raw=true', { 'x-api-key': API_KEY, accept: 'text/csv' });
+    const json = await hostile.get('/issues/russia-as-guarantor/positions');
+    const wrong = await hostile.get('/issues/russia-as-guarantor/positions?raw=yes', { 'x-api-key': API_KEY, accept: 'text/csv' });
+
+    // Assess
+    for (const reply of [raw, rawHistory]) {
+      expect(reply.status).toBe(200);
+      expect([...reply.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(natoRow(reply.bytes)).toMatchObject({
+        stance: '-2',
+        quote: detail.quote.text,
+        translation: detail.quote.translation.text,
+        source_outlet: detail.source.outlet,
+      });
+      expect(reply.text.endsWith('\r\n')).toBe(true);
+    }
+    const nato = (json.json as Matrix).positions.find((p) => p.actor === 'nato');
+    expect(nato?.evidence.quote?.text).toBe(detail.quote.text);
+    expect(wrong.status).toBe(400);
+    expect(wrong.json).toMatchObject({ error: 'BadRequest', parameter: 'raw', message: 'must be true or false' });
   });
 });
 

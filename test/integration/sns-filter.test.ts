@@ -120,7 +120,7 @@ describe.skipIf(!isMotoAvailable())('SNS filter policies on alert attributes (mo
     );
   });
 
-  it('carries the subject, the bilingual body byte-exact, and the attributes to the subscriber', () => {
+  it('carries the subject, the bilingual body byte-exact, and the attributes (the alert id among them) to the subscriber', () => {
     // Prepare
     const expected = snsMessage(russiaOnTroops, POSITIONS_DIVERGED, registry);
 
@@ -135,6 +135,7 @@ describe.skipIf(!isMotoAvailable())('SNS filter policies on alert attributes (mo
       bloc: { Type: 'String', Value: 'allies' },
       kind: { Type: 'String', Value: 'actor-vs-bloc' },
       event: { Type: 'String', Value: 'diverged' },
+      alertId: { Type: 'String', Value: russiaOnTroops.alertId },
     });
   });
 });

@@ -1,8 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, csvField, toCsv, type CsvRow } from '../../functions/api/csv.ts';
+import { CSV_COLUMNS, csvField, csvTextField, toCsv, type CsvRow } from '../../functions/api/csv.ts';
 
 const row = (overrides: Partial<CsvRow>): CsvRow =>
   ({ ...Object.fromEntries(CSV_COLUMNS.map((column) => [column, ''])), ...overrides }) as CsvRow;
+
+/** RFC 4180 read back as a spreadsheet does: fields, quotes, doubled quotes, CRLF between records. */
+const records = (csv: string): Array<Record<string, string>> => {
+  const rows: string[][] = [];
+  let fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  const text = csv.slice(1);
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      fields.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      fields.push(field);
+      rows.push(fields);
+      fields = [];
+      field = '';
+      i += 1;
+    } else field += c;
+  }
+  const [header = [], ...body] = rows;
+  return body.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])));
+};
+
+const HYPERLINK = '=HYPERLINK("http://evil","x")';
 
 describe('CSV', () => {
   it('quotes a field only when it holds a comma, a double quote or a line break, doubling the quotes', () => {
@@ -30,5 +63,71 @@ describe('CSV', () => {
 
   it('writes only the header for an empty matrix', () => {
     expect(toCsv([])).toBe(`\uFEFF${CSV_COLUMNS.join(',')}\r\n`);
+  });
+});
+
+describe('CSV and formulas', () => {
+  it.each([
+    [HYPERLINK, `"'=HYPERLINK(""http://evil"",""x"")"`],
+    ['+1+1', `"'+1+1"`],
+    ['-2+3', `"'-2+3"`],
+    ['@SUM(A1:A2)', `"'@SUM(A1:A2)"`],
+    ['\t=1+1', `"'\t=1+1"`],
+    ['\r=1+1', `"'\r=1+1"`],
+    ['\uFF1D1+1', `"'\uFF1D1+1"`],
+  ])('defuses the text cell %j with a leading apostrophe, quoted', (text, expected) => {
+    expect(csvTextField(text)).toBe(expected);
+  });
+
+  it('leaves text cells that do not start like a formula as RFC 4180 writes them', () => {
+    expect(csvTextField('Reuters')).toBe('Reuters');
+    expect(csvTextField('1 = 1')).toBe('1 = 1');
+    expect(csvTextField('a, =b')).toBe('"a, =b"');
+    expect(csvTextField('قال روته، «ليس من حقهم»')).toBe('قال روته، «ليس من حقهم»');
+  });
+
+  it('defuses every text column by default, and keeps a negative stance a number', () => {
+    // Prepare
+    const hostile = row({
+      stance: '-2',
+      actor_name_en: '=1+1',
+      speaker_name_ar: '-روته',
+      quote: HYPERLINK,
+      translation: '@cmd',
+      reason: '+reason',
+      source_outlet: '\tOutlet',
+    });
+
+    // Act
+    const csv = toCsv([hostile]);
+
+    // Assess
+    const [parsed] = records(csv);
+    expect(parsed).toMatchObject({
+      stance: '-2',
+      actor_name_en: "'=1+1",
+      speaker_name_ar: "'-روته",
+      quote: `'${HYPERLINK}`,
+      translation: "'@cmd",
+      reason: "'+reason",
+      source_outlet: "'\tOutlet",
+    });
+    expect(csv).toContain(',-2,');
+    // Every cell left of the apostrophe is the stored text, byte for byte: Arabic is untouched.
+    expect(Buffer.from(csv, 'utf8').includes(Buffer.from("'-روته", 'utf8'))).toBe(true);
+  });
+
+  it('writes every cell exactly as stored with raw, BOM and CRLF as always', () => {
+    // Prepare
+    const hostile = row({ stance: '-2', quote: HYPERLINK, speaker_name_ar: '-روته', source_outlet: '@SUM(1)' });
+
+    // Act
+    const csv = toCsv([hostile], { raw: true });
+
+    // Assess
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    expect(csv.endsWith('\r\n')).toBe(true);
+    expect(records(csv)[0]).toMatchObject({ stance: '-2', quote: HYPERLINK, speaker_name_ar: '-روته', source_outlet: '@SUM(1)' });
+    expect(csv.split('\r\n')[1]).toBe(CSV_COLUMNS.map((column) => csvField(hostile[column])).join(','));
   });
 });

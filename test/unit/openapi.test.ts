@@ -67,7 +67,9 @@ describe('the OpenAPI document', () => {
     expect(matrix.parameters.map((p: Json) => [p.name, p.in, p.required])).toEqual([
       ['issue', 'path', true],
       ['asOf', 'query', false],
+      ['raw', 'query', false],
     ]);
+    expect(matrix.parameters.find((p: Json) => p.name === 'raw').schema).toMatchObject({ enum: ['true', 'false'] });
     expect(matrix.responses['400'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
     expect(matrix.responses['200'].content['text/csv'].schema.description).toContain(CSV_COLUMNS.join(', '));
     expect(document['paths']['/actors/{actor}/history'].get.responses['200'].content).toHaveProperty('text/csv');

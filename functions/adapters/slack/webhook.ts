@@ -4,10 +4,11 @@
  * in memory, and never logged or put into an error message.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SlackPayload } from '../../notify/format-alert.ts';
+import { SLACK_NO_PARSING, type SlackMessage } from '../../notify/format-alert.ts';
 
 export interface SlackChannel {
-  post(payload: SlackPayload): Promise<void>;
+  /** Posts the message with Slack's parsing of mentions, channel names and link previews switched off, whatever it carries. */
+  post(message: SlackMessage): Promise<void>;
 }
 
 export type WebhookUrlSource = () => Promise<string>;
@@ -116,9 +117,9 @@ const postOnce = async (url: string, body: string, timeoutMs: number): Promise<v
 export const createSlackWebhook = (webhookUrl: WebhookUrlSource, options: SlackWebhookOptions = {}): SlackChannel => {
   const { timeoutMs = 5_000, attempts = 3, maxDelayMs = 4_000, sleep = (ms) => new Promise((r) => setTimeout(r, ms)) } = options;
   return {
-    async post(payload) {
+    async post(message) {
       const url = await webhookUrl();
-      const body = JSON.stringify(payload);
+      const body = JSON.stringify({ ...message, ...SLACK_NO_PARSING });
       for (let attempt = 1; ; attempt += 1) {
         try {
           await postOnce(url, body, timeoutMs);

@@ -1,4 +1,7 @@
-/** Publishes formatted alerts to the SNS topic people subscribe to, with the attributes their filter policies match. */
+/**
+ * Publishes formatted alerts to the SNS topic people subscribe to, with the attributes their filter
+ * policies match and the alert's id (`alertId`), which a subscriber can deduplicate on.
+ */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { SnsAlertMessage } from '../../notify/format-alert.ts';
 
@@ -13,7 +16,7 @@ export const createSnsAlertTopic = (client: SNSClient, topicArn: string): AlertT
         TopicArn: topicArn,
         Subject: message.subject,
         Message: message.message,
-        MessageAttributes: { ...message.attributes },
+        MessageAttributes: { ...message.attributes, alertId: { DataType: 'String', StringValue: message.alertId } },
       }),
     );
     return { messageId: result.MessageId };
