@@ -2,7 +2,7 @@
  * The one list of every event contract: its detail-type, schema version, direction and zod
  * schema. JSON Schemas, the schema registry, rule patterns and validation all derive from it.
  */
-import type { z } from 'zod';
+import type * as z from './zod.ts';
 import { STATEMENT_RECORDED, statementRecordedV1 } from './inbound/statement-recorded.v1.ts';
 import { STANCE_CHANGED, stanceChangedV1 } from './inbound/stance-changed.v1.ts';
 import {
@@ -20,10 +20,10 @@ export interface Contract {
   direction: Direction;
   /** File stem of the committed JSON Schema, e.g. `statement-recorded.v1`. */
   name: string;
-  schema: z.ZodType;
+  schema: z.ZodMiniType;
 }
 
-const contract = (detailType: string, version: string, direction: Direction, schema: z.ZodType): Contract => ({
+const contract = (detailType: string, version: string, direction: Direction, schema: z.ZodMiniType): Contract => ({
   detailType,
   version,
   direction,

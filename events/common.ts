@@ -2,7 +2,7 @@
  * Building blocks shared by every event contract. Each constraint carries its own message so a
  * rejected event says which field failed and why.
  */
-import { z } from 'zod';
+import * as z from './zod.ts';
 
 /** Sources: publishers send with their own source; the tracker publishes as this one. */
 export const TRACKER_SOURCE = 'position-tracker';
@@ -27,22 +27,22 @@ const utf8Bytes = (value: string): number => Buffer.byteLength(value, 'utf8');
  * would not survive byte-exact) and within a byte budget. Text is never trimmed or rewritten.
  */
 export const text = (maxBytes: number) =>
-  z
-    .string()
-    .min(1, 'must not be empty')
-    .refine((value) => value.isWellFormed(), 'contains a lone UTF-16 surrogate (not valid Unicode text)')
-    .refine((value) => utf8Bytes(value) <= maxBytes, `is longer than ${maxBytes} UTF-8 bytes`);
+  z.string().check(
+    z.minLength(1, 'must not be empty'),
+    z.refine((value) => value.isWellFormed(), 'contains a lone UTF-16 surrogate (not valid Unicode text)'),
+    z.refine((value) => utf8Bytes(value) <= maxBytes, `is longer than ${maxBytes} UTF-8 bytes`),
+  );
 
 /** Registry ids: lower-case slugs such as `russia`, `western-troops-in-ukraine`. */
-export const slug = z
-  .string()
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lower-case slug (a-z, 0-9, single hyphens)')
-  .max(64, 'must be at most 64 characters');
+export const slug = z.string().check(
+  z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lower-case slug (a-z, 0-9, single hyphens)'),
+  z.maxLength(64, 'must be at most 64 characters'),
+);
 
 /** Ids chosen by publishers (statement ids, change ids): stable across retries. */
-export const eventId = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 characters of A-Z a-z 0-9 . _ : - starting with a letter or digit');
+export const eventId = z.string().check(
+  z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 characters of A-Z a-z 0-9 . _ : - starting with a letter or digit'),
+);
 
 /** ISO 8601 date-time with a time zone (Z or an offset). Stored normalised to UTC milliseconds. */
 export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-01-06T14:30:00Z' });
@@ -50,19 +50,19 @@ export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an I
 /** The fixed stance scale relative to an issue's proposition. */
 export const STANCES = [-2, -1, 0, 1, 2] as const;
 export type Stance = (typeof STANCES)[number];
-export const stance = z
-  .number({ message: 'must be a number' })
-  .int('must be a whole number on the scale -2..+2')
-  .min(-2, 'must be between -2 (reject) and +2 (commit)')
-  .max(2, 'must be between -2 (reject) and +2 (commit)') as unknown as z.ZodType<Stance>;
+export const stance = z.number({ message: 'must be a number' }).check(
+  z.int('must be a whole number on the scale -2..+2'),
+  z.gte(-2, 'must be between -2 (reject) and +2 (commit)'),
+  z.lte(2, 'must be between -2 (reject) and +2 (commit)'),
+) as unknown as z.ZodMiniType<Stance>;
 
 /** A pattern rather than a refinement, so the exported JSON Schemas check the tag too. */
-export const languageTag = z
-  .string()
-  .regex(
+export const languageTag = z.string().check(
+  z.regex(
     new RegExp(`^(?:${LANGUAGES.join('|')})(?:-[A-Z]{2})?$`),
     `must be a supported language tag (${LANGUAGES.join(', ')}, optionally with a region such as en-GB)`,
-  );
+  ),
+);
 
 export const localisedText = z.object({
   text: text(MAX_QUOTE_BYTES),
@@ -72,13 +72,13 @@ export const localisedText = z.object({
 export const quote = z.object({
   text: text(MAX_QUOTE_BYTES),
   lang: languageTag,
-  translation: localisedText.optional(),
+  translation: z.optional(localisedText),
 });
 export type Quote = z.infer<typeof quote>;
 
 export const sourceRef = z.object({
   outlet: text(MAX_TEXT_BYTES),
-  url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  url: z.optional(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' })),
 });
 export type SourceRef = z.infer<typeof sourceRef>;
 

@@ -14,7 +14,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from './zod.ts';
 import { CONTRACTS, type Contract } from './catalog.ts';
 
 export const SCHEMAS_DIR = fileURLToPath(new URL('./schemas/', import.meta.url));

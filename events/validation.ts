@@ -4,7 +4,7 @@
  * `FieldProblem` naming the dotted field (`detail.quote.lang`) and a reason a desk editor can act on,
  * so a rejected event can be parked with its explanation instead of crashing a batch.
  */
-import type { z } from 'zod';
+import type * as z from './zod.ts';
 import { CONTRACTS, findContract } from './catalog.ts';
 import type { FieldProblem } from '../functions/core/errors.ts';
 import type { StanceChangedV1 } from './inbound/stance-changed.v1.ts';
@@ -215,7 +215,7 @@ const reasonFor = (issue: z.core.$ZodIssue, detail: unknown): string => {
   }
 };
 
-const toProblems = (error: z.ZodError, detail: unknown): FieldProblem[] =>
+const toProblems = (error: z.core.$ZodError, detail: unknown): FieldProblem[] =>
   error.issues.slice(0, MAX_PROBLEMS).map((issue) => ({
     field: ['detail', ...issue.path.map((key) => String(key).toWellFormed())].join('.'),
     reason: reasonFor(issue, detail),

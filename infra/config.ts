@@ -20,7 +20,7 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-const oneOrMany = <T extends z.ZodType>(value: T, what: string) =>
+const oneOrMany = <T extends z.core.$ZodType>(value: T, what: string) =>
   z.union([value, z.array(value).min(1)], { message: `must be ${what}, or a non-empty list of them` });
 
 const SLUG = 'a lower-case slug such as western-troops-in-ukraine';
@@ -107,7 +107,7 @@ const registryPublishers = z.strictObject({
 });
 
 /** Short enough for the snapshot bucket name (63 characters with account and region). */
-const stageSlug = slug.max(20, 'must be at most 20 characters (it is part of the snapshot bucket name)');
+const stageSlug = slug.check(z.maxLength(20, 'must be at most 20 characters (it is part of the snapshot bucket name)'));
 
 const settings = z.strictObject({
   stage: stageSlug,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { eventId, isoDateTime, schemaVersion, slug, sourceRef, stance, text, MAX_TEXT_BYTES } from '../common.ts';
 
 export const STANCE_CHANGED = 'Stance Changed';
@@ -7,16 +7,16 @@ export const STANCE_CHANGED = 'Stance Changed';
 export const stanceChangedV1 = z
   .object({
     schemaVersion: schemaVersion('1'),
-    changeId: eventId.describe('Publisher-chosen id, stable across retries.'),
+    changeId: eventId.check(z.describe('Publisher-chosen id, stable across retries.')),
     actor: slug,
     issue: slug,
     stance,
-    hedged: z.boolean().default(false),
-    effectiveAt: isoDateTime.describe('When the change took effect (plays the role of "said at").'),
-    reason: text(MAX_TEXT_BYTES).describe('Why the desk records this change (document, briefing, vote).'),
+    hedged: z._default(z.boolean(), false),
+    effectiveAt: isoDateTime.check(z.describe('When the change took effect (plays the role of "said at").')),
+    reason: text(MAX_TEXT_BYTES).check(z.describe('Why the desk records this change (document, briefing, vote).')),
     source: sourceRef,
     recordedBy: text(MAX_TEXT_BYTES),
   })
-  .describe('Stance Changed v1');
+  .check(z.describe('Stance Changed v1'));
 
 export type StanceChangedV1 = z.infer<typeof stanceChangedV1>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { eventId, isoDateTime, quote, slug, sourceRef, stance, text, MAX_TEXT_BYTES } from '../common.ts';
 
 /** A statement (or documented stance change) behind a position or an alert. Quotes are byte-exact. */
@@ -6,12 +6,12 @@ export const evidence = z.object({
   statementId: eventId,
   kind: z.enum(['statement', 'stance-change']),
   actor: slug,
-  speaker: slug.optional(),
+  speaker: z.optional(slug),
   issue: slug,
   stance,
   hedged: z.boolean(),
-  quote: quote.optional(),
-  reason: text(MAX_TEXT_BYTES).optional(),
+  quote: z.optional(quote),
+  reason: z.optional(text(MAX_TEXT_BYTES)),
   saidAt: isoDateTime,
   source: sourceRef,
 });

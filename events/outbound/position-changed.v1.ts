@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { eventId, isoDateTime, schemaVersion, slug, stance } from '../common.ts';
 import { evidence } from './evidence.ts';
 
@@ -14,13 +14,13 @@ const positionRef = z.object({
 export const positionChangedV1 = z
   .object({
     schemaVersion: schemaVersion('1'),
-    changeId: z.string().describe('Stable id of this change (issue, actor, statement): dedupe on it.'),
+    changeId: z.string().check(z.describe('Stable id of this change (issue, actor, statement): dedupe on it.')),
     issue: slug,
     actor: slug,
-    previous: positionRef.nullable().describe('null for the first known position.'),
+    previous: z.nullable(positionRef).check(z.describe('null for the first known position.')),
     current: positionRef,
     evidence,
   })
-  .describe('Position Changed v1');
+  .check(z.describe('Position Changed v1'));
 
 export type PositionChangedV1 = z.infer<typeof positionChangedV1>;

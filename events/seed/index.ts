@@ -11,7 +11,7 @@ import {
 } from '../registry/registry-events.v1.ts';
 import { toRegistryUpdate, type RegistryUpdate } from '../../functions/core/registry.ts';
 import { describeProblems } from '../../functions/core/errors.ts';
-import type { z } from 'zod';
+import type * as z from '../zod.ts';
 
 const SEED_DIR = fileURLToPath(new URL('.', import.meta.url));
 export const SEED_REGISTRY_DIR = fileURLToPath(new URL('./registry/', import.meta.url));
@@ -26,7 +26,7 @@ export const SEED_REGISTRY_FILES = [
   { file: 'issues.json', detailType: ISSUE_REGISTERED, schema: issueRegisteredV1 },
   { file: 'blocs.json', detailType: BLOC_REGISTERED, schema: blocRegisteredV1 },
   { file: 'watches.json', detailType: WATCH_REGISTERED, schema: watchRegisteredV1 },
-] as const satisfies ReadonlyArray<{ file: string; detailType: string; schema: z.ZodType }>;
+] as const satisfies ReadonlyArray<{ file: string; detailType: string; schema: z.ZodMiniType }>;
 
 /** A sample as publishers send it with PutEvents (EventBridge adds id, time, account…). */
 export interface SeedEvent {

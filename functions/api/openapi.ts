@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from '../../events/zod.ts';
 import { CSV_COLUMNS } from './csv.ts';
 import { ROUTES, apiError, apiSchemas, type RouteSpec } from './schemas.ts';
 
@@ -27,12 +27,12 @@ const componentSchemas = (): Record<string, JsonObject> => {
   return Object.fromEntries(Object.entries(schemas).map(([id, schema]) => [id, bare(schema)]));
 };
 
-const ref = (schema: z.ZodType): JsonObject => {
+const ref = (schema: z.ZodMiniType): JsonObject => {
   const id = apiSchemas.get(schema)?.id;
   return id === undefined ? bare(z.toJSONSchema(schema) as JsonObject) : { $ref: `${COMPONENT_PREFIX}${id}` };
 };
 
-const parameter = (name: string, where: 'path' | 'query', schema: z.ZodType, required: boolean): JsonObject => {
+const parameter = (name: string, where: 'path' | 'query', schema: z.ZodMiniType, required: boolean): JsonObject => {
   // Parameters arrive as strings; the input side is what a client must send.
   const { description, ...json } = bare(z.toJSONSchema(schema, { io: 'input' }) as JsonObject);
   return { name, in: where, required, ...(description === undefined ? {} : { description }), schema: json };
@@ -51,7 +51,7 @@ const CSV_DESCRIPTION =
 const operation = (route: RouteSpec): JsonObject => {
   const parameters = [
     ...Object.entries(route.pathParams).map(([name, schema]) => parameter(name, 'path', schema, true)),
-    ...Object.entries(route.query?.shape ?? {}).map(([name, schema]) => parameter(name, 'query', schema as z.ZodType, false)),
+    ...Object.entries(route.query?.shape ?? {}).map(([name, schema]) => parameter(name, 'query', schema as z.ZodMiniType, false)),
   ];
   const content: JsonObject = { 'application/json': { schema: ref(route.response) } };
   if (route.csv) content['text/csv'] = { schema: { type: 'string', description: CSV_DESCRIPTION } };

@@ -3,7 +3,7 @@
  * validates with these schemas and the OpenAPI document is generated from them, so the two cannot
  * drift apart.
  */
-import { z } from 'zod';
+import * as z from '../../events/zod.ts';
 import { isoDateTime, names, slug, stance } from '../../events/common.ts';
 import { DIVERGENCE_KINDS } from '../../events/outbound/divergence-alert.v1.ts';
 import { evidence } from '../../events/outbound/evidence.ts';
@@ -19,11 +19,11 @@ const isoDate = z.iso.date({ message: 'must be an ISO 8601 date (YYYY-MM-DD) or 
  * the day depends on the question: "as it stood on the 5th" includes the 5th, "since the 5th" starts with it.
  */
 const instant = (bareDateMeans: 'end-of-day' | 'start-of-day') =>
-  z
-    .union([isoDateTime, isoDate], {
+  z.pipe(
+    z.union([isoDateTime, isoDate], {
       error: 'must be an ISO 8601 date-time with a time zone (2026-01-06T14:30:00Z) or a date (2026-01-06)',
-    })
-    .transform((value, ctx) => {
+    }),
+    z.transform((value: string, ctx) => {
       if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
         return `${value}T${bareDateMeans === 'end-of-day' ? '23:59:59.999' : '00:00:00.000'}Z`;
       }
@@ -34,64 +34,64 @@ const instant = (bareDateMeans: 'end-of-day' | 'start-of-day') =>
         ctx.issues.push({ code: 'custom', input: value, message: 'is outside the years 0000-9999 once converted to UTC' });
         return z.NEVER;
       }
-    });
+    }),
+  );
 
-export const issueParam = slug.describe('Registry id of the issue, e.g. `western-troops-in-ukraine`.');
-export const actorParam = slug.describe('Registry id of the actor, e.g. `russia`.');
+export const issueParam = slug.check(z.describe('Registry id of the issue, e.g. `western-troops-in-ukraine`.'));
+export const actorParam = slug.check(z.describe('Registry id of the actor, e.g. `russia`.'));
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 25;
 
 /** CSV only; JSON is always exact. */
 const rawCsv = z
-  .enum(['true', 'false'], { error: 'must be true or false' })
-  .transform((value) => value === 'true')
-  .optional()
-  .describe(
-    "CSV only. true: every cell exactly as stored. By default a text cell starting with =, +, -, @, a tab or a CR gets a leading apostrophe (and is quoted), so a spreadsheet shows it instead of running it as a formula; the stance column is a number and never changed.",
+  .optional(z.pipe(z.enum(['true', 'false'], { error: 'must be true or false' }), z.transform((value: 'true' | 'false') => value === 'true')))
+  .check(
+    z.describe(
+      "CSV only. true: every cell exactly as stored. By default a text cell starting with =, +, -, @, a tab or a CR gets a leading apostrophe (and is quoted), so a spreadsheet shows it instead of running it as a formula; the stance column is a number and never changed.",
+    ),
   );
 
 export const matrixQuery = z.strictObject({
-  asOf: instant('end-of-day')
-    .optional()
-    .describe('The matrix as it stood then: only statements said at or before this instant. A bare date means the end of that UTC day.'),
+  asOf: z
+    .optional(instant('end-of-day'))
+    .check(z.describe('The matrix as it stood then: only statements said at or before this instant. A bare date means the end of that UTC day.')),
   raw: rawCsv,
 });
 
 export const historyQuery = z.strictObject({
-  issue: slug.optional().describe('Only statements on this issue.'),
+  issue: z.optional(slug).check(z.describe('Only statements on this issue.')),
   raw: rawCsv,
 });
 
 /** Cursor paging, the same on every feed. */
 const pageCursor = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'must be the nextCursor of a previous page')
-  .optional()
-  .describe('The `nextCursor` of the previous page, as returned.');
+  .optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,4096}$/, 'must be the nextCursor of a previous page')))
+  .check(z.describe('The `nextCursor` of the previous page, as returned.'));
 
 const pageLimit = (description: string) =>
-  z.coerce
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
-    .default(DEFAULT_PAGE_SIZE)
-    .describe(description);
+  z
+    ._default(
+      z.coerce
+        .number({ error: 'must be a whole number' })
+        .check(z.int('must be a whole number'), z.gte(1, 'must be at least 1'), z.lte(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)),
+      DEFAULT_PAGE_SIZE,
+    )
+    .check(z.describe(description));
 
 export const alertsQuery = z.strictObject({
-  since: instant('start-of-day')
-    .optional()
-    .describe(
-      'Only divergences whose last transition (closing, else opening) was said at or after this instant. A bare date means the start of that UTC day.',
+  since: z
+    .optional(instant('start-of-day'))
+    .check(
+      z.describe(
+        'Only divergences whose last transition (closing, else opening) was said at or after this instant. A bare date means the start of that UTC day.',
+      ),
     ),
-  issue: slug.optional().describe('Only alerts on this issue.'),
-  actor: slug.optional().describe('Only alerts about this actor.'),
+  issue: z.optional(slug).check(z.describe('Only alerts on this issue.')),
+  actor: z.optional(slug).check(z.describe('Only alerts about this actor.')),
   open: z
-    .enum(['true', 'false'], { error: 'must be true or false' })
-    .transform((value) => value === 'true')
-    .optional()
-    .describe('true: only divergences still open; false: only those closed (converged) or withdrawn.'),
+    .optional(z.pipe(z.enum(['true', 'false'], { error: 'must be true or false' }), z.transform((value: 'true' | 'false') => value === 'true')))
+    .check(z.describe('true: only divergences still open; false: only those closed (converged) or withdrawn.')),
   cursor: pageCursor,
   limit: pageLimit('Alerts per page.'),
 });
@@ -115,16 +115,13 @@ apiSchemas.add(evidence, { id: 'Evidence' });
 
 const derivedStance = z
   .number()
-  .min(-2)
-  .max(2)
-  .multipleOf(0.5)
-  .describe("A bloc's stance: the median of its members' stances, so it may fall on a half point.");
+  .check(z.gte(-2), z.lte(2), z.multipleOf(0.5), z.describe("A bloc's stance: the median of its members' stances, so it may fall on a half point."));
 
 export const issueSummary = z
   .object({
     issue: slug,
     title: names,
-    proposition: names.describe('The open question phrased as a proposition; stances are relative to it.'),
+    proposition: names.check(z.describe('The open question phrased as a proposition; stances are relative to it.')),
     status: z.enum(['open', 'closed']),
   })
   .register(apiSchemas, { id: 'IssueSummary' });
@@ -137,9 +134,9 @@ export const matrixPosition = z
     names,
     stance,
     hedged: z.boolean(),
-    saidAt: isoDateTime.describe('When the statement the position rests on was said.'),
+    saidAt: isoDateTime.check(z.describe('When the statement the position rests on was said.')),
     statementId: z.string(),
-    evidence: evidence.describe('The statement the position rests on, quote byte-exact.'),
+    evidence: evidence.check(z.describe('The statement the position rests on, quote byte-exact.')),
   })
   .register(apiSchemas, { id: 'MatrixPosition' });
 
@@ -147,8 +144,8 @@ export const blocPosition = z
   .object({
     bloc: slug,
     names,
-    stance: derivedStance.nullable().describe('null when no member has a known stance (silence is not a stance).'),
-    members: z.array(slug).describe('The members whose stances the median is taken over.'),
+    stance: z.nullable(derivedStance).check(z.describe('null when no member has a known stance (silence is not a stance).')),
+    members: z.array(slug).check(z.describe('The members whose stances the median is taken over.')),
   })
   .register(apiSchemas, { id: 'BlocPosition' });
 
@@ -157,9 +154,9 @@ export const matrix = z
     issue: slug,
     title: names,
     proposition: names,
-    asOf: isoDateTime.nullable().describe('The instant asked for, or null for the current matrix.'),
-    positions: z.array(matrixPosition).describe('Every actor with a known stance, by actor id.'),
-    blocs: z.array(blocPosition).describe('Every registered bloc, by bloc id.'),
+    asOf: z.nullable(isoDateTime).check(z.describe('The instant asked for, or null for the current matrix.')),
+    positions: z.array(matrixPosition).check(z.describe('Every actor with a known stance, by actor id.')),
+    blocs: z.array(blocPosition).check(z.describe('Every registered bloc, by bloc id.')),
   })
   .register(apiSchemas, { id: 'Matrix' });
 
@@ -173,7 +170,7 @@ export const actorIssuePosition = z
     hedged: z.boolean(),
     saidAt: isoDateTime,
     statementId: z.string(),
-    previous: positionRef.nullable().describe('The statement said just before the current one, if any.'),
+    previous: z.nullable(positionRef).check(z.describe('The statement said just before the current one, if any.')),
     evidence,
   })
   .register(apiSchemas, { id: 'ActorIssuePosition' });
@@ -182,7 +179,7 @@ export const actorPositions = z
   .object({
     actor: slug,
     names,
-    positions: z.array(actorIssuePosition).describe('One per issue the actor has a known stance on, by issue id.'),
+    positions: z.array(actorIssuePosition).check(z.describe('One per issue the actor has a known stance on, by issue id.')),
   })
   .register(apiSchemas, { id: 'ActorPositions' });
 
@@ -190,41 +187,41 @@ export const actorHistory = z
   .object({
     actor: slug,
     names,
-    issue: slug.nullable(),
-    statements: z.array(evidence).describe('Every statement and documented change, in said order (earliest first).'),
+    issue: z.nullable(slug),
+    statements: z.array(evidence).check(z.describe('Every statement and documented change, in said order (earliest first).')),
   })
   .register(apiSchemas, { id: 'ActorHistory' });
 
 export const alertItem = z
   .object({
-    episodeId: z.string().describe('The divergence episode; the same id as in the Positions Diverged/Converged events.'),
+    episodeId: z.string().check(z.describe('The divergence episode; the same id as in the Positions Diverged/Converged events.')),
     divergenceId: z.string(),
     kind: z.enum(DIVERGENCE_KINDS),
     issue: slug,
     actor: slug,
-    bloc: slug.nullable(),
+    bloc: z.nullable(slug),
     status: z
       .enum(['open', 'closed', 'withdrawn'])
-      .describe('withdrawn: a statement delivered late showed the divergence never happened; its alerts were corrected.'),
-    threshold: z.number().int(),
+      .check(z.describe('withdrawn: a statement delivered late showed the divergence never happened; its alerts were corrected.')),
+    threshold: z.number().check(z.int()),
     actorStance: derivedStance,
     otherStance: derivedStance,
-    gap: z.number().min(0).max(4),
+    gap: z.number().check(z.gte(0), z.lte(4)),
     openedAt: isoDateTime,
-    closedAt: isoDateTime.nullable(),
+    closedAt: z.nullable(isoDateTime),
     evidence: z
       .object({
-        actor: z.array(evidence).describe("The statements behind the actor's side, latest first."),
-        other: z.array(evidence).describe('The statements behind the other side, latest first.'),
+        actor: z.array(evidence).check(z.describe("The statements behind the actor's side, latest first.")),
+        other: z.array(evidence).check(z.describe('The statements behind the other side, latest first.')),
       })
-      .describe('As the episode was last recorded: at opening while open, at closing once closed.'),
+      .check(z.describe('As the episode was last recorded: at opening while open, at closing once closed.')),
   })
   .register(apiSchemas, { id: 'Alert' });
 
 export const alertsPage = z
   .object({
-    alerts: z.array(alertItem).describe('Latest activity first (said-time of the last transition).'),
-    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
+    alerts: z.array(alertItem).check(z.describe('Latest activity first (said-time of the last transition).')),
+    nextCursor: z.nullable(z.string()).check(z.describe('Pass as `cursor` for the next page; null on the last page.')),
   })
   .register(apiSchemas, { id: 'AlertsPage' });
 
@@ -232,41 +229,41 @@ export const QUARANTINE_REASONS = ['invalid-event', 'unknown-reference', 'not-an
 
 export const fieldProblem = z
   .object({
-    field: z.string().describe('Dotted path into the event, e.g. `detail.stance`; `event` when the body is not JSON.'),
+    field: z.string().check(z.describe('Dotted path into the event, e.g. `detail.stance`; `event` when the body is not JSON.')),
     reason: z.string(),
   })
   .register(apiSchemas, { id: 'FieldProblem' });
 
 export const quarantinedEvent = z
   .object({
-    fingerprint: z.string().describe('Names the body: the same body delivered again is kept once, with its first arrival.'),
-    messageId: z.string().nullable().describe('The SQS message id of the first delivery, when stored.'),
-    receivedAt: isoDateTime.describe('When the processor first rejected it.'),
+    fingerprint: z.string().check(z.describe('Names the body: the same body delivered again is kept once, with its first arrival.')),
+    messageId: z.nullable(z.string()).check(z.describe('The SQS message id of the first delivery, when stored.')),
+    receivedAt: isoDateTime.check(z.describe('When the processor first rejected it.')),
     reason: z
       .enum(QUARANTINE_REASONS)
-      .describe(
+      .check(z.describe(
         'invalid-event: not valid against its contract; unknown-reference: names a speaker, actor or issue the registry does not know; not-an-input: not an event the tracker takes in.',
-      ),
-    detailType: z.string().nullable().describe('The detail-type of the event, when the processor recorded it (unknown references and events that are not inputs).'),
-    problems: z.array(fieldProblem).describe('Every problem found, each naming the field at fault.'),
-    body: z.string().describe('The message body exactly as received (the EventBridge event as JSON, or whatever arrived), byte-exact unless `truncated`.'),
-    bodyBytes: z.number().int().min(0).describe('The size of the body as received, in UTF-8 bytes.'),
-    truncated: z.boolean().describe('true when the body exceeded 350,000 bytes and only its head was kept.'),
+      )),
+    detailType: z.nullable(z.string()).check(z.describe('The detail-type of the event, when the processor recorded it (unknown references and events that are not inputs).')),
+    problems: z.array(fieldProblem).check(z.describe('Every problem found, each naming the field at fault.')),
+    body: z.string().check(z.describe('The message body exactly as received (the EventBridge event as JSON, or whatever arrived), byte-exact unless `truncated`.')),
+    bodyBytes: z.number().check(z.int(), z.gte(0), z.describe('The size of the body as received, in UTF-8 bytes.')),
+    truncated: z.boolean().check(z.describe('true when the body exceeded 350,000 bytes and only its head was kept.')),
   })
   .register(apiSchemas, { id: 'QuarantinedEvent' });
 
 export const quarantinePage = z
   .object({
-    events: z.array(quarantinedEvent).describe('Newest first (time of rejection).'),
-    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
+    events: z.array(quarantinedEvent).check(z.describe('Newest first (time of rejection).')),
+    nextCursor: z.nullable(z.string()).check(z.describe('Pass as `cursor` for the next page; null on the last page.')),
   })
   .register(apiSchemas, { id: 'QuarantinePage' });
 
 export const snapshotLink = z
   .object({
     issue: slug,
-    url: z.string().describe('Where to fetch the JSON snapshot: a short-lived signed URL in AWS, a file URL locally.'),
-    expiresAt: isoDateTime.nullable(),
+    url: z.string().check(z.describe('Where to fetch the JSON snapshot: a short-lived signed URL in AWS, a file URL locally.')),
+    expiresAt: z.nullable(isoDateTime),
   })
   .register(apiSchemas, { id: 'SnapshotLink' });
 
@@ -284,7 +281,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export const apiError = z
   .object({
     error: z.enum(ERROR_CODES),
-    parameter: z.string().optional().describe('The path or query parameter at fault (400 only).'),
+    parameter: z.optional(z.string()).check(z.describe('The path or query parameter at fault (400 only).')),
     message: z.string(),
   })
   .register(apiSchemas, { id: 'Error' });
@@ -315,9 +312,9 @@ export interface RouteSpec {
   path: string;
   summary: string;
   description?: string;
-  pathParams: Record<string, z.ZodType>;
-  query?: z.ZodObject;
-  response: z.ZodType;
+  pathParams: Record<string, z.ZodMiniType>;
+  query?: z.ZodMiniObject;
+  response: z.ZodMiniType;
   /** Also served as CSV on `Accept: text/csv`. */
   csv: boolean;
   /** 404 when a path parameter is not in the registry. */
@@ -402,7 +399,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/openapi.json',
     summary: 'This document',
     pathParams: {},
-    response: z.object({}).passthrough(),
+    response: z.looseObject({}),
     csv: false,
     notFound: false,
   },

@@ -22,7 +22,7 @@ export const snapshotKey = (issue: IssueId): string => `snapshots/${issue}.json`
 
 /** Writes the current matrix of the issue; returns what was written. */
 export const writeIssueSnapshot = async (
-  deps: { reader: PositionReader; store: SnapshotStore; now: () => Date },
+  deps: { reader: PositionReader; store: Pick<SnapshotStore, 'put'>; now: () => Date },
   issue: IssueId,
 ): Promise<Snapshot> => {
   const matrix = await deps.reader.issueMatrix(issue);

@@ -12,7 +12,7 @@ import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from '../../events/zod.ts';
 import { findContract } from '../../events/catalog.ts';
 import { POSITIONS_CONVERGED, POSITIONS_DIVERGED } from '../../events/outbound/divergence-alert.v1.ts';
 import { DynamoRegistryRepository } from '../adapters/dynamodb/registry.repository.ts';
@@ -22,9 +22,10 @@ import { RegistryCache } from '../application/registry-cache.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { Registry } from '../core/types.ts';
 import { slackBlocks, snsMessage, type AlertDetail, type AlertDetailType } from '../notify/format-alert.ts';
-import { dynamoDbClient } from '../shared/clients.ts';
+import { dynamoDbClient } from '../shared/clients/dynamodb.ts';
+import { secretsManagerClient } from '../shared/clients/secrets-manager.ts';
+import { snsClient } from '../shared/clients/sns.ts';
 import { readConfig } from '../shared/config.ts';
-import { secretsManagerClient, snsClient } from '../shared/delivery-clients.ts';
 import { ENV } from '../shared/env-names.ts';
 import { createObservability, portLogger, type Observability, tracingMiddleware } from '../shared/observability.ts';
 
@@ -44,7 +45,7 @@ export interface NotifyDeps {
 
 const envelope = z.object({
   'detail-type': z.enum([POSITIONS_DIVERGED, POSITIONS_CONVERGED], { error: 'is not an alert detail-type (Positions Diverged or Converged)' }),
-  detail: z.object({ schemaVersion: z.string({ error: 'is missing' }) }).loose(),
+  detail: z.looseObject({ schemaVersion: z.string({ error: 'is missing' }) }),
 });
 
 /** The EventBridge event in an SQS body, validated against its contract. */

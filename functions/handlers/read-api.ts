@@ -10,20 +10,20 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from '../../events/zod.ts';
 import { CSV_CONTENT_TYPE, historyCsv, matrixCsv } from '../api/csv.ts';
 import { buildOpenApiDocument } from '../api/openapi.ts';
 import {
   ROUTES, type AlertsQuery, type ErrorCode, type HistoryQuery, type MatrixQuery, type QuarantineQuery, type RouteId, type RouteSpec,
 } from '../api/schemas.ts';
 import { DynamoReadRepository } from '../adapters/dynamodb/read.repository.ts';
-import { createS3SnapshotStore } from '../adapters/s3/snapshot-store.ts';
+import { createS3SnapshotLinks } from '../adapters/s3/snapshot-links.ts';
 import { InvalidCursorError, NotFoundError, createPositionReader, type PositionReader } from '../application/read-model.ts';
 import type { SnapshotStore } from '../application/snapshots.ts';
-import { dynamoDbClient } from '../shared/clients.ts';
+import { dynamoDbClient } from '../shared/clients/dynamodb.ts';
+import { s3Client } from '../shared/clients/s3.ts';
 import { readConfig } from '../shared/config.ts';
 import { ENV } from '../shared/env-names.ts';
-import { s3Client } from '../shared/delivery-clients.ts';
 import { createObservability, portLogger, type Observability, tracingMiddleware } from '../shared/observability.ts';
 
 export interface ReadApiRequest {
@@ -205,7 +205,7 @@ const pathParams = (route: RouteSpec, raw: Record<string, string>): Record<strin
     }),
   );
 
-const parseQuery = <S extends z.ZodObject>(schema: S, query: Record<string, string | undefined>): z.infer<S> => {
+const parseQuery = <S extends z.ZodMiniObject>(schema: S, query: Record<string, string | undefined>): z.infer<S> => {
   const present = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined));
   const parsed = schema.safeParse(present);
   if (parsed.success) return parsed.data;
@@ -379,7 +379,7 @@ export const liveDeps =
     const reader = createPositionReader({ store: new DynamoReadRepository({ tableName, client: dynamoDbClient(tracer) }) });
     return {
       reader,
-      ...(bucket ? { snapshots: createS3SnapshotStore(s3Client(tracer), bucket) } : {}),
+      ...(bucket ? { snapshots: createS3SnapshotLinks(s3Client(tracer), bucket) } : {}),
       logger: portLogger(logger),
     };
   };

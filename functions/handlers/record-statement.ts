@@ -21,7 +21,8 @@ import { EventBridgePublisher } from '../adapters/eventbridge/event-publisher.ts
 import {
   createBatchProcessor, type BatchProcessor, type BatchProcessorOptions, type BatchReport, type ProcessorPorts,
 } from '../application/process-batch.ts';
-import { dynamoDbClient, eventBridgeClient } from '../shared/clients.ts';
+import { dynamoDbClient } from '../shared/clients/dynamodb.ts';
+import { eventBridgeClient } from '../shared/clients/eventbridge.ts';
 import { once, readConfig } from '../shared/config.ts';
 import { createObservability, type Observability, tracingMiddleware } from '../shared/observability.ts';
 

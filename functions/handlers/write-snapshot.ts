@@ -10,16 +10,16 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from '../../events/zod.ts';
 import { slug } from '../../events/common.ts';
 import { POSITION_CHANGED } from '../../events/outbound/position-changed.v1.ts';
 import { DynamoReadRepository } from '../adapters/dynamodb/read.repository.ts';
-import { createS3SnapshotStore } from '../adapters/s3/snapshot-store.ts';
+import { createS3SnapshotWriter } from '../adapters/s3/snapshot-writer.ts';
 import { createPositionReader, type PositionReader } from '../application/read-model.ts';
 import { writeIssueSnapshot, type SnapshotStore } from '../application/snapshots.ts';
-import { dynamoDbClient } from '../shared/clients.ts';
+import { dynamoDbClient } from '../shared/clients/dynamodb.ts';
+import { s3Client } from '../shared/clients/s3.ts';
 import { readConfig } from '../shared/config.ts';
-import { s3Client } from '../shared/delivery-clients.ts';
 import { createObservability, portLogger, type Observability, tracingMiddleware } from '../shared/observability.ts';
 
 export interface SnapshotLogger {
@@ -29,14 +29,14 @@ export interface SnapshotLogger {
 
 export interface WriteSnapshotDeps {
   reader: PositionReader;
-  store: SnapshotStore;
+  store: Pick<SnapshotStore, 'put'>;
   now?: () => Date;
   logger?: SnapshotLogger;
 }
 
 const positionChangedEnvelope = z.object({
   'detail-type': z.string(),
-  detail: z.object({ issue: slug }).loose(),
+  detail: z.looseObject({ issue: slug }),
 });
 
 type Parsed = { kind: 'issue'; issue: string } | { kind: 'skip' } | { kind: 'invalid'; reason: string };
@@ -98,7 +98,7 @@ export const liveDeps =
     const { tableName, snapshotBucket } = readConfig(['tableName', 'snapshotBucket']);
     return {
       reader: createPositionReader({ store: new DynamoReadRepository({ tableName, client: dynamoDbClient(tracer) }) }),
-      store: createS3SnapshotStore(s3Client(tracer), snapshotBucket),
+      store: createS3SnapshotWriter(s3Client(tracer), snapshotBucket),
       logger: portLogger(logger),
     };
   };

@@ -3,7 +3,7 @@
  * start: a missing or empty variable fails the first invocation with a message naming it, rather
  * than an SDK error deep inside a batch.
  */
-import { z } from 'zod';
+import * as z from '../../events/zod.ts';
 import { ENV } from './env-names.ts';
 
 type SettingName = keyof typeof ENV;
@@ -29,9 +29,9 @@ export const readConfig = <K extends SettingName>(names: readonly K[], env: Node
   const shape = Object.fromEntries(
     names.map((name) => [
       ENV[name],
-      z.string({ message: `${ENV[name]} is not set (the ${DESCRIPTIONS[name]})` })
-        .trim()
-        .min(1, `${ENV[name]} is empty (the ${DESCRIPTIONS[name]})`),
+      z
+        .string({ message: `${ENV[name]} is not set (the ${DESCRIPTIONS[name]})` })
+        .check(z.trim(), z.minLength(1, `${ENV[name]} is empty (the ${DESCRIPTIONS[name]})`)),
     ]),
   );
   const parsed = z.object(shape).safeParse(env);

@@ -10,7 +10,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -20,6 +20,7 @@ import { snapshotKey } from '../../functions/application/snapshots.ts';
 import { ENV } from '../../functions/shared/env-names.ts';
 import { SERVICE_NAME } from '../../functions/shared/observability.ts';
 import { acknowledge, wildcardResourceFinding } from '../nag.ts';
+import { functionBundling, type FunctionBundlingOptions } from './function-bundling.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -50,6 +51,8 @@ export interface TrackerFunctionProps {
    * role (see processorRoleName). @default a name CloudFormation generates
    */
   roleName?: string;
+  /** @default the shared bundling, without the in-function tracer */
+  bundling?: FunctionBundlingOptions;
 }
 
 /** What a function needs to know about the tracker table to be bound to it. */
@@ -76,12 +79,6 @@ const TABLE_WRITE_ACTIONS = [
   'dynamodb:BatchWriteItem',
   'dynamodb:ConditionCheckItem',
 ];
-
-/**
- * ESM output so top-level await works and the bundle tree-shakes; some dependencies are still
- * CommonJS and call `require`, which plain ESM does not define.
- */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 export class TrackerFunction extends NodejsFunction {
   readonly logGroupRef: LogGroup;
@@ -122,19 +119,8 @@ export class TrackerFunction extends NodejsFunction {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         [ENV.stage]: settings.stage,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        // The Node 24 runtime ships AWS SDK v3; bundling it again only adds cold-start time.
-        externalModules: ['@aws-sdk/*'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        keepNames: true,
-        // esbuild's per-file size report would drown the synth output; warnings still show.
-        logLevel: LogLevel.WARNING,
-      },
+      // The options live in function-bundling.ts, where the bundle bench and tests read them too.
+      bundling: functionBundling(props.bundling),
     });
     this.logGroupRef = logGroup;
     this.executionRole = role;

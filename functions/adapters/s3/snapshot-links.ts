@@ -1,0 +1,41 @@
+/**
+ * Short-lived signed URLs to snapshots in the private S3 bucket (the read API's side): graphics
+ * fetch a snapshot through one of these, or through CloudFront; the bucket itself is never public.
+ *
+ * The presigner is bundled into the read API rather than left to the Lambda runtime: nothing
+ * documents that the Node.js runtime ships @aws-sdk/s3-request-presigner, only the service clients.
+ */
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { snapshotKey, type SnapshotStore } from '../../application/snapshots.ts';
+
+export interface S3SnapshotLinkOptions {
+  /** Lifetime of a signed URL. */
+  linkTtlSeconds?: number;
+  now?: () => Date;
+}
+
+const isNotFound = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error.name === 'NotFound' || error.name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404);
+
+export const createS3SnapshotLinks = (client: S3Client, bucket: string, options: S3SnapshotLinkOptions = {}): Pick<SnapshotStore, 'link'> => {
+  const { linkTtlSeconds = 300, now = () => new Date() } = options;
+  return {
+    async link(issue) {
+      const key = snapshotKey(issue);
+      try {
+        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw error;
+      }
+      const issuedAt = now();
+      const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), {
+        expiresIn: linkTtlSeconds,
+        signingDate: issuedAt,
+      });
+      return { issue, url, expiresAt: new Date(issuedAt.getTime() + linkTtlSeconds * 1_000).toISOString() };
+    },
+  };
+};
