@@ -1,0 +1,170 @@
+/**
+ * Size and cold import time of every Lambda bundle, built exactly as the CDK construct builds it
+ * (infra/constructs/function-bundling.ts, through test/support/function-bundles.ts).
+ *
+ * Each import is timed in a fresh Node process, as a cold start loads the function: the process
+ * imports the bundle (which imports its SDK clients, resolved from this repository's node_modules
+ * as the runtime resolves its own) with the environment the construct and Lambda set, dummy values
+ * where they name resources. Nothing is invoked: the handlers read their settings and build their
+ * clients on the first event. A second series first loads the SDK packages the bundle imports, then
+ * times the bundle alone, to show which share is ours and which the SDK's.
+ *
+ * Prints one line per bundle, then the JSON also written to bench/results/bundles.json. Exits 1 when
+ * a bundle exceeds 250 KB or a median cold import exceeds 100 ms. Run with `npm run bench:bundles`.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MAX_BUNDLE_BYTES } from '../infra/constructs/function-bundling.ts';
+import { ENV } from '../functions/shared/env-names.ts';
+import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/observability.ts';
+import { buildFunctionBundle, handlerFiles, type FunctionBundle } from '../test/support/function-bundles.ts';
+
+const MAX_IMPORT_MS = 100;
+const RUNS = 9;
+/** Under node_modules, so the bundles' SDK imports resolve from this repository's packages. */
+const BUILD_DIR = fileURLToPath(new URL('../node_modules/.cache/tracker-bundles/', import.meta.url));
+const RESULTS_FILE = fileURLToPath(new URL('./results/bundles.json', import.meta.url));
+
+/** What the construct sets (tracker-function.ts and the bind* helpers) and what Lambda adds itself. */
+const lambdaEnvironment = (handlerFile: string, bundleDir: string): NodeJS.ProcessEnv => ({
+  PATH: process.env['PATH'],
+  NODE_OPTIONS: '--enable-source-maps',
+  POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+  POWERTOOLS_METRICS_NAMESPACE: DEFAULT_METRICS_NAMESPACE,
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  [ENV.stage]: 'bench',
+  [ENV.tableName]: 'position-tracker-bench',
+  [ENV.eventBusName]: 'position-tracker-bench',
+  [ENV.alertTopicArn]: 'arn:aws:sns:eu-west-1:123456789012:position-tracker-bench-alerts',
+  [ENV.snapshotBucket]: 'position-tracker-bench-snapshots',
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+  AWS_LAMBDA_FUNCTION_NAME: `position-tracker-bench-${handlerFile}`,
+  AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+  AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/position-tracker-bench-${handlerFile}`,
+  AWS_LAMBDA_LOG_STREAM_NAME: '2026/01/06/[$LATEST]0123456789abcdef',
+  AWS_REGION: 'eu-west-1',
+  AWS_DEFAULT_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+  AWS_SECRET_ACCESS_KEY: 'bench-secret',
+  AWS_SESSION_TOKEN: 'bench-session',
+  LAMBDA_TASK_ROOT: bundleDir,
+  _HANDLER: 'index.handler',
+  TZ: ':UTC',
+});
+
+/** Runs in the fresh process: loads `preload`, then the bundle, and reports both durations. */
+const PROBE = `
+const preload = JSON.parse(process.env.BENCH_PRELOAD);
+const t0 = performance.now();
+for (const specifier of preload) await import(specifier);
+const t1 = performance.now();
+const mod = await import(process.env.BENCH_BUNDLE_URL);
+const t2 = performance.now();
+if (typeof mod.handler !== 'function') throw new Error('the bundle exports no handler');
+process.stdout.write(JSON.stringify({ preloadMs: t1 - t0, importMs: t2 - t1 }));
+`;
+
+interface Probe {
+  preloadMs: number;
+  importMs: number;
+}
+
+const probe = (bundle: FunctionBundle, preload: readonly string[]): Promise<Probe> =>
+  new Promise((resolve, reject) => {
+    const bundleDir = join(BUILD_DIR, bundle.handlerFile);
+    const child = spawn(process.execPath, ['--input-type=module', '--eval', PROBE], {
+      // Bare specifiers in --eval code resolve from the working directory, as the bundle's do from its own.
+      cwd: bundleDir,
+      env: { ...lambdaEnvironment(bundle.handlerFile, bundleDir), BENCH_PRELOAD: JSON.stringify(preload), BENCH_BUNDLE_URL: pathToFileURL(bundle.file).href },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`${bundle.handlerFile}: the import failed (exit ${code}): ${stderr.trim()}`));
+      else resolve(JSON.parse(stdout) as Probe);
+    });
+  });
+
+const round = (value: number): number => Math.round(value * 10) / 10;
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return round(sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2);
+};
+
+const main = async (): Promise<void> => {
+  const nodeMajor = Number(process.versions.node.split('.')[0]);
+  if (nodeMajor < 24) throw new Error(`Node ${process.versions.node}: the functions run on Node 24; run through npm (npm run bench:bundles)`);
+
+  await rm(BUILD_DIR, { recursive: true, force: true });
+  await mkdir(BUILD_DIR, { recursive: true });
+  const bundles: FunctionBundle[] = [];
+  for (const handlerFile of handlerFiles()) bundles.push(await buildFunctionBundle(handlerFile, join(BUILD_DIR, handlerFile)));
+
+  const loadBefore = round(loadavg()[0] ?? 0);
+  const cold = new Map<string, number[]>(bundles.map((b) => [b.handlerFile, []]));
+  const own = new Map<string, number[]>(bundles.map((b) => [b.handlerFile, []]));
+  const sdk = new Map<string, number[]>(bundles.map((b) => [b.handlerFile, []]));
+  // Interleaved, so a burst of load elsewhere on the machine spreads over every bundle alike.
+  for (let run = 0; run < RUNS; run += 1) {
+    for (const bundle of bundles) {
+      cold.get(bundle.handlerFile)!.push((await probe(bundle, [])).importMs);
+      const split = await probe(bundle, bundle.externalPackages);
+      sdk.get(bundle.handlerFile)!.push(split.preloadMs);
+      own.get(bundle.handlerFile)!.push(split.importMs);
+    }
+  }
+  const loadAfter = round(loadavg()[0] ?? 0);
+
+  const rows = bundles.map((bundle) => {
+    const coldImportMs = median(cold.get(bundle.handlerFile)!);
+    return {
+      function: bundle.handlerFile,
+      bytes: bundle.bytes,
+      kib: round(bundle.bytes / 1024),
+      coldImportMs,
+      coldImportRunsMs: cold.get(bundle.handlerFile)!.map(round),
+      sdkImportMs: median(sdk.get(bundle.handlerFile)!),
+      bundleOnlyImportMs: median(own.get(bundle.handlerFile)!),
+      runtimeSdkPackages: bundle.externalPackages,
+      withinSize: bundle.bytes <= MAX_BUNDLE_BYTES,
+      withinImportTime: coldImportMs <= MAX_IMPORT_MS,
+    };
+  });
+  const result = {
+    benchmark: 'bundles',
+    limits: { bytes: MAX_BUNDLE_BYTES, coldImportMs: MAX_IMPORT_MS },
+    runs: RUNS,
+    method: 'fresh Node process per import, Lambda environment with dummy values, SDK from node_modules; median of the runs',
+    bundles: rows,
+    meetsTargets: rows.every((row) => row.withinSize && row.withinImportTime),
+    node: process.version,
+    cpus: cpus().length,
+    loadAverage: { before: loadBefore, after: loadAfter },
+    measuredAt: new Date().toISOString(),
+  };
+
+  console.log(`Lambda bundles (limits: ${MAX_BUNDLE_BYTES / 1024} KB, cold import ${MAX_IMPORT_MS} ms; median of ${RUNS} fresh processes each)`);
+  for (const row of rows) {
+    console.log(
+      `  ${row.function.padEnd(17)} ${String(row.kib).padStart(6)} KB  cold import ${String(row.coldImportMs).padStart(6)} ms ` +
+        `(SDK ${row.sdkImportMs} ms, bundle alone ${row.bundleOnlyImportMs} ms)${row.withinSize && row.withinImportTime ? '' : '  OVER'}`,
+    );
+  }
+  console.log(`  machine: ${result.cpus} CPUs, 1-minute load ${loadBefore} before, ${loadAfter} after; targets ${result.meetsTargets ? 'met' : 'NOT met'}`);
+  await mkdir(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
+  await writeFile(RESULTS_FILE, `${JSON.stringify(result, null, 2)}\n`, 'utf8');
+  console.log(JSON.stringify(result));
+  if (!result.meetsTargets) process.exitCode = 1;
+};
+
+await main();
