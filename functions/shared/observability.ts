@@ -10,8 +10,9 @@
  * 130 KB of every bundle (half of the 250 KB a bundle may weigh) and installs an async hook on
  * every promise of the process as soon as it is loaded. esbuild keeps a dynamically imported
  * module in the one bundle file whether it is loaded or not, so the choice is made when a function
- * is bundled: the construct's `inFunctionTracing` replaces `process.env.TRACKER_IN_FUNCTION_TRACING`
- * with a constant, and with 'false' the import below is dropped from the bundle.
+ * is bundled: `inFunctionTracing` (infra/constructs/function-bundling.ts, off by default) replaces
+ * `process.env.TRACKER_IN_FUNCTION_TRACING` with a constant, and with 'false' esbuild drops the
+ * import below from the bundle.
  *
  * Where the tracer is bundled, it still exists only where it would trace (the Powertools rule,
  * `tracingEnabledByEnvironment`): outside Lambda, under SAM or Amplify mocks, or with

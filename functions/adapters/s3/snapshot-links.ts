@@ -2,8 +2,8 @@
  * Short-lived signed URLs to snapshots in the private S3 bucket (the read API's side): graphics
  * fetch a snapshot through one of these, or through CloudFront; the bucket itself is never public.
  *
- * The presigner is bundled into the read API rather than left to the Lambda runtime: nothing
- * documents that the Node.js runtime ships @aws-sdk/s3-request-presigner, only the service clients.
+ * The presigner is bundled into the read API rather than left to the Lambda runtime: no source we
+ * can cite says the Node.js runtime ships @aws-sdk/s3-request-presigner, as it ships the clients.
  */
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
