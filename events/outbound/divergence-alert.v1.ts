@@ -29,6 +29,18 @@ const alertFields = {
     actor: z.array(evidence).check(z.describe("Statements behind the actor's side (latest first).")),
     other: z.array(evidence).check(z.describe("Statements behind the bloc's side, or the actor's earlier stance (latest first).")),
   }),
+  evidenceOmitted: z
+    .optional(
+      z.object({
+        actor: z.number().check(z.int(), z.gte(0)),
+        other: z.number().check(z.int(), z.gte(0)),
+      }),
+    )
+    .check(
+      z.describe(
+        'How many of the statements behind each side this event leaves out (the oldest): beyond the latest ten, or to keep the event within one EventBridge entry (256 KB). GET /alerts has them all.',
+      ),
+    ),
 };
 
 export const positionsDivergedV1 = z.object(alertFields).check(z.describe('Positions Diverged v1'));

@@ -15,7 +15,7 @@
  * transitions. Otherwise (said before the watermark, a crash left work behind, a race was lost):
  * replay the issue's history with the core and make the stored episodes and pointers equal to it.
  */
-import { alertEvidenceIds, convergedDetail, divergedDetail, positionChangedDetail } from '../core/alerts.ts';
+import { alertEvidenceIds, convergedDetail, divergedDetail, fitEvidence, positionChangedDetail } from '../core/alerts.ts';
 import { evaluateAll, reconcile } from '../core/divergence.ts';
 import { alertId as coreAlertId, positionChangeId } from '../core/ids.ts';
 import { compareSaid, toPositionRef } from '../core/positions.ts';
@@ -282,7 +282,9 @@ export const recordStatement = async (
   const toLoad = outbox.filter((id) => !recordedHere.has(id));
   const loaded = toLoad.length === 0 ? [] : await tracker.loadAlerts(issue, toLoad);
   const pending = [...outbox.flatMap((id) => recordedHere.get(id) ?? []), ...loaded].sort(publicationOrder);
-  events.push(...pending.map((alert) => ({ detailType: alert.detailType, detail: alert.detail })));
+  // An alert recorded before evidence was capped by bytes may be too large for one entry, and would
+  // hold up the issue's outbox for good; for every other alert fitting changes nothing.
+  events.push(...pending.map((alert) => ({ detailType: alert.detailType, detail: fitEvidence(alert.detail) })));
   if (events.length > 0) await publisher.publish(events);
   if (outbox.length > 0) await tracker.clearOutbox(issue, outbox);
 

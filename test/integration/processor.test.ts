@@ -10,10 +10,14 @@ import { DESK_SOURCE, TRACKER_SOURCE } from '../../events/common.ts';
 import { STATEMENT_RECORDED } from '../../events/inbound/statement-recorded.v1.ts';
 import { SPEAKER_REGISTERED } from '../../events/registry/registry-events.v1.ts';
 import { targetOf } from '../../functions/application/episode-plan.ts';
+import { toEvidence } from '../../functions/core/alerts.ts';
 import { replayIssue } from '../../functions/core/tracker.ts';
 import type { StatementRecord } from '../../functions/core/types.ts';
+import { LocalBusPublisher } from '../../local/bus/bus-publisher.ts';
+import { LocalEventBus, putEventsEntrySize, type EventBridgeEvent } from '../../local/bus/local-event-bus.ts';
 import { startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
 import { injectCrashes } from '../support/fault-injection.ts';
+import { maxId, maxQuote, maxSource } from '../support/max-size.ts';
 import {
   createProcessorRig, loadSeedRegistry, seedRegistryEvents, seedSampleEvents, type ProcessorRig,
 } from '../support/processor-rig.ts';
@@ -503,5 +507,96 @@ describe('divergences that close', () => {
     expect(episode?.episode.evidence).toEqual({ actor: ['o-a', 'o-b', 'o-c'], other: ['m1-a', 'm2-a', 'm3-a', 'm1-b'] });
     expect(rig.publisher.ofType(POSITIONS_CONVERGED)).toHaveLength(1);
     await expectStoreMatchesReplay(rig);
+  });
+});
+
+describe('alerts whose evidence is at the contract maxima', () => {
+  /** EventBridge's entry limit read strictly; the bus refuses any entry over it, as EventBridge does past 256 KB. */
+  const ENTRY_LIMIT = 256_000;
+  const w = syntheticWorld({ members: 3, outsiders: 1, issues: 1 });
+  const [m1, m2, m3] = w.members as [string, string, string];
+  const outsider = w.outsiders[0] as string;
+  const issue = w.issues[0] as string;
+
+  /** A Statement Recorded with quote, translation, outlet and id at their documented maxima, in Arabic. */
+  const maxSizeStatement = (actor: string, n: number, stance: -2 | 2, minute: number): PublishedEvent => {
+    const event = statementEvent({ statementId: maxId(actor, n), actor, issue, stance, saidAt: minutesAfter(minute) });
+    return { ...event, detail: { ...(event.detail as object), quote: maxQuote('arabic'), source: maxSource('arabic') } };
+  };
+
+  /** The bloc at +2, the outsider at -2 (open), twelve more of the outsider's and ten of the members' while it is open. */
+  const openForLong = (): PublishedEvent[] => [
+    ...[m1, m2, m3].map((member, i) => maxSizeStatement(member, 0, 2, i)),
+    maxSizeStatement(outsider, 0, -2, 10),
+    ...Array.from({ length: 12 }, (_, i) => maxSizeStatement(outsider, i + 1, -2, 20 + i)),
+    ...Array.from({ length: 10 }, (_, i) => maxSizeStatement([m1, m2, m3][i % 3]!, i + 1, 2, 40 + i)),
+  ];
+
+  const busRig = async () => {
+    const bus = new LocalEventBus({ maxEntryBytes: ENTRY_LIMIT });
+    const published: EventBridgeEvent[] = [];
+    bus.subscribe((event) => published.push(event));
+    const rig = await newRig({ publisher: new LocalBusPublisher(bus) });
+    await deliverAll(rig, syntheticRegistryEvents(w, { blocSplit: false }));
+    return { rig, published };
+  };
+
+  it('publishes the Converged alert within one entry, counting what it leaves out, and dead-letters nothing after it', async () => {
+    // Prepare
+    const { rig, published } = await busRig();
+    const script = [...openForLong(), maxSizeStatement(outsider, 13, 2, 60)];
+    const later = [m1, m2, m3, outsider].map((actor, i) =>
+      statementEvent({ statementId: `after-${i}`, actor, issue, stance: 1, saidAt: minutesAfter(70 + i) }),
+    );
+
+    // Act: one message at a time, as the queue would hand them out in said order.
+    const failures = [];
+    for (const event of [...script, ...later]) failures.push(...(await rig.deliver([sqsRecord(event)])).batchItemFailures);
+
+    // Assess
+    expect(failures).toEqual([]);
+    const table = await state(rig);
+    expect(table.outbox).toEqual([]);
+    const converged = published.filter((e) => e['detail-type'] === POSITIONS_CONVERGED && (e.detail as { kind: string }).kind === 'actor-vs-bloc');
+    expect(converged).toHaveLength(1);
+    const detail = converged[0]!.detail as { evidence: { actor: unknown[]; other: unknown[] }; evidenceOmitted: { actor: number; other: number } };
+    const entry = { Source: TRACKER_SOURCE, DetailType: POSITIONS_CONVERGED, Detail: JSON.stringify(detail) };
+    expect(putEventsEntrySize(entry)).toBeLessThanOrEqual(ENTRY_LIMIT);
+    const episode = table.episodes.find((e) => e.episode.kind === 'actor-vs-bloc')!;
+    expect(detail.evidence.actor.length + detail.evidenceOmitted.actor).toBe(episode.episode.evidence.actor.length);
+    expect(detail.evidence.other.length + detail.evidenceOmitted.other).toBe(episode.episode.evidence.other.length);
+    expect(detail.evidenceOmitted.actor + detail.evidenceOmitted.other).toBeGreaterThan(0);
+    // The statements after it went through: each moved its actor's position and was announced.
+    const changed = published.filter((e) => e['detail-type'] === POSITION_CHANGED).map((e) => (e.detail as { current: { statementId: string } }).current.statementId);
+    expect(changed).toEqual(expect.arrayContaining(later.map((e) => (e.detail as { statementId: string }).statementId)));
+    await expectStoreMatchesReplay(rig);
+  });
+
+  it('publishes an oversized alert left in the outbox by an earlier version, fitted, and frees the issue', async () => {
+    // Prepare: the statements in history, and an alert recorded as before evidence was capped by bytes.
+    const { rig, published } = await busRig();
+    await deliverAll(rig, openForLong());
+    const history = (await state(rig)).history;
+    const latestTen = (actors: readonly string[]) =>
+      history.filter((s) => actors.includes(s.actor)).sort((a, b) => (a.saidAt < b.saidAt ? 1 : -1)).slice(0, 10).map(toEvidence);
+    const opened = published.find((e) => e['detail-type'] === POSITIONS_DIVERGED)!.detail as Record<string, unknown>;
+    const { evidenceOmitted: _counted, ...uncounted } = opened;
+    const legacyDetail = { ...uncounted, alertId: 'al-legacy00000000000000-opened', evidence: { actor: latestTen([outsider]), other: latestTen([m1, m2, m3]) } };
+    expect(putEventsEntrySize({ Source: TRACKER_SOURCE, DetailType: POSITIONS_DIVERGED, Detail: JSON.stringify(legacyDetail) })).toBeGreaterThan(ENTRY_LIMIT);
+    await rig.ports.tracker.recordAlert({
+      alertId: legacyDetail.alertId, issue, episodeId: String(opened['episodeId']),
+      transition: 'opened', detailType: POSITIONS_DIVERGED, detail: legacyDetail as never, recordedAt: minutesAfter(0),
+    });
+
+    // Act
+    const response = await rig.deliver([sqsRecord(statementEvent({ statementId: 'after-legacy', actor: m1, issue, stance: 1, saidAt: minutesAfter(80) }))]);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await state(rig)).outbox).toEqual([]);
+    const legacy = published.find((e) => (e.detail as { alertId: string }).alertId === 'al-legacy00000000000000-opened')!;
+    expect(putEventsEntrySize({ Source: TRACKER_SOURCE, DetailType: POSITIONS_DIVERGED, Detail: JSON.stringify(legacy.detail) })).toBeLessThanOrEqual(ENTRY_LIMIT);
+    const { evidence, evidenceOmitted } = legacy.detail as { evidence: { actor: unknown[]; other: unknown[] }; evidenceOmitted: { actor: number; other: number } };
+    expect({ actor: evidence.actor.length + evidenceOmitted.actor, other: evidence.other.length + evidenceOmitted.other }).toEqual({ actor: 10, other: 10 });
   });
 });
