@@ -59,11 +59,6 @@ export const matrixQuery = z.strictObject({
   raw: rawCsv,
 });
 
-export const historyQuery = z.strictObject({
-  issue: z.optional(slug).check(z.describe('Only statements on this issue.')),
-  raw: rawCsv,
-});
-
 /** Cursor paging, the same on every feed. */
 const pageCursor = z
   .optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,4096}$/, 'must be the nextCursor of a previous page')))
@@ -78,6 +73,13 @@ const pageLimit = (description: string) =>
       DEFAULT_PAGE_SIZE,
     )
     .check(z.describe(description));
+
+export const historyQuery = z.strictObject({
+  issue: z.optional(slug).check(z.describe('Only statements on this issue.')),
+  raw: rawCsv,
+  cursor: pageCursor,
+  limit: pageLimit('Statements per page.'),
+});
 
 export const alertsQuery = z.strictObject({
   since: z
@@ -188,7 +190,8 @@ export const actorHistory = z
     actor: slug,
     names,
     issue: z.nullable(slug),
-    statements: z.array(evidence).check(z.describe('Every statement and documented change, in said order (earliest first).')),
+    statements: z.array(evidence).check(z.describe('Every statement and documented change, in said order (earliest first), a page at a time.')),
+    nextCursor: z.nullable(z.string()).check(z.describe('Pass as `cursor` for the next page; null on the last page.')),
   })
   .register(apiSchemas, { id: 'ActorHistory' });
 
@@ -215,6 +218,11 @@ export const alertItem = z
         other: z.array(evidence).check(z.describe('The statements behind the other side, latest first.')),
       })
       .check(z.describe('As the episode was last recorded: at opening while open, at closing once closed.')),
+    evidenceOmitted: z.object({ actor: z.number().check(z.int(), z.gte(0)), other: z.number().check(z.int(), z.gte(0)) }).check(
+      z.describe(
+        'How many statements of each side (the oldest) this answer leaves out, which it does only when they would not fit one response; each is in the history of the actor who made it (`/actors/{actor}/history`).',
+      ),
+    ),
   })
   .register(apiSchemas, { id: 'Alert' });
 
@@ -364,8 +372,9 @@ export const ROUTES: readonly RouteSpec[] = [
   {
     id: 'actorHistory',
     path: '/actors/{actor}/history',
-    summary: "An actor's timeline: every statement, in said order",
-    description: '`Accept: text/csv` returns one row per statement (UTF-8 with BOM; formula-leading text cells defused unless `raw=true`).',
+    summary: "An actor's timeline: every statement, in said order, with cursor pagination",
+    description:
+      '`Accept: text/csv` returns one row per statement of the page (UTF-8 with BOM; formula-leading text cells defused unless `raw=true`), and the next page\'s cursor in the `x-next-cursor` response header (absent on the last page).',
     pathParams: { actor: actorParam },
     query: historyQuery,
     response: actorHistory,

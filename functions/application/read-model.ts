@@ -4,13 +4,15 @@
  * hides the table; the use cases here assemble its answers with the pure core (bloc stances,
  * positions as of a date) into the API's shapes.
  */
+import { eventId } from '../../events/common.ts';
 import type {
   ActorHistory, ActorIssuePosition, ActorPositions, AlertItem, AlertsPage, BlocPosition, IssueSummary, Matrix,
-  MatrixPosition, QuarantinePage,
+  MatrixPosition, QuarantinedEventItem, QuarantinePage,
 } from '../api/schemas.ts';
-import { toEvidence } from '../core/alerts.ts';
+import { fitEvidence, toEvidence } from '../core/alerts.ts';
 import { blocStance } from '../core/blocs.ts';
-import { compareSaid, positionAsOf } from '../core/positions.ts';
+import { compareSaid, positionAsOf, type SaidKey } from '../core/positions.ts';
+import { isCanonicalInstant } from '../core/time.ts';
 import type { ActorId, IssueId, Names, Position, Registry, StatementRecord } from '../core/types.ts';
 import type { StatementRef, StoredEpisode, StoredQuarantinedEvent } from './ports.ts';
 
@@ -26,20 +28,24 @@ export interface AlertFilter {
   limit: number;
 }
 
-export interface EpisodePage {
-  episodes: StoredEpisode[];
-  nextCursor: string | null;
-}
-
 export interface QuarantineFilter {
   /** Opaque, from the previous page. */
   cursor?: string;
   limit: number;
 }
 
-export interface QuarantinedPage {
-  events: StoredQuarantinedEvent[];
-  nextCursor: string | null;
+export interface HistoryFilter {
+  issue?: IssueId;
+  /** Opaque, from the previous page. */
+  cursor?: string;
+  limit: number;
+}
+
+/** A page as the store reads it, in feed order: each item with the cursor that resumes right after it. */
+export interface StorePage<T> {
+  items: Array<{ value: T; cursor: string }>;
+  /** Items follow the last one. */
+  more: boolean;
 }
 
 /** What the read side needs from storage. Implementations only read. */
@@ -53,12 +59,12 @@ export interface ReadStore {
   statements(refs: readonly StatementRef[]): Promise<StatementRecord[]>;
   /** The actor's current positions on the given issues (those it has one on). */
   actorPositions(actor: ActorId, issues: readonly IssueId[]): Promise<Position[]>;
-  /** Every statement moving the actor's position on the given issues. */
-  actorHistory(actor: ActorId, issues: readonly IssueId[]): Promise<StatementRecord[]>;
+  /** The first `limit` statements moving the actor's position on the given issues said after `after`, in said order. */
+  actorHistory(actor: ActorId, issues: readonly IssueId[], page: { after?: SaidKey; limit: number }): Promise<StatementRecord[]>;
   /** Divergence episodes, latest activity first. Throws InvalidCursorError on a cursor it did not issue. */
-  episodes(filter: AlertFilter): Promise<EpisodePage>;
+  episodes(filter: AlertFilter): Promise<StorePage<StoredEpisode>>;
   /** Rejected events, newest first. Throws InvalidCursorError on a cursor it did not issue. */
-  quarantined(filter: QuarantineFilter): Promise<QuarantinedPage>;
+  quarantined(filter: QuarantineFilter): Promise<StorePage<StoredQuarantinedEvent>>;
 }
 
 /** A path or query parameter names an issue or actor the registry does not know. */
@@ -81,13 +87,74 @@ export class InvalidCursorError extends Error {
   }
 }
 
+/** A cursor is a base64url JSON object of strings: opaque to clients, checked field by field when it comes back. */
+export const encodeCursor = (fields: Readonly<Record<string, string>>): string =>
+  Buffer.from(JSON.stringify(fields), 'utf8').toString('base64url');
+
+/** The fields of a cursor, exactly `names`, each a string; InvalidCursorError for anything else. */
+export const decodeCursor = <K extends string>(cursor: string, names: readonly K[], feed: string): Record<K, string> => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError('it does not decode');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidCursorError('it does not decode to a position');
+  const entries = Object.entries(parsed);
+  const valid =
+    entries.length === names.length && entries.every(([name, value]) => (names as readonly string[]).includes(name) && typeof value === 'string');
+  if (!valid) throw new InvalidCursorError(`it does not name a position in the ${feed}`);
+  return parsed as Record<K, string>;
+};
+
+const HISTORY_CURSOR = ['actor', 'saidAt', 'statementId'] as const;
+
+const historyCursor = (statement: StatementRecord): string =>
+  encodeCursor({ actor: statement.actor, saidAt: statement.saidAt, statementId: statement.statementId });
+
+/** The statement a history cursor resumes after, checked to be one this actor's history can hold. */
+const historyPosition = (cursor: string, actor: ActorId): SaidKey => {
+  const fields = decodeCursor(cursor, HISTORY_CURSOR, 'history');
+  if (fields.actor !== actor) throw new InvalidCursorError("it belongs to another actor's history");
+  if (!isCanonicalInstant(fields.saidAt) || !eventId.safeParse(fields.statementId).success) {
+    throw new InvalidCursorError('it does not name a statement of the history');
+  }
+  return { saidAt: fields.saidAt, statementId: fields.statementId };
+};
+
+/**
+ * What the items of one page may take in the function's response. Lambda answers at most 6 MB, and
+ * the body travels in that answer as one JSON string, escaped once more, so items are measured the
+ * same way; the rest is room for the envelope, headers, names and CSV framing.
+ */
+export const MAX_PAGE_BYTES = 4 * 1024 * 1024;
+
+const responseBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(JSON.stringify(value)), 'utf8');
+
+/**
+ * The leading items that fit MAX_PAGE_BYTES, and the cursor after the last of them (null when
+ * nothing follows). At least one item, so that paging always moves on.
+ */
+const withinBudget = <T>(page: StorePage<T>, size: (value: T) => number): { values: T[]; nextCursor: string | null } => {
+  let used = 0;
+  let count = 0;
+  for (const { value } of page.items) {
+    used += size(value);
+    if (count > 0 && used > MAX_PAGE_BYTES) break;
+    count += 1;
+  }
+  const last = page.items[count - 1];
+  const more = count < page.items.length || page.more;
+  return { values: page.items.slice(0, count).map((item) => item.value), nextCursor: more && last !== undefined ? last.cursor : null };
+};
+
 /** The read API's use cases. */
 export interface PositionReader {
   registry(): Promise<Registry>;
   listIssues(): Promise<IssueSummary[]>;
   issueMatrix(issue: IssueId, asOf?: string): Promise<Matrix>;
   actorPositions(actor: ActorId): Promise<ActorPositions>;
-  actorHistory(actor: ActorId, issue?: IssueId): Promise<ActorHistory>;
+  actorHistory(actor: ActorId, filter: HistoryFilter): Promise<ActorHistory>;
   alerts(filter: AlertFilter): Promise<AlertsPage>;
   quarantine(filter: QuarantineFilter): Promise<QuarantinePage>;
 }
@@ -242,68 +309,72 @@ export const createPositionReader = ({ store, registryTtlMs = 60_000, now = Date
       };
     },
 
-    async actorHistory(actor, issue) {
+    async actorHistory(actor, { issue, cursor, limit }) {
       const { reg, found } = await knownActor(actor);
       if (issue !== undefined) await knownIssue(issue);
-      const history = await store.actorHistory(actor, issue === undefined ? [...reg.issues.keys()] : [issue]);
-      return {
-        actor,
-        names: found.names,
-        issue: issue ?? null,
-        statements: [...history].sort(compareSaid).map(toEvidence),
-      };
+      const after = cursor === undefined ? undefined : historyPosition(cursor, actor);
+      const issues = issue === undefined ? [...reg.issues.keys()] : [issue];
+      // One more than asked: whether it comes back says whether another page follows.
+      const read = [...(await store.actorHistory(actor, issues, { ...(after === undefined ? {} : { after }), limit: limit + 1 }))].sort(compareSaid);
+      const page = withinBudget(
+        { items: read.slice(0, limit).map((statement) => ({ value: statement, cursor: historyCursor(statement) })), more: read.length > limit },
+        // A CSV row repeats the actor's and the speaker's names.
+        (statement) => responseBytes([toEvidence(statement), found.names, reg.speakers.get(statement.speaker ?? '')?.names ?? null]),
+      );
+      return { actor, names: found.names, issue: issue ?? null, statements: page.values.map(toEvidence), nextCursor: page.nextCursor };
     },
 
     async alerts(filter) {
       if (filter.issue !== undefined) await knownIssue(filter.issue);
       if (filter.actor !== undefined) await knownActor(filter.actor);
       const page = await store.episodes(filter);
-      const refs = page.episodes.flatMap(({ evidenceRefs }) => [...evidenceRefs.actor, ...evidenceRefs.other]);
+      const refs = page.items.flatMap(({ value: { evidenceRefs } }) => [...evidenceRefs.actor, ...evidenceRefs.other]);
       const statements = indexById(await store.statements(refs));
       const resolve = ({ episode }: StoredEpisode, ids: readonly string[]) =>
         ids
           .map((id) => requireStatement(statements, id, `episode ${episode.episodeId}`))
           .sort((a, b) => compareSaid(b, a))
           .map(toEvidence);
-      return {
-        alerts: page.episodes.map(
-          (stored): AlertItem => ({
-            episodeId: stored.episode.episodeId,
-            divergenceId: stored.episode.divergenceId,
-            kind: stored.episode.kind,
-            issue: stored.episode.issue,
-            actor: stored.episode.actor,
-            bloc: stored.episode.bloc,
-            status: stored.status,
-            threshold: stored.episode.threshold,
-            actorStance: stored.episode.actorStance,
-            otherStance: stored.episode.otherStance,
-            gap: stored.episode.gap,
-            openedAt: stored.episode.openedAt,
-            closedAt: stored.episode.closedAt ?? null,
-            evidence: { actor: resolve(stored, stored.episode.evidence.actor), other: resolve(stored, stored.episode.evidence.other) },
-          }),
-        ),
-        nextCursor: page.nextCursor,
-      };
+      const toAlert = (stored: StoredEpisode): AlertItem => ({
+        episodeId: stored.episode.episodeId,
+        divergenceId: stored.episode.divergenceId,
+        kind: stored.episode.kind,
+        issue: stored.episode.issue,
+        actor: stored.episode.actor,
+        bloc: stored.episode.bloc,
+        status: stored.status,
+        threshold: stored.episode.threshold,
+        actorStance: stored.episode.actorStance,
+        otherStance: stored.episode.otherStance,
+        gap: stored.episode.gap,
+        openedAt: stored.episode.openedAt,
+        closedAt: stored.episode.closedAt ?? null,
+        evidence: { actor: resolve(stored, stored.episode.evidence.actor), other: resolve(stored, stored.episode.evidence.other) },
+        evidenceOmitted: { actor: 0, other: 0 },
+      });
+      // An episode open for long can hold more evidence than one response carries: it then keeps its
+      // latest statements, and says how many it leaves out. Escaping it once more at most doubles it.
+      const fitted = (alert: AlertItem): AlertItem =>
+        responseBytes(alert) <= MAX_PAGE_BYTES ? alert : fitEvidence(alert, MAX_PAGE_BYTES / 2);
+      const alerts = withinBudget({ ...page, items: page.items.map(({ value, cursor }) => ({ value: fitted(toAlert(value)), cursor })) }, responseBytes);
+      return { alerts: alerts.values, nextCursor: alerts.nextCursor };
     },
 
     async quarantine(filter) {
       const page = await store.quarantined(filter);
-      return {
-        events: page.events.map((event) => ({
-          fingerprint: event.fingerprint,
-          messageId: event.messageId ?? null,
-          receivedAt: event.receivedAt,
-          reason: event.reason,
-          detailType: event.detailType ?? null,
-          problems: event.problems.map(({ field, reason }) => ({ field, reason })),
-          body: event.body,
-          bodyBytes: event.bodyBytes ?? new TextEncoder().encode(event.body).byteLength,
-          truncated: event.truncated ?? false,
-        })),
-        nextCursor: page.nextCursor,
-      };
+      const toItem = (event: StoredQuarantinedEvent): QuarantinedEventItem => ({
+        fingerprint: event.fingerprint,
+        messageId: event.messageId ?? null,
+        receivedAt: event.receivedAt,
+        reason: event.reason,
+        detailType: event.detailType ?? null,
+        problems: event.problems.map(({ field, reason }) => ({ field, reason })),
+        body: event.body,
+        bodyBytes: event.bodyBytes ?? new TextEncoder().encode(event.body).byteLength,
+        truncated: event.truncated ?? false,
+      });
+      const events = withinBudget({ ...page, items: page.items.map(({ value, cursor }) => ({ value: toItem(value), cursor })) }, responseBytes);
+      return { events: events.values, nextCursor: events.nextCursor };
     },
   };
 };

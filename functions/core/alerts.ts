@@ -36,7 +36,8 @@ export const toEvidence = (statement: StatementRecord): Evidence => ({
 export const MAX_ALERT_DETAIL_BYTES = 250_000;
 
 export type EvidenceOmitted = { actor: number; other: number };
-type AlertDetail = PositionsDivergedV1 | PositionsConvergedV1;
+/** An alert event's detail, or the read API's alert: both carry evidence latest first, side by side. */
+type WithEvidence = { evidence: { actor: Evidence[]; other: Evidence[] }; evidenceOmitted?: EvidenceOmitted };
 
 const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
@@ -46,7 +47,7 @@ const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(v
  * statement that does not fit, so what is left out is always its oldest. The statements left out
  * are added to `evidenceOmitted`. A detail that already fits comes back as it was.
  */
-export const fitEvidence = <D extends AlertDetail>(detail: D, maxBytes = MAX_ALERT_DETAIL_BYTES): D & { evidenceOmitted: EvidenceOmitted } => {
+export const fitEvidence = <D extends WithEvidence>(detail: D, maxBytes = MAX_ALERT_DETAIL_BYTES): D & { evidenceOmitted: EvidenceOmitted } => {
   const before = detail.evidenceOmitted ?? { actor: 0, other: 0 };
   const { evidence } = detail;
   const allOmitted = { actor: before.actor + evidence.actor.length, other: before.other + evidence.other.length };

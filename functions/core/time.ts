@@ -39,6 +39,15 @@ export const normaliseInstant = (iso: string): string => {
   return instant;
 };
 
+/** Whether `value` is an instant in the canonical form, exactly as `normaliseInstant` returns it. */
+export const isCanonicalInstant = (value: string): boolean => {
+  try {
+    return normaliseInstant(value) === value;
+  } catch {
+    return false;
+  }
+};
+
 /** Orders canonical instants (as returned by `normaliseInstant`); usable as a sort comparator. */
 export const compareInstants = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -266,32 +266,24 @@ export const createReadApi = (deps: ReadApiDeps): ReadApi => {
     actorPositions: async ({ actor = '' }) => json(200, await reader.actorPositions(actor)),
 
     actorHistory: async ({ actor = '' }, query, type) => {
-      const { issue, raw } = query as HistoryQuery;
-      const history = await reader.actorHistory(actor, issue);
+      const { issue, raw, cursor, limit } = query as HistoryQuery;
+      const history = await reader.actorHistory(actor, { ...(issue === undefined ? {} : { issue }), ...(cursor === undefined ? {} : { cursor }), limit });
       if (type !== CSV_TYPE) return json(200, history);
       const name = issue === undefined ? `${actor}-history` : `${actor}-${issue}-history`;
       const body = historyCsv(history, await reader.registry(), { raw: raw === true });
-      return { statusCode: 200, headers: { ...baseHeaders(CSV_CONTENT_TYPE), ...csvFilename(name) }, body };
+      // A CSV body has no room for the cursor, so it travels in a header.
+      const next: Record<string, string> = history.nextCursor === null ? {} : { 'x-next-cursor': history.nextCursor };
+      return { statusCode: 200, headers: { ...baseHeaders(CSV_CONTENT_TYPE), ...csvFilename(name), ...next }, body };
     },
 
     alerts: async (_params, query) => {
       const { limit, ...filters } = query as AlertsQuery;
-      try {
-        return json(200, await reader.alerts({ ...filters, limit }));
-      } catch (error) {
-        if (error instanceof InvalidCursorError) throw badRequest('cursor', error.message);
-        throw error;
-      }
+      return json(200, await reader.alerts({ ...filters, limit }));
     },
 
     quarantine: async (_params, query) => {
       const { limit, cursor } = query as QuarantineQuery;
-      try {
-        return json(200, await reader.quarantine({ limit, ...(cursor === undefined ? {} : { cursor }) }));
-      } catch (error) {
-        if (error instanceof InvalidCursorError) throw badRequest('cursor', error.message);
-        throw error;
-      }
+      return json(200, await reader.quarantine({ limit, ...(cursor === undefined ? {} : { cursor }) }));
     },
 
     openapi: async () => json(200, (openApiDocument ??= buildOpenApiDocument())),
@@ -328,6 +320,7 @@ export const createReadApi = (deps: ReadApiDeps): ReadApi => {
       return route.spec.csv ? { ...response, headers: { ...response.headers, vary: 'Accept' } } : response;
     } catch (error) {
       if (error instanceof HttpError) return errorResponse(error);
+      if (error instanceof InvalidCursorError) return errorResponse(badRequest('cursor', error.message));
       if (error instanceof NotFoundError) return errorResponse(new HttpError(404, 'NotFound', error.message, error.parameter));
       logger?.error('read API request failed', { method: request.method, path: request.path, error: describeError(error) });
       return errorResponse(new HttpError(500, 'InternalError', 'unexpected error; see the function logs'));

@@ -8,15 +8,18 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRACKER_SOURCE } from '../../events/common.ts';
-import { findContract, POSITION_CHANGED } from '../../events/catalog.ts';
+import { findContract, POSITION_CHANGED, POSITIONS_CONVERGED } from '../../events/catalog.ts';
+import { STATEMENT_RECORDED } from '../../events/inbound/statement-recorded.v1.ts';
 import { loadSeedRegistryUpdates, loadSeedSamples, type SeedEvent } from '../../events/seed/index.ts';
 import { CSV_COLUMNS } from '../../functions/api/csv.ts';
 import type { ActorHistory, AlertsPage, Matrix, QuarantinePage } from '../../functions/api/schemas.ts';
 import { DynamoReadRepository } from '../../functions/adapters/dynamodb/read.repository.ts';
 import { createFsSnapshotStore } from '../../functions/adapters/fs/snapshot-store.ts';
-import { createPositionReader } from '../../functions/application/read-model.ts';
+import { MAX_PAGE_BYTES, createPositionReader, encodeCursor } from '../../functions/application/read-model.ts';
+import { compareSaid } from '../../functions/core/positions.ts';
 import { blocStance } from '../../functions/core/blocs.ts';
 import { buildRegistry, resolveStatement, type InboundDetail } from '../../functions/core/registry.ts';
 import { replayAll } from '../../functions/core/tracker.ts';
@@ -25,6 +28,7 @@ import { createReadApi } from '../../functions/handlers/read-api.ts';
 import { createHandler as createSnapshotHandler } from '../../functions/handlers/write-snapshot.ts';
 import { startApiServer, type AdminRoutes, type ApiServer } from '../../local/http/api-server.ts';
 import { startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
+import { maxId, maxQuote, maxSource } from '../support/max-size.ts';
 import { createProcessorRig, loadSeedRegistry, type ProcessorRig } from '../support/processor-rig.ts';
 import { inBatches, sqsBatch, sqsRecord, sqsRecordFromBody, toEventBridgeEvent } from '../support/sqs-events.ts';
 
@@ -115,6 +119,39 @@ const csvRecords = (bytes: Buffer): Array<Record<string, string>> => {
   const [header = [], ...rows] = parseCsv(bytes.subarray(3).toString('utf8'));
   return rows.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])));
 };
+
+/** The size Lambda counts for this answer: the API Gateway result, with the body as one JSON string in it. */
+const lambdaPayloadBytes = (reply: Reply): number =>
+  Buffer.byteLength(
+    JSON.stringify({ statusCode: reply.status, headers: Object.fromEntries(reply.headers), body: reply.text, isBase64Encoded: false }),
+    'utf8',
+  );
+const LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024;
+
+/** Follows `nextCursor` (or, for CSV, the x-next-cursor header) from `path` to the last page. */
+const allPages = async (rig: Rig, path: string, headers?: Record<string, string>): Promise<Reply[]> => {
+  const pages: Reply[] = [];
+  const separator = path.includes('?') ? '&' : '?';
+  for (let cursor: string | null = null, first = true; first || cursor !== null; first = false) {
+    if (pages.length > 200) throw new Error(`${path}: still paging after 200 pages`);
+    const reply = await rig.get(cursor === null ? path : `${path}${separator}cursor=${cursor}`, headers);
+    expect(reply.status, reply.text.slice(0, 300)).toBe(200);
+    pages.push(reply);
+    cursor = reply.json === undefined ? reply.headers.get('x-next-cursor') : reply.json.nextCursor;
+  }
+  return pages;
+};
+
+/** A statement of Russia's government, as a desk would publish it. */
+const russiaSays = (statementId: string, issue: string, stance: -2 | 2, saidAt: string, extra: Record<string, unknown> = {}): SeedEvent =>
+  ({
+    source: 'newsroom.desk',
+    'detail-type': STATEMENT_RECORDED,
+    detail: {
+      schemaVersion: '1', statementId, speaker: 'russian-government', issue, stance, hedged: false,
+      quote: { text: `بيان رقم ${statementId}`, lang: 'ar' }, saidAt, source: { outlet: 'Test wire' }, recordedBy: 'test', ...extra,
+    },
+  }) as SeedEvent;
 
 interface Rig {
   rig: ProcessorRig;
@@ -303,6 +340,141 @@ describe('GET /actors/{actor}/positions and /history', () => {
     for (const [i, row] of rows.entries()) {
       expect(Buffer.from(row['quote'] ?? '', 'utf8').equals(Buffer.from(expected[i]!.quote!.text, 'utf8'))).toBe(true);
     }
+  });
+});
+
+describe('GET /actors/{actor}/history, paged', () => {
+  const ISSUES = [...registry.issues.keys()];
+  /** 30 statements over every issue, two said at each instant (on different issues), so said order needs the id too. */
+  const chatter = Array.from({ length: 30 }, (_, i) =>
+    russiaSays(`chatter-${String(29 - i).padStart(2, '0')}`, ISSUES[i % ISSUES.length]!, -2, `2025-10-${String(1 + Math.floor(i / 2)).padStart(2, '0')}T12:00:00Z`),
+  );
+  let chatty: Rig;
+  beforeAll(async () => {
+    chatty = await startRig(store, chatter);
+  });
+  afterAll(async () => {
+    await stopRig(chatty);
+  });
+
+  const russiaInSaidOrder = (issue?: string): string[] =>
+    [...seedStatements, ...chatter.map(toRecord)]
+      .filter((s) => s.actor === 'russia' && (issue === undefined || s.issue === issue))
+      .sort(compareSaid)
+      .map((s) => s.statementId);
+
+  it('gives every statement once, in said order, a page of at most `limit` at a time', async () => {
+    // Act
+    const pages = await allPages(chatty, '/actors/russia/history?limit=7');
+
+    // Assess
+    const histories = pages.map((p) => p.json as ActorHistory);
+    expect(histories.flatMap((h) => h.statements.map((s) => s.statementId))).toEqual(russiaInSaidOrder());
+    expect(histories.map((h) => h.statements.length)).toEqual([7, 7, 7, 7, 6]);
+    expect(histories.at(-1)?.nextCursor).toBeNull();
+    expect(histories.every((h) => h.actor === 'russia' && h.issue === null)).toBe(true);
+  });
+
+  it('defaults to pages of 25, and keeps the issue filter across pages', async () => {
+    // Act
+    const first = (await chatty.get('/actors/russia/history')).json as ActorHistory;
+    const troops = await allPages(chatty, `/actors/russia/history?issue=${TROOPS}&limit=3`);
+
+    // Assess
+    expect(first.statements).toHaveLength(25);
+    expect(first.nextCursor).not.toBeNull();
+    expect(troops.flatMap((p) => (p.json as ActorHistory).statements.map((s) => s.statementId))).toEqual(russiaInSaidOrder(TROOPS));
+  });
+
+  it('pages CSV the same way, the next cursor in the x-next-cursor header', async () => {
+    // Act
+    const pages = await allPages(chatty, '/actors/russia/history?limit=10', { 'x-api-key': API_KEY, accept: 'text/csv' });
+
+    // Assess
+    expect(pages.map((p) => p.headers.get('content-type'))).toEqual(pages.map(() => 'text/csv; charset=utf-8; header=present'));
+    expect(pages.flatMap((p) => csvRecords(p.bytes).map((r) => r['statement_id']))).toEqual(russiaInSaidOrder());
+    expect(pages.at(-1)?.headers.get('x-next-cursor')).toBeNull();
+  });
+
+  it("refuses another actor's cursor", async () => {
+    // Prepare
+    const russia = (await chatty.get('/actors/russia/history?limit=2')).json as ActorHistory;
+
+    // Act
+    const reply = await chatty.get(`/actors/france/history?cursor=${russia.nextCursor}`);
+
+    // Assess
+    expect(reply.status).toBe(400);
+    expect(reply.json).toMatchObject({ error: 'BadRequest', parameter: 'cursor' });
+  });
+});
+
+describe('pages that would not fit in one Lambda response', () => {
+  /**
+   * Statements at the contract's maxima, in control characters (JSON escapes each to six bytes):
+   * 25 keep Russia against the allies on troops and one closes it (an alert of some 3 MB as the
+   * API answers it); then 35 more and another closing (an alert too large for any one answer).
+   */
+  const control = (n: number, minute: number) =>
+    russiaSays(maxId('heavy', n), TROOPS, -2, new Date(Date.parse('2025-10-01T00:00:00Z') + minute * 60_000).toISOString(), {
+      quote: maxQuote('control'), source: maxSource('control'),
+    });
+  const heavyEvents = [
+    ...Array.from({ length: 25 }, (_, i) => control(i, i)),
+    russiaSays('heavy-closes-1', TROOPS, 2, '2025-10-02T00:00:00Z'),
+    ...Array.from({ length: 35 }, (_, i) => control(25 + i, 2000 + i)),
+    russiaSays('heavy-closes-2', TROOPS, 2, '2025-10-03T00:00:00Z'),
+  ];
+  let heavy: Rig;
+  beforeAll(async () => {
+    heavy = await startRig(store, heavyEvents);
+  });
+  afterAll(async () => {
+    await stopRig(heavy);
+  });
+
+  it('end a history page early, within the limit Lambda answers with, and lose nothing across pages', async () => {
+    // Act
+    const pages = await allPages(heavy, '/actors/russia/history?limit=100');
+    const csvPages = await allPages(heavy, '/actors/russia/history?limit=100', { 'x-api-key': API_KEY, accept: 'text/csv' });
+
+    // Assess
+    expect(pages.reduce((sum, page) => sum + lambdaPayloadBytes(page), 0)).toBeGreaterThan(LAMBDA_RESPONSE_LIMIT);
+    for (const page of [...pages, ...csvPages]) expect(lambdaPayloadBytes(page)).toBeLessThanOrEqual(LAMBDA_RESPONSE_LIMIT);
+    const ids = pages.flatMap((p) => (p.json as ActorHistory).statements.map((s) => s.statementId));
+    const expected = [...seedStatements, ...heavyEvents.map(toRecord)].filter((s) => s.actor === 'russia').sort(compareSaid).map((s) => s.statementId);
+    expect(ids).toEqual(expected);
+    expect(csvPages.flatMap((p) => csvRecords(p.bytes).map((r) => r['statement_id']))).toEqual(expected);
+    expect(MAX_PAGE_BYTES).toBeLessThan(LAMBDA_RESPONSE_LIMIT);
+  });
+
+  it('end an alert page early the same way, and carry every statement an alert event left out while they fit', async () => {
+    // Act
+    const pages = await allPages(heavy, `/alerts?actor=russia&issue=${TROOPS}&limit=100`);
+
+    // Assess
+    expect(pages.length).toBeGreaterThan(1);
+    for (const page of pages) expect(lambdaPayloadBytes(page)).toBeLessThanOrEqual(LAMBDA_RESPONSE_LIMIT);
+    const alerts = pages.flatMap((p) => (p.json as AlertsPage).alerts);
+    const oneByOne = (await allPages(heavy, `/alerts?actor=russia&issue=${TROOPS}&limit=1`)).flatMap((p) => (p.json as AlertsPage).alerts);
+    expect(alerts.map((a) => a.episodeId)).toEqual(oneByOne.map((a) => a.episodeId));
+    const converged = heavy.rig.publisher.ofType(POSITIONS_CONVERGED).map((e) => e.detail as {
+      episodeId: string; kind: string; closedAt: string; evidence: { actor: unknown[]; other: unknown[] }; evidenceOmitted: { actor: number; other: number };
+    }).filter((d) => d.kind === 'actor-vs-bloc').sort((a, b) => (a.closedAt < b.closedAt ? -1 : 1));
+    expect(converged).toHaveLength(2);
+    const [first, second] = converged.map((event) => ({ event, alert: alerts.find((a) => a.episodeId === event.episodeId)! }));
+    // The first alert event left statements out; the API has every one of them.
+    expect(first!.event.evidenceOmitted.actor).toBeGreaterThan(0);
+    expect(first!.alert.evidenceOmitted).toEqual({ actor: 0, other: 0 });
+    expect(first!.alert.evidence.actor).toHaveLength(first!.event.evidence.actor.length + first!.event.evidenceOmitted.actor);
+    expect(first!.alert.evidence.other).toHaveLength(first!.event.evidence.other.length + first!.event.evidenceOmitted.other);
+    // The second is too large for one answer: it keeps the latest and counts the rest, to be read in the history.
+    const total = (side: 'actor' | 'other', x: { evidence: Record<typeof side, unknown[]>; evidenceOmitted: Record<typeof side, number> }) =>
+      x.evidence[side].length + x.evidenceOmitted[side];
+    expect(second!.alert.evidenceOmitted.actor).toBeGreaterThan(0);
+    expect(total('actor', second!.alert)).toBe(total('actor', second!.event));
+    expect(total('other', second!.alert)).toBe(total('other', second!.event));
+    expect(second!.alert.evidence.actor[0]?.statementId).toBe('heavy-closes-2');
   });
 });
 
@@ -619,6 +791,17 @@ describe('bad requests', () => {
     ['/alerts?since=last-week', 'since'],
     ['/alerts?cursor=not%20a%20cursor', 'cursor'],
     ['/alerts?cursor=eyJ4IjoxfQ', 'cursor'],
+    ['/alerts?cursor=', 'cursor'],
+    [`/alerts?cursor=${encodeCursor({ pk: `ISSUE#${TROOPS}`, sk: 'E#', gsi1pk: 'EPISODES', gsi1sk: '' })}`, 'cursor'],
+    [`/alerts?cursor=${encodeCursor({ pk: `ISSUE#${TROOPS}`, sk: `E#${'a'.repeat(1100)}`, gsi1pk: 'EPISODES', gsi1sk: '2025-09-04T08:30:00.000Z#ep-1' })}`, 'cursor'],
+    [`/alerts?cursor=${encodeCursor({ pk: `ISSUE#${'a'.repeat(2100)}`, sk: 'E#d#2025#ep-1', gsi1pk: 'EPISODES', gsi1sk: '2025#ep-1' })}`, 'cursor'],
+    [`/quarantine?cursor=${encodeCursor({ pk: 'QUARANTINE#ab', sk: 'EVENT', gsi1pk: 'QUARANTINE', gsi1sk: `${'1'.repeat(1100)}#ab` })}`, 'cursor'],
+    ['/actors/russia/history?limit=0', 'limit'],
+    ['/actors/russia/history?limit=101', 'limit'],
+    ['/actors/russia/history?cursor=', 'cursor'],
+    ['/actors/russia/history?cursor=eyJ4IjoxfQ', 'cursor'],
+    [`/actors/russia/history?cursor=${encodeCursor({ actor: 'russia', saidAt: '', statementId: 'x' })}`, 'cursor'],
+    [`/actors/russia/history?cursor=${encodeCursor({ actor: 'russia', saidAt: '2025-09-04T08:30:00.000Z', statementId: 'x'.repeat(3000) })}`, 'cursor'],
     ['/quarantine?limit=0', 'limit'],
     ['/quarantine?limit=101', 'limit'],
     ['/quarantine?cursor=eyJ4IjoxfQ', 'cursor'],
@@ -644,6 +827,47 @@ describe('bad requests', () => {
     // Assess
     expect(reply.status).toBe(400);
     expect(reply.json).toMatchObject({ parameter: 'cursor' });
+  });
+
+  describe('any cursor at all gives a page or a 400 naming `cursor`, never a 500', () => {
+    /** Parts of the keys a cursor names: empty, short, past DynamoDB's key limits, or as the API issues them. */
+    const part = fc.oneof(
+      fc.constant(''),
+      fc.string({ maxLength: 20 }),
+      fc.string({ unit: fc.constantFrom('a', '0', ':', '-', 'T', 'Z', '.', 'é', '\u0000'), minLength: 1000, maxLength: 1100 }),
+      fc.constantFrom(TROOPS, 'actor-vs-bloc:western-troops-in-ukraine:russia:allies', '2025-09-04T08:30:00.000Z', 'ep-19cb62b059db8ece671b', 'russia'),
+    );
+    /** Cursors shaped as the API issues them, so that the check of each part is what decides. */
+    const position = fc.oneof(
+      fc.tuple(part, part, part, part, part).map(([issue, divergence, openedAt, episode, activity]) => ({
+        pk: `ISSUE#${issue}`, sk: `E#${divergence}#${openedAt}#${episode}`, gsi1pk: 'EPISODES', gsi1sk: `${activity}#${episode}`,
+      })),
+      fc.tuple(part, part).map(([receivedAt, fingerprint]) => ({
+        pk: `QUARANTINE#${fingerprint}`, sk: 'EVENT', gsi1pk: 'QUARANTINE', gsi1sk: `${receivedAt}#${fingerprint}`,
+      })),
+      fc.record({ actor: fc.oneof(fc.constant('russia'), part), saidAt: part, statementId: part }),
+      fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 5 }),
+    );
+    const cursor = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 200 }),
+      fc.base64String({ maxLength: 400 }).map((b) => b.replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '')),
+      position.map((value) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url')),
+    );
+
+    it.each(['/alerts', '/quarantine', '/actors/russia/history', `/actors/russia/history?issue=${TROOPS}`])('%s', async (path) => {
+      await fc.assert(
+        fc.asyncProperty(cursor, async (value) => {
+          // Act
+          const reply = await seeded.get(`${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(value)}`);
+
+          // Assess
+          expect([200, 400], reply.text.slice(0, 300)).toContain(reply.status);
+          if (reply.status === 400) expect(reply.json).toMatchObject({ error: 'BadRequest', parameter: 'cursor' });
+        }),
+        // Shrinking kilobyte-long strings over HTTP takes minutes; the first counterexample says enough.
+        { numRuns: 150, endOnFailure: true },
+      );
+    });
   });
 
   it('answers 405 to anything but GET', async () => {

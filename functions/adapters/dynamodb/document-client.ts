@@ -47,6 +47,18 @@ export const queryAll = async (doc: DynamoDBDocumentClient, input: QueryCommandI
   return items;
 };
 
+/** The first `max` items of a Query: it reads on past a 1 MB page until it has them or none are left. */
+export const queryUpTo = async (doc: DynamoDBDocumentClient, input: QueryCommandInput, max: number): Promise<Item[]> => {
+  const items: Item[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(new QueryCommand({ ...input, Limit: max - items.length, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    items.push(...((page.Items ?? []) as Item[]));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined && items.length < max);
+  return items;
+};
+
 const BATCH_GET_LIMIT = 100;
 const MAX_UNPROCESSED_ROUNDS = 8;
 

@@ -104,6 +104,15 @@ export const actorHistoryPrefix = (actor: ActorId): string => `${ISSUE.historyPr
 /** Sort key bound of an actor's history at a said key (inclusive bounds for BETWEEN). */
 export const actorHistoryBound = (actor: ActorId, key: string): string => `${actorHistoryPrefix(actor)}${key}`;
 
+/** Sorts after every said key, all of which start with the digits of a year. */
+const AFTER_EVERY_SAID_KEY = '~';
+
+/** Inclusive BETWEEN bounds of an actor's history from a said key on (from the start without one). */
+export const actorHistoryFrom = (actor: ActorId, key?: string): { from: string; to: string } => ({
+  from: key === undefined ? actorHistoryPrefix(actor) : actorHistoryBound(actor, key),
+  to: actorHistoryBound(actor, AFTER_EVERY_SAID_KEY),
+});
+
 /** Compact evidence reference `<actor>#<saidAt>#<statementId>` (the history sort key without `H#`). */
 export const evidenceRef = (ref: Omit<StatementRef, 'issue'>): string => `${ref.actor}${SEP}${saidKey(ref)}`;
 
@@ -157,11 +166,36 @@ export const quarantineFeedKey = (receivedAt: string, fingerprint: string): Inde
   gsi1sk: `${receivedAt}${SEP}${fingerprint}`,
 });
 
+/**
+ * What every part of a key this table writes is made of: slugs, publisher ids, derived ids, instants.
+ * Checking a position handed back against it keeps DynamoDB from ever seeing an empty key part or
+ * one past its key size limits (2048 bytes for a partition key, 1024 for a sort key).
+ */
+const KEY_PART = /^[A-Za-z0-9._:+-]{1,256}$/;
+
+const isKeyPart = (value: string | undefined): value is string => value !== undefined && KEY_PART.test(value);
+
+const samePosition = (a: FeedPosition, b: FeedPosition): boolean =>
+  (['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const).every((name) => a[name] === b[name]);
+
 /** Whether a feed position is exactly that of a quarantined event (a cursor handed back is checked with it). */
 export const isQuarantineFeedPosition = (position: FeedPosition): boolean => {
-  const cut = position.gsi1sk.lastIndexOf(SEP);
-  if (cut <= 0) return false;
-  const fingerprint = position.gsi1sk.slice(cut + 1);
-  const expected: FeedPosition = { ...quarantineKey(fingerprint), ...quarantineFeedKey(position.gsi1sk.slice(0, cut), fingerprint) };
-  return fingerprint !== '' && (['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const).every((name) => expected[name] === position[name]);
+  const [receivedAt, fingerprint, ...rest] = position.gsi1sk.split(SEP);
+  if (!isKeyPart(receivedAt) || !isKeyPart(fingerprint) || rest.length > 0) return false;
+  return samePosition(position, { ...quarantineKey(fingerprint), ...quarantineFeedKey(receivedAt, fingerprint) });
+};
+
+/** Whether a feed position is exactly that of a divergence episode (a cursor handed back is checked with it). */
+export const isEpisodeFeedPosition = (position: FeedPosition): boolean => {
+  const issue = position.pk.startsWith(ISSUE.pk('')) ? ISSUE.issueOf(position.pk) : undefined;
+  const [divergenceId, openedAt, episodeId] = position.sk.startsWith(ISSUE.episodePrefix)
+    ? position.sk.slice(ISSUE.episodePrefix.length).split(SEP)
+    : [];
+  // The index key holds the time of the last transition, the closing one or else the opening.
+  const [lastActivityAt] = position.gsi1sk.split(SEP);
+  if (!isKeyPart(issue) || !isKeyPart(divergenceId) || !isKeyPart(openedAt) || !isKeyPart(episodeId) || !isKeyPart(lastActivityAt)) {
+    return false;
+  }
+  const episode = { divergenceId, openedAt, episodeId, closedAt: lastActivityAt };
+  return samePosition(position, { ...episodeKey(issue, episode), ...episodeFeedKey(episode) });
 };

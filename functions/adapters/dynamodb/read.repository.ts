@@ -8,15 +8,18 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { StatementRef, StoredEpisode } from '../../application/ports.ts';
+import type { StatementRef, StoredEpisode, StoredQuarantinedEvent } from '../../application/ports.ts';
 import {
-  InvalidCursorError, type AlertFilter, type EpisodePage, type QuarantineFilter, type QuarantinedPage, type ReadStore,
+  InvalidCursorError, decodeCursor as decodeCursorFields, encodeCursor, type AlertFilter, type QuarantineFilter, type ReadStore,
+  type StorePage,
 } from '../../application/read-model.ts';
+import { compareSaid, type SaidKey } from '../../core/positions.ts';
 import type { ActorId, IssueId, Position, Registry, StatementRecord } from '../../core/types.ts';
-import { batchGet, documentClient, queryAll, type Item } from './document-client.ts';
+import { batchGet, documentClient, queryAll, queryUpTo, type Item } from './document-client.ts';
 import { episodeFromItem, historyFromItem, positionFromItem } from './items.ts';
 import {
-  EPISODES_FEED, ISSUE, actorHistoryPrefix, feedPositionOf, historyKey, isQuarantineFeedPosition, positionKey,
+  EPISODES_FEED, ISSUE, actorHistoryFrom, feedPositionOf, historyKey, isEpisodeFeedPosition, isQuarantineFeedPosition,
+  positionKey, quarantineFeedKey, quarantineKey, saidKey, type FeedPosition,
 } from './keys.ts';
 import { DynamoQuarantineRepository } from './quarantine.repository.ts';
 import { DynamoRegistryRepository } from './registry.repository.ts';
@@ -30,44 +33,31 @@ export interface DynamoReadRepositoryOptions {
 /** Items read per Query call of the alert feed; filters apply after the read, so a page may take several. */
 const FEED_READ_BATCH = 100;
 
+/** A feed cursor is the position (table and index key) of the last item returned. */
 const CURSOR_KEYS = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, GSI1.partitionKey, GSI1.sortKey] as const;
-type FeedKey = Record<(typeof CURSOR_KEYS)[number], string>;
 
-/** The cursor is the index key of the last item returned, as base64url JSON: opaque to clients, checked on return. */
-export const encodeCursor = (key: FeedKey): string => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-
-/** The feed position a cursor names, checked to be a key of the table and index; which feed is checked by the caller. */
-const decodeFeedKey = (cursor: string, feed: string): FeedKey => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError('it does not decode');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidCursorError('it does not decode to a key');
-  const entries = Object.entries(parsed);
-  const valid =
-    entries.length === CURSOR_KEYS.length &&
-    entries.every(([name, value]) => (CURSOR_KEYS as readonly string[]).includes(name) && typeof value === 'string');
-  if (!valid) throw new InvalidCursorError(`it does not decode to a key of the ${feed}`);
-  return parsed as FeedKey;
-};
-
-export const decodeCursor = (cursor: string, since: string | undefined): FeedKey => {
-  const key = decodeFeedKey(cursor, 'alert feed');
-  if (key.gsi1pk !== EPISODES_FEED || !key.pk.startsWith('ISSUE#') || !key.sk.startsWith(ISSUE.episodePrefix)) {
-    throw new InvalidCursorError('it does not point into the alert feed');
-  }
+/**
+ * The position an alert-feed cursor names, checked to be exactly that of an episode: DynamoDB
+ * answers a start key with an empty or oversized part with an error, never with a page.
+ */
+export const decodeAlertCursor = (cursor: string, since: string | undefined): FeedPosition => {
+  const key = decodeCursorFields(cursor, CURSOR_KEYS, 'alert feed');
+  if (key.gsi1pk !== EPISODES_FEED || !isEpisodeFeedPosition(key)) throw new InvalidCursorError('it does not point into the alert feed');
   // DynamoDB rejects a start key outside the key condition; say which parameter is at odds instead.
   if (since !== undefined && key.gsi1sk < since) throw new InvalidCursorError('it lies before `since`; keep the same filters while paging');
   return key;
 };
 
-export const decodeQuarantineCursor = (cursor: string): FeedKey => {
-  const key = decodeFeedKey(cursor, 'quarantine feed');
+export const decodeQuarantineCursor = (cursor: string): FeedPosition => {
+  const key = decodeCursorFields(cursor, CURSOR_KEYS, 'quarantine feed');
   if (!isQuarantineFeedPosition(key)) throw new InvalidCursorError('it does not point into the quarantine feed');
   return key;
 };
+
+const quarantinePositionOf = (event: StoredQuarantinedEvent): FeedPosition => ({
+  ...quarantineKey(event.fingerprint),
+  ...quarantineFeedKey(event.receivedAt, event.fingerprint),
+});
 
 export class DynamoReadRepository implements ReadStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -120,12 +110,35 @@ export class DynamoReadRepository implements ReadStore {
     return (await batchGet(this.doc, this.tableName, issues.map((issue) => positionKey(issue, actor)))).map(positionFromItem);
   }
 
-  async actorHistory(actor: ActorId, issues: readonly IssueId[]): Promise<StatementRecord[]> {
-    const perIssue = await Promise.all(issues.map((issue) => this.queryPrefix(issue, actorHistoryPrefix(actor))));
-    return perIssue.flat().map(historyFromItem);
+  /**
+   * Each issue's history of the actor is in said order already: its first `limit` after `after` are
+   * read (one more, for BETWEEN includes `after` itself), and the merge of them all is cut to `limit`.
+   */
+  async actorHistory(actor: ActorId, issues: readonly IssueId[], { after, limit }: { after?: SaidKey; limit: number }): Promise<StatementRecord[]> {
+    const { from, to } = actorHistoryFrom(actor, after === undefined ? undefined : saidKey(after));
+    const perIssue = await Promise.all(
+      issues.map((issue) =>
+        queryUpTo(
+          this.doc,
+          {
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': ISSUE.pk(issue), ':from': from, ':to': to },
+            ConsistentRead: true,
+          },
+          limit + 1,
+        ),
+      ),
+    );
+    return perIssue
+      .flat()
+      .map(historyFromItem)
+      .filter((statement) => after === undefined || compareSaid(statement, after) > 0)
+      .sort(compareSaid)
+      .slice(0, limit);
   }
 
-  async episodes(filter: AlertFilter): Promise<EpisodePage> {
+  async episodes(filter: AlertFilter): Promise<StorePage<StoredEpisode>> {
     const conditions: string[] = [];
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':feed': EPISODES_FEED };
@@ -146,8 +159,8 @@ export class DynamoReadRepository implements ReadStore {
       values[':open'] = 'open';
     }
 
-    const collected: StoredEpisode[] = [];
-    let start: Record<string, unknown> | undefined = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor, filter.since);
+    const collected: StorePage<StoredEpisode>['items'] = [];
+    let start: Record<string, unknown> | undefined = filter.cursor === undefined ? undefined : decodeAlertCursor(filter.cursor, filter.since);
     for (;;) {
       const page = await this.doc.send(
         new QueryCommand({
@@ -163,21 +176,21 @@ export class DynamoReadRepository implements ReadStore {
       );
       const items = (page.Items ?? []) as Item[];
       for (const [index, item] of items.entries()) {
-        collected.push(episodeFromItem(item));
+        collected.push({ value: episodeFromItem(item), cursor: encodeCursor(feedPositionOf(item)) });
         if (collected.length === filter.limit) {
           const exhausted = index === items.length - 1 && page.LastEvaluatedKey === undefined;
-          return { episodes: collected, nextCursor: exhausted ? null : encodeCursor(feedPositionOf(item)) };
+          return { items: collected, more: !exhausted };
         }
       }
-      if (page.LastEvaluatedKey === undefined) return { episodes: collected, nextCursor: null };
+      if (page.LastEvaluatedKey === undefined) return { items: collected, more: false };
       start = page.LastEvaluatedKey;
     }
   }
 
   /** The quarantine feed of gsi1, read through the quarantine repository. */
-  async quarantined(filter: QuarantineFilter): Promise<QuarantinedPage> {
+  async quarantined(filter: QuarantineFilter): Promise<StorePage<StoredQuarantinedEvent>> {
     const after = filter.cursor === undefined ? undefined : decodeQuarantineCursor(filter.cursor);
     const page = await this.quarantineRepository.page(filter.limit, after);
-    return { events: page.events, nextCursor: page.next === null ? null : encodeCursor(page.next) };
+    return { items: page.events.map((event) => ({ value: event, cursor: encodeCursor(quarantinePositionOf(event)) })), more: page.next !== null };
   }
 }
