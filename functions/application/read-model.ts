@@ -92,7 +92,7 @@ export const encodeCursor = (fields: Readonly<Record<string, string>>): string =
   Buffer.from(JSON.stringify(fields), 'utf8').toString('base64url');
 
 /** The fields of a cursor, exactly `names`, each a string; InvalidCursorError for anything else. */
-export const decodeCursor = <K extends string>(cursor: string, names: readonly K[], feed: string): Record<K, string> => {
+export const decodeCursorFields = <K extends string>(cursor: string, names: readonly K[], feed: string): Record<K, string> => {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -114,7 +114,7 @@ const historyCursor = (statement: StatementRecord): string =>
 
 /** The statement a history cursor resumes after, checked to be one this actor's history can hold. */
 const historyPosition = (cursor: string, actor: ActorId): SaidKey => {
-  const fields = decodeCursor(cursor, HISTORY_CURSOR, 'history');
+  const fields = decodeCursorFields(cursor, HISTORY_CURSOR, 'history');
   if (fields.actor !== actor) throw new InvalidCursorError("it belongs to another actor's history");
   if (!isCanonicalInstant(fields.saidAt) || !eventId.safeParse(fields.statementId).success) {
     throw new InvalidCursorError('it does not name a statement of the history');

@@ -10,7 +10,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { StatementRef, StoredEpisode, StoredQuarantinedEvent } from '../../application/ports.ts';
 import {
-  InvalidCursorError, decodeCursor as decodeCursorFields, encodeCursor, type AlertFilter, type QuarantineFilter, type ReadStore,
+  InvalidCursorError, decodeCursorFields, encodeCursor, type AlertFilter, type QuarantineFilter, type ReadStore,
   type StorePage,
 } from '../../application/read-model.ts';
 import { compareSaid, type SaidKey } from '../../core/positions.ts';
