@@ -44,8 +44,23 @@ export const eventId = z.string().check(
   z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 characters of A-Z a-z 0-9 . _ : - starting with a letter or digit'),
 );
 
+/**
+ * The tracker stores instants as UTC `YYYY-MM-DDTHH:mm:ss.sssZ`, whose four-digit year is what makes
+ * string order time order. `0000-01-01T00:30:00+01:00` is a valid ISO 8601 date-time whose UTC
+ * value falls in year -1, which that form cannot hold: refused here, with the field, rather than
+ * failing later as a retry. A string that is no date-time at all is left to the format check.
+ */
+const withinStorableYears = (value: string): boolean => {
+  const millis = Date.parse(value);
+  if (!/^\d{4}-/.test(value) || Number.isNaN(millis)) return true;
+  const year = new Date(millis).getUTCFullYear();
+  return year >= 0 && year <= 9999;
+};
+
 /** ISO 8601 date-time with a time zone (Z or an offset). Stored normalised to UTC milliseconds. */
-export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-01-06T14:30:00Z' });
+export const isoDateTime = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-01-06T14:30:00Z' })
+  .check(z.refine(withinStorableYears, 'must fall within the years 0000-9999 once converted to UTC (its offset moves it past the edge)'));
 
 /** The fixed stance scale relative to an issue's proposition. */
 export const STANCES = [-2, -1, 0, 1, 2] as const;

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isoDateTime } from '../../events/common.ts';
 import { compareInstants, isAfter, isBefore, latestOf, normaliseInstant } from '../../functions/core/time.ts';
 
 describe('normaliseInstant', () => {
@@ -29,5 +31,40 @@ describe('normaliseInstant', () => {
     expect(isAfter(paris, moscow)).toBe(true);
     expect([paris, moscow].sort(compareInstants)).toEqual([moscow, paris]);
     expect(latestOf(moscow, paris)).toBe(paris);
+  });
+});
+
+describe('every date-time the contracts accept', () => {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const dateTimeArb = fc
+    .record({
+      year: fc.oneof(fc.integer({ min: 0, max: 9999 }), fc.constantFrom(0, 1, 9998, 9999)),
+      // The edges of the year are where an offset can carry an instant out of 0000-9999.
+      month: fc.oneof(fc.integer({ min: 1, max: 12 }), fc.constantFrom(1, 12)),
+      day: fc.oneof(fc.integer({ min: 1, max: 31 }), fc.constantFrom(1, 31)),
+      hour: fc.integer({ min: 0, max: 23 }),
+      minute: fc.integer({ min: 0, max: 59 }),
+      second: fc.integer({ min: 0, max: 59 }),
+      fraction: fc.option(fc.stringMatching(/^\d{1,9}$/), { nil: undefined }),
+      zone: fc.oneof(
+        fc.constant('Z'),
+        fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(
+          ([sign, hours, minutes]) => `${sign}${two(hours)}:${two(minutes)}`,
+        ),
+      ),
+    })
+    .map(({ year, month, day, hour, minute, second, fraction, zone }) =>
+      `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}${fraction === undefined ? '' : `.${fraction}`}${zone}`);
+
+  it('normalises to the canonical UTC form without throwing (the year edges included)', () => {
+    fc.assert(
+      fc.property(dateTimeArb, (value) => {
+        // Prepare / Act
+        const accepted = isoDateTime.safeParse(value).success;
+        // Assess: what validation lets through, resolution can always store.
+        if (accepted) expect(normaliseInstant(value)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      }),
+      { numRuns: 5_000, seed: 20_260_106 },
+    );
   });
 });

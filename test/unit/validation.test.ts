@@ -288,6 +288,58 @@ describe('parseEvent rejects a bad event, naming the field and the reason', () =
   });
 });
 
+describe('parseEvent refuses an instant whose UTC value leaves the years 0000-9999', () => {
+  const YEAR_EDGE = 'must fall within the years 0000-9999 once converted to UTC (its offset moves it past the edge)';
+
+  it.each([
+    ['half an hour into year 0000, east of UTC', 'saidAt', '0000-01-01T00:30:00+01:00'],
+    ['half an hour before year 10000, west of UTC', 'saidAt', '9999-12-31T23:30:00-01:00'],
+    ['the latest offset on the first day', 'saidAt', '0000-01-01T23:58:00+23:59'],
+    ['a recordedAt past the end', 'recordedAt', '9999-12-31T23:59:59.999-00:01'],
+  ])('%s', (_case, field, value) => {
+    // Prepare
+    const event = validEvent();
+    event.detail[field] = value;
+    // Act
+    const problems = problemsOf(event);
+    // Assess
+    expect(problems).toEqual([{ field: `detail.${field}`, reason: YEAR_EDGE }]);
+  });
+
+  it('in a registry event and a stance change too', () => {
+    // Prepare
+    const actor = {
+      source: 'newsroom.desk',
+      'detail-type': 'Actor Registered',
+      detail: { schemaVersion: '1', actor: 'atlantis', kind: 'state', names: { en: 'Atlantis', ar: 'أطلانطس' }, updatedAt: '0000-01-01T00:00:00+00:01' },
+    };
+    const change = {
+      source: 'newsroom.desk',
+      'detail-type': 'Stance Changed',
+      detail: {
+        schemaVersion: '1', changeId: 'c-1', actor: 'germany', issue: 'western-troops-in-ukraine', stance: 1,
+        reason: 'vote', effectiveAt: '9999-12-31T23:00:00-02:00', source: { outlet: 'Bundestag' }, recordedBy: 'desk',
+      },
+    };
+    // Act / Assess
+    expect(problemsOf(actor)).toEqual([{ field: 'detail.updatedAt', reason: YEAR_EDGE }]);
+    expect(problemsOf(change)).toEqual([{ field: 'detail.effectiveAt', reason: YEAR_EDGE }]);
+  });
+
+  it.each(['0000-01-01T00:00:00Z', '0000-01-01T00:30:00-01:00', '9999-12-31T23:59:59.999Z', '9999-12-31T23:30:00+01:00'])(
+    'accepts %j, which stays within them',
+    (value) => {
+      // Prepare
+      const event = validEvent();
+      event.detail['saidAt'] = value;
+      // Act
+      const result = parseEvent(event);
+      // Assess
+      expect(result.ok).toBe(true);
+    },
+  );
+});
+
 describe('parseEvent never throws on input that is not JSON', () => {
   const cyclic: Record<string, unknown> = validEvent();
   (cyclic['detail'] as Record<string, unknown>)['self'] = cyclic;
