@@ -24,6 +24,39 @@ export const INBOUND_TO_PROCESSOR: RuleDefinition = {
   },
 };
 
+/**
+ * Everything else a publisher sends, to the processor queue too, so that no event the bus accepts
+ * vanishes: an unknown detail-type (a typo such as `Statement Recordet`, a contract the tracker
+ * does not have) or an outbound type sent by someone else ends in quarantine with its reason,
+ * where an editor can see it. Together with INBOUND_TO_PROCESSOR it matches every event whose
+ * source is not the tracker's, each exactly once.
+ */
+export const UNMATCHED_TO_PROCESSOR: RuleDefinition = {
+  name: 'UnmatchedToProcessor',
+  description: 'Every event from any publisher but the tracker that no inbound or registry contract describes, to the processor queue (quarantined there)',
+  pattern: {
+    source: [{ 'anything-but': [TRACKER_SOURCE] }],
+    'detail-type': [{ 'anything-but': detailTypes('inbound', 'registry') }],
+  },
+};
+
+/**
+ * Inbound and registry types published under the tracker's own source, to the processor queue:
+ * the tracker never sends them, so they are forgeries or a misconfigured publisher, quarantined
+ * as `not-an-input` rather than dropped unseen.
+ */
+export const TRACKER_SOURCED_INPUTS_TO_PROCESSOR: RuleDefinition = {
+  name: 'TrackerSourcedInputsToProcessor',
+  description: 'Statements, stance changes and registry updates sent with the tracker\'s own source, to the processor queue (quarantined there)',
+  pattern: {
+    source: [TRACKER_SOURCE],
+    'detail-type': detailTypes('inbound', 'registry'),
+  },
+};
+
+/** Every rule feeding the processor: between them, every event not published by the tracker itself. */
+export const PROCESSOR_RULES: readonly RuleDefinition[] = [INBOUND_TO_PROCESSOR, UNMATCHED_TO_PROCESSOR, TRACKER_SOURCED_INPUTS_TO_PROCESSOR];
+
 /** The tracker's alert events, to the notifier (SNS with attributes, Slack). */
 export const ALERTS_TO_NOTIFIER: RuleDefinition = {
   name: 'AlertsToNotifier',
@@ -57,4 +90,4 @@ export const POSITION_CHANGES_TO_SNAPSHOTS: RuleDefinition = {
   },
 };
 
-export const RULES: readonly RuleDefinition[] = [INBOUND_TO_PROCESSOR, ALERTS_TO_NOTIFIER, TRACKER_OUTBOUND, POSITION_CHANGES_TO_SNAPSHOTS];
+export const RULES: readonly RuleDefinition[] = [...PROCESSOR_RULES, ALERTS_TO_NOTIFIER, TRACKER_OUTBOUND, POSITION_CHANGES_TO_SNAPSHOTS];

@@ -18,7 +18,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DESK_SOURCE, TRACKER_SOURCE } from '../events/common.ts';
 import { POSITIONS_CONVERGED, POSITIONS_DIVERGED } from '../events/outbound/divergence-alert.v1.ts';
 import { POSITION_CHANGED } from '../events/outbound/position-changed.v1.ts';
-import { ALERTS_TO_NOTIFIER, INBOUND_TO_PROCESSOR, POSITION_CHANGES_TO_SNAPSHOTS, TRACKER_OUTBOUND, type RuleDefinition } from '../events/rules.ts';
+import { ALERTS_TO_NOTIFIER, POSITION_CHANGES_TO_SNAPSHOTS, PROCESSOR_RULES, TRACKER_OUTBOUND, type RuleDefinition } from '../events/rules.ts';
 import { loadSeedRegistryDetails, loadSeedSamples } from '../events/seed/index.ts';
 import { createFsSnapshotStore } from '../functions/adapters/fs/snapshot-store.ts';
 import { DynamoQuarantineRepository } from '../functions/adapters/dynamodb/quarantine.repository.ts';
@@ -264,14 +264,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const queues = new Map<string, LocalQueue>();
     const addQueue = (
       name: string,
-      rule: RuleDefinition,
+      rules: readonly RuleDefinition[],
       handler: SqsBatchHandler,
       reasonFor: (messageId: string, sinceMs: number) => string | undefined,
       tuning: { batchWindowMs: number; maxConcurrency: number },
     ): LocalQueue => {
       const queue = new LocalQueue({
         name,
-        rule: rule.name,
+        rule: rules.map((rule) => rule.name).join(', '),
         handler,
         deadLetters,
         maxReceiveCount,
@@ -284,7 +284,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       });
       queues.set(name, queue);
       // SQS-shaped: EventBridge puts the whole event, as JSON, in the message body.
-      bus.addRule({ name: rule.name, pattern: rule.pattern, target: (event) => void queue.send(JSON.stringify(event)) });
+      for (const rule of rules) bus.addRule({ name: rule.name, pattern: rule.pattern, target: (event) => void queue.send(JSON.stringify(event)) });
       stops.push(() => queue.close());
       return queue;
     };
@@ -301,7 +301,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     // No batching window, as the deployed event source (infra/constructs/processor.ts sets no
     // maxBatchingWindow): a statement is handed over as soon as the processor is free, and what
     // arrives while it is busy makes up the next batch (up to 10).
-    addQueue('processor', INBOUND_TO_PROCESSOR, processorHandler, processorLog.reasonFor, { batchWindowMs: 0, maxConcurrency: 1 }).observe(
+    addQueue('processor', PROCESSOR_RULES, processorHandler, processorLog.reasonFor, { batchWindowMs: 0, maxConcurrency: 1 }).observe(
       (messageId, body) => fates.received(messageId, body),
     );
 
@@ -317,7 +317,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       },
     };
     const notifier = createNotifier({ registry: () => reader.registry(), topic: consoleTopic, logger: notifierLog.logger });
-    addQueue('notifier', ALERTS_TO_NOTIFIER, notifier, notifierLog.reasonFor, { batchWindowMs: 10, maxConcurrency: 2 });
+    addQueue('notifier', [ALERTS_TO_NOTIFIER], notifier, notifierLog.reasonFor, { batchWindowMs: 10, maxConcurrency: 2 });
 
     const snapshotLog = createHandlerLogger('snapshots', output, { verbose: options.verbose });
     const snapshotWriter = createSnapshotWriter({ reader, store: snapshotStore, logger: snapshotLog.logger });
@@ -326,7 +326,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     // writer (a read of the whole issue, then a file) does not run every few statements on the
     // event loop and the store the processor is using: at 50 ms it was busy a third of the time
     // under a steady stream and doubled the processor's tail latency.
-    addQueue('snapshots', POSITION_CHANGES_TO_SNAPSHOTS, snapshotWriter as (event: SQSEvent) => Promise<SQSBatchResponse>, snapshotLog.reasonFor, {
+    addQueue('snapshots', [POSITION_CHANGES_TO_SNAPSHOTS], snapshotWriter as (event: SQSEvent) => Promise<SQSBatchResponse>, snapshotLog.reasonFor, {
       batchWindowMs: 500,
       maxConcurrency: 1,
     });

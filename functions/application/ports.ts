@@ -161,7 +161,13 @@ export interface RegistryRepository {
   applyUpdate(update: RegistryUpdate): Promise<RegistryWrite>;
 }
 
-export type QuarantineReason = 'invalid-event' | 'unknown-reference' | 'not-an-input';
+/**
+ * Why an event was kept aside: it breaks its contract (`invalid-event`), names what the registry
+ * does not know (`unknown-reference`), is the tracker's own or an outbound type (`not-an-input`),
+ * has a detail-type no contract describes (`unknown-detail-type`), or is a registry event from a
+ * source not allowed to publish them (`unauthorised-source`).
+ */
+export type QuarantineReason = 'invalid-event' | 'unknown-reference' | 'not-an-input' | 'unknown-detail-type' | 'unauthorised-source';
 
 export interface QuarantinedEvent {
   /** The SQS body exactly as received. */

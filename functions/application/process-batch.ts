@@ -1,14 +1,23 @@
 /**
- * One batch of inbound messages (EventBridge events as SQS bodies): validate each against the
- * contracts, keep the invalid ones in quarantine with their reasons (they succeed: retrying cannot
- * fix them, and they must not block the queue), apply registry events, then record statements,
- * one issue at a time in said order, different issues side by side. A message that fails for any
- * other reason (throttling, network, a bug) is reported failed, alone, so only it is retried.
+ * One batch of inbound messages (EventBridge events as SQS bodies). Every message ends applied, a
+ * duplicate, quarantined with its reason, or failed back to the queue:
+ *
+ * 1. admit: validate against the contracts; quarantine what is not an input of the tracker (an
+ *    unknown detail-type, its own source, an outbound type) or comes from a source not allowed to
+ *    publish registry events;
+ * 2. apply registry events;
+ * 3. resolve statements against the registry and record them, one issue at a time in said order,
+ *    different issues side by side.
+ *
+ * Resolving an event's fields is pure, so whatever it throws is about the event: it is quarantined
+ * with the field, since retrying cannot fix it and must not block the queue. A message that fails
+ * for any other reason (throttling, network, a bug in a write) is reported failed, alone, so only
+ * it is retried.
  */
-import { TRACKER_SOURCE } from '../../events/common.ts';
-import { detailTypes } from '../../events/catalog.ts';
+import { DESK_SOURCE, TRACKER_SOURCE } from '../../events/common.ts';
+import { CONTRACTS, detailTypes } from '../../events/catalog.ts';
 import { parseEvent, type ParsedEvent } from '../../events/validation.ts';
-import { UnknownReferenceError, type FieldProblem } from '../core/errors.ts';
+import { UnknownReferenceError, ValidationError, type FieldProblem, type RegistryReference } from '../core/errors.ts';
 import { compareSaid } from '../core/positions.ts';
 import { resolveStatement, toRegistryUpdate, type InboundDetail } from '../core/registry.ts';
 import type { Registry, StatementRecord } from '../core/types.ts';
@@ -17,6 +26,13 @@ import type {
 } from './ports.ts';
 import { recordStatement, type RecordOutcome } from './record-statement.ts';
 import { RegistryCache, type RegistryCacheOptions } from './registry-cache.ts';
+
+/**
+ * Sources whose registry events are applied when none are configured: the desk tools', which
+ * publish the seed registry (locally and in the samples). Anyone else who can reach the bus may
+ * send statements, but not rename an actor or move a speaker to another actor.
+ */
+export const DEFAULT_REGISTRY_SOURCES: readonly string[] = [DESK_SOURCE];
 
 export interface InboundMessage {
   messageId: string;
@@ -76,11 +92,16 @@ export interface BatchProcessorOptions {
   issueConcurrency?: number;
   /** See RecordStatementDeps.maxRounds. */
   maxRounds?: number;
+  /** Event sources allowed to publish registry events. @default DEFAULT_REGISTRY_SOURCES */
+  registrySources?: readonly string[];
   log?: Log;
 }
 
+const KNOWN_DETAIL_TYPES = new Set(CONTRACTS.map((contract) => contract.detailType));
 const INPUT_DETAIL_TYPES = new Set(detailTypes('inbound', 'registry'));
 const REGISTRY_DETAIL_TYPES = new Set(detailTypes('registry'));
+/** A detail-type is kept with its quarantined event for reading; the body holds it whole. */
+const MAX_KEPT_DETAIL_TYPE = 256;
 
 const silent: Log = { warn: () => undefined, error: () => undefined };
 
@@ -88,6 +109,104 @@ type Parsed = { message: InboundMessage; event: ParsedEvent };
 
 const describeError = (error: unknown): Record<string, unknown> =>
   error instanceof Error ? { error: error.name, message: error.message } : { error: String(error) };
+
+/** Input echoed in a reason: well-formed and short, so the reason stays readable and storable. */
+const quoted = (value: string): string => {
+  const safe = value.toWellFormed();
+  return JSON.stringify(safe.length > 64 ? `${safe.slice(0, 64)}…` : safe);
+};
+
+export type Admission =
+  | { admitted: true; event: ParsedEvent; registry: boolean }
+  | { admitted: false; reason: QuarantineReason; problems: FieldProblem[]; detailType?: string };
+
+/** The envelope fields of a body that failed validation, read only as far as they are strings. */
+const envelopeOf = (body: string): { source?: string; detailType?: string } => {
+  try {
+    const raw: unknown = JSON.parse(body);
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return {};
+    const { source, 'detail-type': detailType } = raw as Record<string, unknown>;
+    return {
+      ...(typeof source === 'string' && source.isWellFormed() ? { source } : {}),
+      ...(typeof detailType === 'string' && detailType.isWellFormed() ? { detailType } : {}),
+    };
+  } catch {
+    return {};
+  }
+};
+
+const notFromTracker = (): FieldProblem => ({
+  field: 'source',
+  reason: `'${TRACKER_SOURCE}' is the tracker's own source; its events are outputs, not inputs`,
+});
+
+const publishedByTracker = (detailType: string): FieldProblem => ({
+  field: 'detail-type',
+  reason: `'${detailType}' is an event the tracker publishes, not one it consumes`,
+});
+
+const unauthorisedSource = (source: string, allowed: ReadonlySet<string>): FieldProblem => ({
+  field: 'source',
+  reason: `${quoted(source)} may not publish registry events (allowed: ${[...allowed].map(quoted).join(', ')})`,
+});
+
+const kept = (detailType: string): string =>
+  detailType.length > MAX_KEPT_DETAIL_TYPE ? `${detailType.slice(0, MAX_KEPT_DETAIL_TYPE)}…` : detailType;
+
+/**
+ * Whether a message is an input of the tracker, and if not, why: the first step of a batch, and
+ * the one that accounts for events no contract describes (the catch-all rule sends them here).
+ */
+export const admit = (body: string, registrySources: ReadonlySet<string>): Admission => {
+  const parsed = parseEvent(body);
+  if (!parsed.ok) {
+    const { source, detailType } = envelopeOf(body);
+    const known = detailType === undefined ? undefined : KNOWN_DETAIL_TYPES.has(detailType);
+    const withDetailType = detailType === undefined ? {} : { detailType: kept(detailType) };
+    if (source === TRACKER_SOURCE) {
+      return { admitted: false, reason: 'not-an-input', problems: [notFromTracker(), ...parsed.problems], ...withDetailType };
+    }
+    if (detailType !== undefined && known === false) {
+      const named = parsed.problems.some((problem) => problem.field === 'detail-type');
+      const problems = named
+        ? parsed.problems
+        : [{ field: 'detail-type', reason: `unknown detail-type ${quoted(detailType)}` }, ...parsed.problems];
+      return { admitted: false, reason: 'unknown-detail-type', problems, detailType: kept(detailType) };
+    }
+    if (detailType !== undefined && !INPUT_DETAIL_TYPES.has(detailType)) {
+      return { admitted: false, reason: 'not-an-input', problems: [publishedByTracker(detailType), ...parsed.problems], detailType };
+    }
+    if (source !== undefined && detailType !== undefined && REGISTRY_DETAIL_TYPES.has(detailType) && !registrySources.has(source)) {
+      return { admitted: false, reason: 'unauthorised-source', problems: [unauthorisedSource(source, registrySources)], detailType };
+    }
+    return { admitted: false, reason: 'invalid-event', problems: parsed.problems, ...withDetailType };
+  }
+  const { event } = parsed;
+  if (event.source === TRACKER_SOURCE) {
+    return { admitted: false, reason: 'not-an-input', problems: [notFromTracker()], detailType: event.detailType };
+  }
+  if (!INPUT_DETAIL_TYPES.has(event.detailType)) {
+    return { admitted: false, reason: 'not-an-input', problems: [publishedByTracker(event.detailType)], detailType: event.detailType };
+  }
+  const registry = REGISTRY_DETAIL_TYPES.has(event.detailType);
+  if (registry && !registrySources.has(event.source)) {
+    return { admitted: false, reason: 'unauthorised-source', problems: [unauthorisedSource(event.source, registrySources)], detailType: event.detailType };
+  }
+  return { admitted: true, event, registry };
+};
+
+type Resolution<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Resolution is pure: an error it throws comes from the event, never from the moment. */
+const attempt = <T>(resolve: () => T): Resolution<T> => {
+  try {
+    return { ok: true, value: resolve() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+};
+
+const referenceKey = (reference: RegistryReference): string => `${reference.type}:${reference.id}`;
 
 /** Runs `work` over `items` with at most `limit` in flight. */
 const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> => {
@@ -144,6 +263,7 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
   const cache = new RegistryCache(ports.registry, options.registryCache);
   const log = options.log ?? silent;
   const issueConcurrency = options.issueConcurrency ?? 4;
+  const registrySources: ReadonlySet<string> = new Set(options.registrySources ?? DEFAULT_REGISTRY_SOURCES);
 
   return async (messages) => {
     const batchStartedMs = Date.now();
@@ -178,37 +298,46 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
       }
     };
 
+    /** A field that could not be resolved: the event is kept with the field, and a bug in resolution is still shouted about. */
+    const quarantineUnresolved = async (message: InboundMessage, event: ParsedEvent, error: unknown): Promise<void> => {
+      if (error instanceof ValidationError) {
+        await quarantine(message, 'invalid-event', [...error.problems], event.detailType);
+        return;
+      }
+      log.error('event could not be resolved; quarantined', { messageId: message.messageId, detailType: event.detailType, ...describeError(error) });
+      const reason = `could not be resolved (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)})`;
+      await quarantine(message, 'invalid-event', [{ field: 'detail', reason: reason.toWellFormed() }], event.detailType);
+    };
+
     const registryEvents: Parsed[] = [];
     const inputs: Parsed[] = [];
     for (const message of messages) {
-      const parsed = parseEvent(message.body);
-      if (!parsed.ok) {
-        await quarantine(message, 'invalid-event', parsed.problems);
+      const admission = admit(message.body, registrySources);
+      if (!admission.admitted) {
+        await quarantine(message, admission.reason, admission.problems, admission.detailType);
         continue;
       }
-      const { event } = parsed;
-      if (!INPUT_DETAIL_TYPES.has(event.detailType) || event.source === TRACKER_SOURCE) {
-        const field = event.source === TRACKER_SOURCE ? 'source' : 'detail-type';
-        const reason = event.source === TRACKER_SOURCE
-          ? `'${TRACKER_SOURCE}' is the tracker's own source; its events are outputs, not inputs`
-          : `'${event.detailType}' is an event the tracker publishes, not one it consumes`;
-        await quarantine(message, 'not-an-input', [{ field, reason }], event.detailType);
-        continue;
-      }
-      (REGISTRY_DETAIL_TYPES.has(event.detailType) ? registryEvents : inputs).push({ message, event });
+      (admission.registry ? registryEvents : inputs).push({ message, event: admission.event });
     }
 
     // Registry first: a statement in the same batch may name an actor registered alongside it.
     let registryChanged = false;
-    let registryFailed = false;
+    const failedRegistrations = new Set<string>();
     for (const { message, event } of registryEvents) {
+      const resolved = attempt(() => toRegistryUpdate(event.detailType, event.detail));
+      if (!resolved.ok) {
+        await quarantineUnresolved(message, event, resolved.error);
+        continue;
+      }
+      const update = resolved.value;
       try {
-        const update = toRegistryUpdate(event.detailType, event.detail);
         const result = await ports.registry.applyUpdate(update);
         registryChanged ||= result === 'applied';
         settle({ messageId: message.messageId, status: 'registry', result, kind: update.type, id: update.record.id });
       } catch (error) {
-        registryFailed = true;
+        if (update.type === 'actor' || update.type === 'speaker' || update.type === 'issue') {
+          failedRegistrations.add(referenceKey({ type: update.type, id: update.record.id }));
+        }
         fail(message.messageId, error, { detailType: event.detailType });
       }
     }
@@ -227,23 +356,28 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
     if (loaded !== undefined) {
       let registry = loaded;
       for (const { message, event } of inputs) {
-        let statement: StatementRecord | undefined;
         const inbound = { detailType: event.detailType, detail: event.detail } as InboundDetail;
-        try {
+        let resolved = attempt(() => resolveStatement(inbound, registry));
+        // The cached registry may predate a registration: check against a fresh copy once.
+        if (!resolved.ok && resolved.error instanceof UnknownReferenceError && !cache.loadedSince(batchStartedMs)) {
           try {
-            statement = resolveStatement(inbound, registry);
-          } catch (error) {
-            // The cached registry may predate a registration: check against a fresh copy once.
-            if (!(error instanceof UnknownReferenceError) || cache.loadedSince(batchStartedMs)) throw error;
             registry = await cache.reload();
-            statement = resolveStatement(inbound, registry);
+          } catch (error) {
+            fail(message.messageId, error, { detailType: event.detailType, while: 'reloading the registry' });
+            continue;
           }
-        } catch (error) {
+          resolved = attempt(() => resolveStatement(inbound, registry));
+        }
+        if (!resolved.ok) {
+          const { error } = resolved;
+          if (!(error instanceof UnknownReferenceError)) await quarantineUnresolved(message, event, error);
           // A registration in this batch that failed may be the one it names: retry both rather than quarantine.
-          if (error instanceof UnknownReferenceError && !registryFailed) await quarantine(message, 'unknown-reference', [...error.problems], event.detailType);
-          else fail(message.messageId, error, { detailType: event.detailType });
+          else if (error.references.some((reference) => failedRegistrations.has(referenceKey(reference)))) {
+            fail(message.messageId, error, { detailType: event.detailType, while: 'waiting for a registration that failed in this batch' });
+          } else await quarantine(message, 'unknown-reference', [...error.problems], event.detailType);
           continue;
         }
+        const statement = resolved.value;
         const group = byIssue.get(statement.issue);
         if (group === undefined) byIssue.set(statement.issue, [{ message, statement }]);
         else group.push({ message, statement });

@@ -17,10 +17,23 @@ export class ValidationError extends Error {
   }
 }
 
+/** A registry record an event names, e.g. `{ type: 'speaker', id: 'putin' }`. */
+export interface RegistryReference {
+  type: 'actor' | 'speaker' | 'issue';
+  id: string;
+}
+
 /** The event is well-formed but names something the registry does not know. */
 export class UnknownReferenceError extends Error {
   override readonly name = 'UnknownReferenceError';
-  constructor(readonly problems: readonly FieldProblem[]) {
+  /**
+   * @param references the records whose registration would resolve it, so a batch can tell a
+   *   reference to a registration that failed beside it (retry) from one to nothing (quarantine).
+   */
+  constructor(
+    readonly problems: readonly FieldProblem[],
+    readonly references: readonly RegistryReference[] = [],
+  ) {
     super(describeProblems(problems));
   }
 }

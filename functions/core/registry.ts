@@ -12,7 +12,7 @@ import {
   type WatchRegisteredV1,
 } from '../../events/registry/registry-events.v1.ts';
 import { normaliseForLookup } from './arabic.ts';
-import { UnknownReferenceError, type FieldProblem } from './errors.ts';
+import { UnknownReferenceError, ValidationError, type FieldProblem, type RegistryReference } from './errors.ts';
 import { normaliseInstant } from './time.ts';
 import type {
   Actor, ActorId, Bloc, Issue, IssueId, Registry, Speaker, SpeakerId, StatementRecord, Watch,
@@ -50,6 +50,19 @@ export const emptyRegistry = (): Registry => ({
   watches: new Map(),
 });
 
+/**
+ * A time of a detail in canonical UTC. Validation refuses what cannot be normalised, so this only
+ * throws on a contract that lets too much through; it then names the field, because the event, not
+ * the moment, is at fault and retrying it cannot help.
+ */
+const instantAt = (field: string, value: string): string => {
+  try {
+    return normaliseInstant(value);
+  } catch (error) {
+    throw new ValidationError([{ field, reason: error instanceof Error ? error.message : String(error) }]);
+  }
+};
+
 /** Turns a validated registry event detail (defaults applied) into an update of the core registry. */
 export function toRegistryUpdate(detailType: typeof ACTOR_REGISTERED, detail: ActorRegisteredV1): RegistryUpdate;
 export function toRegistryUpdate(detailType: typeof SPEAKER_REGISTERED, detail: SpeakerRegisteredV1): RegistryUpdate;
@@ -64,7 +77,7 @@ export function toRegistryUpdate(detailType: string, detail: unknown): RegistryU
       const d = input.detail;
       return {
         type: 'actor',
-        record: { id: d.actor, kind: d.kind, names: d.names, aliases: [...d.aliases], updatedAt: normaliseInstant(d.updatedAt) },
+        record: { id: d.actor, kind: d.kind, names: d.names, aliases: [...d.aliases], updatedAt: instantAt('detail.updatedAt', d.updatedAt) },
       };
     }
     case SPEAKER_REGISTERED: {
@@ -77,7 +90,7 @@ export function toRegistryUpdate(detailType: string, detail: unknown): RegistryU
           names: d.names,
           ...(d.role ? { role: d.role } : {}),
           aliases: [...d.aliases],
-          updatedAt: normaliseInstant(d.updatedAt),
+          updatedAt: instantAt('detail.updatedAt', d.updatedAt),
         },
       };
     }
@@ -85,7 +98,7 @@ export function toRegistryUpdate(detailType: string, detail: unknown): RegistryU
       const d = input.detail;
       return {
         type: 'issue',
-        record: { id: d.issue, title: d.title, proposition: d.proposition, status: d.status, updatedAt: normaliseInstant(d.updatedAt) },
+        record: { id: d.issue, title: d.title, proposition: d.proposition, status: d.status, updatedAt: instantAt('detail.updatedAt', d.updatedAt) },
       };
     }
     case BLOC_REGISTERED: {
@@ -93,7 +106,7 @@ export function toRegistryUpdate(detailType: string, detail: unknown): RegistryU
       return {
         type: 'bloc',
         // Member order carries no meaning; sorting and de-duplicating keeps equal blocs equal.
-        record: { id: d.bloc, names: d.names, members: [...new Set(d.members)].sort(), updatedAt: normaliseInstant(d.updatedAt) },
+        record: { id: d.bloc, names: d.names, members: [...new Set(d.members)].sort(), updatedAt: instantAt('detail.updatedAt', d.updatedAt) },
       };
     }
     case WATCH_REGISTERED: {
@@ -107,7 +120,7 @@ export function toRegistryUpdate(detailType: string, detail: unknown): RegistryU
           bloc: d.bloc,
           issues: d.issues === '*' ? '*' : [...new Set(d.issues)].sort(),
           threshold: d.threshold,
-          updatedAt: normaliseInstant(d.updatedAt),
+          updatedAt: instantAt('detail.updatedAt', d.updatedAt),
         },
       };
     }
@@ -236,13 +249,18 @@ export const resolveStatement = (
 ): StatementRecord => {
   const inbound = asInbound(input);
   const problems: FieldProblem[] = [];
+  const missing: RegistryReference[] = [];
   const issueKnown = registry.issues.has(inbound.detail.issue);
+  if (!issueKnown) missing.push({ type: 'issue', id: inbound.detail.issue });
 
   if (inbound.detailType === STANCE_CHANGED) {
     const d = inbound.detail;
-    if (!registry.actors.has(d.actor)) problems.push({ field: 'detail.actor', reason: `unknown actor '${d.actor}'` });
+    if (!registry.actors.has(d.actor)) {
+      problems.push({ field: 'detail.actor', reason: `unknown actor '${d.actor}'` });
+      missing.push({ type: 'actor', id: d.actor });
+    }
     if (!issueKnown) problems.push({ field: 'detail.issue', reason: `unknown issue '${d.issue}'` });
-    if (problems.length > 0) throw new UnknownReferenceError(problems);
+    if (problems.length > 0) throw new UnknownReferenceError(problems, missing);
     return {
       statementId: d.changeId,
       kind: 'stance-change',
@@ -251,7 +269,7 @@ export const resolveStatement = (
       stance: d.stance,
       hedged: d.hedged,
       reason: d.reason,
-      saidAt: normaliseInstant(d.effectiveAt),
+      saidAt: instantAt('detail.effectiveAt', d.effectiveAt),
       source: d.source,
       recordedBy: d.recordedBy,
     };
@@ -267,6 +285,7 @@ export const resolveStatement = (
     } else {
       const fallback = fromSpeaker === undefined ? ` and speaker '${d.speaker}' does not resolve to an actor` : '';
       problems.push({ field: 'detail.actor', reason: `unknown actor '${d.actor}'${fallback}` });
+      missing.push({ type: 'actor', id: d.actor });
     }
   } else if (fromSpeaker !== undefined) {
     actor = fromSpeaker;
@@ -276,12 +295,14 @@ export const resolveStatement = (
       field: 'detail.speaker',
       reason: d.actor === undefined ? `unknown speaker '${d.speaker}' and no actor given` : `unknown speaker '${d.speaker}'`,
     });
+    missing.push({ type: 'speaker', id: d.speaker });
   } else if (d.actor === undefined && fromSpeaker === undefined) {
     const named = registry.speakers.get(d.speaker)?.actor ?? '';
     problems.push({ field: 'detail.speaker', reason: `speaker '${d.speaker}' speaks for unknown actor '${named}' and no actor given` });
+    missing.push({ type: 'actor', id: named });
   }
   if (!issueKnown) problems.push({ field: 'detail.issue', reason: `unknown issue '${d.issue}'` });
-  if (problems.length > 0 || actor === undefined) throw new UnknownReferenceError(problems);
+  if (problems.length > 0 || actor === undefined) throw new UnknownReferenceError(problems, missing);
 
   return {
     statementId: d.statementId,
@@ -292,9 +313,9 @@ export const resolveStatement = (
     stance: d.stance,
     hedged: d.hedged,
     quote: d.quote,
-    saidAt: normaliseInstant(d.saidAt),
+    saidAt: instantAt('detail.saidAt', d.saidAt),
     source: d.source,
     recordedBy: d.recordedBy,
-    ...(d.recordedAt !== undefined ? { recordedAt: normaliseInstant(d.recordedAt) } : {}),
+    ...(d.recordedAt !== undefined ? { recordedAt: instantAt('detail.recordedAt', d.recordedAt) } : {}),
   };
 };

@@ -19,11 +19,11 @@ import { DynamoRegistryRepository } from '../adapters/dynamodb/registry.reposito
 import { DynamoTrackerRepository } from '../adapters/dynamodb/tracker.repository.ts';
 import { EventBridgePublisher } from '../adapters/eventbridge/event-publisher.ts';
 import {
-  createBatchProcessor, type BatchProcessor, type BatchProcessorOptions, type BatchReport, type ProcessorPorts,
+  DEFAULT_REGISTRY_SOURCES, createBatchProcessor, type BatchProcessor, type BatchProcessorOptions, type BatchReport, type ProcessorPorts,
 } from '../application/process-batch.ts';
 import { dynamoDbClient } from '../shared/clients/dynamodb.ts';
 import { eventBridgeClient } from '../shared/clients/eventbridge.ts';
-import { once, readConfig } from '../shared/config.ts';
+import { once, readConfig, readList } from '../shared/config.ts';
 import { createObservability, type Observability, tracingMiddleware } from '../shared/observability.ts';
 
 export interface ProcessorDeps {
@@ -34,8 +34,11 @@ export interface ProcessorDeps {
   ports: ProcessorPorts | (() => ProcessorPorts);
   /** Powertools instances; a fresh set (service `position-tracker`) when absent. */
   observability?: Observability;
-  /** Registry cache TTL, issue concurrency, rounds before retrying a busy issue. */
-  options?: Omit<BatchProcessorOptions, 'log'>;
+  /**
+   * Registry cache TTL, issue concurrency, rounds before retrying a busy issue, registry sources. A
+   * function is called once, on the first batch, like `ports`.
+   */
+  options?: Omit<BatchProcessorOptions, 'log'> | (() => Omit<BatchProcessorOptions, 'log'>);
   /** Sees every batch's report (the local runtime prints progress; tests count outcomes). */
   onBatch?: (report: BatchReport) => void;
 }
@@ -64,7 +67,7 @@ export const createHandler = (deps: ProcessorDeps): RecordStatementHandler => {
   let processor: BatchProcessor | undefined;
   const processorFor = (): BatchProcessor =>
     (processor ??= createBatchProcessor(typeof deps.ports === 'function' ? deps.ports() : deps.ports, {
-      ...deps.options,
+      ...(typeof deps.options === 'function' ? deps.options() : deps.options),
       log: {
         warn: (message, extra) => logger.warn(message, (extra ?? {}) as LogAttributes),
         error: (message, extra) => logger.error(message, (extra ?? {}) as LogAttributes),
@@ -88,6 +91,7 @@ export const createHandler = (deps: ProcessorDeps): RecordStatementHandler => {
 /** The ports of the deployed function: DynamoDB and EventBridge from the environment set by the CDK construct. */
 export const liveDeps = (observability: Observability = createObservability()): ProcessorDeps => ({
   observability,
+  options: once(() => ({ registrySources: readList('registrySources') ?? DEFAULT_REGISTRY_SOURCES })),
   ports: once((): ProcessorPorts => {
     const config = readConfig(['tableName', 'eventBusName']);
     const dynamo = dynamoDbClient(observability.tracer);

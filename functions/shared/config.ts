@@ -41,6 +41,15 @@ export const readConfig = <K extends SettingName>(names: readonly K[], env: Node
   return Object.fromEntries(names.map((name) => [name, parsed.data[ENV[name]] as string])) as Config<K>;
 };
 
+/**
+ * A comma-separated list setting (`newsroom.desk, newsroom.registry`), trimmed, without blanks or
+ * repeats; `undefined` when the variable is unset or blank, so the caller's default applies.
+ */
+export const readList = (name: SettingName, env: NodeJS.ProcessEnv = process.env): string[] | undefined => {
+  const items = [...new Set((env[ENV[name]] ?? '').split(',').map((item) => item.trim()).filter((item) => item !== ''))];
+  return items.length === 0 ? undefined : items;
+};
+
 /** Memoises a config read so it happens once per container, on first use. */
 export const once = <T>(read: () => T): (() => T) => {
   let value: { v: T } | undefined;

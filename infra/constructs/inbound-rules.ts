@@ -13,6 +13,8 @@ import {
   ALERTS_TO_NOTIFIER,
   INBOUND_TO_PROCESSOR,
   POSITION_CHANGES_TO_SNAPSHOTS,
+  TRACKER_SOURCED_INPUTS_TO_PROCESSOR,
+  UNMATCHED_TO_PROCESSOR,
   type RuleDefinition,
 } from '../../events/rules.ts';
 import { acknowledge } from '../nag.ts';
@@ -29,7 +31,10 @@ export const eventPatternOf = (definition: RuleDefinition): EventPattern => {
 
 export interface InboundRulesProps {
   bus: IEventBus;
-  /** Statements, stance changes and registry updates. */
+  /**
+   * Statements, stance changes and registry updates; and, to be quarantined there, every other
+   * event no contract takes in, so nothing put on the bus vanishes unseen.
+   */
   processorQueue: IQueue;
   /** Positions Diverged / Converged. */
   notifierQueue: IQueue;
@@ -38,7 +43,9 @@ export interface InboundRulesProps {
 }
 
 /** The rules this construct deploys, each with the queue it feeds. */
-export const DEPLOYED_RULES = [INBOUND_TO_PROCESSOR, ALERTS_TO_NOTIFIER, POSITION_CHANGES_TO_SNAPSHOTS] as const;
+export const DEPLOYED_RULES = [
+  INBOUND_TO_PROCESSOR, UNMATCHED_TO_PROCESSOR, TRACKER_SOURCED_INPUTS_TO_PROCESSOR, ALERTS_TO_NOTIFIER, POSITION_CHANGES_TO_SNAPSHOTS,
+] as const;
 
 export class InboundRules extends Construct {
   /** Keyed by rule definition name. */
@@ -50,6 +57,8 @@ export class InboundRules extends Construct {
     super(scope, id);
     const targets = new Map<RuleDefinition, IQueue>([
       [INBOUND_TO_PROCESSOR, props.processorQueue],
+      [UNMATCHED_TO_PROCESSOR, props.processorQueue],
+      [TRACKER_SOURCED_INPUTS_TO_PROCESSOR, props.processorQueue],
       [ALERTS_TO_NOTIFIER, props.notifierQueue],
       [POSITION_CHANGES_TO_SNAPSHOTS, props.snapshotQueue],
     ]);

@@ -13,7 +13,7 @@ export interface DeadLetter {
   messageId: string;
   /** The source queue's name (`processor`, `notifier`, `snapshots`). */
   queue: string;
-  /** The EventBridge rule that fed the source queue. */
+  /** The EventBridge rule that feeds the source queue (or the rules, comma-separated). */
   rule: string;
   /** The SQS body: the EventBridge event as JSON, byte for byte what the handler received. */
   body: string;

@@ -18,7 +18,7 @@ export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQS
 export interface LocalQueueOptions {
   /** Queue name, also the last part of its fake ARN (`processor`). */
   name: string;
-  /** The rule that feeds the queue, kept with dead letters. */
+  /** The rule that feeds the queue (or the rules, comma-separated), kept with dead letters. */
   rule: string;
   handler: SqsBatchHandler;
   deadLetters: DeadLetterQueue;

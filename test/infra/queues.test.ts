@@ -40,9 +40,9 @@ describe('queues and dead letters', () => {
       if (dlqs.has(id)) continue;
       expect(queue.Properties?.RedrivePolicy, id).toMatchObject({ maxReceiveCount: 5 });
     }
-    // Three consumer queues with their DLQs, and three rule-target DLQs.
-    expect(dlqs.size).toBe(6);
-    expect(Object.keys(queues())).toHaveLength(9);
+    // Three consumer queues with their DLQs, and five rule-target DLQs (three rules feed the processor).
+    expect(dlqs.size).toBe(8);
+    expect(Object.keys(queues())).toHaveLength(11);
   });
 
   it('encrypts every queue and refuses plain-HTTP access to it', () => {
@@ -113,7 +113,7 @@ describe('queues and dead letters', () => {
       ),
     ).toBe(true);
     const deliveryAlarms = alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes('FailedInvocations'));
-    expect(deliveryAlarms).toHaveLength(3);
+    expect(deliveryAlarms).toHaveLength(5);
   });
 
   it('sends every alarm to the encrypted ops topic', () => {

@@ -12,6 +12,9 @@ import {
   ALERTS_TO_NOTIFIER,
   INBOUND_TO_PROCESSOR,
   POSITION_CHANGES_TO_SNAPSHOTS,
+  PROCESSOR_RULES,
+  TRACKER_SOURCED_INPUTS_TO_PROCESSOR,
+  UNMATCHED_TO_PROCESSOR,
   type RuleDefinition,
 } from '../../events/rules.ts';
 import { loadSeedRegistryDetails, loadSeedSamples } from '../../events/seed/index.ts';
@@ -110,12 +113,25 @@ const inbound = {
   ),
 };
 
-/** Look-alikes that must not route: the tracker's source on an inbound type, a publisher's on an outbound one. */
+/**
+ * Look-alikes: the tracker's source on an inbound type, a publisher's on an outbound one. They must
+ * reach no subscriber, but the processor, which quarantines them as `not-an-input`.
+ */
 const spoofed = {
   statementFromTracker: busEvent(TRACKER_SOURCE, STATEMENT_RECORDED, inbound.statements[0]!.event.detail),
+  registrationFromTracker: busEvent(TRACKER_SOURCE, inbound.registry[0]!['detail-type'], inbound.registry[0]!.detail),
   alertFromDesk: busEvent(DESK_SOURCE, POSITIONS_DIVERGED, outbound.diverged.detail),
   positionChangeFromDesk: busEvent(DESK_SOURCE, POSITION_CHANGED, outbound.positionChanged.detail),
 };
+
+/** Detail-types no contract describes, from publishers: quarantined as `unknown-detail-type`. */
+const unknown = {
+  misspelt: busEvent(DESK_SOURCE, 'Statement Recordet', inbound.statements[0]!.event.detail),
+  foreign: busEvent('wire.ingest', 'Wire Story Filed', { slug: 'paris-summit' }),
+};
+
+/** The tracker's own event of a type it has no contract for: nobody's input, so routed nowhere. */
+const trackerUnknown = busEvent(TRACKER_SOURCE, 'Tracker Heartbeat', {});
 
 const allEvents: BusEvent[] = [
   ...inbound.statements.map(({ event }) => event),
@@ -123,10 +139,14 @@ const allEvents: BusEvent[] = [
   ...inbound.registry,
   ...Object.values(outbound),
   ...Object.values(spoofed),
+  ...Object.values(unknown),
+  trackerUnknown,
 ];
 
 const meantFor = new Map<RuleDefinition, BusEvent[]>([
   [INBOUND_TO_PROCESSOR, [...inbound.statements.map(({ event }) => event), inbound.stanceChanged, ...inbound.registry]],
+  [UNMATCHED_TO_PROCESSOR, [spoofed.alertFromDesk, spoofed.positionChangeFromDesk, unknown.misspelt, unknown.foreign]],
+  [TRACKER_SOURCED_INPUTS_TO_PROCESSOR, [spoofed.statementFromTracker, spoofed.registrationFromTracker]],
   [ALERTS_TO_NOTIFIER, [outbound.diverged, outbound.converged]],
   [POSITION_CHANGES_TO_SNAPSHOTS, [outbound.positionChanged]],
 ]);
@@ -212,6 +232,33 @@ describe('EventBridge rules', () => {
       const routed = DEPLOYED_RULES.filter((definition) => matchesEventPattern(definition.pattern, event)).map((d) => d.name);
       expect(routed, file).toEqual([INBOUND_TO_PROCESSOR.name]);
     }
+  });
+
+  it('sends every event not published by the tracker to the processor, through exactly one rule', () => {
+    const fromOthers = allEvents.filter((event) => event.source !== TRACKER_SOURCE);
+
+    for (const event of fromOthers) {
+      const routed = PROCESSOR_RULES.filter((definition) => matchesEventPattern(definition.pattern, event)).map((d) => d.name);
+      expect(routed, `${event['detail-type']} from ${event.source}`).toHaveLength(1);
+    }
+    expect(fromOthers.length).toBeGreaterThan(inbound.statements.length);
+  });
+
+  it('never hands the tracker its own output: none of its outbound events reaches a processor rule', () => {
+    for (const event of [...Object.values(outbound), trackerUnknown]) {
+      const routed = PROCESSOR_RULES.filter((definition) => matchesEventPattern(definition.pattern, event)).map((d) => d.name);
+      expect(routed, event['detail-type']).toEqual([]);
+    }
+  });
+
+  it('delivers what reaches the processor, whatever the rule, to the one processor queue', () => {
+    const targetOf = (definition: RuleDefinition) => {
+      const rule = Object.values(resourcesOf(synth.stateless, 'AWS::Events::Rule')).find((r) => r.Properties?.Description === definition.description);
+      return JSON.stringify((rule?.Properties?.Targets as Array<Record<string, unknown>>)[0]!['Arn']);
+    };
+
+    expect(new Set(PROCESSOR_RULES.map(targetOf)).size).toBe(1);
+    expect(targetOf(INBOUND_TO_PROCESSOR)).toMatch(/Processor/);
   });
 
   it('archives exactly what the processor consumes, so a replay rebuilds state without re-sending alerts', () => {

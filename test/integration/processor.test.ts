@@ -351,6 +351,165 @@ describe('invalid events', () => {
   });
 });
 
+describe('events that are not inputs of the tracker', () => {
+  const statement = (id: string): PublishedEvent => {
+    const sample = seedSampleEvents()[0]!;
+    return { ...sample, detail: { ...(sample.detail as object), statementId: id } };
+  };
+
+  it('quarantines each with its reason and its detail-type, the body kept byte for byte, and fails none back', async () => {
+    // Prepare: what the catch-all and tracker-source rules bring in, beside a good statement.
+    const rig = await newRig();
+    await loadSeedRegistry(rig);
+    const misspelt = sqsRecord({ ...statement('typo-1'), 'detail-type': 'Statement Recordet' });
+    // The body as received, spacing and escapes included, is what is kept, not a re-serialisation.
+    const handWritten = sqsRecordFromBody(`{ "source":"wire.ingest", "detail-type":"Stance Revised",\n "detail":{"note":"\u0645\u0648\u0642\u0641 روسيا"} }`);
+    const fromTracker = sqsRecord({ ...statement('spoof-1'), source: TRACKER_SOURCE });
+    const forgedAlert = sqsRecord({ source: DESK_SOURCE, 'detail-type': POSITIONS_DIVERGED, detail: { schemaVersion: '1' } });
+    const good = sqsRecord(statement('good-1'));
+
+    // Act
+    const response = await rig.deliver([misspelt, handWritten, fromTracker, forgedAlert, good]);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(rig.reports.at(-1)?.counts).toMatchObject({ received: 5, applied: 1, quarantined: 4, failed: 0 });
+    const kept = new Map((await rig.ports.quarantine.list()).map((q) => [q.messageId, q]));
+    expect(kept.get(misspelt.messageId)).toMatchObject({ reason: 'unknown-detail-type', detailType: 'Statement Recordet' });
+    expect(kept.get(misspelt.messageId)?.problems[0]).toEqual({
+      field: 'detail-type', reason: expect.stringMatching(/^unknown detail-type "Statement Recordet" \(expected one of "Statement Recorded"/),
+    });
+    expect(kept.get(handWritten.messageId)).toMatchObject({ reason: 'unknown-detail-type', detailType: 'Stance Revised' });
+    expect(kept.get(fromTracker.messageId)).toMatchObject({
+      reason: 'not-an-input', detailType: STATEMENT_RECORDED, problems: [{ field: 'source', reason: expect.stringContaining("tracker's own source") }],
+    });
+    expect(kept.get(forgedAlert.messageId)).toMatchObject({ reason: 'not-an-input', detailType: POSITIONS_DIVERGED });
+    for (const record of [misspelt, handWritten, fromTracker, forgedAlert]) {
+      expect(Buffer.from(kept.get(record.messageId)?.body ?? '', 'utf8').equals(Buffer.from(record.body, 'utf8'))).toBe(true);
+    }
+    expect((await state(rig)).history.map((h) => h.statementId)).toEqual(['good-1']);
+  });
+
+  it('quarantines a statement said at a year edge naming detail.saidAt, and records its batch-mates', async () => {
+    // Prepare
+    const rig = await newRig();
+    await loadSeedRegistry(rig);
+    const edges = ['0000-01-01T00:30:00+01:00', '9999-12-31T23:30:00-01:00'].map((saidAt, index) =>
+      sqsRecord({ ...statement(`edge-${index}`), detail: { ...(statement(`edge-${index}`).detail as object), saidAt } }));
+    const goods = [sqsRecord(statement('good-1')), sqsRecord(statement('good-2'))];
+
+    // Act
+    const response = await rig.deliver([goods[0]!, ...edges, goods[1]!]);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const kept = await rig.ports.quarantine.list();
+    expect(kept.map((q) => [q.reason, q.problems.map((p) => p.field)])).toEqual([
+      ['invalid-event', ['detail.saidAt']],
+      ['invalid-event', ['detail.saidAt']],
+    ]);
+    expect((await state(rig)).history.map((h) => h.statementId).sort()).toEqual(['good-1', 'good-2']);
+  });
+});
+
+describe('registry events from a source not allowed to publish them', () => {
+  const atlantis = (source: string, updatedAt = '2025-09-01T00:00:00Z'): PublishedEvent => ({
+    source,
+    'detail-type': 'Actor Registered',
+    detail: { schemaVersion: '1', actor: 'atlantis', kind: 'state', names: { en: 'Atlantis', ar: 'أطلانطس' }, aliases: [], updatedAt },
+  });
+
+  it('are quarantined naming the source, and change nothing; the desk may publish them by default', async () => {
+    // Prepare
+    const rig = await newRig();
+    const stranger = sqsRecord(atlantis('wire.ingest', '2025-09-02T00:00:00Z'));
+    const invalidFromStranger = sqsRecord({ ...atlantis('wire.ingest'), detail: { schemaVersion: '1', actor: 'Atlantis' } });
+    const desk = sqsRecord(atlantis(DESK_SOURCE));
+
+    // Act
+    const response = await rig.deliver([stranger, invalidFromStranger, desk]);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const kept = new Map((await rig.ports.quarantine.list()).map((q) => [q.messageId, q]));
+    for (const record of [stranger, invalidFromStranger]) {
+      expect(kept.get(record.messageId)).toMatchObject({
+        reason: 'unauthorised-source',
+        detailType: 'Actor Registered',
+        problems: [{ field: 'source', reason: '"wire.ingest" may not publish registry events (allowed: "newsroom.desk")' }],
+      });
+    }
+    expect(kept.has(desk.messageId)).toBe(false);
+    expect((await rig.ports.registry.loadRegistry()).actors.get('atlantis')?.updatedAt).toBe('2025-09-01T00:00:00.000Z');
+  });
+
+  it('follow the configured allow-list', async () => {
+    // Prepare
+    const rig = await newRig({ options: { registrySources: ['newsroom.registry'] } });
+
+    // Act
+    const response = await rig.deliver([sqsRecord(atlantis(DESK_SOURCE)), sqsRecord(atlantis('newsroom.registry'))]);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(rig.reports.at(-1)?.counts).toMatchObject({ applied: 1, registry: 1, quarantined: 1 });
+    expect((await rig.ports.quarantine.list()).map((q) => q.problems[0]?.reason)).toEqual([
+      '"newsroom.desk" may not publish registry events (allowed: "newsroom.registry")',
+    ]);
+  });
+});
+
+describe('a bad registry event among good statements', () => {
+  it('is quarantined alone when it is bad input, and never fails its batch-mates', async () => {
+    // Prepare: an actor whose updatedAt leaves year 9999 in UTC, beside statements, one naming nobody.
+    const rig = await newRig();
+    await loadSeedRegistry(rig);
+    const badRegistration = sqsRecord({
+      source: DESK_SOURCE,
+      'detail-type': 'Actor Registered',
+      detail: { schemaVersion: '1', actor: 'atlantis', kind: 'state', names: { en: 'Atlantis', ar: 'أطلانطس' }, updatedAt: '9999-12-31T23:30:00-01:00' },
+    });
+    const samples = seedSampleEvents().slice(0, 3).map((event) => sqsRecord(event));
+    const ghost = sqsRecord({ ...seedSampleEvents()[3]!, detail: { ...(seedSampleEvents()[3]!.detail as object), statementId: 'ghost', speaker: 'nobody-known' } });
+
+    // Act
+    const response = await rig.deliver([samples[0]!, badRegistration, samples[1]!, ghost, samples[2]!]);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const kept = new Map((await rig.ports.quarantine.list()).map((q) => [q.messageId, q]));
+    expect(kept.get(badRegistration.messageId)).toMatchObject({ reason: 'invalid-event', problems: [{ field: 'detail.updatedAt' }] });
+    expect(kept.get(ghost.messageId)).toMatchObject({ reason: 'unknown-reference' });
+    expect(rig.reports.at(-1)?.counts).toMatchObject({ applied: 3, quarantined: 2, failed: 0 });
+  });
+
+  it('that fails in the store fails back alone: an unrelated unknown reference beside it is still quarantined', async () => {
+    // Prepare: the store refuses one registration (throttled); a statement in the batch names someone else nobody registered.
+    const rig = await newRig();
+    await loadSeedRegistry(rig);
+    const registration = sqsRecord({
+      source: DESK_SOURCE,
+      'detail-type': SPEAKER_REGISTERED,
+      detail: { schemaVersion: '1', speaker: 'new-envoy', actor: 'france', names: { en: 'New envoy', ar: 'المبعوث الجديد' }, aliases: [], updatedAt: '2025-09-03T00:00:00Z' },
+    });
+    const sample = seedSampleEvents()[0]!;
+    const unrelated = sqsRecord({ ...sample, detail: { ...(sample.detail as object), statementId: 'ghost', speaker: 'nobody-known' } });
+    const good = sqsRecord(sample);
+    const registryRepository = rig.ports.registry as { applyUpdate: (...args: never[]) => Promise<unknown> };
+    registryRepository.applyUpdate = async () => {
+      throw new Error('ThrottlingException: rate exceeded');
+    };
+
+    // Act
+    const response = await rig.deliver([registration, unrelated, good]);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: registration.messageId }]);
+    expect((await rig.ports.quarantine.list()).map((q) => [q.messageId, q.reason])).toEqual([[unrelated.messageId, 'unknown-reference']]);
+    expect(rig.reports.at(-1)?.counts).toMatchObject({ applied: 1, quarantined: 1, failed: 1 });
+  });
+});
+
 describe('registry events', () => {
   it('applies the latest registration and lets a statement in the same batch name what it registers', async () => {
     // Prepare

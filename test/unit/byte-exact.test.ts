@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SEED_ARTICLE_PATH, SEED_SAMPLES_DIR, loadSeedRegistryUpdates, loadSeedSamples } from '../../events/seed/index.ts';
 import { parseEvent } from '../../events/validation.ts';
+import { MAX_QUARANTINED_BODY_BYTES, quarantineToItem } from '../../functions/adapters/dynamodb/items.ts';
 import { buildRegistry, resolveStatement } from '../../functions/core/registry.ts';
 
 const registry = buildRegistry(loadSeedRegistryUpdates());
@@ -48,5 +49,36 @@ describe('Arabic quotes flow byte-exact from the sample to the resolved statemen
     expect(text).toContain('ي\u064Fبرم');
     const elysee = arabicSamples.find((s) => s.file.startsWith('06-'))!;
     expect(quoteBytesThrough(elysee.event).toString('utf8')).toContain('الولايت المتحدة.');
+  });
+});
+
+describe('a quarantined body is kept as received', () => {
+  const stored = (body: string) => quarantineToItem({
+    body, messageId: 'm-1', reason: 'invalid-event', problems: [], receivedAt: '2026-01-06T10:00:00.000Z', fingerprint: 'f',
+  });
+
+  it('byte for byte, escapes, spacing and Arabic included', () => {
+    // Prepare
+    const body = '{ "detail-type" : "Statement Recordet",\n  "detail": {"q":"\\u0645 قالَ ـ \u200F"} }';
+    // Act
+    const item = stored(body);
+    // Assess
+    expect(Buffer.from(item['body'] as string, 'utf8').equals(Buffer.from(body, 'utf8'))).toBe(true);
+    expect(item['bodyBytes']).toBe(Buffer.byteLength(body, 'utf8'));
+    expect(item['truncated']).toBeUndefined();
+  });
+
+  it('past the item limit, as an exact head that splits no character', () => {
+    // Prepare: Arabic letters are two bytes, so the limit falls inside one of them.
+    const body = `x${'ب'.repeat(MAX_QUARANTINED_BODY_BYTES / 2)}`;
+    const bytes = Buffer.from(body, 'utf8');
+    // Act
+    const item = stored(body);
+    // Assess
+    const head = Buffer.from(item['body'] as string, 'utf8');
+    expect(item['truncated']).toBe(true);
+    expect(head.byteLength).toBe(MAX_QUARANTINED_BODY_BYTES - 1);
+    expect(bytes.subarray(0, head.byteLength).equals(head)).toBe(true);
+    expect(item['body']).not.toContain('\uFFFD');
   });
 });

@@ -1,6 +1,6 @@
 /** The processor's Lambda module: importable without an environment, and explicit about what is missing. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readConfig } from '../../functions/shared/config.ts';
+import { ConfigError, readConfig, readList } from '../../functions/shared/config.ts';
 import { lambdaContext, sqsBatchOf } from '../support/sqs-events.ts';
 
 describe('the record-statement handler module', () => {
@@ -27,5 +27,19 @@ describe('readConfig', () => {
 
   it('reads only what is asked', () => {
     expect(readConfig(['eventBusName'], { TRACKER_EVENT_BUS_NAME: 'bus' })).toEqual({ eventBusName: 'bus' });
+  });
+});
+
+describe('readList', () => {
+  it('reads a comma-separated list, trimmed, without blanks or repeats', () => {
+    expect(readList('registrySources', { TRACKER_REGISTRY_SOURCES: ' newsroom.desk, newsroom.registry,,newsroom.desk ' })).toEqual([
+      'newsroom.desk',
+      'newsroom.registry',
+    ]);
+  });
+
+  it('gives nothing for an unset or blank variable, so the default applies', () => {
+    expect(readList('registrySources', {})).toBeUndefined();
+    expect(readList('registrySources', { TRACKER_REGISTRY_SOURCES: ' , ' })).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSeedRegistryUpdates, loadSeedSamples } from '../../events/seed/index.ts';
 import { parseEvent } from '../../events/validation.ts';
 import { normaliseForLookup } from '../../functions/core/arabic.ts';
-import { UnknownReferenceError } from '../../functions/core/errors.ts';
+import { UnknownReferenceError, ValidationError } from '../../functions/core/errors.ts';
 import {
   applyRegistryUpdate, buildRegistry, emptyRegistry, resolveAlias, resolveStatement, toRegistryUpdate, watchesFor,
   type RegistryUpdate,
@@ -163,6 +163,17 @@ describe('watchesFor', () => {
   });
 });
 
+describe('toRegistryUpdate', () => {
+  it('names updatedAt when it cannot be stored, rather than throwing a RangeError', () => {
+    // Prepare: a detail built without parseEvent.
+    const detail = { schemaVersion: '1', actor: 'atlantis', kind: 'state', names: { en: 'Atlantis', ar: 'أطلانطس' }, aliases: [], updatedAt: '9999-12-31T23:30:00-01:00' };
+    // Act / Assess
+    expect(() => toRegistryUpdate('Actor Registered', detail)).toThrow(
+      expect.objectContaining({ name: 'ValidationError', problems: [{ field: 'detail.updatedAt', reason: expect.stringContaining('years 0000-9999') }] }),
+    );
+  });
+});
+
 describe('resolveStatement', () => {
   const registry = seedRegistry();
 
@@ -270,6 +281,41 @@ describe('resolveStatement', () => {
       { field: 'detail.actor', reason: "unknown actor 'atlantis'" },
       { field: 'detail.issue', reason: "unknown issue 'nowhere'" },
     ]);
+  });
+
+  it('names what would resolve it: the records a registration could supply', () => {
+    // Prepare
+    const statement = { ...validStatement(), speaker: 'nobody', actor: 'atlantis', issue: 'atlantis-membership' };
+    const change: StanceChangedV1 = {
+      schemaVersion: '1', changeId: 'change-3', actor: 'atlantis', issue: 'western-troops-in-ukraine', stance: 0, hedged: false,
+      effectiveAt: '2025-09-10T09:00:00Z', reason: 'x', source: { outlet: 'y' }, recordedBy: 'desk',
+    };
+    // Act / Assess
+    expect(unknownReference(() => resolveStatement(statement, registry)).references).toEqual([
+      { type: 'issue', id: 'atlantis-membership' },
+      { type: 'actor', id: 'atlantis' },
+      { type: 'speaker', id: 'nobody' },
+    ]);
+    expect(unknownReference(() => resolveStatement(change, registry)).references).toEqual([{ type: 'actor', id: 'atlantis' }]);
+  });
+
+  it.each([
+    ['saidAt', { saidAt: '0000-01-01T00:30:00+01:00' }],
+    ['recordedAt', { recordedAt: '9999-12-31T23:30:00-01:00' }],
+  ])('names %s when a time slipped past validation cannot be stored, rather than throwing a RangeError', (field, override) => {
+    // Prepare: a detail built without parseEvent, as a contract that let too much through would pass it.
+    const detail = { ...validStatement(), ...override };
+    // Act
+    const act = () => resolveStatement(detail, registry);
+    // Assess
+    expect(act).toThrow(ValidationError);
+    try {
+      act();
+    } catch (error) {
+      expect((error as ValidationError).problems).toEqual([
+        { field: `detail.${field}`, reason: expect.stringContaining('not a representable instant (years 0000-9999)') },
+      ]);
+    }
   });
 
   it('resolves every seed sample', () => {

@@ -235,6 +235,13 @@ export const alertFromStored = (stored: StoredAlert, statementsById: ReadonlyMap
 /** DynamoDB's item limit is 400 KB; a larger body is kept as its head, flagged, with its fingerprint. */
 export const MAX_QUARANTINED_BODY_BYTES = 350_000;
 
+/** Where to cut UTF-8 at or below `limit` bytes without splitting a character: before any continuation byte. */
+const characterBoundary = (bytes: Buffer, limit: number): number => {
+  let cut = limit;
+  while (cut > 0 && ((bytes[cut] ?? 0) & 0xc0) === 0x80) cut -= 1;
+  return cut;
+};
+
 export const quarantineToItem = (event: StoredQuarantinedEvent): Item => {
   const bytes = Buffer.from(event.body, 'utf8');
   const truncated = bytes.byteLength > MAX_QUARANTINED_BODY_BYTES;
@@ -242,8 +249,8 @@ export const quarantineToItem = (event: StoredQuarantinedEvent): Item => {
     ...quarantineKey(event.fingerprint),
     ...quarantineFeedKey(event.receivedAt, event.fingerprint),
     fingerprint: event.fingerprint,
-    // A UTF-8 cut may split a character; the head is for reading, the fingerprint names the whole.
-    body: truncated ? bytes.subarray(0, MAX_QUARANTINED_BODY_BYTES).toString('utf8') : event.body,
+    // The head is the body's first bytes exactly (no character split into U+FFFD); the fingerprint names the whole.
+    body: truncated ? bytes.subarray(0, characterBoundary(bytes, MAX_QUARANTINED_BODY_BYTES)).toString('utf8') : event.body,
     bodyBytes: bytes.byteLength,
     ...(truncated ? { truncated: true } : {}),
     messageId: event.messageId,
