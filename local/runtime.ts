@@ -239,6 +239,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     let targetErrors = 0;
     const bus = new LocalEventBus({
       ...(options.maxEntryBytes === undefined ? {} : { maxEntryBytes: options.maxEntryBytes }),
+      // Only the tracker speaks as the tracker: its publisher below is the one caller allowed to.
+      reservedSources: [TRACKER_SOURCE],
       onTargetError: (error, context) => {
         targetErrors++;
         output.error(`[bus] rule ${context.rule} could not deliver event ${context.event.id}: ${error instanceof Error ? error.message : String(error)}`);

@@ -24,7 +24,8 @@ export class LocalBusPublisher implements EventPublisher {
         Detail: JSON.stringify(event.detail),
       }));
       for (let attempt = 1; pending.length > 0; attempt++) {
-        const result = await this.bus.putEvents(pending);
+        // The tracker's own publisher, the one caller that may use its reserved source.
+        const result = await this.bus.putEvents(pending, { mayUseReservedSources: true });
         const refused = pending.flatMap((entry, index) => {
           const outcome = result.Entries[index];
           return outcome !== undefined && 'ErrorCode' in outcome ? [{ entry, outcome }] : [];

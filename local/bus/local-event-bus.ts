@@ -69,6 +69,14 @@ export interface LocalEventBusOptions {
    * that works locally also works in AWS. Pass 1_048_576 to mimic AWS exactly.
    */
   maxEntryBytes?: number;
+  /**
+   * Sources only the bus's owner may publish with (the tracker's own, `position-tracker`, in the
+   * runtime): PutEvents refuses an entry with one of them, alone, as AWS does for a caller without
+   * permission for the source (`NotAuthorizedForSourceException`), unless the call is made with
+   * `{ mayUseReservedSources: true }`, which only the tracker's in-process publisher does. So
+   * subscribers can trust that an event with that source comes from the tracker.
+   */
+  reservedSources?: readonly string[];
   /** Called when a target throws or rejects; by default the failure is written to stderr. */
   onTargetError?: (error: unknown, context: TargetErrorContext) => void;
   /** Clock for events put without a Time. */
@@ -77,6 +85,13 @@ export interface LocalEventBusOptions {
 
 /** Entries per PutEvents request. */
 export const MAX_ENTRIES_PER_REQUEST = 10;
+/** "PutEvents will only process nested JSON up to 1000 levels deep" (PutEvents API reference). */
+export const MAX_DETAIL_DEPTH = 1_000;
+
+export interface PutEventsCaller {
+  /** True only for the bus owner's own in-process publisher (see `reservedSources`). */
+  mayUseReservedSources?: boolean;
+}
 /** The PutEvents request size limit since 2026-01-29 (1 MB; exactly 1,048,576 bytes is accepted). */
 export const DEFAULT_MAX_REQUEST_BYTES = 1_048_576;
 /** The limit before 2026-01-29. */
@@ -121,11 +136,18 @@ interface RegisteredRule {
   target: RuleTarget;
 }
 
+interface PreparedEntry {
+  event: EventBridgeEvent;
+  observed: Array<{ listener: (event: EventBridgeEvent) => void; copy: EventBridgeEvent }>;
+  targets: Array<{ rule: RegisteredRule; copy: EventBridgeEvent }>;
+}
+
 export class LocalEventBus {
   readonly region: string;
   readonly account: string;
   readonly maxRequestBytes: number;
   readonly maxEntryBytes: number;
+  readonly reservedSources: ReadonlySet<string>;
   private readonly onTargetError: (error: unknown, context: TargetErrorContext) => void;
   private readonly now: () => Date;
   private readonly rules = new Map<string, RegisteredRule>();
@@ -137,6 +159,7 @@ export class LocalEventBus {
     this.account = options.account ?? '000000000000';
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     this.maxEntryBytes = options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
+    this.reservedSources = new Set(options.reservedSources ?? []);
     this.onTargetError = options.onTargetError ?? defaultTargetErrorHandler;
     this.now = options.now ?? (() => new Date());
   }
@@ -170,17 +193,26 @@ export class LocalEventBus {
    * PutEvents. Resolves with one result entry per request entry once every entry is accepted or
    * refused; matching targets run later, as on the real bus. Rejects with EventBridgeServiceError
    * when the request as a whole is invalid (entry count, total size); an entry over
-   * `maxEntryBytes` is refused alone.
+   * `maxEntryBytes`, nested too deep or with a reserved source is refused alone.
+   *
+   * Every entry is checked, and the event each target will receive prepared, before any is
+   * delivered: an entry that cannot be taken fails on its own and never leaves the request half
+   * delivered (a caller retrying the request would deliver the other entries twice).
    */
-  async putEvents(entries: readonly PutEventsEntry[]): Promise<PutEventsResult> {
+  async putEvents(entries: readonly PutEventsEntry[], caller: PutEventsCaller = {}): Promise<PutEventsResult> {
     validateRequest(entries, this.maxRequestBytes);
 
+    const prepared = entries.map((entry) => this.prepare(entry, caller));
     const results: PutEventsResultEntry[] = [];
     let failed = 0;
-    for (const entry of entries) {
-      const outcome = this.accept(entry);
-      if ('ErrorCode' in outcome) failed++;
-      results.push(outcome);
+    for (const outcome of prepared) {
+      if ('error' in outcome) {
+        failed++;
+        results.push(outcome.error);
+        continue;
+      }
+      this.deliver(outcome);
+      results.push({ EventId: outcome.event.id });
     }
     return { FailedEntryCount: failed, Entries: results };
   }
@@ -197,39 +229,53 @@ export class LocalEventBus {
     }
   }
 
-  private accept(entry: PutEventsEntry): PutEventsResultEntry {
+  /** The event and a copy of it for each observer and matching rule, or why the entry is refused. */
+  private prepare(entry: PutEventsEntry, caller: PutEventsCaller): PreparedEntry | { error: PutEventsResultEntry } {
     const checked = validateEntry(entry, this.maxEntryBytes);
-    if (!checked.ok) return checked.error;
+    if (!checked.ok) return { error: checked.error };
+    if (entry.Source !== undefined && this.reservedSources.has(entry.Source) && caller.mayUseReservedSources !== true) {
+      return {
+        error: {
+          ErrorCode: 'NotAuthorizedForSourceException',
+          ErrorMessage: `You do not have permissions to publish events with this source onto this event bus: '${entry.Source}' is reserved for the tracker.`,
+        },
+      };
+    }
+    try {
+      const event: EventBridgeEvent = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': entry.DetailType as string,
+        source: entry.Source as string,
+        account: this.account,
+        time: formatEventTime(entry.Time ?? this.now()),
+        region: this.region,
+        resources: [...(entry.Resources ?? [])],
+        detail: checked.detail,
+      };
+      // Each target gets its own copy, as each real target receives its own serialised event.
+      const observed = [...this.listeners].map((listener) => ({ listener, copy: structuredClone(event) }));
+      const targets = [...this.rules.values()].filter((rule) => rule.matches(event)).map((rule) => ({ rule, copy: structuredClone(event) }));
+      return { event, observed, targets };
+    } catch (error) {
+      // Validation should leave nothing that cannot be copied or matched; if it did, refuse the entry, retryably, as the service would.
+      return { error: { ErrorCode: 'InternalFailure', ErrorMessage: `The entry could not be processed: ${error instanceof Error ? error.message : String(error)}` } };
+    }
+  }
 
-    const event: EventBridgeEvent = {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': entry.DetailType as string,
-      source: entry.Source as string,
-      account: this.account,
-      time: formatEventTime(entry.Time ?? this.now()),
-      region: this.region,
-      resources: [...(entry.Resources ?? [])],
-      detail: checked.detail,
-    };
-
-    for (const listener of this.listeners) {
+  private deliver({ observed, targets }: PreparedEntry): void {
+    for (const { listener, copy } of observed) {
       try {
-        listener(structuredClone(event));
+        listener(copy);
       } catch (error) {
         // An observer (console output) must never turn an accepted entry into a failed request.
         console.error('[local-bus] event listener failed:', error);
       }
     }
-    for (const rule of this.rules.values()) {
-      if (rule.matches(event)) this.dispatch(rule, event);
-    }
-    return { EventId: event.id };
+    for (const { rule, copy } of targets) this.dispatch(rule, copy);
   }
 
-  private dispatch(rule: RegisteredRule, event: EventBridgeEvent): void {
-    // Each target gets its own copy, as each real target receives its own serialised event.
-    const delivered = structuredClone(event);
+  private dispatch(rule: RegisteredRule, delivered: EventBridgeEvent): void {
     const run = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => rule.target(delivered))
       .then(undefined, (error: unknown) => {
@@ -316,6 +362,16 @@ function validateEntry(entry: PutEventsEntry, maxEntryBytes: number): EntryCheck
     };
   }
   const malformed: EntryCheck = { ok: false, error: { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' } };
+  const depth = jsonDepth(entry.Detail as string);
+  if (depth > MAX_DETAIL_DEPTH) {
+    return {
+      ok: false,
+      error: {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage: `Parameter Detail is not valid. Reason: Detail nests ${depth} levels deep, over the limit of ${MAX_DETAIL_DEPTH}.`,
+      },
+    };
+  }
   let detail: unknown;
   try {
     detail = JSON.parse(entry.Detail as string);
@@ -325,4 +381,30 @@ function validateEntry(entry: PutEventsEntry, maxEntryBytes: number): EntryCheck
   // Only a JSON object is a valid Detail: arrays, strings and numbers are malformed.
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) return malformed;
   return { ok: true, detail: detail as Record<string, unknown> };
+}
+
+/**
+ * How deep the objects and arrays of JSON text nest, counted without parsing (iteratively, so a
+ * hostile depth cannot exhaust the stack). Meaningful for valid JSON; invalid JSON is refused by
+ * the parse that follows.
+ */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c) i++; // backslash: skip the escaped character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) {
+      inString = true;
+    } else if (char === 0x7b || char === 0x5b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if (char === 0x7d || char === 0x5d) {
+      depth--;
+    }
+  }
+  return deepest;
 }

@@ -4,7 +4,12 @@
  * (`aws events put-events --endpoint-url ...`) publish to it unchanged.
  *
  * Only PutEvents is served. Requests are signed with SigV4 by the clients; the signature is not
- * checked because this endpoint is for a developer's own machine.
+ * checked because this endpoint is for a developer's own machine. For the same reason it answers
+ * only requests addressed to a loopback name (`Host: 127.0.0.1:<port>`, `localhost:<port>`,
+ * `[::1]:<port>`): a web page the developer visits can make the browser post to 127.0.0.1 under a
+ * name of its own that resolves there (DNS rebinding), and that request names the page's host.
+ * What arrives over HTTP is never the tracker itself, so it may not use the bus's reserved
+ * sources (see LocalEventBusOptions.reservedSources).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -15,6 +20,7 @@ export interface PutEventsServerOptions {
   bus: LocalEventBus;
   /** 0 picks a free port; the one chosen is in the returned `port` and `url`. */
   port?: number;
+  /** The address to listen on. Besides the loopback names, requests may name it in `Host` when it is a specific address. */
   host?: string;
 }
 
@@ -30,6 +36,8 @@ const JSON_1_1 = 'application/x-amz-json-1.1';
 const PUT_EVENTS_TARGET = 'AWSEvents.PutEvents';
 /** Far above any valid request (10 entries within 1 MB); only guards the process's memory. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Throws on invalid UTF-8, and keeps a byte order mark (the JSON parse then refuses it) rather than dropping it silently. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** An error in the AWS JSON 1.1 shape: HTTP status, `__type` (also in x-amzn-ErrorType), message. */
 class WireError extends Error {
@@ -45,8 +53,9 @@ class WireError extends Error {
 export async function startPutEventsServer(options: PutEventsServerOptions): Promise<PutEventsServer> {
   const { bus, port = DEFAULT_PUT_EVENTS_PORT, host = '127.0.0.1' } = options;
 
+  let served: ReadonlySet<string> = new Set();
   const server = createServer((request, response) => {
-    handle(bus, request, response).catch((error: unknown) => {
+    handle(bus, served, request, response).catch((error: unknown) => {
       // handle() answers every failure itself; reaching here means the socket broke mid-answer.
       if (!response.headersSent) sendError(response, new WireError(500, 'InternalException', String(error)));
       else response.destroy();
@@ -63,6 +72,7 @@ export async function startPutEventsServer(options: PutEventsServerOptions): Pro
 
   const actualPort = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  served = servedHosts(urlHost, actualPort);
   return {
     url: `http://${urlHost}:${actualPort}`,
     port: actualPort,
@@ -75,8 +85,27 @@ export async function startPutEventsServer(options: PutEventsServerOptions): Pro
   };
 }
 
-async function handle(bus: LocalEventBus, request: IncomingMessage, response: ServerResponse): Promise<void> {
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '[::]']);
+
+/** The `Host` values served: each loopback name, and the address listened on, with the port (alone too on port 80). */
+function servedHosts(listenHost: string, port: number): ReadonlySet<string> {
+  const names = new Set(LOOPBACK_NAMES);
+  if (!WILDCARD_HOSTS.has(listenHost)) names.add(listenHost.toLowerCase());
+  return new Set([...names].flatMap((name) => (port === 80 ? [`${name}:${port}`, name] : [`${name}:${port}`])));
+}
+
+async function handle(bus: LocalEventBus, served: ReadonlySet<string>, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const path = (request.url ?? '/').split('?')[0];
+  const host = request.headers.host;
+  if (host === undefined || !served.has(host.toLowerCase())) {
+    const named = host === undefined ? 'no Host header' : `Host ${JSON.stringify(host.slice(0, 100))}`;
+    sendError(
+      response,
+      new WireError(421, 'MisdirectedRequestException', `The local bus does not answer ${named}; address it as ${[...served][0] ?? '127.0.0.1'} (loopback names only)`),
+    );
+    return;
+  }
   if (request.method === 'GET' && path === '/health') {
     sendJson(response, 200, { status: 'ok' }, { 'Content-Type': 'application/json' });
     return;
@@ -111,9 +140,15 @@ async function readBody(request: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw new WireError(413, 'RequestEntityTooLargeException', 'Request body is too large');
     chunks.push(buffer);
   }
-  // Decode once, after concatenation: a multi-byte character may straddle two chunks.
-  return Buffer.concat(chunks).toString('utf8');
+  // Decode once, after concatenation: a multi-byte character may straddle two chunks. Strictly:
+  // a lenient decoder turns invalid bytes into U+FFFD, which would then be delivered as if sent.
+  try {
+    return STRICT_UTF8.decode(Buffer.concat(chunks));
+  } catch {
+    throw serialization('Request body is not valid UTF-8');
+  }
 }
+
 
 function serialization(message: string): WireError {
   return new WireError(400, 'SerializationException', message);

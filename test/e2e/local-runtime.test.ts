@@ -16,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRACKER_SOURCE } from '../../events/common.ts';
+import { POSITIONS_DIVERGED } from '../../events/catalog.ts';
 import type { AlertItem, Matrix } from '../../functions/api/schemas.ts';
 import { DEFAULT_MAX_ENTRY_BYTES, putEventsEntrySize } from '../../local/bus/local-event-bus.ts';
 import { runCli, type CliIo } from '../../local/cli.ts';
@@ -164,6 +166,30 @@ describe('the seed published with the AWS SDK EventBridge client', () => {
       expect(headers['x-tracker-alert-id']).toBe(body['alertId']);
     }
     expect(posted.map(({ body }) => divergenceKey(body as unknown as AlertItem)).sort()).toEqual(EXPECTED_DIVERGENCES);
+  });
+
+  it('refuses a forged Positions Diverged sent as the tracker; neither it nor one from a desk reaches the notifier or the webhook', async () => {
+    // Prepare: a well-formed alert, as the tracker would publish it.
+    const detail = readFileSync(new URL('../fixtures/alerts/positions-diverged.russia-vs-allies.json', import.meta.url), 'utf8');
+    const asTracker = { Source: TRACKER_SOURCE, DetailType: POSITIONS_DIVERGED, Detail: detail };
+    const asDesk = { Source: 'newsroom.desk', DetailType: POSITIONS_DIVERGED, Detail: detail };
+    const notified = () => test.output.text().match(/\[notifier\] SNS \(local console\)/g)?.length ?? 0;
+    const before = { posted: posted.length, notified: notified() };
+
+    // Act
+    const result = await client.send(new PutEventsCommand({ Entries: [asTracker, asDesk] }));
+    await test.runtime.settle();
+
+    // Assess: the forgery fails alone; the desk's copy is taken in and quarantined, not alerted.
+    expect(result.FailedEntryCount).toBe(1);
+    expect(result.Entries?.[0]).toEqual({ ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: expect.stringContaining("'position-tracker' is reserved for the tracker") });
+    const accepted = result.Entries?.[1]?.EventId;
+    expect(accepted).toMatch(/^[0-9a-f-]{36}$/);
+    expect(posted).toHaveLength(before.posted);
+    expect(notified()).toBe(before.notified);
+    const { body } = await apiGet<{ events: Array<{ reason: string; body: string }> }>(test.runtime, '/quarantine?limit=100');
+    const kept = body.events.filter((event) => (JSON.parse(event.body) as { id: string }).id === accepted);
+    expect(kept.map((event) => event.reason)).toEqual(['not-an-input']);
   });
 
   it('answers 401 without the API key', async () => {

@@ -4,6 +4,7 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import {
   DEFAULT_MAX_REQUEST_BYTES,
   LEGACY_MAX_REQUEST_BYTES,
   LocalEventBus,
+  MAX_DETAIL_DEPTH,
   putEventsEntrySize,
   type EventBridgeEvent,
 } from '../../local/bus/local-event-bus.ts';
@@ -373,6 +375,170 @@ describe('malformed requests get AWS JSON 1.1 errors', () => {
     expect(body.FailedEntryCount).toBe(0);
     await bus.drain();
     expect(deliveredFor(marker)[0]?.time).toBe('2026-01-06T10:00:00Z');
+  });
+});
+
+/** A POST with a Host header of our choosing (fetch does not let a caller set Host) and raw bytes. */
+function rawPost(url: string, body: Buffer, host?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const call = httpRequest(
+      {
+        hostname,
+        port,
+        method: 'POST',
+        path: '/',
+        headers: {
+          'X-Amz-Target': 'AWSEvents.PutEvents',
+          'Content-Type': 'application/x-amz-json-1.1',
+          'Content-Length': String(body.length),
+          ...(host === undefined ? {} : { Host: host }),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    call.on('error', reject);
+    call.end(body);
+  });
+}
+
+/** A Detail whose objects nest exactly `depth` levels, with the marker at the top. */
+const nested = (marker: string, depth: number): string => `{"marker":"${marker}","n":${'{"a":'.repeat(depth - 2)}{}${'}'.repeat(depth - 2)}}`;
+
+describe('hostile requests', () => {
+  it('refuses a body that is not valid UTF-8 with 400 SerializationException, and delivers none of its entries', async () => {
+    // Prepare: a good entry, and one whose Detail holds the bytes C3 28 (a lead byte without its continuation).
+    const marker = randomUUID();
+    const good = JSON.stringify({ Source: 'newsroom.desk', DetailType: 'Statement Recorded', Detail: JSON.stringify({ marker }) });
+    const body = Buffer.concat([
+      Buffer.from(`{"Entries":[${good},{"Source":"newsroom.desk","DetailType":"Statement Recorded","Detail":"{\\"marker\\":\\"${marker}\\",\\"q\\":\\"`),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('\\"}"}]}'),
+    ]);
+
+    // Act
+    const response = await rawPost(server.url, body);
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.headers['x-amzn-errortype']).toBe('SerializationException');
+    expect(JSON.parse(response.body)).toEqual({ __type: 'SerializationException', message: 'Request body is not valid UTF-8' });
+    await bus.drain();
+    expect(deliveredFor(marker)).toEqual([]);
+  });
+
+  it(`fails an entry nested deeper than ${MAX_DETAIL_DEPTH} levels on its own, and delivers the others exactly once`, async () => {
+    // Prepare: a client that retries, as publishers do: a failed request would deliver the good entries twice.
+    const marker = randomUUID();
+    const retrying = new EventBridgeClient({ region: 'us-east-1', endpoint: server.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 3 });
+    const entries = [entry(marker), entry(marker, { Detail: nested(marker, 1_619) }), entry(marker, { Detail: nested(marker, MAX_DETAIL_DEPTH) }), entry(marker, { Detail: nested(marker, 20_000) })];
+
+    // Act
+    const result = await retrying.send(new PutEventsCommand({ Entries: entries })).finally(() => retrying.destroy());
+
+    // Assess
+    expect(result.$metadata.attempts).toBe(1);
+    expect(result.FailedEntryCount).toBe(2);
+    expect(result.Entries?.[1]).toEqual({
+      ErrorCode: 'InvalidArgument',
+      ErrorMessage: `Parameter Detail is not valid. Reason: Detail nests 1619 levels deep, over the limit of ${MAX_DETAIL_DEPTH}.`,
+    });
+    expect(result.Entries?.[3]?.ErrorCode).toBe('InvalidArgument');
+    await bus.drain();
+    const ids = deliveredFor(marker).map((event) => event.id).sort();
+    expect(ids).toEqual([result.Entries?.[0]?.EventId, result.Entries?.[2]?.EventId].sort());
+  });
+
+  it.each([
+    ['another site (DNS rebinding)', (port: number) => `evil.example:${port}`],
+    ['a name that merely starts like loopback', (port: number) => `127.0.0.1.nip.io:${port}`],
+    ['loopback on another port', (port: number) => `127.0.0.1:${port + 1}`],
+    ['loopback without the port', () => '127.0.0.1'],
+  ])('refuses a request addressed to %s with 421, and delivers nothing', async (_case, hostFor) => {
+    // Prepare
+    const marker = randomUUID();
+    const body = Buffer.from(JSON.stringify({ Entries: [{ Source: 'newsroom.desk', DetailType: 'Statement Recorded', Detail: JSON.stringify({ marker }) }] }));
+
+    // Act
+    const response = await rawPost(server.url, body, hostFor(server.port));
+
+    // Assess
+    expect(response.status).toBe(421);
+    expect(response.headers['x-amzn-errortype']).toBe('MisdirectedRequestException');
+    await bus.drain();
+    expect(deliveredFor(marker)).toEqual([]);
+  });
+
+  it.each(['127.0.0.1', 'localhost', 'LOCALHOST', '[::1]'])('serves a request addressed to %s with the port', async (name) => {
+    // Prepare
+    const marker = randomUUID();
+    const body = Buffer.from(JSON.stringify({ Entries: [{ Source: 'newsroom.desk', DetailType: 'Statement Recorded', Detail: JSON.stringify({ marker }) }] }));
+
+    // Act
+    const response = await rawPost(server.url, body, `${name}:${server.port}`);
+
+    // Assess
+    expect(response.status).toBe(200);
+    await bus.drain();
+    expect(deliveredFor(marker)).toHaveLength(1);
+  });
+});
+
+describe('a reserved source', () => {
+  let ownedBus: LocalEventBus;
+  let owned: PutEventsServer;
+  let ownedClient: EventBridgeClient;
+  const subscribers: EventBridgeEvent[] = [];
+
+  beforeAll(async () => {
+    ownedBus = new LocalEventBus({ reservedSources: ['position-tracker'] });
+    ownedBus.addRule({ name: 'AlertsToNotifier', pattern: { source: ['position-tracker'] }, target: (event) => void subscribers.push(event) });
+    owned = await startPutEventsServer({ bus: ownedBus, port: 0 });
+    ownedClient = sdkClient(owned.url);
+  });
+
+  afterAll(async () => {
+    ownedClient?.destroy();
+    await owned?.close();
+  });
+
+  it('is refused from an HTTP caller, entry by entry, as AWS refuses a source the caller may not use', async () => {
+    // Prepare
+    const marker = randomUUID();
+    const forged = { Source: 'position-tracker', DetailType: 'Positions Diverged', Detail: JSON.stringify({ marker }) };
+
+    // Act
+    const result = await ownedClient.send(new PutEventsCommand({ Entries: [forged, entry(marker)] }));
+
+    // Assess
+    expect(result.FailedEntryCount).toBe(1);
+    expect(result.Entries?.[0]).toEqual({
+      ErrorCode: 'NotAuthorizedForSourceException',
+      ErrorMessage: "You do not have permissions to publish events with this source onto this event bus: 'position-tracker' is reserved for the tracker.",
+    });
+    expect(result.Entries?.[1]?.EventId).toMatch(/^[0-9a-f-]{36}$/);
+    await ownedBus.drain();
+    expect(subscribers.filter((event) => event.detail['marker'] === marker)).toEqual([]);
+  });
+
+  it('is published by the owner in-process', async () => {
+    // Prepare
+    const marker = randomUUID();
+
+    // Act
+    const result = await ownedBus.putEvents(
+      [{ Source: 'position-tracker', DetailType: 'Positions Diverged', Detail: JSON.stringify({ marker }) }],
+      { mayUseReservedSources: true },
+    );
+
+    // Assess
+    expect(result.FailedEntryCount).toBe(0);
+    await ownedBus.drain();
+    expect(subscribers.filter((event) => event.detail['marker'] === marker)).toHaveLength(1);
   });
 });
 
