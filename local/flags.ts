@@ -1,8 +1,12 @@
 /**
  * The flags of `npm start` (local/main.ts): parsed into RuntimeOptions, with the documented
- * environment fallbacks (AWS_ENDPOINT_URL_DYNAMODB, TRACKER_API_KEY, TRACKER_TABLE_NAME).
+ * environment fallbacks (AWS_ENDPOINT_URL_DYNAMODB, TRACKER_API_KEY, TRACKER_TABLE_NAME,
+ * TRACKER_REGISTRY_SOURCES).
  */
 import { parseArgs } from 'node:util';
+import { TRACKER_SOURCE } from '../events/common.ts';
+import { DEFAULT_REGISTRY_SOURCES } from '../functions/application/process-batch.ts';
+import { readList } from '../functions/shared/config.ts';
 import { DEFAULT_PUT_EVENTS_PORT } from './bus/put-events-server.ts';
 import { DEFAULT_API_PORT } from './http/api-server.ts';
 import { DEFAULT_SNAPSHOTS_DIR, DEFAULT_TABLE_NAME, type RuntimeOptions } from './runtime.ts';
@@ -27,6 +31,9 @@ Options:
   --api-port PORT             read API and /_local admin routes (default ${DEFAULT_API_PORT}; 0 = any)
   --dynamodb-port PORT        embedded DynamoDB (default ${DEFAULT_DYNAMODB_PORT}; 0 = any)
   --api-key KEY               key for the read API (env TRACKER_API_KEY; generated and printed if absent)
+  --registry-sources LIST     comma-separated event sources allowed to publish registry events
+                              (default ${DEFAULT_REGISTRY_SOURCES.join(',')}; env TRACKER_REGISTRY_SOURCES); the seed
+                              registry is published with the first
   --alerts-webhook URL        POST each alert (Positions Diverged / Converged detail) as JSON to URL
   --snapshots-dir DIR         where the snapshot writer puts <issue>.json (default ${DEFAULT_SNAPSHOTS_DIR})
   --verbose                   handlers' info logs, retries, full notifier messages
@@ -43,6 +50,12 @@ const port = (value: string | undefined, flag: string): number | undefined => {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) throw new UsageError(`${flag} must be a port number from 0 to 65535, not '${value}'`);
   return parsed;
+};
+
+const sourceList = (value: string): string[] => {
+  const sources = [...new Set(value.split(',').map((source) => source.trim()).filter((source) => source !== ''))];
+  if (sources.length === 0) throw new UsageError('--registry-sources must name at least one event source');
+  return sources;
 };
 
 export function parseMainArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): { help: boolean; once: boolean; options: RuntimeOptions } {
@@ -63,6 +76,7 @@ export function parseMainArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
         'dynamodb-port': { type: 'string' },
         'api-key': { type: 'string' },
         'alerts-webhook': { type: 'string' },
+        'registry-sources': { type: 'string' },
         'snapshots-dir': { type: 'string' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -77,6 +91,7 @@ export function parseMainArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     throw new UsageError('--dynamodb-port configures the embedded DynamoDB, which --dynamodb-endpoint replaces');
   }
   const apiKey = values['api-key'] ?? (env['TRACKER_API_KEY'] || undefined);
+  const registrySources = values['registry-sources'] === undefined ? readList('registrySources', env) : sourceList(values['registry-sources']);
   const tableName = values.table ?? (env['TRACKER_TABLE_NAME'] || undefined);
   const options: RuntimeOptions = {
     replay: values['no-replay'] !== true,
@@ -87,7 +102,11 @@ export function parseMainArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     ...(apiKey === undefined ? {} : { apiKey }),
     ...(values['alerts-webhook'] === undefined ? {} : { alertsWebhook: values['alerts-webhook'] }),
     ...(values['snapshots-dir'] === undefined ? {} : { snapshotsDir: values['snapshots-dir'] }),
+    ...(registrySources === undefined ? {} : { registrySources }),
   };
+  if (registrySources?.includes(TRACKER_SOURCE)) {
+    throw new UsageError(`--registry-sources must not name '${TRACKER_SOURCE}': the tracker's own events are outputs, never inputs`);
+  }
   const ports = { busPort: port(values['bus-port'], '--bus-port'), apiPort: port(values['api-port'], '--api-port'), dynamodbPort: port(values['dynamodb-port'], '--dynamodb-port') };
   for (const [key, value] of Object.entries(ports)) if (value !== undefined) Object.assign(options, { [key]: value });
   return { help: values.help === true, once: values.once === true, options };

@@ -30,6 +30,8 @@ export interface LocalProcessorOptions {
    * actor expects the next statement to see it (an unknown reference reloads anyway).
    */
   registryTtlMs?: number;
+  /** Event sources allowed to publish registry events. @default DEFAULT_REGISTRY_SOURCES */
+  registrySources?: readonly string[];
 }
 
 /** Powertools' Logger with its output sent to the runtime's console logger. */
@@ -87,7 +89,10 @@ export function createProcessorHandler(options: LocalProcessorOptions): SqsBatch
       publisher: options.publisher,
       clock: { now: () => new Date().toISOString() },
     },
-    options: { registryCache: { ttlMs: options.registryTtlMs ?? 2_000 } },
+    options: {
+      registryCache: { ttlMs: options.registryTtlMs ?? 2_000 },
+      ...(options.registrySources === undefined ? {} : { registrySources: options.registrySources }),
+    },
     ...(options.onBatch === undefined ? {} : { onBatch: options.onBatch }),
   });
 }

@@ -24,6 +24,7 @@ import { createFsSnapshotStore } from '../functions/adapters/fs/snapshot-store.t
 import { DynamoQuarantineRepository } from '../functions/adapters/dynamodb/quarantine.repository.ts';
 import { DynamoReadRepository } from '../functions/adapters/dynamodb/read.repository.ts';
 import type { AlertTopic } from '../functions/adapters/sns/alert-publisher.ts';
+import { DEFAULT_REGISTRY_SOURCES, countOutcomes, type BatchCounts } from '../functions/application/process-batch.ts';
 import { createPositionReader, type PositionReader } from '../functions/application/read-model.ts';
 import type { AlertItem, Matrix } from '../functions/api/schemas.ts';
 import type { Registry } from '../functions/core/types.ts';
@@ -89,6 +90,11 @@ export interface RuntimeOptions {
   maxReceiveCount?: number;
   /** First retry delay of the queues. @default 100 */
   retryBaseMs?: number;
+  /**
+   * Event sources allowed to publish registry events (TRACKER_REGISTRY_SOURCES when deployed); the
+   * seed registry is published with the first. @default DEFAULT_REGISTRY_SOURCES (newsroom.desk)
+   */
+  registrySources?: readonly string[];
 }
 
 export interface RuntimeEndpoints {
@@ -154,6 +160,12 @@ export interface RuntimeStatus {
   store: 'embedded (in memory)' | 'embedded (on disk)' | 'external';
   dataDir: string | null;
   queues: Record<string, QueueStats>;
+  /**
+   * What the processor made of every message it settled since start: applied, duplicates,
+   * quarantined (and failed attempts, which the queue retries). Every event the processor queue
+   * took in ends in exactly one of the first three, or in its dead-letter queue.
+   */
+  processed: BatchCounts;
   deadLetters: number;
   webhook?: { url: string; delivered: number; failed: number };
 }
@@ -173,6 +185,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
   const dataDir = options.dataDir === undefined ? null : resolve(options.dataDir);
   const maxReceiveCount = options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
+  const registrySources = options.registrySources !== undefined && options.registrySources.length > 0 ? options.registrySources : DEFAULT_REGISTRY_SOURCES;
 
   // Everything started so far, stopped in reverse order on failure or close.
   const stops: Array<() => Promise<void> | void> = [];
@@ -293,12 +306,17 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
     // Processor: one batch at a time, so statements are applied in the order they arrived.
     const processorLog = createHandlerLogger('processor', output, { verbose: options.verbose });
+    const processed = countOutcomes([]);
     const processorHandler = createProcessorHandler({
       client: dynamodb,
       tableName,
       publisher: new LocalBusPublisher(bus),
       logger: processorLog.logger,
-      onBatch: (report) => fates.reported(report),
+      registrySources,
+      onBatch: (report) => {
+        fates.reported(report);
+        for (const key of Object.keys(processed) as Array<keyof BatchCounts>) processed[key] += report.counts[key];
+      },
     });
     // No batching window, as the deployed event source (infra/constructs/processor.ts sets no
     // maxBatchingWindow): a statement is handed over as soon as the processor is free, and what
@@ -392,6 +410,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       store: embedded === undefined ? 'external' : dataDir === null ? 'embedded (in memory)' : 'embedded (on disk)',
       dataDir,
       queues: Object.fromEntries([...queues].map(([name, queue]) => [name, queue.stats()])),
+      processed: { ...processed },
       deadLetters: (await deadLetters.list()).length,
       ...(webhook === undefined || options.alertsWebhook === undefined ? {} : { webhook: { url: options.alertsWebhook, ...webhook.stats() } }),
     });
@@ -567,7 +586,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const registryEvents: FileEvent[] = loadSeedRegistryDetails().flatMap(({ file, detailType, details }) =>
       details.map((detail, index) => ({
         origin: `registry/${file}[${index}]`,
-        entry: { Source: DESK_SOURCE, DetailType: detailType, Detail: JSON.stringify(detail) } satisfies PutEventsEntry,
+        entry: { Source: registrySources[0] ?? DESK_SOURCE, DetailType: detailType, Detail: JSON.stringify(detail) } satisfies PutEventsEntry,
       })),
     );
     const registry = await run('Registry', registryEvents);

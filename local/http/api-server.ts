@@ -5,7 +5,7 @@
  *   GET  /_local/dlq                      every dead letter (optional ?queue=processor)
  *   POST /_local/dlq/redrive              moves dead letters back to their queues; JSON body
  *                                         { "queue"?: string, "messageIds"?: string[] } (all by default)
- *   GET  /_local/status                   endpoints, queue counters, dead-letter count
+ *   GET  /_local/status                   endpoints, queue counters, processor outcomes, dead-letter count
  *   GET  /_local/events?id=EVENT_ID&id=…  what became of each inbound event (PutEvents' EventId):
  *                                         applied, duplicate, quarantined (with its problems),
  *                                         retrying or dead-lettered; null while not yet processed

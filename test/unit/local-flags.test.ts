@@ -43,6 +43,19 @@ describe('npm start flags', () => {
     expect(parseMainArgs([], { TRACKER_API_KEY: '' }).options.apiKey).toBeUndefined();
   });
 
+  it('reads the registry allow-list from --registry-sources or TRACKER_REGISTRY_SOURCES; the flag wins', () => {
+    const env = { TRACKER_REGISTRY_SOURCES: 'newsroom.registry, newsroom.desk' };
+    expect(parseMainArgs([], env).options.registrySources).toEqual(['newsroom.registry', 'newsroom.desk']);
+    expect(parseMainArgs(['--registry-sources', 'wire.registry'], env).options.registrySources).toEqual(['wire.registry']);
+    expect(parseMainArgs([], {}).options.registrySources).toBeUndefined();
+  });
+
+  it("refuses an empty allow-list, and one that names the tracker's own source", () => {
+    expect(() => parseMainArgs(['--registry-sources', ' , '], {})).toThrow('--registry-sources must name at least one event source');
+    expect(() => parseMainArgs(['--registry-sources', 'newsroom.desk,position-tracker'], {})).toThrow(/must not name 'position-tracker'/);
+    expect(() => parseMainArgs([], { TRACKER_REGISTRY_SOURCES: 'position-tracker' })).toThrow(UsageError);
+  });
+
   it('refuses bad ports, unknown flags and a port for the store --dynamodb-endpoint replaces', () => {
     expect(() => parseMainArgs(['--api-port', '70000'], {})).toThrow(UsageError);
     expect(() => parseMainArgs(['--bus-port', 'x'], {})).toThrow('--bus-port must be a port number');
