@@ -93,7 +93,13 @@ export type Quote = z.infer<typeof quote>;
 
 export const sourceRef = z.object({
   outlet: text(MAX_TEXT_BYTES),
-  url: z.optional(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' })),
+  // Bounded like the other short fields: the URL travels in every event and alert that quotes the
+  // statement, and an unbounded one made a valid statement's Position Changed too big to publish.
+  url: z.optional(
+    z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).check(
+      z.refine((value) => utf8Bytes(value) <= MAX_TEXT_BYTES, `is longer than ${MAX_TEXT_BYTES} UTF-8 bytes`),
+    ),
+  ),
 });
 export type SourceRef = z.infer<typeof sourceRef>;
 

@@ -203,10 +203,17 @@ function generate(seed: number, count: number): FuzzEntry[] {
     const [, make] = kinds.find(([weight]) => (roll -= weight) < 0) ?? kinds[0]!;
     entries.push(make(serial));
   }
-  // A few over the entry limit: costly to send, so not weighted among the rest.
+  // A few near or over the entry limit: costly to send, so not weighted among the rest. A URL that
+  // fills the entry once made a valid-looking statement whose Position Changed could not be published.
   for (let i = 0; i < 4; i++) {
     entries.splice(Math.floor(random() * entries.length), 0, {
       kind: 'oversize-entry', entry: statementEntry(serial++, (d) => void (d['padding'] = 'x'.repeat(300 * 1024))), expected: 'refused', errorCode: 'InvalidArgument',
+    });
+    entries.splice(Math.floor(random() * entries.length), 0, {
+      kind: 'oversize-url',
+      entry: statementEntry(serial++, (d) => void (d['source'] = { outlet: 'Fuzz wire', url: `https://example.org/${'a'.repeat(255 * 1024)}` })),
+      expected: 'invalid-event',
+      field: 'detail.source.url',
     });
   }
   return entries;

@@ -159,6 +159,17 @@ describe('parseEvent rejects a bad event, naming the field and the reason', () =
     expect(problems).toEqual([{ field: 'detail.quote.text', reason: 'is longer than 8192 UTF-8 bytes' }]);
   });
 
+  it('a source URL over 2048 UTF-8 bytes (it travels in every event that quotes the statement)', () => {
+    // Prepare
+    const event = validEvent();
+    event.detail['source'] = { outlet: 'wire', url: `https://example.org/${'a'.repeat(2_029)}` };
+    const atLimit = validEvent();
+    atLimit.detail['source'] = { outlet: 'wire', url: `https://example.org/${'a'.repeat(2_028)}` };
+    // Act / Assess
+    expect(problemsOf(event)).toEqual([{ field: 'detail.source.url', reason: 'is longer than 2048 UTF-8 bytes' }]);
+    expect(parseEvent(atLimit).ok).toBe(true);
+  });
+
   it('a translation over 8192 UTF-8 bytes', () => {
     // Prepare
     const event = validEvent();
