@@ -256,7 +256,7 @@ export const quarantinedEvent = z
     problems: z.array(fieldProblem).check(z.describe('Every problem found, each naming the field at fault.')),
     body: z.string().check(z.describe('The message body exactly as received (the EventBridge event as JSON, or whatever arrived), byte-exact unless `truncated`.')),
     bodyBytes: z.number().check(z.int(), z.gte(0), z.describe('The size of the body as received, in UTF-8 bytes.')),
-    truncated: z.boolean().check(z.describe('true when the body exceeded 350,000 bytes and only its head was kept.')),
+    truncated: z.boolean().check(z.describe('true when the body was too large to keep whole (over 350,000 bytes, or less beside unusually long problems) and only its head was kept, cut between characters.')),
   })
   .register(apiSchemas, { id: 'QuarantinedEvent' });
 

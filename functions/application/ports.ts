@@ -157,7 +157,10 @@ export type RegistryWrite = 'applied' | 'stale';
 
 export interface RegistryRepository {
   loadRegistry(): Promise<Registry>;
-  /** Keeps the record with the latest updatedAt (ties broken as the core does). */
+  /**
+   * Keeps the record with the latest updatedAt (ties broken as the core does). Throws a
+   * ValidationError when the record cannot be stored at all (too large): the event is at fault.
+   */
   applyUpdate(update: RegistryUpdate): Promise<RegistryWrite>;
 }
 

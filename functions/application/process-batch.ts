@@ -208,6 +208,19 @@ const attempt = <T>(resolve: () => T): Resolution<T> => {
 
 const referenceKey = (reference: RegistryReference): string => `${reference.type}:${reference.id}`;
 
+/** A problem names the field as the event spelt it: a hostile name of any length is cut, so the record of it stays small. */
+const MAX_FIELD_CHARS = 256;
+const MAX_REASON_CHARS = 1_024;
+
+const cut = (text: string, max: number): string => {
+  if (text.length <= max) return text;
+  // Never split a surrogate pair: the cut text stays well-formed.
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
+  return `${text.slice(0, end)}…`;
+};
+
+const bounded = (problem: FieldProblem): FieldProblem => ({ field: cut(problem.field, MAX_FIELD_CHARS), reason: cut(problem.reason, MAX_REASON_CHARS) });
+
 /** Runs `work` over `items` with at most `limit` in flight. */
 const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> => {
   let next = 0;
@@ -279,9 +292,10 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
     const quarantine = async (
       message: InboundMessage,
       reason: QuarantineReason,
-      problems: FieldProblem[],
+      found: FieldProblem[],
       detailType?: string,
     ): Promise<void> => {
+      const problems = found.map(bounded);
       try {
         await ports.quarantine.quarantine({
           body: message.body,
@@ -335,6 +349,10 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
         registryChanged ||= result === 'applied';
         settle({ messageId: message.messageId, status: 'registry', result, kind: update.type, id: update.record.id });
       } catch (error) {
+        if (error instanceof ValidationError) {
+          await quarantine(message, 'invalid-event', [...error.problems], event.detailType);
+          continue;
+        }
         if (update.type === 'actor' || update.type === 'speaker' || update.type === 'issue') {
           failedRegistrations.add(referenceKey({ type: update.type, id: update.record.id }));
         }

@@ -412,6 +412,52 @@ describe('events that are not inputs of the tracker', () => {
   });
 });
 
+describe('bad input too big to keep as it came', () => {
+  it('is quarantined all the same: problems that echo huge field names are cut, and the body is kept whole when it fits', async () => {
+    // Prepare: 150,000-character field names with a lone surrogate, so each problem would echo one in full.
+    const rig = await newRig();
+    const name = (n: number) => `\ud800${String(n).repeat(150_000)}`;
+    const body = `{"source":"wire.ingest","detail-type":"Statement Recorded","detail":{"${name(1)}":1,"${name(2)}":2}}`;
+    const record = sqsRecordFromBody(body);
+
+    // Act
+    const response = await rig.deliver([record]);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const [kept] = await rig.ports.quarantine.list();
+    expect(kept).toMatchObject({ reason: 'invalid-event', truncated: false, bodyBytes: Buffer.byteLength(body, 'utf8') });
+    expect(kept?.body).toBe(body);
+    expect(kept?.problems).toHaveLength(2);
+    for (const problem of kept?.problems ?? []) {
+      expect(problem.field).toMatch(/^detail\.\uFFFD(1|2)+…$/);
+      expect(problem.field.length).toBeLessThanOrEqual(257);
+    }
+  });
+
+  it('a registry record over the store\'s item limit is quarantined naming it, not retried', async () => {
+    // Prepare: 1,700 aliases of 250 bytes, as an EventBridge entry of up to 1 MB allows in AWS.
+    const rig = await newRig();
+    const record = sqsRecord({
+      source: DESK_SOURCE,
+      'detail-type': 'Actor Registered',
+      detail: {
+        schemaVersion: '1', actor: 'atlantis', kind: 'state', names: { en: 'Atlantis', ar: 'أطلانطس' },
+        aliases: Array.from({ length: 1_700 }, (_, i) => `${i} ${'x'.repeat(240)}`), updatedAt: '2025-09-01T00:00:00Z',
+      },
+    });
+
+    // Act
+    const response = await rig.deliver([record]);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const [kept] = await rig.ports.quarantine.list();
+    expect(kept).toMatchObject({ reason: 'invalid-event', problems: [{ field: 'detail', reason: expect.stringContaining('too large to store') }] });
+    expect((await rig.ports.registry.loadRegistry()).actors.has('atlantis')).toBe(false);
+  });
+});
+
 describe('registry events from a source not allowed to publish them', () => {
   const atlantis = (source: string, updatedAt = '2025-09-01T00:00:00Z'): PublishedEvent => ({
     source,

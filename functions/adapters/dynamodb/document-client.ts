@@ -1,6 +1,6 @@
 /**
  * Helpers shared by the DynamoDB repositories: the DocumentClient they are built on, paginated
- * queries, batched reads, and the one SDK error they translate.
+ * queries, batched reads, and the SDK errors they translate (a failed condition, an item too large).
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -24,6 +24,13 @@ export const documentClient = (client: DynamoDBClient): DynamoDBDocumentClient =
 export const isConditionFailure = (error: unknown): boolean =>
   error instanceof ConditionalCheckFailedException ||
   (error instanceof Error && error.name === 'ConditionalCheckFailedException');
+
+/**
+ * The store refused an item over its 400 KB limit: the record is too big, which no retry changes,
+ * so the repositories turn it into a ValidationError about the event.
+ */
+export const isItemTooLarge = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ValidationException' && /item size (to update )?has exceeded the maximum allowed size/i.test(error.message);
 
 /** Runs a conditional write and answers whether its condition held. */
 export const conditionally = async (write: () => Promise<unknown>): Promise<boolean> => {

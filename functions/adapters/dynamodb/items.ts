@@ -234,6 +234,9 @@ export const alertFromStored = (stored: StoredAlert, statementsById: ReadonlyMap
 
 /** DynamoDB's item limit is 400 KB; a larger body is kept as its head, flagged, with its fingerprint. */
 export const MAX_QUARANTINED_BODY_BYTES = 350_000;
+const MAX_ITEM_BYTES = 400 * 1024;
+/** Attribute names, type tags and the keys, over-estimated. */
+const ITEM_OVERHEAD_BYTES = 2_048;
 
 /** Where to cut UTF-8 at or below `limit` bytes without splitting a character: before any continuation byte. */
 const characterBoundary = (bytes: Buffer, limit: number): number => {
@@ -244,13 +247,16 @@ const characterBoundary = (bytes: Buffer, limit: number): number => {
 
 export const quarantineToItem = (event: StoredQuarantinedEvent): Item => {
   const bytes = Buffer.from(event.body, 'utf8');
-  const truncated = bytes.byteLength > MAX_QUARANTINED_BODY_BYTES;
+  // The body gets what the rest of the item leaves, so even long problems never make it unstorable.
+  const rest = Buffer.byteLength(JSON.stringify([event.problems, event.detailType, event.messageId, event.receivedAt, event.reason]), 'utf8');
+  const budget = Math.min(MAX_QUARANTINED_BODY_BYTES, MAX_ITEM_BYTES - ITEM_OVERHEAD_BYTES - rest);
+  const truncated = bytes.byteLength > budget;
   return {
     ...quarantineKey(event.fingerprint),
     ...quarantineFeedKey(event.receivedAt, event.fingerprint),
     fingerprint: event.fingerprint,
     // The head is the body's first bytes exactly (no character split into U+FFFD); the fingerprint names the whole.
-    body: truncated ? bytes.subarray(0, characterBoundary(bytes, MAX_QUARANTINED_BODY_BYTES)).toString('utf8') : event.body,
+    body: truncated ? bytes.subarray(0, characterBoundary(bytes, budget)).toString('utf8') : event.body,
     bodyBytes: bytes.byteLength,
     ...(truncated ? { truncated: true } : {}),
     messageId: event.messageId,

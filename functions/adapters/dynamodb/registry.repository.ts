@@ -9,7 +9,8 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import type { RegistryRepository, RegistryWrite } from '../../application/ports.ts';
 import { applyRegistryUpdate, buildRegistry, emptyRegistry, type RegistryUpdate } from '../../core/registry.ts';
 import type { Registry } from '../../core/types.ts';
-import { conditionally, documentClient, queryAll, type Item } from './document-client.ts';
+import { ValidationError } from '../../core/errors.ts';
+import { conditionally, documentClient, isItemTooLarge, queryAll, type Item } from './document-client.ts';
 import { REGISTRY_PK, registryKey } from './keys.ts';
 
 export interface DynamoRegistryRepositoryOptions {
@@ -53,6 +54,17 @@ export class DynamoRegistryRepository implements RegistryRepository {
   }
 
   async applyUpdate(update: RegistryUpdate): Promise<RegistryWrite> {
+    try {
+      return await this.write(update);
+    } catch (error) {
+      if (!isItemTooLarge(error)) throw error;
+      throw new ValidationError([
+        { field: 'detail', reason: `is too large to store as one ${update.type} record (the store holds at most 400 KB per record)` },
+      ]);
+    }
+  }
+
+  private async write(update: RegistryUpdate): Promise<RegistryWrite> {
     const item = toItem(update);
     const newer = await conditionally(() =>
       this.doc.send(
