@@ -28,11 +28,12 @@ import { recordStatement, type RecordOutcome } from './record-statement.ts';
 import { RegistryCache, type RegistryCacheOptions } from './registry-cache.ts';
 
 /**
- * Sources whose registry events are applied when none are configured: the desk tools', which
- * publish the seed registry (locally and in the samples). Anyone else who can reach the bus may
- * send statements, but not rename an actor or move a speaker to another actor.
+ * Sources whose registry events are applied when none are configured: the registry desk's, and
+ * the desk tools', which publish the seed registry (locally and in the samples). Anyone else who
+ * can reach the bus may send statements, but not rename an actor or move a speaker to another
+ * actor. The same as the stage configuration's default (infra/config.ts).
  */
-export const DEFAULT_REGISTRY_SOURCES: readonly string[] = [DESK_SOURCE];
+export const DEFAULT_REGISTRY_SOURCES: readonly string[] = ['newsroom.registry', DESK_SOURCE];
 
 export interface InboundMessage {
   messageId: string;

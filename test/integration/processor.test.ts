@@ -465,7 +465,7 @@ describe('registry events from a source not allowed to publish them', () => {
     detail: { schemaVersion: '1', actor: 'atlantis', kind: 'state', names: { en: 'Atlantis', ar: 'أطلانطس' }, aliases: [], updatedAt },
   });
 
-  it('are quarantined naming the source, and change nothing; the desk may publish them by default', async () => {
+  it('are quarantined naming the source, and change nothing; the registry desk and the desk tools may publish them by default', async () => {
     // Prepare
     const rig = await newRig();
     const stranger = sqsRecord(atlantis('wire.ingest', '2025-09-02T00:00:00Z'));
@@ -482,7 +482,7 @@ describe('registry events from a source not allowed to publish them', () => {
       expect(kept.get(record.messageId)).toMatchObject({
         reason: 'unauthorised-source',
         detailType: 'Actor Registered',
-        problems: [{ field: 'source', reason: '"wire.ingest" may not publish registry events (allowed: "newsroom.desk")' }],
+        problems: [{ field: 'source', reason: '"wire.ingest" may not publish registry events (allowed: "newsroom.registry", "newsroom.desk")' }],
       });
     }
     expect(kept.has(desk.messageId)).toBe(false);
