@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DESK_SOURCE, slug, TRACKER_SOURCE } from '../events/common.ts';
+import { DEFAULT_REGISTRY_SOURCES, slug, TRACKER_SOURCE } from '../events/common.ts';
 import { DIVERGENCE_KINDS } from '../events/outbound/divergence-alert.v1.ts';
 import { DEFAULT_METRICS_NAMESPACE } from '../functions/shared/observability.ts';
 
@@ -71,12 +71,6 @@ const apiAuth = z.discriminatedUnion(
   ],
   { message: 'must be { "type": "iam" } or { "type": "jwt", "issuer": "https://…", "audience": ["…"], "scopes": { "read": "…", "quarantine": "…" } }' },
 );
-
-/**
- * The sources registry events may carry when no setting says otherwise: the registry desk's own
- * tool and the newsroom desk, which the local runtime's seed loader and CLI publish as.
- */
-export const DEFAULT_REGISTRY_SOURCES = ['newsroom.registry', DESK_SOURCE] as const;
 
 /**
  * The ARN `aws:PrincipalArn` carries for a caller: a role's (for any session of it) or a user's.

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { TRACKER_SOURCE } from '../events/common.ts';
-import { DEFAULT_REGISTRY_SOURCES } from '../functions/application/process-batch.ts';
+import { DEFAULT_REGISTRY_SOURCES } from '../events/common.ts';
 import { readList } from '../functions/shared/config.ts';
 import { DEFAULT_PUT_EVENTS_PORT } from './bus/put-events-server.ts';
 import { DEFAULT_API_PORT } from './http/api-server.ts';

@@ -24,7 +24,8 @@ import { createFsSnapshotStore } from '../functions/adapters/fs/snapshot-store.t
 import { DynamoQuarantineRepository } from '../functions/adapters/dynamodb/quarantine.repository.ts';
 import { DynamoReadRepository } from '../functions/adapters/dynamodb/read.repository.ts';
 import type { AlertTopic } from '../functions/adapters/sns/alert-publisher.ts';
-import { DEFAULT_REGISTRY_SOURCES, countOutcomes, type BatchCounts } from '../functions/application/process-batch.ts';
+import { DEFAULT_REGISTRY_SOURCES } from '../events/common.ts';
+import { countOutcomes, type BatchCounts } from '../functions/application/process-batch.ts';
 import { createPositionReader, type PositionReader } from '../functions/application/read-model.ts';
 import type { AlertItem, Matrix } from '../functions/api/schemas.ts';
 import type { Registry } from '../functions/core/types.ts';

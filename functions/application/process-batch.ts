@@ -14,7 +14,7 @@
  * for any other reason (throttling, network, a bug in a write) is reported failed, alone, so only
  * it is retried.
  */
-import { DESK_SOURCE, TRACKER_SOURCE } from '../../events/common.ts';
+import { DEFAULT_REGISTRY_SOURCES, TRACKER_SOURCE } from '../../events/common.ts';
 import { CONTRACTS, detailTypes } from '../../events/catalog.ts';
 import { parseEvent, type ParsedEvent } from '../../events/validation.ts';
 import { UnknownReferenceError, ValidationError, type FieldProblem, type RegistryReference } from '../core/errors.ts';
@@ -26,14 +26,6 @@ import type {
 } from './ports.ts';
 import { recordStatement, type RecordOutcome } from './record-statement.ts';
 import { RegistryCache, type RegistryCacheOptions } from './registry-cache.ts';
-
-/**
- * Sources whose registry events are applied when none are configured: the registry desk's, and
- * the desk tools', which publish the seed registry (locally and in the samples). Anyone else who
- * can reach the bus may send statements, but not rename an actor or move a speaker to another
- * actor. The same as the stage configuration's default (infra/config.ts).
- */
-export const DEFAULT_REGISTRY_SOURCES: readonly string[] = ['newsroom.registry', DESK_SOURCE];
 
 export interface InboundMessage {
   messageId: string;

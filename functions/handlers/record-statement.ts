@@ -18,8 +18,9 @@ import { DynamoQuarantineRepository } from '../adapters/dynamodb/quarantine.repo
 import { DynamoRegistryRepository } from '../adapters/dynamodb/registry.repository.ts';
 import { DynamoTrackerRepository } from '../adapters/dynamodb/tracker.repository.ts';
 import { EventBridgePublisher } from '../adapters/eventbridge/event-publisher.ts';
+import { DEFAULT_REGISTRY_SOURCES } from '../../events/common.ts';
 import {
-  DEFAULT_REGISTRY_SOURCES, createBatchProcessor, type BatchProcessor, type BatchProcessorOptions, type BatchReport, type ProcessorPorts,
+  createBatchProcessor, type BatchProcessor, type BatchProcessorOptions, type BatchReport, type ProcessorPorts,
 } from '../application/process-batch.ts';
 import { dynamoDbClient } from '../shared/clients/dynamodb.ts';
 import { eventBridgeClient } from '../shared/clients/eventbridge.ts';
