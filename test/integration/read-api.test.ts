@@ -31,6 +31,7 @@ import { startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
 import { maxId, maxQuote, maxSource } from '../support/max-size.ts';
 import { createProcessorRig, loadSeedRegistry, type ProcessorRig } from '../support/processor-rig.ts';
 import { inBatches, sqsBatch, sqsRecord, sqsRecordFromBody, toEventBridgeEvent } from '../support/sqs-events.ts';
+import { csvRecords as csvRecordsOf } from '../support/csv-records.ts';
 
 const API_KEY = 'local-test-key';
 const TROOPS = 'western-troops-in-ukraine';
@@ -86,39 +87,7 @@ const request = async (base: string, path: string, headers: Record<string, strin
   return { status: response.status, headers: response.headers, bytes, text, json: isJson ? JSON.parse(text) : undefined };
 };
 
-/** RFC 4180, as a spreadsheet reads it. */
-const parseCsv = (text: string): string[][] => {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i += 1;
-    } else field += c;
-  }
-  return rows;
-};
-
-const csvRecords = (bytes: Buffer): Array<Record<string, string>> => {
-  const [header = [], ...rows] = parseCsv(bytes.subarray(3).toString('utf8'));
-  return rows.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])));
-};
+const csvRecords = (bytes: Buffer): Array<Record<string, string>> => csvRecordsOf(bytes.toString('utf8'));
 
 /** The size Lambda counts for this answer: the API Gateway result, with the body as one JSON string in it. */
 const lambdaPayloadBytes = (reply: Reply): number =>

@@ -1,39 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, csvField, csvTextField, toCsv, type CsvRow } from '../../functions/api/csv.ts';
+import { csvRecords } from '../support/csv-records.ts';
 
 const row = (overrides: Partial<CsvRow>): CsvRow =>
   ({ ...Object.fromEntries(CSV_COLUMNS.map((column) => [column, ''])), ...overrides }) as CsvRow;
-
-/** RFC 4180 read back as a spreadsheet does: fields, quotes, doubled quotes, CRLF between records. */
-const records = (csv: string): Array<Record<string, string>> => {
-  const rows: string[][] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  const text = csv.slice(1);
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      fields.push(field);
-      rows.push(fields);
-      fields = [];
-      field = '';
-      i += 1;
-    } else field += c;
-  }
-  const [header = [], ...body] = rows;
-  return body.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])));
-};
 
 const HYPERLINK = '=HYPERLINK("http://evil","x")';
 
@@ -102,7 +72,7 @@ describe('CSV and formulas', () => {
     const csv = toCsv([hostile]);
 
     // Assess
-    const [parsed] = records(csv);
+    const [parsed] = csvRecords(csv);
     expect(parsed).toMatchObject({
       stance: '-2',
       actor_name_en: "'=1+1",
@@ -127,7 +97,7 @@ describe('CSV and formulas', () => {
     // Assess
     expect(csv.startsWith('\uFEFF')).toBe(true);
     expect(csv.endsWith('\r\n')).toBe(true);
-    expect(records(csv)[0]).toMatchObject({ stance: '-2', quote: HYPERLINK, speaker_name_ar: '-روته', source_outlet: '@SUM(1)' });
+    expect(csvRecords(csv)[0]).toMatchObject({ stance: '-2', quote: HYPERLINK, speaker_name_ar: '-روته', source_outlet: '@SUM(1)' });
     expect(csv.split('\r\n')[1]).toBe(CSV_COLUMNS.map((column) => csvField(hostile[column])).join(','));
   });
 });
