@@ -6,6 +6,7 @@
 import type { PositionsConvergedV1, PositionsDivergedV1 } from '../../events/outbound/divergence-alert.v1.ts';
 import type { RegistryUpdate } from '../core/registry.ts';
 import type { FieldProblem } from '../core/errors.ts';
+import type { StatementIdentity } from '../core/identity.ts';
 import type { SaidKey } from '../core/positions.ts';
 import type {
   ActorId, BlocId, DivergenceKind, Episode, IssueId, Position, Registry, StatementRecord,
@@ -36,6 +37,12 @@ export interface StatementRef {
 }
 
 export type HistoryWrite = 'recorded' | 'duplicate';
+
+/**
+ * What claiming a statement id found: free or held by this very statement (`claimed`: a first
+ * delivery, a redelivery, or a retry after a crash past the claim), or held by another statement.
+ */
+export type StatementClaim = { status: 'claimed' } | { status: 'conflict'; recorded: StatementIdentity };
 
 /**
  * What the conditional position write did: the statement became the actor's current position,
@@ -111,7 +118,13 @@ export type AlertRecord =
     };
 
 export interface TrackerRepository {
-  /** Adds the statement to history unless a statement with its key is already there. */
+  /**
+   * Claims the statement's id for its content, atomically and for good, before anything of the
+   * statement is written: of two deliveries with different content under one id, one claims it and
+   * the other finds the conflict.
+   */
+  claimStatement(identity: StatementIdentity): Promise<StatementClaim>;
+  /** Adds the statement to history unless a statement with its key is already there (claim it first). */
   recordStatement(statement: StatementRecord): Promise<HistoryWrite>;
   /** Makes the statement the current (or previous) position when, and only when, it is said later. */
   applyPosition(statement: StatementRecord): Promise<PositionWrite>;
@@ -168,9 +181,10 @@ export interface RegistryRepository {
  * Why an event was kept aside: it breaks its contract (`invalid-event`), names what the registry
  * does not know (`unknown-reference`), is the tracker's own or an outbound type (`not-an-input`),
  * has a detail-type no contract describes (`unknown-detail-type`), or is a registry event from a
- * source not allowed to publish them (`unauthorised-source`).
+ * source not allowed to publish them (`unauthorised-source`), or reuses a statement id for other
+ * content than the statement recorded under it (`conflicting-id`).
  */
-export type QuarantineReason = 'invalid-event' | 'unknown-reference' | 'not-an-input' | 'unknown-detail-type' | 'unauthorised-source';
+export type QuarantineReason = 'invalid-event' | 'unknown-reference' | 'not-an-input' | 'unknown-detail-type' | 'unauthorised-source' | 'conflicting-id';
 
 export interface QuarantinedEvent {
   /** The SQS body exactly as received. */

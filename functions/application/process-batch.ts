@@ -17,7 +17,8 @@
 import { DEFAULT_REGISTRY_SOURCES, TRACKER_SOURCE } from '../../events/common.ts';
 import { CONTRACTS, detailTypes } from '../../events/catalog.ts';
 import { parseEvent, type ParsedEvent } from '../../events/validation.ts';
-import { UnknownReferenceError, ValidationError, type FieldProblem, type RegistryReference } from '../core/errors.ts';
+import { ConflictingIdError, UnknownReferenceError, ValidationError, type FieldProblem, type RegistryReference } from '../core/errors.ts';
+import { detailTypeOf } from '../core/identity.ts';
 import { compareSaid } from '../core/positions.ts';
 import { resolveStatement, toRegistryUpdate, type InboundDetail } from '../core/registry.ts';
 import type { Registry, StatementRecord } from '../core/types.ts';
@@ -405,7 +406,8 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
             );
             settle({ messageId: message.messageId, status: 'statement', result });
           } catch (error) {
-            fail(message.messageId, error, { statementId: statement.statementId, issue: statement.issue });
+            if (error instanceof ConflictingIdError) await quarantine(message, 'conflicting-id', [...error.problems], detailTypeOf(statement));
+            else fail(message.messageId, error, { statementId: statement.statementId, issue: statement.issue });
           }
         }
       });

@@ -1,5 +1,7 @@
 /**
- * Records one statement: history, position, divergences, alerts, outbound events. Without
+ * Records one statement: history, position, divergences, alerts, outbound events. First of all it
+ * claims the statement's id for its content: an id already recorded with other content is refused
+ * (ConflictingIdError, quarantined by the caller) before anything is written or published. Without
  * transactions, correctness rests on three rules:
  *  - every write is conditional or idempotent, with ids derived from the facts (never a clock),
  *    so any step can be re-run after a crash at any point, by a redelivery of the same message;
@@ -17,6 +19,8 @@
  */
 import { alertEvidenceIds, convergedDetail, divergedDetail, fitEvidence, positionChangedDetail } from '../core/alerts.ts';
 import { evaluateAll, reconcile } from '../core/divergence.ts';
+import { ConflictingIdError } from '../core/errors.ts';
+import { identityConflicts, statementIdentity } from '../core/identity.ts';
 import { alertId as coreAlertId, positionChangeId } from '../core/ids.ts';
 import { compareSaid, toPositionRef } from '../core/positions.ts';
 import { replayIssue } from '../core/tracker.ts';
@@ -233,6 +237,10 @@ export const recordStatement = async (
     }
     return { snapshot, changed: true };
   };
+
+  const identity = statementIdentity(statement);
+  const claim = await tracker.claimStatement(identity);
+  if (claim.status === 'conflict') throw new ConflictingIdError(statement.statementId, identityConflicts(claim.recorded, identity));
 
   const history = await tracker.recordStatement(statement);
   const position = await tracker.applyPosition(statement);

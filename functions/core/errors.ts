@@ -45,3 +45,14 @@ export class OutOfOrderError extends Error {
     super(`statement ${statementId} said at ${saidAt} is older than the issue's latest statement (${watermark}); replay the issue instead`);
   }
 }
+
+/**
+ * A statement id (a stance change's `changeId`) re-sent with content other than the statement
+ * recorded under it. An id names one statement forever, so the copy is refused, field by field.
+ */
+export class ConflictingIdError extends Error {
+  override readonly name = 'ConflictingIdError';
+  constructor(readonly statementId: string, readonly problems: readonly FieldProblem[]) {
+    super(`statement id ${statementId} already names another statement: ${describeProblems(problems)}`);
+  }
+}

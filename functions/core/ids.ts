@@ -11,6 +11,21 @@ export type AlertKind = 'opened' | 'closed';
 const digest = (parts: readonly string[]): string =>
   createHash('sha256').update(parts.join('|'), 'utf8').digest('hex').slice(0, 20);
 
+/** JSON with object keys sorted, so two equal records always print the same. */
+export const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+
+/** The whole sha256 of a value's canonical JSON: equal exactly when the content is (what ids are not asked to be). */
+export const contentFingerprint = (value: unknown): string =>
+  createHash('sha256').update(canonicalJson(value), 'utf8').digest('hex');
+
+/** A short sha256 of one text, to tell two texts apart without keeping either. */
+export const textDigest = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 16);
+
 /**
  * The watched pair itself, kept readable (`actor-vs-bloc:western-troops-in-ukraine:russia:allies`)
  * because editors and filters see it. Registry ids are slugs, so ':' cannot be ambiguous.

@@ -13,6 +13,7 @@ import {
 } from '../../events/registry/registry-events.v1.ts';
 import { normaliseForLookup } from './arabic.ts';
 import { UnknownReferenceError, ValidationError, type FieldProblem, type RegistryReference } from './errors.ts';
+import { canonicalJson } from './ids.ts';
 import { normaliseInstant } from './time.ts';
 import type {
   Actor, ActorId, Bloc, Issue, IssueId, Registry, Speaker, SpeakerId, StatementRecord, Watch,
@@ -128,14 +129,6 @@ export function toRegistryUpdate(detailType: string, detail: unknown): RegistryU
       throw new TypeError(`'${detailType}' is not a registry detail-type`);
   }
 }
-
-/** JSON with object keys sorted, so two equal records always print the same. */
-const canonicalJson = (value: unknown): string =>
-  JSON.stringify(value, (_key, inner: unknown) =>
-    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
 
 /** True when `candidate` should replace `current`: a later updatedAt, or on a tie the greater canonical JSON. */
 const supersedes = (candidate: { updatedAt: string }, current: { updatedAt: string }): boolean => {

@@ -4,7 +4,8 @@
  * of the set of statements, whatever order and however many times they were delivered.
  */
 import { evaluateAll, reconcile } from './divergence.ts';
-import { OutOfOrderError } from './errors.ts';
+import { OutOfOrderError, describeProblems } from './errors.ts';
+import { identityConflicts, statementIdentity } from './identity.ts';
 import { positionChangeId } from './ids.ts';
 import { applyToPosition, compareSaid, toPositionRef, type PositionEffect, type SaidKey } from './positions.ts';
 import type { ActorId, Episode, IssueId, Position, PositionChange, Registry, StatementRecord, Transition } from './types.ts';
@@ -90,10 +91,25 @@ export const step = (state: IssueState, statement: StatementRecord, registry: Re
   };
 };
 
-/** A statementId names one statement: the first copy delivered is the one kept, as the store does. */
+/**
+ * A statementId names one statement: copies are dropped. Two different statements under one id
+ * cannot reach a replay, since the store claims every id for one content before it records it;
+ * finding them is a broken invariant, not a choice between them, and throws.
+ */
 const dedupe = (statements: readonly StatementRecord[]): StatementRecord[] => {
-  const seen = new Set<string>();
-  return statements.filter((s) => !seen.has(s.statementId) && seen.add(s.statementId) !== undefined);
+  const seen = new Map<string, StatementRecord>();
+  return statements.filter((statement) => {
+    const first = seen.get(statement.statementId);
+    if (first === undefined) {
+      seen.set(statement.statementId, statement);
+      return true;
+    }
+    const problems = identityConflicts(statementIdentity(first), statementIdentity(statement));
+    if (problems.length > 0) {
+      throw new RangeError(`two different statements under id ${statement.statementId}: ${describeProblems(problems)}`);
+    }
+    return false;
+  });
 };
 
 /** Rebuilds an issue from its statements, in any order and with any repeats. */

@@ -6,10 +6,11 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import {
-  episodeFromItem, historyFromItem, pointerFromItem, positionFromItem, storedAlertFromItem, type StoredAlert,
+  claimFromItem, episodeFromItem, historyFromItem, pointerFromItem, positionFromItem, storedAlertFromItem, type StoredAlert,
 } from '../../functions/adapters/dynamodb/items.ts';
-import { ISSUE, REGISTRY_PK } from '../../functions/adapters/dynamodb/keys.ts';
+import { ISSUE, REGISTRY_PK, STATEMENT_PK_PREFIX } from '../../functions/adapters/dynamodb/keys.ts';
 import type { OpenPointer, StoredEpisode } from '../../functions/application/ports.ts';
+import type { StatementIdentity } from '../../functions/core/identity.ts';
 import type { Position, StatementRecord } from '../../functions/core/types.ts';
 
 export type Item = Record<string, unknown>;
@@ -29,6 +30,8 @@ export const scanTable = async (client: DynamoDBClient, tableName: string): Prom
 export interface TableState {
   positions: Position[];
   history: StatementRecord[];
+  /** Which content each statement id was claimed for. */
+  claims: StatementIdentity[];
   episodes: StoredEpisode[];
   pointers: OpenPointer[];
   /** As stored: the detail with its evidence as references into history. */
@@ -46,12 +49,13 @@ const bySk = (a: Item, b: Item): number => {
 
 export const readTableState = async (client: DynamoDBClient, tableName: string): Promise<TableState> => {
   const items = (await scanTable(client, tableName)).sort(bySk);
-  const state: TableState = { positions: [], history: [], episodes: [], pointers: [], alerts: [], outbox: [], quarantine: [], registry: [] };
+  const state: TableState = { positions: [], history: [], claims: [], episodes: [], pointers: [], alerts: [], outbox: [], quarantine: [], registry: [] };
   for (const item of items) {
     const pk = item['pk'] as string;
     const sk = item['sk'] as string;
     if (pk === REGISTRY_PK) state.registry.push(item);
     else if (pk.startsWith('QUARANTINE#')) state.quarantine.push(item);
+    else if (pk.startsWith(STATEMENT_PK_PREFIX)) state.claims.push(claimFromItem(item));
     else if (sk.startsWith(ISSUE.positionPrefix)) state.positions.push(positionFromItem(item));
     else if (sk.startsWith(ISSUE.openPrefix)) state.pointers.push(pointerFromItem(item));
     else if (sk.startsWith(ISSUE.outboxPrefix)) state.outbox.push(sk.slice(ISSUE.outboxPrefix.length));
@@ -78,6 +82,7 @@ export const comparableState = (state: TableState) => {
   return {
     positions: state.positions,
     history: state.history,
+    claims: state.claims,
     pointers: state.pointers,
     episodes: standing.map((e) => ({ status: e.status, episode: e.episode, evidenceRefs: e.evidenceRefs })),
     alerts: state.alerts

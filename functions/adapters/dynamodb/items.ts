@@ -6,11 +6,12 @@
  */
 import type { Stance } from '../../../events/common.ts';
 import type { AlertRecord, OpenPointer, StatementRef, StoredEpisode, StoredQuarantinedEvent } from '../../application/ports.ts';
+import type { FieldSummary, StatementIdentity } from '../../core/identity.ts';
 import type { DivergenceKind, Position, StatementRecord } from '../../core/types.ts';
 import type { Item } from './document-client.ts';
 import { toEvidence } from '../../core/alerts.ts';
 import {
-  ISSUE, NO_SAID_KEY, alertKey, episodeFeedKey, episodeKey, evidenceRef, historyKey, openPointerKey,
+  ISSUE, NO_SAID_KEY, STATEMENT_PK_PREFIX, alertKey, claimKey, episodeFeedKey, episodeKey, evidenceRef, historyKey, openPointerKey,
   parseEvidenceRef, parseSaidKey, quarantineFeedKey, quarantineKey,
 } from './keys.ts';
 
@@ -100,6 +101,36 @@ export const historyToItem = (statement: StatementRecord): Item => ({
 export const historyFromItem = (item: Item): StatementRecord => {
   const { pk: _pk, sk: _sk, ...rest } = item;
   return rest as unknown as StatementRecord;
+};
+
+const CLAIM_VALUE = 'v:';
+const CLAIM_TEXT = 't:';
+
+/**
+ * Statement claim: `fp` the content fingerprint, then one attribute per field of the record:
+ * `v:<path>` its value, or for free text `t:<path>` as `<bytes>:<digest>`. Scalars only, so the
+ * item returned by a failed condition reads without the DocumentClient, and it stays under 1 KB.
+ */
+export const claimToItem = (identity: StatementIdentity): Item => {
+  const item: Item = { ...claimKey(identity.statementId), fp: identity.fingerprint };
+  for (const [path, summary] of Object.entries(identity.fields)) {
+    if (summary.kind === 'value') item[`${CLAIM_VALUE}${path}`] = summary.value;
+    else item[`${CLAIM_TEXT}${path}`] = `${summary.bytes}:${summary.digest}`;
+  }
+  return item;
+};
+
+export const claimFromItem = (item: Item): StatementIdentity => {
+  const fields: Record<string, FieldSummary> = {};
+  for (const [name, value] of Object.entries(item)) {
+    if (name.startsWith(CLAIM_VALUE)) {
+      fields[name.slice(CLAIM_VALUE.length)] = { kind: 'value', value: value as string | number | boolean };
+    } else if (name.startsWith(CLAIM_TEXT)) {
+      const [bytes, digest] = String(value).split(':');
+      fields[name.slice(CLAIM_TEXT.length)] = { kind: 'text', bytes: Number(bytes), digest: digest ?? '' };
+    }
+  }
+  return { statementId: (item['pk'] as string).slice(STATEMENT_PK_PREFIX.length), fingerprint: item['fp'] as string, fields };
 };
 
 const encodeRefs = (refs: readonly StatementRef[]): string[] => refs.map((ref) => evidenceRef(ref));

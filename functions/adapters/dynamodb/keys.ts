@@ -11,6 +11,7 @@
  *   H#<actor>#<saidAt>#<statementId>            history: every statement, by actor then said time
  *   E#<divergenceId>#<openedAt>#<episodeId>     every divergence episode, open, closed or withdrawn
  *   A#<alertId>                                 every alert, its evidence as references into history
+ * Statement partition `STATEMENT#<statementId>`, sort key `CLAIM`: which content the id names, for good.
  * Registry partition `REGISTRY`: `<KIND>#<id>` for actors, speakers, issues, blocs and watches.
  * Quarantine partition `QUARANTINE#<fingerprint>`, sort key `EVENT`.
  * Index gsi1 (cross-partition feeds, written only on transitions and rejections):
@@ -141,6 +142,17 @@ export const episodeFeedKey = (episode: { episodeId: string; openedAt: string; c
 export const alertKey = (issue: IssueId, alertId: string): TableKey => ({
   pk: ISSUE.pk(issue),
   sk: `${ISSUE.alertPrefix}${alertId}`,
+});
+
+export const STATEMENT_PK_PREFIX = `STATEMENT${SEP}`;
+
+/**
+ * Keyed by the statement id alone, whatever the issue, actor or said time: history keys carry
+ * those, so two contents under one id would otherwise land on two keys and both be kept.
+ */
+export const claimKey = (statementId: string): TableKey => ({
+  pk: `${STATEMENT_PK_PREFIX}${statementId}`,
+  sk: 'CLAIM',
 });
 
 export const REGISTRY_PK = 'REGISTRY';

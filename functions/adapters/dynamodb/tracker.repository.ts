@@ -6,17 +6,19 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
-  AlertRecord, HistoryWrite, IssueSnapshot, OpenPointer, PositionWrite, StatementRef, StoredEpisode, TrackerRepository,
+  AlertRecord, HistoryWrite, IssueSnapshot, OpenPointer, PositionWrite, StatementClaim, StatementRef, StoredEpisode,
+  TrackerRepository,
 } from '../../application/ports.ts';
+import type { StatementIdentity } from '../../core/identity.ts';
 import { compareSaid, type SaidKey } from '../../core/positions.ts';
 import type { ActorId, IssueId, Position, StatementRecord } from '../../core/types.ts';
-import { batchGet, conditionally, documentClient, queryAll, type Item } from './document-client.ts';
+import { batchGet, conditionally, documentClient, isConditionFailure, queryAll, type Item } from './document-client.ts';
 import {
-  alertDetailAttributes, alertFromStored, alertToItem, episodeFromItem, episodeToItem, historyFromItem, historyToItem, pointerFromItem,
+  alertDetailAttributes, alertFromStored, alertToItem, claimFromItem, claimToItem, episodeFromItem, episodeToItem, historyFromItem, historyToItem, pointerFromItem,
   pointerToItem, positionFromItem, storedAlertFromItem,
 } from './items.ts';
 import {
-  ISSUE, NO_SAID_KEY, actorHistoryBound, alertKey, episodeKey, historyKey, openPointerKey, outboxKey, positionKey,
+  ISSUE, NO_SAID_KEY, actorHistoryBound, alertKey, claimKey, episodeKey, historyKey, openPointerKey, outboxKey, positionKey,
   parseEvidenceRef, saidKey,
 } from './keys.ts';
 
@@ -26,7 +28,7 @@ export interface DynamoTrackerRepositoryOptions {
   client: DynamoDBClient;
 }
 
-/** An item of scalars (S, N, BOOL, NULL) as plain values; anything else is a bug in the state items. */
+/** An item of scalars (S, N, BOOL, NULL) as plain values; anything else is a bug in the state and claim items. */
 const scalarItem = (raw: Record<string, AttributeValue>): Item => {
   const item: Item = {};
   for (const [name, value] of Object.entries(raw)) {
@@ -48,6 +50,36 @@ export class DynamoTrackerRepository implements TrackerRepository {
     this.tableName = tableName;
     this.client = client;
     this.doc = documentClient(client);
+  }
+
+  /**
+   * One conditional put: it lands when the id is free or already holds this very fingerprint (an
+   * identical claim rewritten is a no-op), so a retry after a crash past the claim goes on. It fails
+   * only for other content; DynamoDB then returns the claim with the failure, and a store that does
+   * not (dynalite) is asked once, on that path only.
+   */
+  async claimStatement(identity: StatementIdentity): Promise<StatementClaim> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: claimToItem(identity),
+          ConditionExpression: 'attribute_not_exists(pk) OR fp = :fp',
+          ExpressionAttributeValues: { ':fp': identity.fingerprint },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { status: 'claimed' };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const returned = (error as { Item?: Record<string, AttributeValue> }).Item;
+      const item = returned === undefined
+        ? (await this.doc.send(new GetCommand({ TableName: this.tableName, Key: claimKey(identity.statementId), ConsistentRead: true }))).Item
+        : scalarItem(returned);
+      // Claims are never deleted: a failed condition with no claim to read is the store misbehaving.
+      if (item === undefined) throw new Error(`the claim of statement ${identity.statementId} failed its condition but cannot be read`);
+      return { status: 'conflict', recorded: claimFromItem(item) };
+    }
   }
 
   async recordStatement(statement: StatementRecord): Promise<HistoryWrite> {

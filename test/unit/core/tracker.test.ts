@@ -54,16 +54,29 @@ describe('replayAll', () => {
     expect(openDivergences(replays).map((e) => e.divergenceId)).toEqual([divergenceId('actor-vs-bloc', 'ceasefire-first', 'russia', 'allies')]);
   });
 
-  it('keeps the first copy of a statement id delivered twice', () => {
+  it('keeps a statement id delivered twice with the same content once', () => {
     // Prepare
+    const first = said({ id: 'ru1', actor: 'russia', stance: -2, at: 1 });
+    const copy = structuredClone(first);
+
+    // Act
+    const replay = replayAll([first, copy], registry).get(ISSUE);
+
+    // Assess
+    expect(replay?.history).toEqual([first]);
+  });
+
+  it('refuses two different statements under one id instead of choosing one', () => {
+    // Prepare: what the store's claim makes impossible; the replay must not paper over it.
     const first = said({ id: 'ru1', actor: 'russia', stance: -2, at: 1 });
     const conflicting = { ...first, stance: 2 as const };
 
     // Act
-    const replay = replayAll([first, conflicting], registry).get(ISSUE);
+    const replay = () => replayAll([first, conflicting], registry);
 
     // Assess
-    expect(replay?.history).toEqual([first]);
+    expect(replay).toThrow(RangeError);
+    expect(replay).toThrow(/ru1: detail\.stance: differs from the statement recorded under this id \(recorded -2, received 2\)/);
   });
 });
 
