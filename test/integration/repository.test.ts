@@ -6,11 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoQuarantineRepository } from '../../functions/adapters/dynamodb/quarantine.repository.ts';
 import { DynamoRegistryRepository } from '../../functions/adapters/dynamodb/registry.repository.ts';
 import { DynamoTrackerRepository } from '../../functions/adapters/dynamodb/tracker.repository.ts';
 import type { AlertRecord, OpenPointer, StoredEpisode } from '../../functions/application/ports.ts';
+import { identityConflicts, statementIdentity } from '../../functions/core/identity.ts';
 import { compareSaid } from '../../functions/core/positions.ts';
 import { toRegistryUpdate } from '../../functions/core/registry.ts';
 import type { StatementRecord } from '../../functions/core/types.ts';
@@ -103,8 +104,10 @@ const repositorySpecification = (name: string, atomic: boolean, start: () => Pro
   let registry: DynamoRegistryRepository;
   let quarantine: DynamoQuarantineRepository;
 
+  let tableName: string;
+
   const freshTable = async () => {
-    const tableName = await store.createTable();
+    tableName = await store.createTable();
     tracker = new DynamoTrackerRepository({ tableName, client: store.client });
     registry = new DynamoRegistryRepository({ tableName, client: store.client });
     quarantine = new DynamoQuarantineRepository({ tableName, client: store.client });
@@ -147,6 +150,78 @@ const repositorySpecification = (name: string, atomic: boolean, start: () => Pro
       const big = Array.from({ length: 40 }, (_, i) => statement(`big${i}`, at(i), 1, { quote: { text: quoteOfBytes(8_000), lang: 'ar' }, reason: 'x'.repeat(20_000) }));
       await Promise.all(big.map((s) => tracker.recordStatement(s)));
       expect(await tracker.loadHistory(big[0]!.issue)).toHaveLength(40);
+    });
+  });
+
+  describe(`${name}: statement claims`, () => {
+    /** GetItem calls the tracker sends while `act` runs. */
+    const countingReads = async (act: () => Promise<void>): Promise<number> => {
+      let reads = 0;
+      const probe = `countReads-${Math.random()}`;
+      store.client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === 'GetItemCommand' || context.commandName === 'GetCommand') reads += 1;
+          return next(args);
+        },
+        { step: 'initialize', name: probe },
+      );
+      try {
+        await act();
+      } finally {
+        store.client.middlewareStack.remove(probe);
+      }
+      return reads;
+    };
+
+    it('claims an id for its content once; the same content claims again, other content finds what was claimed', async () => {
+      await freshTable();
+      const first = statementIdentity(statement('s1', at(1), 2));
+      const moved = statementIdentity(statement('s1', at(9), -1, { actor: 'france' }));
+
+      expect(await tracker.claimStatement(first)).toEqual({ status: 'claimed' });
+      expect(await tracker.claimStatement(statementIdentity(statement('s1', at(1), 2)))).toEqual({ status: 'claimed' });
+      let conflict: unknown;
+      const reads = await countingReads(async () => {
+        conflict = await tracker.claimStatement(moved);
+      });
+
+      expect(conflict).toEqual({ status: 'conflict', recorded: first });
+      expect(identityConflicts(first, moved).map((p) => p.field)).toEqual(['detail.actor', 'detail.stance', 'detail.saidAt']);
+      // DynamoDB and moto hand the claim back with the failed condition; dynalite is asked once.
+      expect(reads).toBe(name === 'moto' ? 0 : 1);
+      expect(await tracker.claimStatement(statementIdentity(statement('s2', at(1), 2)))).toEqual({ status: 'claimed' });
+    });
+
+    it('keeps a claim of the largest statement a contract allows under one write unit', async () => {
+      await freshTable();
+      const id = `x${'y'.repeat(127)}`;
+      const slug = (c: string) => c.repeat(64);
+      const largest = statement(id, at(1), -2, {
+        actor: slug('a'), speaker: slug('s'), issue: slug('i'), hedged: true, recordedAt: at(2), recordedBy: 'd'.repeat(2_048),
+        quote: { text: quoteOfBytes(8_192), lang: 'ar-EG', translation: { text: 't'.repeat(8_192), lang: 'en-GB' } },
+        source: { outlet: 'o'.repeat(2_048), url: `https://example.org/${'p'.repeat(4_000)}` },
+      });
+
+      await tracker.claimStatement(statementIdentity(largest));
+
+      const { Item } = await store.client.send(
+        new GetItemCommand({ TableName: tableName, Key: { pk: { S: `STATEMENT#${id}` }, sk: { S: 'CLAIM' } }, ConsistentRead: true }),
+      );
+      const bytes = Object.entries(Item ?? {}).reduce((sum, [attribute, value]) =>
+        sum + Buffer.byteLength(attribute, 'utf8') + (value.S !== undefined ? Buffer.byteLength(value.S, 'utf8') : value.N !== undefined ? 21 : 1), 0);
+      expect(Item?.['fp']?.S).toBe(statementIdentity(largest).fingerprint);
+      expect(bytes).toBeLessThanOrEqual(1_024);
+    });
+
+    it.skipIf(!atomic)('lets exactly one of 8 concurrent claims with different content under one id land', async () => {
+      await freshTable();
+      const contenders = Array.from({ length: 8 }, (_, i) => statementIdentity(statement('race', at(i), ((i % 5) - 2) as Stance)));
+
+      const results = await Promise.all(contenders.map((identity) => tracker.claimStatement(identity)));
+
+      const winners = contenders.filter((_, i) => results[i]?.status === 'claimed');
+      expect(winners).toHaveLength(1);
+      for (const result of results.filter((r) => r.status === 'conflict')) expect(result).toEqual({ status: 'conflict', recorded: winners[0] });
     });
   });
 
