@@ -613,7 +613,7 @@ async function namesForAlerts(conn: Connection, alerts: readonly AlertItem[]): P
 const QUARANTINE_HELP = `Usage: tracker quarantine [--limit N] [--json]
 
 Lists the inbound events the processor rejected (GET /quarantine), newest first: why (invalid-event,
-unknown-reference, not-an-input, unknown-detail-type, unauthorised-source), every problem with the field at fault, and the body exactly as
+unknown-reference, not-an-input, unknown-detail-type, unauthorised-source, conflicting-id), every problem with the field at fault, and the body exactly as
 received. Rejected events are kept, not retried: fix the event and publish it again.
 
   --limit N      at most N events (default 25; all pages are read up to N)
