@@ -50,8 +50,10 @@ describe('an SDK error in a failing test', () => {
 
     // Assess: what Vitest prints is the error's JSON.
     const printed = JSON.parse(JSON.stringify(error)) as Record<string, unknown>;
-    expect(printed).toMatchObject({ name: 'ResourceNotFoundException', message: 'Requested resource not found', httpStatusCode: 400 });
+    expect(printed).toMatchObject({ name: 'ResourceNotFoundException', httpStatusCode: 400 });
     expect(printed['requestId']).toMatch(/^[A-Z0-9]{20,}$/);
+    // The default reporter prints only name, message and stack: the request id must be in the message.
+    expect(printed['message']).toBe(`Requested resource not found (HTTP 400, request id ${String(printed['requestId'])}, 1 attempt(s))`);
     expect(Object.keys(printed)).not.toContain('$response');
     expect(JSON.stringify(printed).length).toBeLessThan(4_000);
   });

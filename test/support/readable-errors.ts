@@ -14,9 +14,23 @@ interface SdkError extends Error {
   $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number; totalRetryDelay?: number };
 }
 
+/**
+ * Vitest's default reporter prints a failing test's error as its name, message and stack only, so
+ * the status and request id ride in the message; the fields stay for the verbose reporter.
+ */
+const describedMessage = (error: SdkError): string => {
+  const meta = error.$metadata;
+  const facts = [
+    meta?.httpStatusCode === undefined ? undefined : `HTTP ${meta.httpStatusCode}`,
+    meta?.requestId === undefined ? undefined : `request id ${meta.requestId}`,
+    meta?.attempts === undefined ? undefined : `${meta.attempts} attempt(s)`,
+  ].filter((fact) => fact !== undefined);
+  return facts.length === 0 ? error.message : `${error.message} (${facts.join(', ')})`;
+};
+
 export const readableSdkError = (error: SdkError): Record<string, unknown> => ({
   name: error.name,
-  message: error.message,
+  message: describedMessage(error),
   fault: error.$fault,
   httpStatusCode: error.$metadata?.httpStatusCode,
   requestId: error.$metadata?.requestId,
