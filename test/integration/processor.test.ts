@@ -60,6 +60,14 @@ const deliverUntilDone = async (rig: ProcessorRig, records: readonly SQSRecord[]
   }
 };
 
+/** A speaker for France the seed registry does not have. */
+const newEnvoyRegistration = (): SQSRecord =>
+  sqsRecord({
+    source: DESK_SOURCE,
+    'detail-type': SPEAKER_REGISTERED,
+    detail: { schemaVersion: '1', speaker: 'new-envoy', actor: 'france', names: { en: 'New envoy', ar: 'المبعوث الجديد' }, aliases: [], updatedAt: '2025-09-03T00:00:00Z' },
+  });
+
 const state = (rig: ProcessorRig): Promise<TableState> => readTableState(rig.client, rig.tableName);
 
 /** The stored episodes that stand and the open pointers equal a said-time replay of all history. */
@@ -533,11 +541,7 @@ describe('a bad registry event among good statements', () => {
     // Prepare: the store refuses one registration (throttled); a statement in the batch names someone else nobody registered.
     const rig = await newRig();
     await loadSeedRegistry(rig);
-    const registration = sqsRecord({
-      source: DESK_SOURCE,
-      'detail-type': SPEAKER_REGISTERED,
-      detail: { schemaVersion: '1', speaker: 'new-envoy', actor: 'france', names: { en: 'New envoy', ar: 'المبعوث الجديد' }, aliases: [], updatedAt: '2025-09-03T00:00:00Z' },
-    });
+    const registration = newEnvoyRegistration();
     const sample = seedSampleEvents()[0]!;
     const unrelated = sqsRecord({ ...sample, detail: { ...(sample.detail as object), statementId: 'ghost', speaker: 'nobody-known' } });
     const good = sqsRecord(sample);
@@ -595,11 +599,7 @@ describe('a registration that fails in the same batch as a statement naming it',
     // Prepare: the registry write is throttled once.
     const rig = await newRig();
     await loadSeedRegistry(rig);
-    const registration = sqsRecord({
-      source: DESK_SOURCE,
-      'detail-type': SPEAKER_REGISTERED,
-      detail: { schemaVersion: '1', speaker: 'new-envoy', actor: 'france', names: { en: 'New envoy', ar: 'المبعوث الجديد' }, aliases: [], updatedAt: '2025-09-03T00:00:00Z' },
-    });
+    const registration = newEnvoyRegistration();
     const statement = sqsRecord({
       source: DESK_SOURCE,
       'detail-type': STATEMENT_RECORDED,
