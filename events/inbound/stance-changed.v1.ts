@@ -7,7 +7,7 @@ export const STANCE_CHANGED = 'Stance Changed';
 export const stanceChangedV1 = z
   .object({
     schemaVersion: schemaVersion('1'),
-    changeId: eventId.check(z.describe('Publisher-chosen id, stable across retries.')),
+    changeId: eventId.check(z.describe('Publisher-chosen id naming one stance change forever: a copy with the same content is a duplicate, one with other content is quarantined as conflicting-id.')),
     actor: slug,
     issue: slug,
     stance,

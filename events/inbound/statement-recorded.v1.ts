@@ -7,7 +7,7 @@ export const STATEMENT_RECORDED = 'Statement Recorded';
 export const statementRecordedV1 = z
   .object({
     schemaVersion: schemaVersion('1'),
-    statementId: eventId.check(z.describe('Publisher-chosen id, stable across retries; duplicates are ignored.')),
+    statementId: eventId.check(z.describe('Publisher-chosen id naming one statement forever: a copy with the same content is a duplicate, one with other content is quarantined as conflicting-id.')),
     speaker: slug.check(z.describe('Registry id of who said it, e.g. `putin`.')),
     actor: z.optional(slug).check(z.describe('Registry id of the actor spoken for; optional when the registry knows the speaker.')),
     issue: slug.check(z.describe('Registry id of the issue, e.g. `western-troops-in-ukraine`.')),
