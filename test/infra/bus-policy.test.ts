@@ -34,6 +34,16 @@ const processorEnvironment = (synth: SynthesizedTracker): Record<string, unknown
 
 const BUS_ARN = `arn:aws:events:${PSEUDO['AWS::Region']}:${PSEUDO['AWS::AccountId']}:event-bus/position-tracker-prod`;
 
+/** The shape both bus statements share: a Deny of PutEvents on this bus to everyone, unless the principal is excepted. */
+const expectPutEventsDeniedOnThisBus = (statement: ReturnType<typeof statementWithSid>): void => {
+  expect(statement).toBeDefined();
+  expect(statement?.Effect).toBe('Deny');
+  expect(statement?.Principal).toEqual({ AWS: '*' });
+  expect(statement?.Action).toBe('events:PutEvents');
+  expect(renderValue(statement?.Resource)).toBe(BUS_ARN);
+  expect(Object.keys(statement?.Condition ?? {}).sort()).toEqual(['ArnNotEquals', 'StringEquals']);
+};
+
 describe('bus policy', () => {
   let prod: SynthesizedTracker;
   let dev: SynthesizedTracker;
@@ -50,12 +60,7 @@ describe('bus policy', () => {
   it('denies PutEvents with the tracker source to every principal but the processor role', () => {
     const statement = statementWithSid(prod, BUS_POLICY_SIDS.trackerSource)!;
 
-    expect(statement).toBeDefined();
-    expect(statement.Effect).toBe('Deny');
-    expect(statement.Principal).toEqual({ AWS: '*' });
-    expect(statement.Action).toBe('events:PutEvents');
-    expect(renderValue(statement.Resource)).toBe(BUS_ARN);
-    expect(Object.keys(statement.Condition).sort()).toEqual(['ArnNotEquals', 'StringEquals']);
+    expectPutEventsDeniedOnThisBus(statement);
     expect(statement.Condition.StringEquals).toEqual({ 'events:source': TRACKER_SOURCE });
     expect(Object.keys(statement.Condition.ArnNotEquals!)).toEqual(['aws:PrincipalArn']);
   });
@@ -93,12 +98,7 @@ describe('bus policy', () => {
   it('denies registry events to every principal not named in registryPublishers.principals', () => {
     const statement = statementWithSid(prod, BUS_POLICY_SIDS.registry)!;
 
-    expect(statement).toBeDefined();
-    expect(statement.Effect).toBe('Deny');
-    expect(statement.Principal).toEqual({ AWS: '*' });
-    expect(statement.Action).toBe('events:PutEvents');
-    expect(renderValue(statement.Resource)).toBe(BUS_ARN);
-    expect(Object.keys(statement.Condition).sort()).toEqual(['ArnNotEquals', 'StringEquals']);
+    expectPutEventsDeniedOnThisBus(statement);
     expect(statement.Condition.ArnNotEquals).toEqual({ 'aws:PrincipalArn': [...FULL_SETTINGS.registryPublishers.principals] });
     const registryTypes = statement.Condition.StringEquals!['events:detail-type'] as string[];
     expect([...registryTypes].sort()).toEqual(['Actor Registered', 'Bloc Registered', 'Issue Registered', 'Speaker Registered', 'Watch Registered']);
