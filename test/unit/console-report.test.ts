@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlertItem, Matrix } from '../../functions/api/schemas.ts';
 import { QUOTE_MARKER, formatAlert, formatMatrix, type NameLookup } from '../../local/console/report.ts';
 import { Terminal } from '../../local/console/terminal.ts';
+import { forgedQuote } from '../support/hostile-text.ts';
 
 /** What must never reach a terminal: C0 but tab (and LF, which no line here may hold), DEL, C1, bidi embeddings/overrides/isolates. */
 const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
@@ -36,8 +37,7 @@ const FORGED_LINES = [
   '      indented',
   'the last line',
 ];
-const BREAKS = ['\n', '\r\n', '\r', '\u2028', '\u000b', '\u0085', '\u2029', '\f'];
-const FORGED_QUOTE = FORGED_LINES.map((line, i) => (i === 0 ? line : `${BREAKS[i % BREAKS.length]}${line}`)).join('');
+const FORGED_QUOTE = forgedQuote(FORGED_LINES);
 
 const withQuote = (text: string): AlertItem => {
   const [first, ...rest] = alert.evidence.actor;

@@ -8,6 +8,7 @@ import {
 import { buildRegistry } from '../../functions/core/registry.ts';
 import type { Registry } from '../../functions/core/types.ts';
 import { MAX_SUBJECT_LENGTH, SLACK_NO_PARSING, slackBlocks, snsMessage, type SlackBlock } from '../../functions/notify/format-alert.ts';
+import { forgedQuote } from '../support/hostile-text.ts';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../fixtures/alerts/${name}.json`, import.meta.url), 'utf8'));
@@ -246,8 +247,7 @@ const FORGED_LINES = [
   '\t- indented forgery',
   'the last line',
 ];
-const BREAKS = ['\n', '\r\n', '\r', '\u2028', '\u000b', '\u0085', '\u2029', '\f'];
-const FORGED_QUOTE = FORGED_LINES.map((line, i) => (i === 0 ? line : `${BREAKS[i % BREAKS.length]}${line}`)).join('');
+const FORGED_QUOTE = forgedQuote(FORGED_LINES);
 
 const hostileRegistry: Registry = (() => {
   const russia = registry.actors.get('russia')!;
