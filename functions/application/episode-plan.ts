@@ -3,26 +3,12 @@
  * (from a replay of its history), what differs from what it holds, and the evidence of an episode
  * that closes. No I/O here; record-statement.ts carries the plans out through the ports.
  */
-import { createHash } from 'node:crypto';
 import { convergedDetail, divergedDetail } from '../core/alerts.ts';
-import { compareSaid, type SaidKey } from '../core/positions.ts';
+import { correctionAlertId } from '../core/ids.ts';
+import { compareSaid, refOf } from '../core/positions.ts';
 import type { IssueReplay } from '../core/tracker.ts';
 import type { Episode, IssueId, Position, Registry, StatementRecord } from '../core/types.ts';
 import type { AlertRecord, IssueSnapshot, OpenPointer, StatementRef, StoredEpisode } from './ports.ts';
-
-export const refOf = (statement: StatementRecord | (SaidKey & { actor: string; issue: IssueId })): StatementRef => ({
-  issue: statement.issue,
-  actor: statement.actor,
-  saidAt: statement.saidAt,
-  statementId: statement.statementId,
-});
-
-/**
- * Corrections are not transitions of the core, so their ids are made here, in the core's style:
- * derived from the episode and the correction's number, never from a clock.
- */
-export const correctionAlertId = (episodeId: string, kind: 'withdrawn' | 'reinstated', revision: number): string =>
-  `al-${createHash('sha256').update([episodeId, kind, String(revision)].join('|'), 'utf8').digest('hex').slice(0, 20)}-${kind}`;
 
 export const pointerOf = (episode: Omit<Episode, 'status'>): OpenPointer => ({
   issue: episode.issue,

@@ -9,7 +9,7 @@ import type { FieldProblem } from '../core/errors.ts';
 import type { StatementIdentity } from '../core/identity.ts';
 import type { SaidKey } from '../core/positions.ts';
 import type {
-  ActorId, BlocId, DivergenceKind, Episode, IssueId, Position, Registry, StatementRecord,
+  ActorId, BlocId, DivergenceKind, Episode, IssueId, Position, Registry, StatementRecord, StatementRef,
 } from '../core/types.ts';
 
 export interface Clock {
@@ -28,13 +28,8 @@ export interface EventPublisher {
   publish(events: readonly OutboundEvent[]): Promise<void>;
 }
 
-/** Where a statement lives in history; episodes keep these as evidence so no lookup by id is needed. */
-export interface StatementRef {
-  issue: IssueId;
-  actor: ActorId;
-  saidAt: string;
-  statementId: string;
-}
+/** Where a statement lives in history (a domain type of the core, named here too for the ports). */
+export type { StatementRef } from '../core/types.ts';
 
 export type HistoryWrite = 'recorded' | 'duplicate';
 

@@ -11,7 +11,7 @@ import type {
 } from '../api/schemas.ts';
 import { fitEvidence, toEvidence } from '../core/alerts.ts';
 import { blocStance } from '../core/blocs.ts';
-import { compareSaid, positionAsOf, type SaidKey } from '../core/positions.ts';
+import { compareSaid, positionAsOf, refOf, type SaidKey } from '../core/positions.ts';
 import { isCanonicalInstant } from '../core/time.ts';
 import type { ActorId, IssueId, Names, Position, Registry, StatementRecord } from '../core/types.ts';
 import type { StatementRef, StoredEpisode, StoredQuarantinedEvent } from './ports.ts';
@@ -184,13 +184,6 @@ const requireStatement = (statements: ReadonlyMap<string, StatementRecord>, id: 
   if (statement === undefined) throw new Error(`statement ${id} behind ${context} was not found`);
   return statement;
 };
-
-const refOf = (position: Position): StatementRef => ({
-  issue: position.issue,
-  actor: position.actor,
-  saidAt: position.saidAt,
-  statementId: position.statementId,
-});
 
 const indexById = (statements: readonly StatementRecord[]): Map<string, StatementRecord> =>
   new Map(statements.map((s) => [s.statementId, s]));

@@ -42,3 +42,10 @@ export const alertId = (episode: string, transition: AlertKind): string =>
 
 export const positionChangeId = (issue: IssueId, actor: ActorId, statementId: string): string =>
   `pc-${digest([issue, actor, statementId])}`;
+
+/**
+ * A withdrawal or reinstatement of an episode already announced: derived from the episode and the
+ * number of the correction, so a replay that corrects the same episode again names the same alert.
+ */
+export const correctionAlertId = (episode: string, kind: 'withdrawn' | 'reinstated', revision: number): string =>
+  `al-${digest([episode, kind, String(revision)])}-${kind}`;

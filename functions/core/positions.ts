@@ -2,12 +2,20 @@
  * Positions on the said-time timeline. The current position is the latest statement said, never the
  * latest delivered, so every function here depends only on which statements exist.
  */
-import type { ActorId, IssueId, Position, PositionRef, StatementRecord } from './types.ts';
+import type { ActorId, IssueId, Position, PositionRef, StatementRecord, StatementRef } from './types.ts';
 
 export interface SaidKey {
   saidAt: string;
   statementId: string;
 }
+
+/** The one way to name where a statement (or a position, or a said key of an actor) lives in history. */
+export const refOf = (statement: SaidKey & { actor: ActorId; issue: IssueId }): StatementRef => ({
+  issue: statement.issue,
+  actor: statement.actor,
+  saidAt: statement.saidAt,
+  statementId: statement.statementId,
+});
 
 export type PositionEffect = 'current' | 'previous' | 'older' | 'duplicate';
 

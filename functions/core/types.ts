@@ -102,6 +102,14 @@ export interface Position extends PositionRef {
   previous?: PositionRef;
 }
 
+/** Where a statement lives in history; episodes keep these as evidence so no lookup by id is needed. */
+export interface StatementRef {
+  issue: IssueId;
+  actor: ActorId;
+  saidAt: string;
+  statementId: string;
+}
+
 /** A watched pair: who is measured against what, on which issue, from which gap on. */
 export interface DivergencePair {
   divergenceId: string;

@@ -5,6 +5,7 @@
  * read units. History, episodes and alerts are read rarely and keep readable names.
  */
 import type { Stance } from '../../../events/common.ts';
+import { refOf } from '../../core/positions.ts';
 import type { AlertRecord, OpenPointer, StatementRef, StoredEpisode, StoredQuarantinedEvent } from '../../application/ports.ts';
 import type { FieldSummary, StatementIdentity } from '../../core/identity.ts';
 import type { DivergenceKind, Position, StatementRecord } from '../../core/types.ts';
@@ -71,13 +72,6 @@ export const pointerFromItem = (item: Item): OpenPointer => ({
   actorStance: item['as'] as number,
   otherStance: item['os'] as number,
   gap: item['g'] as number,
-});
-
-export const refOf = (statement: StatementRecord): StatementRef => ({
-  issue: statement.issue,
-  actor: statement.actor,
-  saidAt: statement.saidAt,
-  statementId: statement.statementId,
 });
 
 /** The statement as published, quote and all, byte-exact. */
