@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_REGISTRY_SOURCES, slug, TRACKER_SOURCE } from '../events/common.ts';
 import { DIVERGENCE_KINDS } from '../events/outbound/divergence-alert.v1.ts';
+import type { ApiScope } from '../functions/api/routes.ts';
 import { DEFAULT_METRICS_NAMESPACE } from '../functions/shared/observability.ts';
 
 /** The retention values CloudWatch Logs accepts (anything else is rejected at deploy time). */
@@ -44,7 +45,7 @@ const scopeName = z
   .regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/, 'must be an OAuth scope (printable ASCII, no spaces, quotes or backslashes), such as tracker/read');
 
 /** The scope names a JWT must carry, per kind of route. Cognito spells them `<resource server>/<scope>`. */
-export const DEFAULT_API_SCOPES = { read: 'tracker/read', quarantine: 'tracker/quarantine.read' } as const;
+export const DEFAULT_API_SCOPES = { read: 'tracker/read', quarantine: 'tracker/quarantine.read' } as const satisfies Record<ApiScope, string>;
 
 const apiScopes = z
   .strictObject({

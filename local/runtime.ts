@@ -31,7 +31,7 @@ import type { AlertItem, Matrix } from '../functions/api/schemas.ts';
 import type { Registry } from '../functions/core/types.ts';
 import { escapeControlCharacters } from '../functions/shared/control-characters.ts';
 import { createHandler as createNotifier } from '../functions/handlers/notify-alert.ts';
-import { createReadApi } from '../functions/handlers/read-api.ts';
+import { createReadApi } from '../functions/api/read-api.ts';
 import { createHandler as createSnapshotWriter } from '../functions/handlers/write-snapshot.ts';
 import { LocalBusPublisher } from './bus/bus-publisher.ts';
 import { LocalEventBus, MAX_ENTRIES_PER_REQUEST, type EventBridgeEvent, type PutEventsEntry } from './bus/local-event-bus.ts';
@@ -379,7 +379,6 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const readApi = createReadApi({
       reader,
       snapshots: snapshotStore,
-      apiKey,
       logger: { error: (message, ...extra) => output.error(`[read-api] ${message} ${extra.map((e) => (e instanceof Error ? e.message : JSON.stringify(e))).join(' ')}`) },
     });
 

@@ -1,6 +1,6 @@
 /**
- * The OpenAPI 3.1 document of the read API, generated from the zod schemas the handler validates
- * with. The committed `openapi.json` next to this file is its output; a test fails when they differ.
+ * The OpenAPI 3.1 document of the read API, generated from the route table and the zod schemas the
+ * API validates with. The committed `openapi.json` next to this file is its output; a test fails when they differ.
  *
  * Regenerate: `npx tsx functions/api/openapi.ts`
  */
@@ -8,7 +8,10 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as z from '../../events/zod.ts';
 import { CSV_COLUMNS } from './csv.ts';
-import { ROUTES, apiError, apiSchemas, type RouteSpec } from './schemas.ts';
+import { ERROR_STATUS } from './errors.ts';
+import { CSV_TYPE, type MediaType } from './http.ts';
+import { ROUTES, type RouteErrors, type RouteSpec } from './routes.ts';
+import { apiError, apiSchemas } from './schemas.ts';
 
 export const OPENAPI_PATH = fileURLToPath(new URL('./openapi.json', import.meta.url));
 
@@ -48,20 +51,24 @@ const CSV_DESCRIPTION =
   'Quotes are byte-exact in their original language, except that a text cell starting with =, +, -, @, a tab or a CR ' +
   'gets a leading apostrophe (and is quoted) so spreadsheets do not run it; `raw=true` writes every cell as stored.';
 
+const contentOf = (route: RouteSpec, type: MediaType): JsonObject =>
+  type === CSV_TYPE ? { schema: { type: 'string', description: CSV_DESCRIPTION } } : { schema: ref(route.response) };
+
+const routeErrors = (route: RouteSpec) => Object.entries(route.errors) as Array<[keyof RouteErrors, string]>;
+
 const operation = (route: RouteSpec): JsonObject => {
   const parameters = [
     ...Object.entries(route.pathParams).map(([name, schema]) => parameter(name, 'path', schema, true)),
     ...Object.entries(route.query?.shape ?? {}).map(([name, schema]) => parameter(name, 'query', schema as z.ZodMiniType, false)),
   ];
-  const content: JsonObject = { 'application/json': { schema: ref(route.response) } };
-  if (route.csv) content['text/csv'] = { schema: { type: 'string', description: CSV_DESCRIPTION } };
+  const content = Object.fromEntries(route.mediaTypes.map((type) => [type, contentOf(route, type)]));
+  // Integer-like keys: the document lists the responses by status whatever the order here.
   const responses: JsonObject = {
     '200': { description: 'OK', content },
     ...(parameters.length > 0 ? { '400': errorResponse('A parameter is invalid; `parameter` names it.') } : {}),
     '401': errorResponse('No or wrong credentials.'),
-    ...(route.notFound ? { '404': errorResponse('Unknown issue or actor (or, for a snapshot, none written yet).') } : {}),
     '406': errorResponse('The Accept header asks for a type this route does not serve.'),
-    ...(route.id === 'issueSnapshot' ? { '501': errorResponse('Snapshots are not configured here.') } : {}),
+    ...Object.fromEntries(routeErrors(route).map(([code, description]) => [String(ERROR_STATUS[code]), errorResponse(description)])),
     '500': errorResponse('Unexpected error.'),
   };
   return {

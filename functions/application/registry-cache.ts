@@ -20,7 +20,7 @@ export class RegistryCache {
   private readonly ttlMs: number;
   private readonly nowMs: () => number;
 
-  constructor(private readonly repository: RegistryRepository, options: RegistryCacheOptions = {}) {
+  constructor(private readonly repository: Pick<RegistryRepository, 'loadRegistry'>, options: RegistryCacheOptions = {}) {
     this.ttlMs = options.ttlMs ?? DEFAULT_REGISTRY_TTL_MS;
     this.nowMs = options.nowMs ?? Date.now;
   }

@@ -16,37 +16,9 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { ApiAuth, ApiScopes } from '../config.ts';
+import { ROUTES } from '../../functions/api/routes.ts';
+import type { ApiAuth } from '../config.ts';
 import { type FunctionSettings, type TableBinding, TrackerFunction } from './tracker-function.ts';
-
-export const READ_API_ROUTES = [
-  '/issues',
-  '/issues/{issue}/positions',
-  '/issues/{issue}/snapshot',
-  '/actors/{actor}/positions',
-  '/actors/{actor}/history',
-  '/alerts',
-  '/quarantine',
-  '/openapi.json',
-] as const;
-
-export type ReadApiRoute = (typeof READ_API_ROUTES)[number];
-
-/**
- * The scope (config apiAuth.scopes) a JWT must carry for each route. The quarantine holds what
- * publishers sent, byte for byte and possibly hostile: it is for the editors who triage it, not
- * for every tool that reads positions. A Record, so a new route cannot go without an entry.
- */
-export const ROUTE_SCOPES: Readonly<Record<ReadApiRoute, keyof ApiScopes>> = {
-  '/issues': 'read',
-  '/issues/{issue}/positions': 'read',
-  '/issues/{issue}/snapshot': 'read',
-  '/actors/{actor}/positions': 'read',
-  '/actors/{actor}/history': 'read',
-  '/alerts': 'read',
-  '/quarantine': 'quarantine',
-  '/openapi.json': 'read',
-};
 
 export interface ReadApiProps {
   settings: FunctionSettings;
@@ -107,10 +79,11 @@ export class ReadApi extends Construct {
       createDefaultStage: false,
     });
     const integration = new HttpLambdaIntegration('ReadApiIntegration', this.function);
-    for (const path of READ_API_ROUTES) {
+    // The routes and their scopes are the read API's own route table: a route it serves is a route here.
+    for (const { path, method, scope } of ROUTES) {
       // Scopes exist for JWTs only; under IAM, callers' policies grant execute-api:Invoke per route.
-      const authorizationScopes = auth.type === 'jwt' ? [auth.scopes[ROUTE_SCOPES[path]]] : undefined;
-      this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration, authorizer, authorizationScopes });
+      const authorizationScopes = auth.type === 'jwt' ? [auth.scopes[scope]] : undefined;
+      this.httpApi.addRoutes({ path, methods: [HttpMethod[method]], integration, authorizer, authorizationScopes });
     }
 
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', {

@@ -1,6 +1,8 @@
 /**
  * The read API on node:http, as API Gateway would put it in front of the same function, plus the
- * runtime's small admin surface under `/_local/` (dead-letter queues), behind the same API key:
+ * runtime's small admin surface under `/_local/` (dead-letter queues). Like the authorizer in AWS,
+ * which stands in front of every route, the server authenticates every request (the API key, see
+ * functions/api/auth.ts) before it routes it anywhere:
  *
  *   GET  /_local/dlq                      every dead letter (optional ?queue=processor)
  *   POST /_local/dlq/redrive              moves dead letters back to their queues; JSON body
@@ -10,10 +12,11 @@
  *                                         applied, duplicate, quarantined (with its problems),
  *                                         retrying or dead-lettered; null while not yet processed
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ReadApi, ReadApiRequest, ReadApiResponse } from '../../functions/handlers/read-api.ts';
+import { authenticate } from '../../functions/api/auth.ts';
+import { errorResponse } from '../../functions/api/errors.ts';
+import { jsonResponse as json, type ReadApi, type ReadApiRequest, type ReadApiResponse } from '../../functions/api/http.ts';
 
 export const DEFAULT_API_PORT = 3000;
 export const ADMIN_PREFIX = '/_local/';
@@ -28,7 +31,7 @@ export interface AdminRoutes {
 export interface ApiServerOptions {
   api: ReadApi;
   admin: AdminRoutes;
-  /** Required on admin routes; the read API checks it itself on the others. */
+  /** Required on every request, read API and admin alike. */
   apiKey: string;
   port?: number;
   host?: string;
@@ -45,8 +48,6 @@ export interface ApiServer {
 const MAX_ADMIN_BODY_BYTES = 64 * 1024;
 /** Event ids per GET /_local/events: a PutEvents request's worth, ten times over. */
 export const MAX_EVENT_IDS_PER_REQUEST = 100;
-
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
 class AdminError extends Error {
   constructor(
@@ -73,8 +74,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const url = new URL(request.url ?? '/', 'http://localhost');
     const rawPath = (request.url ?? '/').split('?')[0] ?? '/';
     const headers = flattenHeaders(request);
+    const refused = authenticate(headers, apiKey);
+    if (refused !== undefined) {
+      request.resume();
+      send(response, errorResponse(refused));
+      return;
+    }
     if (rawPath.startsWith(ADMIN_PREFIX)) {
-      send(response, await handleAdmin(request, url, headers));
+      send(response, await handleAdmin(request, url));
       return;
     }
     // The body of a GET is never read; drain it so the connection can be reused.
@@ -85,18 +92,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     send(response, await api(readRequest));
   };
 
-  const authorised = (headers: Record<string, string | undefined>): boolean => {
-    const authorization = headers['authorization'];
-    const given = (authorization === undefined ? undefined : /^Bearer\s+(.+)$/i.exec(authorization.trim())?.[1]) ?? headers['x-api-key'];
-    return given !== undefined && timingSafeEqual(digest(given), digest(apiKey));
-  };
-
-  const handleAdmin = async (request: IncomingMessage, url: URL, headers: Record<string, string | undefined>): Promise<ReadApiResponse> => {
+  const handleAdmin = async (request: IncomingMessage, url: URL): Promise<ReadApiResponse> => {
     try {
-      if (!authorised(headers)) {
-        request.resume();
-        throw new AdminError(401, 'Unauthorized', 'missing or wrong API key: send Authorization: Bearer <key> or x-api-key: <key>');
-      }
       const route = `${request.method ?? 'GET'} ${url.pathname}`;
       const queue = url.searchParams.get('queue') ?? undefined;
       switch (route) {
@@ -186,12 +183,6 @@ async function readJsonBody(request: IncomingMessage): Promise<{ queue?: string;
   }
   return { ...(queue === undefined ? {} : { queue }), ...(messageIds === undefined ? {} : { messageIds: messageIds as string[] }) };
 }
-
-const json = (statusCode: number, body: unknown): ReadApiResponse => ({
-  statusCode,
-  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-  body: JSON.stringify(body),
-});
 
 function send(response: ServerResponse, result: ReadApiResponse): void {
   const payload = Buffer.from(result.body, 'utf8');

@@ -3,9 +3,8 @@
  * throttled, and the routes are the ones newsroom tools call.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '../../functions/api/schemas.ts';
+import { API_SCOPES, ROUTES } from '../../functions/api/routes.ts';
 import { DEFAULT_API_SCOPES } from '../../infra/config.ts';
-import { READ_API_ROUTES } from '../../infra/constructs/read-api.ts';
 import { FULL_SETTINGS, functionId, resourcesOf, synthTracker, type SynthesizedTracker } from './synth.ts';
 
 describe('read API', () => {
@@ -18,14 +17,21 @@ describe('read API', () => {
 
   const routes = (synth: SynthesizedTracker) => Object.values(resourcesOf(synth.stateless, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties!);
 
-  it('serves exactly the documented GET routes', () => {
-    expect(routes(iam).map((r) => r.RouteKey).sort()).toEqual(READ_API_ROUTES.map((path) => `GET ${path}`).sort());
+  it('serves exactly the routes of the route table', () => {
+    expect(routes(iam).map((r) => r.RouteKey).sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
   });
 
   it('routes every path of the API contract, /quarantine included, and nothing else', () => {
-    expect([...READ_API_ROUTES].sort()).toEqual(ROUTES.map((route) => route.path).sort());
     expect(routes(iam)).toHaveLength(8);
     expect(routes(iam).map((r) => r.RouteKey)).toContain('GET /quarantine');
+  });
+
+  it('gives every route of the table, under JWT, the configured scope of its kind', () => {
+    const scopesByRoute = new Map(routes(jwt).map((route) => [route.RouteKey as string, route.AuthorizationScopes as string[]]));
+
+    expect([...scopesByRoute.keys()].sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+    for (const route of ROUTES) expect(scopesByRoute.get(`${route.method} ${route.path}`), route.id).toEqual([DEFAULT_API_SCOPES[route.scope]]);
+    expect(new Set(ROUTES.map((route) => route.scope))).toEqual(new Set(API_SCOPES));
   });
 
   it('puts every route, /openapi.json included, behind IAM authorization by default', () => {

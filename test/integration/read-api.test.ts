@@ -18,13 +18,15 @@ import { CSV_COLUMNS } from '../../functions/api/csv.ts';
 import type { ActorHistory, AlertsPage, Matrix, QuarantinePage } from '../../functions/api/schemas.ts';
 import { DynamoReadRepository } from '../../functions/adapters/dynamodb/read.repository.ts';
 import { createFsSnapshotStore } from '../../functions/adapters/fs/snapshot-store.ts';
-import { MAX_PAGE_BYTES, createPositionReader, encodeCursor } from '../../functions/application/read-model.ts';
+import { MAX_PAGE_BYTES } from '../../functions/application/read-feeds.ts';
+import { createPositionReader } from '../../functions/application/read-model.ts';
+import { encodeCursor } from '../../functions/application/read-store.ts';
 import { compareSaid } from '../../functions/core/positions.ts';
 import { blocStance } from '../../functions/core/blocs.ts';
 import { buildRegistry, resolveStatement, type InboundDetail } from '../../functions/core/registry.ts';
 import { replayAll } from '../../functions/core/tracker.ts';
 import type { Position, StatementRecord } from '../../functions/core/types.ts';
-import { createReadApi } from '../../functions/handlers/read-api.ts';
+import { createReadApi } from '../../functions/api/read-api.ts';
 import { createHandler as createSnapshotHandler } from '../../functions/handlers/write-snapshot.ts';
 import { startApiServer, type AdminRoutes, type ApiServer } from '../../local/http/api-server.ts';
 import { startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
@@ -138,7 +140,7 @@ const startRig = async (store: EmbeddedDynamo, extraEvents: SeedEvent[] = []): P
   }
   const snapshotDir = await mkdtemp(join(tmpdir(), 'read-api-snapshots-'));
   const reader = createPositionReader({ store: new DynamoReadRepository({ tableName: rig.tableName, client: store.client }) });
-  const api = createReadApi({ reader, apiKey: API_KEY, snapshots: createFsSnapshotStore(snapshotDir) });
+  const api = createReadApi({ reader, snapshots: createFsSnapshotStore(snapshotDir) });
   const server = await startApiServer({ api, admin: noAdmin, apiKey: API_KEY, port: 0 });
   return { rig, server, snapshotDir, get: (path, headers, method) => request(server.url, path, headers, method) };
 };

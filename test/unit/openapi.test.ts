@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../functions/api/csv.ts';
 import { OPENAPI_PATH, buildOpenApiDocument, renderOpenApiDocument } from '../../functions/api/openapi.ts';
-import { ROUTES } from '../../functions/api/schemas.ts';
+import { ROUTES } from '../../functions/api/routes.ts';
 import type { PositionReader } from '../../functions/application/read-model.ts';
-import { createReadApi } from '../../functions/handlers/read-api.ts';
+import { createReadApi } from '../../functions/api/read-api.ts';
 
 type Json = Record<string, any>;
 

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeAlertCursor, decodeQuarantineCursor } from '../../functions/adapters/dynamodb/read.repository.ts';
 import { episodeFeedKey, episodeKey, quarantineFeedKey, quarantineKey, type FeedPosition } from '../../functions/adapters/dynamodb/keys.ts';
-import { InvalidCursorError, encodeCursor } from '../../functions/application/read-model.ts';
+import { InvalidCursorError, encodeCursor } from '../../functions/application/read-store.ts';
 
 const bytes = (value: string): number => Buffer.byteLength(value, 'utf8');
 

@@ -54,16 +54,35 @@ export const queryAll = async (doc: DynamoDBDocumentClient, input: QueryCommandI
   return items;
 };
 
-/** The first `max` items of a Query: it reads on past a 1 MB page until it has them or none are left. */
-export const queryUpTo = async (doc: DynamoDBDocumentClient, input: QueryCommandInput, max: number): Promise<Item[]> => {
+/** Items a filtered Query evaluates per call: Limit counts them before the filter drops any. */
+export const FILTERED_READ_BATCH = 100;
+
+/**
+ * The first `max` items of a Query, from `start` (exclusive) when given: it reads on past a 1 MB
+ * page, and past the items a FilterExpression dropped, until it has them or none are left. Feeds
+ * read one item past their page with it (see `pageOf`).
+ */
+export const queryUpTo = async (
+  doc: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  max: number,
+  start?: Record<string, unknown>,
+): Promise<Item[]> => {
   const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
+  let next = start;
   do {
-    const page = await doc.send(new QueryCommand({ ...input, Limit: max - items.length, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    const wanted = max - items.length;
+    const page = await doc.send(
+      new QueryCommand({
+        ...input,
+        Limit: input.FilterExpression === undefined ? wanted : Math.max(wanted, FILTERED_READ_BATCH),
+        ...(next ? { ExclusiveStartKey: next } : {}),
+      }),
+    );
     items.push(...((page.Items ?? []) as Item[]));
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined && items.length < max);
-  return items;
+    next = page.LastEvaluatedKey;
+  } while (next !== undefined && items.length < max);
+  return items.slice(0, max);
 };
 
 const BATCH_GET_LIMIT = 100;

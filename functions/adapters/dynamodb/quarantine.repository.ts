@@ -4,18 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { QuarantineRepository, QuarantinedEvent, StoredQuarantinedEvent } from '../../application/ports.ts';
-import { conditionally, documentClient, type Item } from './document-client.ts';
+import { encodeCursor, pageOf, type StorePage } from '../../application/read-store.ts';
+import { conditionally, documentClient, queryUpTo } from './document-client.ts';
 import { GSI1 } from './table-definition.ts';
 import { QUARANTINE_FEED, feedPositionOf, type FeedPosition } from './keys.ts';
 import { quarantineFromItem, quarantineToItem } from './items.ts';
-
-/** One page of the feed, newest first; `next` is the position of its last event when more follow. */
-export interface QuarantineFeedPage {
-  events: StoredQuarantinedEvent[];
-  next: FeedPosition | null;
-}
 
 export interface DynamoQuarantineRepositoryOptions {
   tableName: string;
@@ -42,37 +37,27 @@ export class DynamoQuarantineRepository implements QuarantineRepository {
   }
 
   async list(limit = 100): Promise<StoredQuarantinedEvent[]> {
-    return (await this.page(limit)).events;
+    return (await this.page(limit)).items.map(({ value }) => value);
   }
 
   /**
-   * Up to `limit` events, newest first, after the position `after` (from a previous page). Reads
-   * one event more than asked, so `next` is null exactly when nothing follows; a body can be up to
-   * 350 KB, so a Query may stop at 1 MB with fewer items and the read goes on.
+   * Up to `limit` events, newest first, after the position `after` (from a previous page), each with
+   * the cursor (its feed position) that resumes after it. A body can be up to 350 KB, so a Query
+   * may stop at 1 MB with fewer items, and the read goes on.
    */
-  async page(limit: number, after?: FeedPosition): Promise<QuarantineFeedPage> {
+  async page(limit: number, after?: FeedPosition): Promise<StorePage<StoredQuarantinedEvent>> {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a whole number of at least 1, not ${limit}`);
-    const items: Item[] = [];
-    let start: Record<string, unknown> | undefined = after;
-    for (;;) {
-      const result = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: GSI1.indexName,
-          KeyConditionExpression: 'gsi1pk = :feed',
-          ExpressionAttributeValues: { ':feed': QUARANTINE_FEED },
-          ScanIndexForward: false,
-          Limit: limit + 1 - items.length,
-          ...(start === undefined ? {} : { ExclusiveStartKey: start }),
-        }),
-      );
-      items.push(...((result.Items ?? []) as Item[]));
-      if (items.length > limit) {
-        const kept = items.slice(0, limit);
-        return { events: kept.map(quarantineFromItem), next: feedPositionOf(kept[kept.length - 1] as Item) };
-      }
-      if (result.LastEvaluatedKey === undefined) return { events: items.map(quarantineFromItem), next: null };
-      start = result.LastEvaluatedKey;
-    }
+    const items = await queryUpTo(this.doc, this.feed(), limit + 1, after);
+    return pageOf(items, limit, (item) => ({ value: quarantineFromItem(item), cursor: encodeCursor(feedPositionOf(item)) }));
+  }
+
+  private feed(): QueryCommandInput {
+    return {
+      TableName: this.tableName,
+      IndexName: GSI1.indexName,
+      KeyConditionExpression: 'gsi1pk = :feed',
+      ExpressionAttributeValues: { ':feed': QUARANTINE_FEED },
+      ScanIndexForward: false,
+    };
   }
 }

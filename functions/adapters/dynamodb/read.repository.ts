@@ -7,19 +7,19 @@
  * The alert and quarantine feeds read the index, which can only be eventually consistent (a second or so behind).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { StatementRef, StoredEpisode, StoredQuarantinedEvent } from '../../application/ports.ts';
 import {
-  InvalidCursorError, decodeCursorFields, encodeCursor, type AlertFilter, type QuarantineFilter, type ReadStore,
+  InvalidCursorError, decodeCursorFields, encodeCursor, pageOf, type AlertFilter, type QuarantineFilter, type ReadStore,
   type StorePage,
-} from '../../application/read-model.ts';
+} from '../../application/read-store.ts';
 import { compareSaid, type SaidKey } from '../../core/positions.ts';
 import type { ActorId, IssueId, Position, Registry, StatementRecord } from '../../core/types.ts';
 import { batchGet, documentClient, queryAll, queryUpTo, type Item } from './document-client.ts';
 import { episodeFromItem, historyFromItem, positionFromItem } from './items.ts';
 import {
   EPISODES_FEED, ISSUE, actorHistoryFrom, feedPositionOf, historyKey, isEpisodeFeedPosition, isQuarantineFeedPosition,
-  positionKey, quarantineFeedKey, quarantineKey, saidKey, type FeedPosition,
+  positionKey, saidKey, type FeedPosition,
 } from './keys.ts';
 import { DynamoQuarantineRepository } from './quarantine.repository.ts';
 import { DynamoRegistryRepository } from './registry.repository.ts';
@@ -29,9 +29,6 @@ export interface DynamoReadRepositoryOptions {
   tableName: string;
   client: DynamoDBClient;
 }
-
-/** Items read per Query call of the alert feed; filters apply after the read, so a page may take several. */
-const FEED_READ_BATCH = 100;
 
 /** A feed cursor is the position (table and index key) of the last item returned. */
 const CURSOR_KEYS = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, GSI1.partitionKey, GSI1.sortKey] as const;
@@ -53,11 +50,6 @@ export const decodeQuarantineCursor = (cursor: string): FeedPosition => {
   if (!isQuarantineFeedPosition(key)) throw new InvalidCursorError('it does not point into the quarantine feed');
   return key;
 };
-
-const quarantinePositionOf = (event: StoredQuarantinedEvent): FeedPosition => ({
-  ...quarantineKey(event.fingerprint),
-  ...quarantineFeedKey(event.receivedAt, event.fingerprint),
-});
 
 export class DynamoReadRepository implements ReadStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -159,38 +151,22 @@ export class DynamoReadRepository implements ReadStore {
       values[':open'] = 'open';
     }
 
-    const collected: StorePage<StoredEpisode>['items'] = [];
-    let start: Record<string, unknown> | undefined = filter.cursor === undefined ? undefined : decodeAlertCursor(filter.cursor, filter.since);
-    for (;;) {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: GSI1.indexName,
-          KeyConditionExpression: filter.since === undefined ? 'gsi1pk = :feed' : 'gsi1pk = :feed AND gsi1sk >= :since',
-          ...(conditions.length === 0 ? {} : { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }),
-          ExpressionAttributeValues: values,
-          ScanIndexForward: false,
-          Limit: FEED_READ_BATCH,
-          ...(start === undefined ? {} : { ExclusiveStartKey: start }),
-        }),
-      );
-      const items = (page.Items ?? []) as Item[];
-      for (const [index, item] of items.entries()) {
-        collected.push({ value: episodeFromItem(item), cursor: encodeCursor(feedPositionOf(item)) });
-        if (collected.length === filter.limit) {
-          const exhausted = index === items.length - 1 && page.LastEvaluatedKey === undefined;
-          return { items: collected, more: !exhausted };
-        }
-      }
-      if (page.LastEvaluatedKey === undefined) return { items: collected, more: false };
-      start = page.LastEvaluatedKey;
-    }
+    const start = filter.cursor === undefined ? undefined : decodeAlertCursor(filter.cursor, filter.since);
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: GSI1.indexName,
+      KeyConditionExpression: filter.since === undefined ? 'gsi1pk = :feed' : 'gsi1pk = :feed AND gsi1sk >= :since',
+      ...(conditions.length === 0 ? {} : { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }),
+      ExpressionAttributeValues: values,
+      ScanIndexForward: false,
+    };
+    const items = await queryUpTo(this.doc, input, filter.limit + 1, start);
+    return pageOf(items, filter.limit, (item) => ({ value: episodeFromItem(item), cursor: encodeCursor(feedPositionOf(item)) }));
   }
 
   /** The quarantine feed of gsi1, read through the quarantine repository. */
   async quarantined(filter: QuarantineFilter): Promise<StorePage<StoredQuarantinedEvent>> {
     const after = filter.cursor === undefined ? undefined : decodeQuarantineCursor(filter.cursor);
-    const page = await this.quarantineRepository.page(filter.limit, after);
-    return { items: page.events.map((event) => ({ value: event, cursor: encodeCursor(quarantinePositionOf(event)) })), more: page.next !== null };
+    return this.quarantineRepository.page(filter.limit, after);
   }
 }
