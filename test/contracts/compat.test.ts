@@ -73,6 +73,14 @@ describe('isBackwardCompatible flags breaking changes', () => {
     ],
     ['changing an array item type', 'bloc-registered.v1', (s) => (s.properties.members.items = { type: 'integer' }), `'members[]': type changed from ["string"] to ["integer"]`],
     ['renaming the detail-type', 'statement-recorded.v1', (s) => (s['x-detail-type'] = 'Statement Logged'), 'x-detail-type changed from "Statement Recorded" to "Statement Logged"'],
+    ['removing a correctable field', 'statement-corrected.v1', (s) => delete s.properties.changes.properties.quote, "'changes.quote': field removed"],
+    [
+      'asking a correction to change more fields',
+      'statement-corrected.v1',
+      (s) => (s.properties.changes.minProperties = 2),
+      "'changes': minProperties narrowed from 1 to 2",
+    ],
+    ['requiring redact', 'statement-retracted.v1', (s) => s.required.push('redact'), "'redact': optional field became required"],
   ])('%s', (_change, name, edit, expected) => {
     // Prepare
     const before = published(name);
@@ -95,6 +103,9 @@ describe('isBackwardCompatible accepts compatible changes', () => {
     ['dropping a minimum length', 'statement-recorded.v1', (s) => delete s.properties.recordedBy.minLength],
     ['widening integer to number', 'statement-recorded.v1', (s) => (s.properties.stance.type = 'number')],
     ['adding an alternative', 'statement-recorded.v1', (s) => (s.properties.actor = { anyOf: [s.properties.actor, { type: 'null' }] })],
+    ['accepting redact: false too', 'statement-retracted.v1', (s) => delete s.properties.redact.const],
+    ['a new correctable field', 'statement-corrected.v1', (s) => (s.properties.changes.properties.reason = { type: 'string' })],
+    ['opening the changes to other fields', 'statement-corrected.v1', (s) => delete s.properties.changes.additionalProperties],
     ['editing descriptions and the comment', 'statement-recorded.v1', (s) => {
       s.description = 'Reworded';
       s.properties.speaker.description = 'Reworded';
