@@ -1,6 +1,6 @@
 import * as z from '../zod.ts';
-import { eventId, isoDateTime, quote, schemaVersion, slug, sourceRef, stance, text, MAX_TEXT_BYTES } from '../common.ts';
-import { editorialReason } from './editorial.ts';
+import { isoDateTime, quote, schemaVersion, slug, sourceRef, stance, text, MAX_TEXT_BYTES } from '../common.ts';
+import { editorialReason, revisedStatement, revisionId } from './editorial.ts';
 
 export const STATEMENT_CORRECTED = 'Statement Corrected';
 
@@ -32,8 +32,8 @@ const changes = z
 export const statementCorrectedV1 = z
   .strictObject({
     schemaVersion: schemaVersion('1'),
-    statementId: eventId.check(z.describe('The id of the statement corrected: a `statementId`, or a stance change\'s `changeId`.')),
-    correctionId: eventId.check(z.describe('Publisher-chosen id naming this correction forever: a copy with the same content is a duplicate, one with other content is quarantined as conflicting-id.')),
+    statementId: revisedStatement('corrected'),
+    correctionId: revisionId('correction'),
     changes: changes.check(z.describe('The corrected fields, any non-empty subset; fields left out stay as recorded.')),
     reason: editorialReason.check(z.describe('Why the record was wrong, as readers will see it in the revision trail.')),
     correctedAt: isoDateTime.check(z.describe('When the desk made the correction; corrections of one statement apply in this order, ties by correctionId.')),

@@ -1,6 +1,6 @@
 import * as z from '../zod.ts';
-import { eventId, isoDateTime, schemaVersion, text, MAX_TEXT_BYTES } from '../common.ts';
-import { editorialReason } from './editorial.ts';
+import { isoDateTime, schemaVersion, text, MAX_TEXT_BYTES } from '../common.ts';
+import { editorialReason, revisedStatement, revisionId } from './editorial.ts';
 
 export const STATEMENT_RETRACTED = 'Statement Retracted';
 
@@ -13,8 +13,8 @@ export const STATEMENT_RETRACTED = 'Statement Retracted';
 export const statementRetractedV1 = z
   .strictObject({
     schemaVersion: schemaVersion('1'),
-    statementId: eventId.check(z.describe('The id of the statement retracted: a `statementId`, or a stance change\'s `changeId`.')),
-    retractionId: eventId.check(z.describe('Publisher-chosen id naming this retraction forever: a copy with the same content is a duplicate, one with other content is quarantined as conflicting-id.')),
+    statementId: revisedStatement('retracted'),
+    retractionId: revisionId('retraction'),
     reason: editorialReason.check(z.describe('Why the statement is withdrawn; it stays on the record, redacted or not.')),
     retractedAt: isoDateTime.check(z.describe('When the desk retracted it.')),
     recordedBy: text(MAX_TEXT_BYTES).check(z.describe('Who retracted it (desk, editor, legal).')),
