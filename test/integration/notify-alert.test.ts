@@ -11,8 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TRACKER_SOURCE } from '../../events/common.ts';
 import { POSITIONS_DIVERGED, type PositionsDivergedV1 } from '../../events/outbound/divergence-alert.v1.ts';
 import { loadSeedRegistryUpdates } from '../../events/seed/index.ts';
-import type { AlertTopic } from '../../functions/adapters/sns/alert-publisher.ts';
-import { SlackConfigError, createSlackWebhook, parseWebhookSecret, webhookUrlFromSecret } from '../../functions/adapters/slack/webhook.ts';
+import { createSlackWebhook, parseWebhookSecret, webhookUrlFromSecret } from '../../functions/adapters/slack/webhook.ts';
+import { SlackConfigError, type AlertTopic } from '../../functions/application/notify-alert.ts';
 import { buildRegistry } from '../../functions/core/registry.ts';
 import { createHandler } from '../../functions/handlers/notify-alert.ts';
 import type { SlackPayload, SnsAlertMessage } from '../../functions/notify/format-alert.ts';
@@ -38,6 +38,7 @@ class KeptTopic implements AlertTopic {
 class KeptLog {
   readonly lines: string[] = [];
   info = (message: string, ...extra: unknown[]) => void this.lines.push(JSON.stringify([message, ...extra]));
+  warn = this.info;
   error = (message: string, ...extra: unknown[]) => void this.lines.push(JSON.stringify([message, ...extra], (_k, v: unknown) => (v instanceof Error ? v.message : v)));
 }
 
@@ -130,7 +131,7 @@ describe('notify-alert handler', () => {
     expect(topic.messages).toHaveLength(1);
     const rejections = log.lines.filter((line) => line.includes('rejected alert event'));
     expect(rejections.find((line) => line.includes(invalid.messageId))).toContain('detail.evidence');
-    expect(rejections.find((line) => line.includes(notJson.messageId))).toContain('is not JSON');
+    expect(rejections.find((line) => line.includes(notJson.messageId))).toContain('is a string that is not valid JSON');
     expect(rejections.find((line) => line.includes(notAnAlert.messageId))).toContain('is not an alert detail-type');
   });
 
