@@ -18,6 +18,7 @@ import { createHandler } from '../../functions/handlers/notify-alert.ts';
 import type { SlackPayload, SnsAlertMessage } from '../../functions/notify/format-alert.ts';
 import { TEST_CREDENTIALS, TEST_REGION } from '../support/dynalite.ts';
 import { isMotoAvailable, startMoto, type MotoServer } from '../support/moto.ts';
+import { countingMetrics } from '../support/counting-metrics.ts';
 import { sqsBatch, sqsRecord, sqsRecordFromBody } from '../support/sqs-events.ts';
 
 const registry = buildRegistry(loadSeedRegistryUpdates());
@@ -133,6 +134,25 @@ describe('notify-alert handler', () => {
     expect(rejections.find((line) => line.includes(invalid.messageId))).toContain('detail.evidence');
     expect(rejections.find((line) => line.includes(notJson.messageId))).toContain('is a string that is not valid JSON');
     expect(rejections.find((line) => line.includes(notAnAlert.messageId))).toContain('is not an alert detail-type');
+  });
+
+  it('counts the alerts notified, the records failed and the Slack posts that did not go out', async () => {
+    // Prepare
+    slack.answer = { status: 500, body: 'rollup_error' };
+    const metrics = new Map<string, number>();
+    const notify = createHandler({
+      registry: async () => registry,
+      topic: new KeptTopic(),
+      slack: createSlackWebhook(async () => slack.url, { sleep: async () => undefined }),
+      metrics: countingMetrics(metrics),
+    });
+    const { evidence: _dropped, ...withoutEvidence } = russiaOnTroops;
+
+    // Act
+    await notify(sqsBatch([sqsRecord(alertEvent(russiaOnTroops)), sqsRecord(alertEvent(russiaOnTroops)), sqsRecord(alertEvent(withoutEvidence))]));
+
+    // Assess
+    expect(Object.fromEntries(metrics)).toEqual({ AlertsNotified: 2, AlertsFailed: 1, SlackFailed: 2 });
   });
 
   it('keeps the alert delivered on SNS when Slack refuses it, logging why without the webhook URL', async () => {

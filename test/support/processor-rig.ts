@@ -12,7 +12,7 @@ import { DynamoTrackerRepository } from '../../functions/adapters/dynamodb/track
 import type { EventPublisher } from '../../functions/application/ports.ts';
 import type { BatchProcessorOptions, BatchReport, ProcessorPorts } from '../../functions/application/process-batch.ts';
 import { createHandler, type ProcessStatementsHandler } from '../../functions/handlers/process-statements.ts';
-import type { MetricsSink } from '../../functions/shared/observability.ts';
+import { countingMetrics } from './counting-metrics.ts';
 import { RecordingPublisher } from './recording-publisher.ts';
 import { lambdaContext, sqsBatch, sqsRecord, type PublishedEvent } from './sqs-events.ts';
 
@@ -37,11 +37,6 @@ export interface ProcessorRigOptions {
   /** Fixed or stepping clock; the wall clock by default. */
   now?: () => string;
 }
-
-/** Metrics kept for assertions: name → total added. */
-export const countingMetrics = (sink: Map<string, number>): MetricsSink => ({
-  addMetric: (name, _unit, value) => void sink.set(name, (sink.get(name) ?? 0) + value),
-});
 
 export const createProcessorRig = ({ client, tableName, publisher, options, now }: ProcessorRigOptions): ProcessorRig => {
   const recording = publisher ?? new RecordingPublisher();

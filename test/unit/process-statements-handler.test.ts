@@ -4,7 +4,7 @@ import { ConfigError, readConfig, readList } from '../../functions/shared/config
 import { lambdaContext, sqsBatchOf } from '../support/sqs-events.ts';
 
 describe('the process-statements handler module', () => {
-  it('imports without any environment and fails its first batch naming the missing variables', async () => {
+  it('imports without any environment, fails its first batch naming the missing variables, and recovers once they are set', async () => {
     const saved = { ...process.env };
     delete process.env['TRACKER_TABLE_NAME'];
     delete process.env['TRACKER_EVENT_BUS_NAME'];
@@ -13,6 +13,9 @@ describe('the process-statements handler module', () => {
     try {
       const { handler } = await import('../../functions/handlers/process-statements.ts');
       await expect(handler(sqsBatchOf([]), lambdaContext())).rejects.toThrow(/TRACKER_TABLE_NAME is not set.*TRACKER_EVENT_BUS_NAME is not set/);
+
+      Object.assign(process.env, { TRACKER_TABLE_NAME: 'tracker', TRACKER_EVENT_BUS_NAME: 'tracker-bus', AWS_REGION: 'eu-west-1' });
+      await expect(handler(sqsBatchOf([]), lambdaContext())).resolves.toEqual({ batchItemFailures: [] });
     } finally {
       process.env = saved;
     }
