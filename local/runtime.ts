@@ -23,8 +23,8 @@ import { loadSeedRegistryDetails, loadSeedSamples } from '../events/seed/index.t
 import { createFsSnapshotStore } from '../functions/adapters/fs/snapshot-store.ts';
 import { DynamoQuarantineRepository } from '../functions/adapters/dynamodb/quarantine.repository.ts';
 import { DynamoReadRepository } from '../functions/adapters/dynamodb/read.repository.ts';
-import type { AlertTopic } from '../functions/adapters/sns/alert-publisher.ts';
 import { DEFAULT_REGISTRY_SOURCES } from '../events/common.ts';
+import type { AlertTopic } from '../functions/application/notify-alert.ts';
 import { countOutcomes, type BatchCounts } from '../functions/application/process-batch.ts';
 import { createPositionReader, type PositionReader } from '../functions/application/read-model.ts';
 import type { AlertItem, Matrix } from '../functions/api/schemas.ts';
@@ -379,7 +379,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const readApi = createReadApi({
       reader,
       snapshots: snapshotStore,
-      logger: { error: (message, ...extra) => output.error(`[read-api] ${message} ${extra.map((e) => (e instanceof Error ? e.message : JSON.stringify(e))).join(' ')}`) },
+      logger: createHandlerLogger('read-api', output, { verbose: options.verbose }).logger,
     });
 
     const settle = async (): Promise<void> => {

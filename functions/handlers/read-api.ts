@@ -6,10 +6,9 @@
  * API Gateway's IAM or JWT authorizer authenticates every route before this code runs, with the
  * scopes of the route table; nothing here checks credentials.
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { ReadApi, ReadApiRequest, ReadApiResponse } from '../api/http.ts';
+import type { ReadApiRequest, ReadApiResponse } from '../api/http.ts';
 import { createReadApi, type ReadApiDeps } from '../api/read-api.ts';
 import { DynamoReadRepository } from '../adapters/dynamodb/read.repository.ts';
 import { createS3SnapshotLinks } from '../adapters/s3/snapshot-links.ts';
@@ -18,7 +17,8 @@ import { dynamoDbClient } from '../shared/clients/dynamodb.ts';
 import { s3Client } from '../shared/clients/s3.ts';
 import { readConfig } from '../shared/config.ts';
 import { ENV } from '../shared/env-names.ts';
-import { createObservability, portLogger, type Observability, tracingMiddleware } from '../shared/observability.ts';
+import { lambdaHandler, type LambdaFunction } from '../shared/lambda.ts';
+import { powertoolsLogger, type MetricsSink, type Observability } from '../shared/observability.ts';
 
 /** With a named stage, rawPath starts with it (`/prod/issues`); the `$default` stage adds nothing. */
 const stripStage = (rawPath: string, stage: string | undefined): string =>
@@ -40,12 +40,20 @@ export const toApiGatewayResult = (response: ReadApiResponse): APIGatewayProxySt
   isBase64Encoded: false,
 });
 
-/** The API Gateway handler around `createReadApi`; deps given as a function are built on the first request. */
-export const createHandler = (deps: ReadApiDeps | (() => ReadApiDeps)) => {
-  let api: ReadApi | undefined;
-  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    api ??= createReadApi(typeof deps === 'function' ? deps() : deps);
-    return toApiGatewayResult(await api(fromApiGatewayEvent(event)));
+export interface ReadApiHandlerDeps extends ReadApiDeps {
+  metrics?: MetricsSink;
+}
+
+/**
+ * The API Gateway handler around `createReadApi`. Every request counts a ServerError of 0 or 1: its
+ * average is the function's error rate, and no invocation ends with no metric to publish.
+ */
+export const createHandler = (deps: ReadApiHandlerDeps): LambdaFunction<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => {
+  const api = createReadApi(deps);
+  return async (event) => {
+    const response = await api(fromApiGatewayEvent(event));
+    deps.metrics?.addMetric('ServerError', MetricUnit.Count, response.statusCode >= 500 ? 1 : 0);
+    return toApiGatewayResult(response);
   };
 };
 
@@ -53,21 +61,16 @@ export const createHandler = (deps: ReadApiDeps | (() => ReadApiDeps)) => {
  * The deployed function's deps: the table (read only) and, when SNAPSHOT_BUCKET_NAME is set, the
  * snapshot bucket for signed links. No API key: API Gateway's authorizer has already authenticated.
  */
-export const liveDeps =
-  ({ logger, tracer }: Observability = createObservability()) =>
-  (): ReadApiDeps => {
-    const { tableName } = readConfig(['tableName']);
-    const bucket = process.env[ENV.snapshotBucket]?.trim();
-    const reader = createPositionReader({ store: new DynamoReadRepository({ tableName, client: dynamoDbClient(tracer) }) });
-    return {
-      reader,
-      ...(bucket ? { snapshots: createS3SnapshotLinks(s3Client(tracer), bucket) } : {}),
-      logger: portLogger(logger),
-    };
+export const liveDeps = ({ logger, metrics, tracer }: Observability): ReadApiHandlerDeps => {
+  const { tableName } = readConfig(['tableName']);
+  const bucket = process.env[ENV.snapshotBucket]?.trim();
+  const reader = createPositionReader({ store: new DynamoReadRepository({ tableName, client: dynamoDbClient(tracer) }) });
+  return {
+    reader,
+    ...(bucket ? { snapshots: createS3SnapshotLinks(s3Client(tracer), bucket) } : {}),
+    logger: powertoolsLogger(logger),
+    metrics,
   };
+};
 
-const observability = createObservability();
-
-export const handler = middy(createHandler(liveDeps(observability)))
-  .use(tracingMiddleware(observability.tracer))
-  .use(injectLambdaContext(observability.logger, { clearState: true }));
+export const handler = lambdaHandler(createHandler, liveDeps);

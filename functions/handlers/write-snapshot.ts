@@ -4,107 +4,86 @@
  * current matrix, rather than patching the previous snapshot, makes a late, duplicated or reordered
  * event harmless: each write reflects the store as it is.
  *
- * Other events on the queue (the TrackerOutbound rule also carries alerts) are acknowledged and
- * skipped. A failed write fails only the records of that issue, which SQS retries.
+ * Events of other detail-types are acknowledged and skipped. A record that is not a valid Position
+ * Changed event fails alone; a failed write fails only the records of that issue, which SQS retries.
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import * as z from '../../events/zod.ts';
-import { slug } from '../../events/common.ts';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { POSITION_CHANGED } from '../../events/outbound/position-changed.v1.ts';
 import { DynamoReadRepository } from '../adapters/dynamodb/read.repository.ts';
 import { createS3SnapshotWriter } from '../adapters/s3/snapshot-writer.ts';
+import { silentLogger, type LoggerPort } from '../application/logger.ts';
 import { createPositionReader, type PositionReader } from '../application/read-model.ts';
 import { writeIssueSnapshot, type SnapshotStore } from '../application/snapshots.ts';
+import { describeProblems } from '../core/errors.ts';
 import { dynamoDbClient } from '../shared/clients/dynamodb.ts';
 import { s3Client } from '../shared/clients/s3.ts';
 import { readConfig } from '../shared/config.ts';
-import { createObservability, portLogger, type Observability, tracingMiddleware } from '../shared/observability.ts';
-
-export interface SnapshotLogger {
-  info(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
-}
+import { lambdaHandler, type LambdaFunction } from '../shared/lambda.ts';
+import { addCounts, powertoolsLogger, type MetricsSink, type Observability } from '../shared/observability.ts';
+import { batchResponse, receiveEvent } from '../shared/sqs-batch.ts';
 
 export interface WriteSnapshotDeps {
   reader: PositionReader;
   store: Pick<SnapshotStore, 'put'>;
   now?: () => Date;
-  logger?: SnapshotLogger;
+  logger?: LoggerPort;
+  metrics?: MetricsSink;
 }
 
-const positionChangedEnvelope = z.object({
-  'detail-type': z.string(),
-  detail: z.looseObject({ issue: slug }),
-});
-
-type Parsed = { kind: 'issue'; issue: string } | { kind: 'skip' } | { kind: 'invalid'; reason: string };
-
-const parseRecord = (body: string): Parsed => {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body);
-  } catch {
-    return { kind: 'invalid', reason: 'body is not JSON' };
+/** The batch's records by the issue their Position Changed names, and the records that are no valid trigger. */
+const triggersOf = (records: readonly SQSRecord[], logger: LoggerPort): { byIssue: Map<string, string[]>; rejected: string[] } => {
+  const byIssue = new Map<string, string[]>();
+  const rejected: string[] = [];
+  for (const record of records) {
+    const received = receiveEvent(record.body, [POSITION_CHANGED]);
+    if (received.kind === 'invalid') {
+      logger.error('rejected snapshot trigger', { messageId: record.messageId, reason: describeProblems(received.problems) });
+      rejected.push(record.messageId);
+    } else if (received.kind === 'accepted') {
+      const { issue } = received.event.detail;
+      byIssue.set(issue, [...(byIssue.get(issue) ?? []), record.messageId]);
+    }
   }
-  const event = positionChangedEnvelope.safeParse(raw);
-  if (!event.success) {
-    const detailType = (raw as { 'detail-type'?: unknown } | null)?.['detail-type'];
-    if (typeof detailType === 'string' && detailType !== POSITION_CHANGED) return { kind: 'skip' };
-    return { kind: 'invalid', reason: event.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
-  }
-  return event.data['detail-type'] === POSITION_CHANGED ? { kind: 'issue', issue: event.data.detail.issue } : { kind: 'skip' };
+  return { byIssue, rejected };
 };
 
-/** The SQS handler; deps given as a function are built on the first batch (live deps read the environment then). */
-export const createHandler = (depsOrFactory: WriteSnapshotDeps | (() => WriteSnapshotDeps)) => {
-  let built: WriteSnapshotDeps | undefined;
+export const createHandler = (deps: WriteSnapshotDeps): LambdaFunction<SQSEvent, SQSBatchResponse> => {
+  const logger = deps.logger ?? silentLogger;
+  const now = deps.now ?? (() => new Date());
 
-  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const deps = (built ??= typeof depsOrFactory === 'function' ? depsOrFactory() : depsOrFactory);
-    const now = deps.now ?? (() => new Date());
-    const failures: SQSBatchItemFailure[] = [];
-    const recordsByIssue = new Map<string, string[]>();
-    for (const record of event.Records) {
-      const parsed = parseRecord(record.body);
-      if (parsed.kind === 'invalid') {
-        deps.logger?.error('rejected snapshot trigger', { messageId: record.messageId, reason: parsed.reason });
-        failures.push({ itemIdentifier: record.messageId });
-      } else if (parsed.kind === 'issue') {
-        recordsByIssue.set(parsed.issue, [...(recordsByIssue.get(parsed.issue) ?? []), record.messageId]);
-      }
+  /** Writes the issue's snapshot; the records that asked for it when it failed. */
+  const write = async ([issue, messageIds]: [string, string[]]): Promise<string[]> => {
+    try {
+      const snapshot = await writeIssueSnapshot({ reader: deps.reader, store: deps.store, now }, issue);
+      logger.info('snapshot written', { issue, positions: snapshot.positions.length, triggeredBy: messageIds.length });
+      return [];
+    } catch (error) {
+      logger.error('snapshot write failed; SQS will retry', { issue, reason: error instanceof Error ? error.message : String(error) });
+      return messageIds;
     }
+  };
 
-    await Promise.all(
-      [...recordsByIssue].map(async ([issue, messageIds]) => {
-        try {
-          const snapshot = await writeIssueSnapshot({ reader: deps.reader, store: deps.store, now }, issue);
-          deps.logger?.info('snapshot written', { issue, positions: snapshot.positions.length, triggeredBy: messageIds.length });
-        } catch (error) {
-          deps.logger?.error('snapshot write failed; SQS will retry', { issue, reason: error instanceof Error ? error.message : String(error) });
-          failures.push(...messageIds.map((itemIdentifier) => ({ itemIdentifier })));
-        }
-      }),
-    );
-    return { batchItemFailures: failures };
+  return async (event) => {
+    const { byIssue, rejected } = triggersOf(event.Records, logger);
+    const failedWrites = await Promise.all([...byIssue].map(write));
+    addCounts(deps.metrics, {
+      SnapshotsWritten: failedWrites.filter((failed) => failed.length === 0).length,
+      SnapshotsFailed: failedWrites.filter((failed) => failed.length > 0).length,
+      SnapshotTriggersRejected: rejected.length,
+    });
+    return batchResponse([...rejected, ...failedWrites.flat()]);
   };
 };
 
 /** The deployed function's deps: the table (read only) and the snapshot bucket (write). */
-export const liveDeps =
-  ({ logger, tracer }: Observability = createObservability()) =>
-  (): WriteSnapshotDeps => {
-    const { tableName, snapshotBucket } = readConfig(['tableName', 'snapshotBucket']);
-    return {
-      reader: createPositionReader({ store: new DynamoReadRepository({ tableName, client: dynamoDbClient(tracer) }) }),
-      store: createS3SnapshotWriter(s3Client(tracer), snapshotBucket),
-      logger: portLogger(logger),
-    };
+export const liveDeps = ({ logger, metrics, tracer }: Observability): WriteSnapshotDeps => {
+  const { tableName, snapshotBucket } = readConfig(['tableName', 'snapshotBucket']);
+  return {
+    reader: createPositionReader({ store: new DynamoReadRepository({ tableName, client: dynamoDbClient(tracer) }) }),
+    store: createS3SnapshotWriter(s3Client(tracer), snapshotBucket),
+    logger: powertoolsLogger(logger),
+    metrics,
   };
+};
 
-const observability = createObservability();
-
-export const handler = middy(createHandler(liveDeps(observability)))
-  .use(tracingMiddleware(observability.tracer))
-  .use(injectLambdaContext(observability.logger, { clearState: true }));
+export const handler = lambdaHandler(createHandler, liveDeps);

@@ -49,9 +49,3 @@ export const readList = (name: SettingName, env: NodeJS.ProcessEnv = process.env
   const items = [...new Set((env[ENV[name]] ?? '').split(',').map((item) => item.trim()).filter((item) => item !== ''))];
   return items.length === 0 ? undefined : items;
 };
-
-/** Memoises a config read so it happens once per container, on first use. */
-export const once = <T>(read: () => T): (() => T) => {
-  let value: { v: T } | undefined;
-  return () => (value ??= { v: read() }).v;
-};

@@ -21,9 +21,10 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { LoggerPort } from '../application/logger.ts';
 
 export const SERVICE_NAME = 'position-tracker';
 export const DEFAULT_METRICS_NAMESPACE = 'PositionTracker';
@@ -65,13 +66,19 @@ export const createObservability = (serviceName = SERVICE_NAME): Observability =
 export const tracingMiddleware = (tracer: Tracer | undefined): Array<ReturnType<typeof captureLambdaHandler>> =>
   tracer === undefined ? [] : [captureLambdaHandler(tracer)];
 
-/** The small logger port the use cases take, backed by the Powertools logger. */
-export interface PortLogger {
-  info(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
-}
-
-export const portLogger = (logger: Logger): PortLogger => ({
+/** The application's logger port backed by the Powertools logger: extra fields become attributes of the JSON line. */
+export const powertoolsLogger = (logger: Logger): LoggerPort => ({
   info: (message, extra) => logger.info(message, (extra ?? {}) as LogAttributes),
+  warn: (message, extra) => logger.warn(message, (extra ?? {}) as LogAttributes),
   error: (message, extra) => logger.error(message, (extra ?? {}) as LogAttributes),
 });
+
+/** What a handler needs of the Powertools metrics: tests keep what is added, the local runtime drops it. */
+export interface MetricsSink {
+  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): void;
+}
+
+/** Adds each count above zero as a Count metric, flushed with the invocation's others by the middy stack. */
+export const addCounts = (metrics: MetricsSink | undefined, counts: Readonly<Record<string, number>>): void => {
+  for (const [name, value] of Object.entries(counts)) if (value > 0) metrics?.addMetric(name, MetricUnit.Count, value);
+};

@@ -45,7 +45,7 @@ export class Processor extends Construct {
     super(scope, id);
 
     this.function = new TrackerFunction(this, 'Function', {
-      handlerFile: 'record-statement',
+      handlerFile: 'process-statements',
       description: 'Records statements and stance changes, updates positions and divergences, publishes what changed',
       settings,
       timeout: PROCESSOR_TIMEOUT,

@@ -38,7 +38,7 @@ export interface FunctionSettings {
 }
 
 export interface TrackerFunctionProps {
-  /** File stem under functions/handlers/, e.g. `record-statement`. */
+  /** File stem under functions/handlers/, e.g. `process-statements`. */
   handlerFile: string;
   description: string;
   settings: FunctionSettings;

@@ -3,14 +3,10 @@
  * `verbose`. A failure a handler logs with a `messageId` is remembered, so when that message is
  * later dead-lettered the letter says why - as the function's logs would in AWS.
  */
+import type { LoggerPort } from '../../functions/application/logger.ts';
 import type { Output } from '../console/terminal.ts';
 
-export interface HandlerLogger {
-  debug(message: string, ...extra: unknown[]): void;
-  info(message: string, ...extra: unknown[]): void;
-  warn(message: string, ...extra: unknown[]): void;
-  error(message: string, ...extra: unknown[]): void;
-}
+export type HandlerLogger = LoggerPort;
 
 export interface CapturingLogger {
   logger: HandlerLogger;
@@ -38,8 +34,7 @@ export function createHandlerLogger(name: string, output: Output, options: { ver
   const reasons = new Map<string, string>();
   let unattributed: { at: number; text: string } | undefined;
 
-  const remember = (message: string, extra: readonly unknown[]): void => {
-    const context = extra.find((item): item is Record<string, unknown> => typeof item === 'object' && item !== null && !Array.isArray(item));
+  const remember = (message: string, context: Record<string, unknown> | undefined): void => {
     const parts = ['reason', 'error', 'message', 'problems'].flatMap((key) => (context?.[key] === undefined ? [] : [describe(context[key])]));
     const text = parts.length === 0 ? message : `${message}: ${parts.join(': ')}`;
     if (context === undefined || typeof context['messageId'] !== 'string') {
@@ -50,24 +45,21 @@ export function createHandlerLogger(name: string, output: Output, options: { ver
     if (reasons.size > MAX_REMEMBERED) reasons.delete(reasons.keys().next().value as string);
   };
 
-  const format = (level: string, message: string, extra: readonly unknown[]): string =>
-    [`[${name}] ${level} ${message}`, ...extra.map(describe)].join(' ');
+  const format = (level: string, message: string, extra: Record<string, unknown> | undefined): string =>
+    [`[${name}] ${level} ${message}`, ...(extra === undefined ? [] : [describe(extra)])].join(' ');
 
   return {
     reasonFor: (messageId, sinceMs) =>
       reasons.get(messageId) ?? (sinceMs !== undefined && unattributed !== undefined && unattributed.at >= sinceMs ? unattributed.text : undefined),
     logger: {
-      debug: (message, ...extra) => {
-        if (options.verbose) output.line(format('debug', message, extra));
-      },
-      info: (message, ...extra) => {
+      info: (message, extra) => {
         if (options.verbose) output.line(format('info', message, extra));
       },
-      warn: (message, ...extra) => {
+      warn: (message, extra) => {
         remember(message, extra);
         output.error(format('warn', message, extra));
       },
-      error: (message, ...extra) => {
+      error: (message, extra) => {
         remember(message, extra);
         output.error(format('error', message, extra));
       },

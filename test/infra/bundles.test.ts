@@ -14,8 +14,8 @@ import { buildFunctionBundle, handlerFiles, type FunctionBundle } from '../suppo
 /** The SDK packages each function may import from the runtime: the clients it calls, no others. */
 const RUNTIME_SDK_IMPORTS: Record<string, string[]> = {
   'notify-alert': ['@aws-sdk/client-dynamodb', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-sns', '@aws-sdk/lib-dynamodb'],
+  'process-statements': ['@aws-sdk/client-dynamodb', '@aws-sdk/client-eventbridge', '@aws-sdk/lib-dynamodb'],
   'read-api': ['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/lib-dynamodb'],
-  'record-statement': ['@aws-sdk/client-dynamodb', '@aws-sdk/client-eventbridge', '@aws-sdk/lib-dynamodb'],
   'write-snapshot': ['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/lib-dynamodb'],
 };
 
@@ -65,9 +65,9 @@ describe('the Lambda bundles', () => {
       expect(bundle.inputs.filter((input) => input.startsWith(X_RAY_SDK)), handlerFile).toEqual([]);
     }
 
-    const traced = await buildFunctionBundle('record-statement', join(outdir, 'traced'), functionBundling({ inFunctionTracing: true }));
+    const traced = await buildFunctionBundle('process-statements', join(outdir, 'traced'), functionBundling({ inFunctionTracing: true }));
 
     expect(traced.inputs.some((input) => input.startsWith(X_RAY_SDK))).toBe(true);
-    expect(traced.bytes).toBeGreaterThan(bundles.get('record-statement')!.bytes);
+    expect(traced.bytes).toBeGreaterThan(bundles.get('process-statements')!.bytes);
   });
 });

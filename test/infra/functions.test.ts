@@ -13,7 +13,7 @@ import { functionId, REPO_ROOT, resourcesOf, synthTracker, type SynthesizedTrack
 const POWERTOOLS = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS', ENV.stage];
 
 const HANDLER_FILES: Record<string, string> = {
-  ProcessorFunction: 'record-statement',
+  ProcessorFunction: 'process-statements',
   AlertsNotifier: 'notify-alert',
   SnapshotWriterFunction: 'write-snapshot',
   ReadApiFunction: 'read-api',

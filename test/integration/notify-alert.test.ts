@@ -11,13 +11,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TRACKER_SOURCE } from '../../events/common.ts';
 import { POSITIONS_DIVERGED, type PositionsDivergedV1 } from '../../events/outbound/divergence-alert.v1.ts';
 import { loadSeedRegistryUpdates } from '../../events/seed/index.ts';
-import type { AlertTopic } from '../../functions/adapters/sns/alert-publisher.ts';
-import { SlackConfigError, createSlackWebhook, parseWebhookSecret, webhookUrlFromSecret } from '../../functions/adapters/slack/webhook.ts';
+import { createSlackWebhook, parseWebhookSecret, webhookUrlFromSecret } from '../../functions/adapters/slack/webhook.ts';
+import { SlackConfigError, type AlertTopic } from '../../functions/application/notify-alert.ts';
 import { buildRegistry } from '../../functions/core/registry.ts';
 import { createHandler } from '../../functions/handlers/notify-alert.ts';
 import type { SlackPayload, SnsAlertMessage } from '../../functions/notify/format-alert.ts';
 import { TEST_CREDENTIALS, TEST_REGION } from '../support/dynalite.ts';
 import { isMotoAvailable, startMoto, type MotoServer } from '../support/moto.ts';
+import { countingMetrics } from '../support/counting-metrics.ts';
 import { sqsBatch, sqsRecord, sqsRecordFromBody } from '../support/sqs-events.ts';
 
 const registry = buildRegistry(loadSeedRegistryUpdates());
@@ -38,6 +39,7 @@ class KeptTopic implements AlertTopic {
 class KeptLog {
   readonly lines: string[] = [];
   info = (message: string, ...extra: unknown[]) => void this.lines.push(JSON.stringify([message, ...extra]));
+  warn = this.info;
   error = (message: string, ...extra: unknown[]) => void this.lines.push(JSON.stringify([message, ...extra], (_k, v: unknown) => (v instanceof Error ? v.message : v)));
 }
 
@@ -130,8 +132,27 @@ describe('notify-alert handler', () => {
     expect(topic.messages).toHaveLength(1);
     const rejections = log.lines.filter((line) => line.includes('rejected alert event'));
     expect(rejections.find((line) => line.includes(invalid.messageId))).toContain('detail.evidence');
-    expect(rejections.find((line) => line.includes(notJson.messageId))).toContain('is not JSON');
+    expect(rejections.find((line) => line.includes(notJson.messageId))).toContain('is a string that is not valid JSON');
     expect(rejections.find((line) => line.includes(notAnAlert.messageId))).toContain('is not an alert detail-type');
+  });
+
+  it('counts the alerts notified, the records failed and the Slack posts that did not go out', async () => {
+    // Prepare
+    slack.answer = { status: 500, body: 'rollup_error' };
+    const metrics = new Map<string, number>();
+    const notify = createHandler({
+      registry: async () => registry,
+      topic: new KeptTopic(),
+      slack: createSlackWebhook(async () => slack.url, { sleep: async () => undefined }),
+      metrics: countingMetrics(metrics),
+    });
+    const { evidence: _dropped, ...withoutEvidence } = russiaOnTroops;
+
+    // Act
+    await notify(sqsBatch([sqsRecord(alertEvent(russiaOnTroops)), sqsRecord(alertEvent(russiaOnTroops)), sqsRecord(alertEvent(withoutEvidence))]));
+
+    // Assess
+    expect(Object.fromEntries(metrics)).toEqual({ AlertsNotified: 2, AlertsFailed: 1, SlackFailed: 2 });
   });
 
   it('keeps the alert delivered on SNS when Slack refuses it, logging why without the webhook URL', async () => {

@@ -52,6 +52,7 @@ describe('read-api handler (Lambda, API Gateway payload v2)', () => {
       AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     delete process.env[ENV.snapshotBucket];
     ({ handler } = await import('../../functions/handlers/read-api.ts'));

@@ -1,10 +1,8 @@
 /**
  * The real statement processor (createHandler with DynamoDB repositories) on an embedded store,
- * with a recording publisher and quiet Powertools, for integration tests and the bench.
+ * with a recording publisher and counted metrics, for integration tests and the bench.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { DESK_SOURCE } from '../../events/common.ts';
 import { loadSeedRegistryDetails, loadSeedSamples } from '../../events/seed/index.ts';
@@ -13,7 +11,8 @@ import { DynamoRegistryRepository } from '../../functions/adapters/dynamodb/regi
 import { DynamoTrackerRepository } from '../../functions/adapters/dynamodb/tracker.repository.ts';
 import type { EventPublisher } from '../../functions/application/ports.ts';
 import type { BatchProcessorOptions, BatchReport, ProcessorPorts } from '../../functions/application/process-batch.ts';
-import { createHandler, type RecordStatementHandler } from '../../functions/handlers/record-statement.ts';
+import { createHandler, type ProcessStatementsHandler } from '../../functions/handlers/process-statements.ts';
+import { countingMetrics } from './counting-metrics.ts';
 import { RecordingPublisher } from './recording-publisher.ts';
 import { lambdaContext, sqsBatch, sqsRecord, type PublishedEvent } from './sqs-events.ts';
 
@@ -22,7 +21,7 @@ export interface ProcessorRig {
   client: DynamoDBClient;
   publisher: RecordingPublisher;
   ports: ProcessorPorts;
-  handler: RecordStatementHandler;
+  handler: ProcessStatementsHandler;
   reports: BatchReport[];
   /** Metric name → total added, across every invocation. */
   metrics: Map<string, number>;
@@ -39,22 +38,6 @@ export interface ProcessorRigOptions {
   now?: () => string;
 }
 
-/** Powertools that neither print nor flush, with the metrics added kept for assertions. */
-export const quietObservability = (sink: Map<string, number>) => {
-  process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
-  const metrics = new Metrics({ namespace: 'PositionTrackerTest', serviceName: 'position-tracker' });
-  const addMetric = metrics.addMetric.bind(metrics);
-  metrics.addMetric = (name, unit, value, resolution) => {
-    sink.set(name, (sink.get(name) ?? 0) + value);
-    return addMetric(name, unit, value, resolution);
-  };
-  return {
-    logger: new Logger({ serviceName: 'position-tracker', logLevel: 'SILENT' }),
-    metrics,
-    // No tracer, as outside Lambda (see functions/shared/observability.ts): a disabled one does nothing.
-  };
-};
-
 export const createProcessorRig = ({ client, tableName, publisher, options, now }: ProcessorRigOptions): ProcessorRig => {
   const recording = publisher ?? new RecordingPublisher();
   const ports: ProcessorPorts = {
@@ -68,7 +51,7 @@ export const createProcessorRig = ({ client, tableName, publisher, options, now 
   const metrics = new Map<string, number>();
   const handler = createHandler({
     ports,
-    observability: quietObservability(metrics),
+    metrics: countingMetrics(metrics),
     ...(options ? { options } : {}),
     onBatch: (report) => reports.push(report),
   });

@@ -89,7 +89,7 @@ export const inBatches = (records: readonly SQSRecord[], size = 10): SQSEvent[] 
 };
 
 /** A minimal Lambda context for invoking handlers directly. */
-export const lambdaContext = (functionName = 'record-statement') => ({
+export const lambdaContext = (functionName = 'process-statements') => ({
   callbackWaitsForEmptyEventLoop: true,
   functionName,
   functionVersion: '$LATEST',

@@ -4,19 +4,11 @@
  * in memory, and never logged or put into an error message.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SLACK_NO_PARSING, type SlackMessage } from '../../notify/format-alert.ts';
-
-export interface SlackChannel {
-  /** Posts the message with Slack's parsing of mentions, channel names and link previews switched off, whatever it carries. */
-  post(message: SlackMessage): Promise<void>;
-}
+import { SlackConfigError, type SlackChannel } from '../../application/notify-alert.ts';
+import { SLACK_NO_PARSING } from '../../notify/format-alert.ts';
+import { memoiseAsync } from '../../shared/memo.ts';
 
 export type WebhookUrlSource = () => Promise<string>;
-
-/** The secret does not hold a usable webhook URL (still the deployment's placeholder, say). Retrying will not help. */
-export class SlackConfigError extends Error {
-  override readonly name = 'SlackConfigError';
-}
 
 /** Slack did not take the message. `retryable` for throttling, server errors and network failures. */
 export class SlackDeliveryError extends Error {
@@ -55,22 +47,12 @@ export const parseWebhookSecret = (secret: string): string => {
 };
 
 /** Reads the secret on first use and keeps it; a failed read is retried on the next use. */
-export const webhookUrlFromSecret = (client: SecretsManagerClient, secretId: string): WebhookUrlSource => {
-  let cached: Promise<string> | undefined;
-  return () => {
-    if (cached === undefined) {
-      const loading = client.send(new GetSecretValueCommand({ SecretId: secretId })).then((result) => {
-        if (result.SecretString === undefined) throw new SlackConfigError('the Slack webhook secret has no string value');
-        return parseWebhookSecret(result.SecretString);
-      });
-      cached = loading;
-      loading.catch(() => {
-        if (cached === loading) cached = undefined;
-      });
-    }
-    return cached;
-  };
-};
+export const webhookUrlFromSecret = (client: SecretsManagerClient, secretId: string): WebhookUrlSource =>
+  memoiseAsync(async () => {
+    const result = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    if (result.SecretString === undefined) throw new SlackConfigError('the Slack webhook secret has no string value');
+    return parseWebhookSecret(result.SecretString);
+  });
 
 export interface SlackWebhookOptions {
   timeoutMs?: number;

@@ -3,11 +3,7 @@
  * policies match and the alert's id (`alertId`), which a subscriber can deduplicate on.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { SnsAlertMessage } from '../../notify/format-alert.ts';
-
-export interface AlertTopic {
-  publish(message: SnsAlertMessage): Promise<{ messageId: string | undefined }>;
-}
+import type { AlertTopic } from '../../application/notify-alert.ts';
 
 export const createSnsAlertTopic = (client: SNSClient, topicArn: string): AlertTopic => ({
   async publish(message) {

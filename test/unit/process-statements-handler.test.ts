@@ -3,16 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig, readList } from '../../functions/shared/config.ts';
 import { lambdaContext, sqsBatchOf } from '../support/sqs-events.ts';
 
-describe('the record-statement handler module', () => {
-  it('imports without any environment and fails its first batch naming the missing variables', async () => {
+describe('the process-statements handler module', () => {
+  it('imports without any environment, fails its first batch naming the missing variables, and recovers once they are set', async () => {
     const saved = { ...process.env };
     delete process.env['TRACKER_TABLE_NAME'];
     delete process.env['TRACKER_EVENT_BUS_NAME'];
     process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
     process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
     try {
-      const { handler } = await import('../../functions/handlers/record-statement.ts');
+      const { handler } = await import('../../functions/handlers/process-statements.ts');
       await expect(handler(sqsBatchOf([]), lambdaContext())).rejects.toThrow(/TRACKER_TABLE_NAME is not set.*TRACKER_EVENT_BUS_NAME is not set/);
+
+      Object.assign(process.env, { TRACKER_TABLE_NAME: 'tracker', TRACKER_EVENT_BUS_NAME: 'tracker-bus', AWS_REGION: 'eu-west-1' });
+      await expect(handler(sqsBatchOf([]), lambdaContext())).resolves.toEqual({ batchItemFailures: [] });
     } finally {
       process.env = saved;
     }
