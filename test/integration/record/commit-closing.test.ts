@@ -2,14 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { commitClosing } from '../../../functions/application/record/commit-closing.ts';
 import { pendingTransitions } from '../../../functions/application/record/incremental-round.ts';
 import type { StatusTransition } from '../../../functions/core/tracker.ts';
-import { injectCrashes } from '../../support/fault-injection.ts';
-import { InjectedCrash } from '../../support/recording-publisher.ts';
-import { comparableState } from '../../support/tracker-table.ts';
 import type { WritePathRig } from '../../support/write-path-rig.ts';
 import { said } from '../../unit/core/helpers.ts';
-import { ISSUE, byId, fr1, ru1, ru2, uk1, useStore } from './scenario.ts';
+import { ISSUE, byId, crashAtEveryWrite, fr1, ru1, ru2, uk1, useStore } from './scenario.ts';
 
-const { rig, store } = useStore();
+const handle = useStore();
+const { rig } = handle;
 
 type Closing = Extract<StatusTransition, { type: 'closed' }>;
 
@@ -78,36 +76,21 @@ describe('commitClosing', () => {
   });
 
   it('reaches the same state when it dies after any of its writes and is run again', async () => {
-    // Prepare: the writes of one closing, counted.
-    const reference = await rig();
-    const once = await closing(reference);
-    await commitClosing(once.ctx, once.transition, once.snapshot, byId(ru2));
-    const expected = comparableState(await reference.state());
-    const client = store().newClient();
-    const crashes = injectCrashes(client);
-    const probe = await rig(client);
-    const counted = await closing(probe);
-    crashes.armAfterWrites(0);
-    await commitClosing(counted.ctx, counted.transition, counted.snapshot, byId(ru2));
-    const writes = crashes.writes;
+    // Act: the run dies; a redelivery runs the step again on what it finds (closed by this very statement, perhaps).
+    const { expected, writes, resumed } = await crashAtEveryWrite(
+      handle,
+      closing,
+      ({ ctx, transition, snapshot }) => commitClosing(ctx, transition, snapshot, byId(ru2)),
+      async (setup) => {
+        const again = setup.context(ru2);
+        const snapshot = await setup.snapshot(ISSUE);
+        const [transition] = pendingTransitions(again, snapshot);
+        if (transition !== undefined) expect(await commitClosing(again, transition as Closing, snapshot, byId(ru2))).toBe(true);
+      },
+    );
+
+    // Assess
     expect(writes).toBeGreaterThanOrEqual(3);
-
-    for (let crashAfter = 1; crashAfter <= writes; crashAfter += 1) {
-      const setup = await rig(client);
-      crashes.armAfterWrites(0);
-      const first = await closing(setup);
-      crashes.armAfterWrites(crashAfter);
-
-      // Act: the run dies; a redelivery runs the step again on what it finds (closed by this very statement, perhaps).
-      await expect(commitClosing(first.ctx, first.transition, first.snapshot, byId(ru2))).rejects.toThrow(InjectedCrash);
-      crashes.armAfterWrites(0);
-      const again = setup.context(ru2);
-      const snapshot = await setup.snapshot(ISSUE);
-      const [transition] = pendingTransitions(again, snapshot);
-      if (transition !== undefined) expect(await commitClosing(again, transition as Closing, snapshot, byId(ru2))).toBe(true);
-
-      // Assess
-      expect(comparableState(await setup.state()), `crash after write ${crashAfter}`).toEqual(expected);
-    }
+    for (const { crashAfter, state } of resumed) expect(state, `crash after write ${crashAfter}`).toEqual(expected);
   });
 });

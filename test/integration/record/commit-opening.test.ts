@@ -3,13 +3,12 @@ import { pointerOf, refsOfPositions, storedEpisode } from '../../../functions/ap
 import { commitOpening } from '../../../functions/application/record/commit-opening.ts';
 import { pendingTransitions } from '../../../functions/application/record/incremental-round.ts';
 import type { StatusTransition } from '../../../functions/core/tracker.ts';
-import { injectCrashes } from '../../support/fault-injection.ts';
-import { InjectedCrash } from '../../support/recording-publisher.ts';
 import { comparableState } from '../../support/tracker-table.ts';
 import type { WritePathRig } from '../../support/write-path-rig.ts';
-import { ISSUE, RUSSIA_VS_ALLIES, byId, fr1, ru1, useStore } from './scenario.ts';
+import { ISSUE, RUSSIA_VS_ALLIES, byId, crashAtEveryWrite, fr1, ru1, useStore } from './scenario.ts';
 
-const { rig, store } = useStore();
+const handle = useStore();
+const { rig } = handle;
 
 type Opening = Extract<StatusTransition, { type: 'opened' }>;
 
@@ -63,35 +62,21 @@ describe('commitOpening', () => {
   });
 
   it('reaches the same state when it dies after any of its writes and is run again', async () => {
-    // Prepare: the writes of one run, counted.
-    const reference = await rig();
-    const once = await opening(reference);
-    await commitOpening(once.ctx, once.transition, once.refs, byId(fr1, ru1));
-    const expected = comparableState(await reference.state());
-    const client = store().newClient();
-    const crashes = injectCrashes(client);
-    const probe = await rig(client);
-    const counted = await opening(probe);
-    crashes.armAfterWrites(0);
-    await commitOpening(counted.ctx, counted.transition, counted.refs, byId(fr1, ru1));
-    const writes = crashes.writes;
+    // Act: the run dies; a redelivery runs the step again on what it finds.
+    const { expected, writes, resumed } = await crashAtEveryWrite(
+      handle,
+      opening,
+      ({ ctx, transition, refs }) => commitOpening(ctx, transition, refs, byId(fr1, ru1)),
+      async (setup) => {
+        const again = setup.context(ru1);
+        const snapshot = await setup.snapshot(ISSUE);
+        const [transition] = pendingTransitions(again, snapshot);
+        if (transition !== undefined) await commitOpening(again, transition as Opening, refsOfPositions(snapshot.positions.values()), byId(fr1, ru1));
+      },
+    );
+
+    // Assess
     expect(writes).toBeGreaterThanOrEqual(3);
-
-    for (let crashAfter = 1; crashAfter <= writes; crashAfter += 1) {
-      const setup = await rig(client);
-      crashes.armAfterWrites(0);
-      const first = await opening(setup);
-      crashes.armAfterWrites(crashAfter);
-
-      // Act: the run dies; a redelivery runs the step again on what it finds.
-      await expect(commitOpening(first.ctx, first.transition, first.refs, byId(fr1, ru1))).rejects.toThrow(InjectedCrash);
-      crashes.armAfterWrites(0);
-      const again = setup.context(ru1);
-      const [transition] = pendingTransitions(again, await setup.snapshot(ISSUE));
-      if (transition !== undefined) await commitOpening(again, transition as Opening, first.refs, byId(fr1, ru1));
-
-      // Assess
-      expect(comparableState(await setup.state()), `crash after write ${crashAfter}`).toEqual(expected);
-    }
+    for (const { crashAfter, state } of resumed) expect(state, `crash after write ${crashAfter}`).toEqual(expected);
   });
 });
