@@ -1,7 +1,7 @@
 /**
  * Pure planning for the processor: which episodes and pointers the store should hold for an issue
  * (from a replay of its history), what differs from what it holds, and the evidence of an episode
- * that closes. No I/O here; record-statement.ts carries the plans out through the ports.
+ * that closes. No I/O here; record/replay-round.ts carries the plans out through the ports.
  */
 import { alertId, canonicalJson, correctionAlertId } from '../core/ids.ts';
 import { compareSaid, refOf } from '../core/positions.ts';
@@ -176,6 +176,35 @@ export const isEmptyPlan = (plan: ReplayPlan): boolean =>
 /** An episode that stands in the store, as the core's diff sees it. */
 const asCoreEpisode = (stored: StoredEpisode): Episode => ({ ...stored.episode, status: stored.status === 'open' ? 'open' : 'closed' });
 
+/** A stored episode the replay no longer has, withdrawn by `cause` under a correction alert of its own. */
+const withdrawal = (
+  have: StoredEpisode,
+  cause: StatementRecord,
+  facts: { statements: ReadonlyMap<string, StatementRecord>; recordedAt: string },
+): { alert: AlertRecord; write: EpisodeWrite } => {
+  const revision = have.revision + 1;
+  const withdrawnAt = { ...have.episode, closedBy: cause.statementId, closedAt: cause.saidAt };
+  const correction = correctionAlertId(have.episode.episodeId, 'withdrawn', revision);
+  const withdrawnReason =
+    `the said-time replay of ${have.episode.issue} after statement ${cause.statementId} (said ${cause.saidAt}) ` +
+    'no longer contains this episode';
+  return {
+    alert: convergedAlert(withdrawnAt, 'withdrawn', { alertId: correction, ...facts }),
+    write: { type: 'replace', episode: { ...have, status: 'withdrawn', revision, withdrawnReason }, expectedRevision: have.revision },
+  };
+};
+
+/** The pointer writes that make the open divergences those `wanted`, each conditional on what is `open` now. */
+const pointerWrites = (wanted: ReadonlyMap<string, OpenPointer>, open: ReadonlyMap<string, OpenPointer>): PointerWrite[] => [
+  ...[...wanted].flatMap(([divergenceId, pointer]): PointerWrite[] => {
+    const have = open.get(divergenceId);
+    if (have === undefined) return [{ type: 'open', pointer }];
+    return samePointer(have, pointer) ? [] : [{ type: 'open', pointer, replacing: have.episodeId }];
+  }),
+  ...[...open].flatMap(([divergenceId, have]): PointerWrite[] =>
+    wanted.has(divergenceId) ? [] : [{ type: 'close', divergenceId, episodeId: have.episodeId }]),
+];
+
 /**
  * Compares what is stored for an issue with what its replay says, and lists the writes that make
  * them equal. What the rewritten timeline announces is the core's `diffReplay` against the episodes
@@ -230,32 +259,10 @@ export const planReplay = (args: {
   }
 
   for (const retracted of diff.retracted) {
-    const have = storedById.get(retracted.episodeId)!;
-    const revision = have.revision + 1;
-    const withdrawnAt = { ...have.episode, closedBy: cause.statementId, closedAt: cause.saidAt };
-    const correction = correctionAlertId(have.episode.episodeId, 'withdrawn', revision);
-    plan.alerts.push(convergedAlert(withdrawnAt, 'withdrawn', { alertId: correction, ...statements }));
-    plan.episodes.push({
-      type: 'replace',
-      episode: {
-        ...have,
-        status: 'withdrawn',
-        revision,
-        withdrawnReason:
-          `the said-time replay of ${issue} after statement ${cause.statementId} (said ${cause.saidAt}) ` +
-          'no longer contains this episode',
-      },
-      expectedRevision: have.revision,
-    });
+    const { alert, write } = withdrawal(storedById.get(retracted.episodeId)!, cause, statements);
+    plan.alerts.push(alert);
+    plan.episodes.push(write);
   }
-
-  for (const [divergenceId, wanted] of target.pointers) {
-    const have = snapshot.open.get(divergenceId);
-    if (have === undefined) plan.pointers.push({ type: 'open', pointer: wanted });
-    else if (!samePointer(have, wanted)) plan.pointers.push({ type: 'open', pointer: wanted, replacing: have.episodeId });
-  }
-  for (const [divergenceId, have] of snapshot.open) {
-    if (!target.pointers.has(divergenceId)) plan.pointers.push({ type: 'close', divergenceId, episodeId: have.episodeId });
-  }
+  plan.pointers.push(...pointerWrites(target.pointers, snapshot.open));
   return plan;
 };
