@@ -1,14 +1,14 @@
 /**
  * Pure planning for the processor: which episodes and pointers the store should hold for an issue
  * (from a replay of its history), what differs from what it holds, and the evidence of an episode
- * that closes. No I/O here; record-statement.ts carries the plans out through the ports.
+ * that closes. No I/O here; record/replay-round.ts carries the plans out through the ports.
  */
-import { convergedDetail, divergedDetail } from '../core/alerts.ts';
-import { correctionAlertId } from '../core/ids.ts';
+import { alertId, canonicalJson, correctionAlertId } from '../core/ids.ts';
 import { compareSaid, refOf } from '../core/positions.ts';
-import type { IssueReplay } from '../core/tracker.ts';
+import { diffReplay, type IssueReplay, type StatusTransition } from '../core/tracker.ts';
 import type { Episode, IssueId, Position, Registry, StatementRecord } from '../core/types.ts';
 import type { AlertRecord, IssueSnapshot, OpenPointer, StatementRef, StoredEpisode } from './ports.ts';
+import { convergedAlert, divergedAlert } from './record/alert-records.ts';
 
 export const pointerOf = (episode: Omit<Episode, 'status'>): OpenPointer => ({
   issue: episode.issue,
@@ -146,18 +146,11 @@ export const targetOf = (replay: IssueReplay): IssueTarget => {
   return { episodes, pointers, openings, statementsById };
 };
 
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_key, inner: unknown) =>
-    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
-
 /** Same episode content and status (revision and withdrawal notes aside). */
 export const sameEpisode = (a: StoredEpisode, b: StoredEpisode): boolean =>
-  a.status === b.status && canonical(a.episode) === canonical(b.episode) && canonical(a.evidenceRefs) === canonical(b.evidenceRefs);
+  a.status === b.status && canonicalJson(a.episode) === canonicalJson(b.episode) && canonicalJson(a.evidenceRefs) === canonicalJson(b.evidenceRefs);
 
-export const samePointer = (a: OpenPointer, b: OpenPointer): boolean => canonical(a) === canonical(b);
+export const samePointer = (a: OpenPointer, b: OpenPointer): boolean => canonicalJson(a) === canonicalJson(b);
 
 export type EpisodeWrite =
   | { type: 'create'; episode: StoredEpisode }
@@ -180,100 +173,96 @@ export interface ReplayPlan {
 export const isEmptyPlan = (plan: ReplayPlan): boolean =>
   plan.alerts.length === 0 && plan.episodes.length === 0 && plan.pointers.length === 0;
 
-const asClosedTransition = (alertId: string, episode: Omit<Episode, 'status'>) =>
-  ({ type: 'closed', alertId, episode: { ...episode, status: 'closed' } }) as const;
+/** An episode that stands in the store, as the core's diff sees it. */
+const asCoreEpisode = (stored: StoredEpisode): Episode => ({ ...stored.episode, status: stored.status === 'open' ? 'open' : 'closed' });
 
-const asOpenedTransition = (alertId: string, episode: Omit<Episode, 'status'>) =>
-  ({ type: 'opened', alertId, episode: { ...episode, status: 'open' } }) as const;
+/** A stored episode the replay no longer has, withdrawn by `cause` under a correction alert of its own. */
+const withdrawal = (
+  have: StoredEpisode,
+  cause: StatementRecord,
+  facts: { statements: ReadonlyMap<string, StatementRecord>; recordedAt: string },
+): { alert: AlertRecord; write: EpisodeWrite } => {
+  const revision = have.revision + 1;
+  const withdrawnAt = { ...have.episode, closedBy: cause.statementId, closedAt: cause.saidAt };
+  const correction = correctionAlertId(have.episode.episodeId, 'withdrawn', revision);
+  const withdrawnReason =
+    `the said-time replay of ${have.episode.issue} after statement ${cause.statementId} (said ${cause.saidAt}) ` +
+    'no longer contains this episode';
+  return {
+    alert: convergedAlert(withdrawnAt, 'withdrawn', { alertId: correction, ...facts }),
+    write: { type: 'replace', episode: { ...have, status: 'withdrawn', revision, withdrawnReason }, expectedRevision: have.revision },
+  };
+};
+
+/** The pointer writes that make the open divergences those `wanted`, each conditional on what is `open` now. */
+const pointerWrites = (wanted: ReadonlyMap<string, OpenPointer>, open: ReadonlyMap<string, OpenPointer>): PointerWrite[] => [
+  ...[...wanted].flatMap(([divergenceId, pointer]): PointerWrite[] => {
+    const have = open.get(divergenceId);
+    if (have === undefined) return [{ type: 'open', pointer }];
+    return samePointer(have, pointer) ? [] : [{ type: 'open', pointer, replacing: have.episodeId }];
+  }),
+  ...[...open].flatMap(([divergenceId, have]): PointerWrite[] =>
+    wanted.has(divergenceId) ? [] : [{ type: 'close', divergenceId, episodeId: have.episodeId }]),
+];
 
 /**
  * Compares what is stored for an issue with what its replay says, and lists the writes that make
- * them equal. Episodes the replay does not know are withdrawn (never deleted: their alerts went out),
- * withdrawn ones it does know are reinstated; each correction carries an alert of its own.
+ * them equal. What the rewritten timeline announces is the core's `diffReplay` against the episodes
+ * that stand; this adds what only the store knows. Episodes the replay no longer has are withdrawn
+ * (never deleted: their alerts went out); an announced opening of an episode the store has already
+ * announced (withdrawn since) or a closed one open again is a reinstatement; each correction carries
+ * an alert of its own, and the alerts of an episode the replay tells differently are revised in place.
  */
 export const planReplay = (args: {
-  issue: IssueId;
   replay: IssueReplay;
   stored: readonly StoredEpisode[];
   snapshot: IssueSnapshot;
   cause: StatementRecord;
   recordedAt: string;
-  alertIdOf: (episodeId: string, transition: 'opened' | 'closed') => string;
 }): ReplayPlan => {
-  const { issue, replay, stored, snapshot, cause, recordedAt, alertIdOf } = args;
+  const { replay, stored, snapshot, cause, recordedAt } = args;
+  const { issue } = replay.state;
   const target = targetOf(replay);
   const plan: ReplayPlan = { alerts: [], revisions: [], episodes: [], pointers: [] };
   const storedById = new Map(stored.map((e) => [e.episode.episodeId, e] as const));
+  const diff = diffReplay(stored.filter((e) => e.status !== 'withdrawn').map(asCoreEpisode), replay);
+  const announced = new Map<string, Set<StatusTransition['type']>>();
+  for (const { type, episode } of diff.alerts) announced.set(episode.episodeId, (announced.get(episode.episodeId) ?? new Set()).add(type));
+  const reopened = new Set(diff.reopened.map((e) => e.episodeId));
+  const statements = { statements: target.statementsById, recordedAt };
 
-  const opened = (episodeId: string, alertId: string, transition: 'opened' | 'reinstated', into = plan.alerts): void => {
+  const opened = (episodeId: string, alertId: string, transition: 'opened' | 'reinstated'): AlertRecord => {
     const opening = target.openings.get(episodeId);
     if (opening === undefined) throw new Error(`replay of ${issue} has no opening for episode ${episodeId}`);
-    into.push({
-      alertId, issue, episodeId, transition, detailType: 'Positions Diverged',
-      detail: divergedDetail(asOpenedTransition(alertId, withoutStatus(opening)), target.statementsById), recordedAt,
-    });
+    return divergedAlert(withoutStatus(opening), transition, { alertId, ...statements });
   };
-  const closed = (
-    episode: StoredEpisode,
-    alertId: string,
-    transition: 'closed' | 'withdrawn',
-    statements: ReadonlyMap<string, StatementRecord>,
-    into = plan.alerts,
-  ): void => {
-    into.push({
-      alertId, issue, episodeId: episode.episode.episodeId, transition, detailType: 'Positions Converged',
-      detail: convergedDetail(asClosedTransition(alertId, episode.episode), statements), recordedAt,
-    });
-  };
+  const closed = (episode: StoredEpisode): AlertRecord =>
+    convergedAlert(episode.episode, 'closed', { alertId: alertId(episode.episode.episodeId, 'closed'), ...statements });
 
   for (const [episodeId, wanted] of target.episodes) {
     const have = storedById.get(episodeId);
+    const news = announced.get(episodeId);
     if (have === undefined) {
-      opened(episodeId, alertIdOf(episodeId, 'opened'), 'opened');
-      if (wanted.status === 'closed') closed(wanted, alertIdOf(episodeId, 'closed'), 'closed', target.statementsById);
+      plan.alerts.push(opened(episodeId, alertId(episodeId, 'opened'), 'opened'));
+      if (news?.has('closed')) plan.alerts.push(closed(wanted));
       plan.episodes.push({ type: 'create', episode: wanted });
       continue;
     }
     if (have.status !== 'withdrawn' && sameEpisode(have, wanted)) continue;
-    const reopening = have.status === 'withdrawn' || (have.status === 'closed' && wanted.status === 'open');
-    const revision = reopening ? have.revision + 1 : have.revision;
-    if (reopening) opened(episodeId, correctionAlertId(episodeId, 'reinstated', revision), 'reinstated');
-    opened(episodeId, alertIdOf(episodeId, 'opened'), 'opened', plan.revisions);
-    if (wanted.status === 'closed') {
-      // Closed now and not before (or withdrawn in between): a new closing, to be published.
-      const into = have.status === 'closed' ? plan.revisions : plan.alerts;
-      closed(wanted, alertIdOf(episodeId, 'closed'), 'closed', target.statementsById, into);
-    }
+    const reinstating = reopened.has(episodeId) || news?.has('opened') === true;
+    const revision = reinstating ? have.revision + 1 : have.revision;
+    if (reinstating) plan.alerts.push(opened(episodeId, correctionAlertId(episodeId, 'reinstated', revision), 'reinstated'));
+    plan.revisions.push(opened(episodeId, alertId(episodeId, 'opened'), 'opened'));
+    // Closed now and not before (or withdrawn in between): a new closing, to be published.
+    if (wanted.status === 'closed') (news?.has('closed') ? plan.alerts : plan.revisions).push(closed(wanted));
     plan.episodes.push({ type: 'replace', episode: { ...wanted, revision }, expectedRevision: have.revision });
   }
 
-  for (const have of stored) {
-    if (have.status === 'withdrawn' || target.episodes.has(have.episode.episodeId)) continue;
-    const revision = have.revision + 1;
-    const withdrawnAt = { ...have.episode, closedBy: cause.statementId, closedAt: cause.saidAt };
-    const statements = new Map(target.statementsById);
-    closed({ ...have, episode: withdrawnAt }, correctionAlertId(have.episode.episodeId, 'withdrawn', revision), 'withdrawn', statements);
-    plan.episodes.push({
-      type: 'replace',
-      episode: {
-        ...have,
-        status: 'withdrawn',
-        revision,
-        withdrawnReason:
-          `the said-time replay of ${issue} after statement ${cause.statementId} (said ${cause.saidAt}) ` +
-          'no longer contains this episode',
-      },
-      expectedRevision: have.revision,
-    });
+  for (const retracted of diff.retracted) {
+    const { alert, write } = withdrawal(storedById.get(retracted.episodeId)!, cause, statements);
+    plan.alerts.push(alert);
+    plan.episodes.push(write);
   }
-
-  for (const [divergenceId, wanted] of target.pointers) {
-    const have = snapshot.open.get(divergenceId);
-    if (have === undefined) plan.pointers.push({ type: 'open', pointer: wanted });
-    else if (!samePointer(have, wanted)) plan.pointers.push({ type: 'open', pointer: wanted, replacing: have.episodeId });
-  }
-  for (const [divergenceId, have] of snapshot.open) {
-    if (!target.pointers.has(divergenceId)) plan.pointers.push({ type: 'close', divergenceId, episodeId: have.episodeId });
-  }
+  plan.pointers.push(...pointerWrites(target.pointers, snapshot.open));
   return plan;
 };

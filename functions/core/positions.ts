@@ -2,7 +2,8 @@
  * Positions on the said-time timeline. The current position is the latest statement said, never the
  * latest delivered, so every function here depends only on which statements exist.
  */
-import type { ActorId, IssueId, Position, PositionRef, StatementRecord, StatementRef } from './types.ts';
+import { positionChangeId } from './ids.ts';
+import type { ActorId, IssueId, Position, PositionChange, PositionRef, StatementRecord, StatementRef } from './types.ts';
 
 export interface SaidKey {
   saidAt: string;
@@ -35,6 +36,20 @@ export const toPositionRef = (statement: StatementRecord | PositionRef): Positio
   hedged: statement.hedged,
   statementId: statement.statementId,
   saidAt: statement.saidAt,
+});
+
+/**
+ * The Position Changed fact of a statement that is its actor's current position: `previous` is the
+ * position said just before it (not the one current when it was delivered), so a replay and a
+ * processor that met the statements in another order name the same change.
+ */
+export const positionChangeOf = (statement: StatementRecord, previous: PositionRef | undefined): PositionChange => ({
+  changeId: positionChangeId(statement.issue, statement.actor, statement.statementId),
+  issue: statement.issue,
+  actor: statement.actor,
+  previous: previous === undefined ? null : toPositionRef(previous),
+  current: toPositionRef(statement),
+  statementId: statement.statementId,
 });
 
 /**

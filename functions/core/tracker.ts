@@ -6,8 +6,7 @@
 import { evaluateAll, reconcile } from './divergence.ts';
 import { OutOfOrderError, describeProblems } from './errors.ts';
 import { identityConflicts, statementIdentity } from './identity.ts';
-import { positionChangeId } from './ids.ts';
-import { applyToPosition, compareSaid, toPositionRef, type PositionEffect, type SaidKey } from './positions.ts';
+import { applyToPosition, compareSaid, positionChangeOf, type PositionEffect, type SaidKey } from './positions.ts';
 import type { ActorId, Episode, IssueId, Position, PositionChange, Registry, StatementRecord, Transition } from './types.ts';
 
 export interface IssueState {
@@ -70,14 +69,7 @@ export const step = (state: IssueState, statement: StatementRecord, registry: Re
 
   const positions = new Map(state.positions).set(statement.actor, position);
   const transitions = reconcile({ open: state.open, evaluations: evaluateAll(state.issue, positions, registry), cause: statement });
-  const positionChange: PositionChange = {
-    changeId: positionChangeId(state.issue, statement.actor, statement.statementId),
-    issue: state.issue,
-    actor: statement.actor,
-    previous: before === undefined ? null : toPositionRef(before),
-    current: toPositionRef(position),
-    statementId: statement.statementId,
-  };
+  const positionChange = positionChangeOf(statement, before);
   return {
     state: {
       issue: state.issue,
@@ -156,11 +148,14 @@ export const openDivergences = (result: IssueReplay | ReadonlyMap<IssueId, Issue
   return replays.flatMap((replay) => replay.episodes.filter((episode) => episode.status === 'open'));
 };
 
-export type AlertTransition = Extract<Transition, { type: 'opened' | 'closed' }>;
+/** A transition that changes an episode's status, and so carries an alert (evidence alone does not). */
+export type StatusTransition = Extract<Transition, { type: 'opened' | 'closed' }>;
+
+export const isStatusTransition = (transition: Transition): transition is StatusTransition => transition.type !== 'evidence';
 
 export interface ReplayDiff {
   /** Opened and closed alerts the rewritten timeline has and the stored episodes did not, in timeline order. */
-  alerts: AlertTransition[];
+  alerts: StatusTransition[];
   /** Stored episodes the rewritten timeline no longer has: a statement said earlier prevented them. */
   retracted: Episode[];
   /** Stored episodes that were closed and are open again in the rewritten timeline. */
@@ -168,19 +163,17 @@ export interface ReplayDiff {
 }
 
 /**
- * What a replay changed compared with the episodes stored before it, for the processor's late
- * statement path: it publishes `alerts` and stores `replay.episodes`. Alerts keep the ids they would
- * have had had the statements come in said order, and an opened alert carries the stances at opening
- * even when the episode has closed since.
+ * What a replay changed compared with the episodes that stood before it: the one rule of what a
+ * rewritten timeline announces, which the processor's replay plan (application/episode-plan.ts)
+ * turns into writes. Alerts keep the ids they would have had had the statements come in said order,
+ * and an opened alert carries the stances at opening even when the episode has closed since.
  */
 export const diffReplay = (before: readonly Episode[], replay: IssueReplay): ReplayDiff => {
   const stored = new Map(before.map((episode) => [episode.episodeId, episode] as const));
   const rewritten = new Map(replay.episodes.map((episode) => [episode.episodeId, episode] as const));
-  const alerts = replay.transitions.filter((transition): transition is AlertTransition => {
+  const alerts = replay.transitions.filter(isStatusTransition).filter((transition) => {
     const known = stored.get(transition.episode.episodeId);
-    if (transition.type === 'opened') return known === undefined;
-    if (transition.type === 'closed') return known?.status !== 'closed';
-    return false;
+    return transition.type === 'opened' ? known === undefined : known?.status !== 'closed';
   });
   return {
     alerts,

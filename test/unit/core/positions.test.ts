@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyToPosition, compareSaid, positionAsOf } from '../../../functions/core/positions.ts';
+import { positionChangeId } from '../../../functions/core/ids.ts';
+import { applyToPosition, compareSaid, positionAsOf, positionChangeOf } from '../../../functions/core/positions.ts';
 import type { Position, StatementRecord } from '../../../functions/core/types.ts';
 import { ISSUE, at, said } from './helpers.ts';
 
@@ -128,5 +129,28 @@ describe('positionAsOf', () => {
 
     // Assess
     expect(before).toBeUndefined();
+  });
+});
+
+describe('positionChangeOf', () => {
+  it('names the change by issue, actor and statement, with the position said before it as previous', () => {
+    // Prepare
+    const before = said({ id: 's1', actor: 'russia', stance: -1, at: 0 });
+    const statement = said({ id: 's2', actor: 'russia', stance: 2, at: 10, hedged: true });
+
+    // Act
+    const change = positionChangeOf(statement, fold([before]));
+    const first = positionChangeOf(before, undefined);
+
+    // Assess
+    expect(change).toEqual({
+      changeId: positionChangeId(ISSUE, 'russia', 's2'),
+      issue: ISSUE,
+      actor: 'russia',
+      previous: { stance: -1, hedged: false, statementId: 's1', saidAt: at(0) },
+      current: { stance: 2, hedged: true, statementId: 's2', saidAt: at(10) },
+      statementId: 's2',
+    });
+    expect(first.previous).toBeNull();
   });
 });

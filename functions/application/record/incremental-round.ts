@@ -1,0 +1,59 @@
+/**
+ * The in-order path: the core's incremental `reconcile` on the positions of one Query, its
+ * transitions written directly. Three round trips in all when nothing transitions.
+ */
+import { evaluateAll, reconcile } from '../../core/divergence.ts';
+import { compareSaid } from '../../core/positions.ts';
+import { isStatusTransition, type StatusTransition } from '../../core/tracker.ts';
+import { episodeOfPointer, refsOfPositions } from '../episode-plan.ts';
+import type { IssueSnapshot } from '../ports.ts';
+import { evidenceIdsOf } from './alert-records.ts';
+import { commitClosing } from './commit-closing.ts';
+import { commitOpening } from './commit-opening.ts';
+import { statementsFor, type RecordContext, type RoundResult } from './context.ts';
+
+/** The openings and closings the snapshot's positions call for, with this statement as their cause. */
+export const pendingTransitions = ({ registry, statement }: Pick<RecordContext, 'registry' | 'statement'>, snapshot: IssueSnapshot): StatusTransition[] => {
+  const open = new Map([...snapshot.open].map(([id, pointer]) => [id, episodeOfPointer(pointer)] as const));
+  const evaluations = evaluateAll(statement.issue, snapshot.positions, registry);
+  return reconcile({ open, evaluations, cause: statement }).filter(isStatusTransition);
+};
+
+/** Writes the transitions; `false` as soon as a condition shows another writer got there first. */
+export const commitTransitions = async (
+  ctx: RecordContext,
+  transitions: readonly StatusTransition[],
+  snapshot: IssueSnapshot,
+): Promise<boolean> => {
+  const positionRefs = refsOfPositions(snapshot.positions.values());
+  const known = new Map([[ctx.statement.statementId, ctx.statement]]);
+  // The statements behind every opening, read in one batch: an opening's evidence is the
+  // positions it was measured on, all known now (a read that a lost race wastes, nothing more).
+  const openings = transitions.filter((t) => t.type === 'opened');
+  const forOpenings = openings.length === 0
+    ? known
+    : await statementsFor(ctx.tracker, openings.flatMap((t) => evidenceIdsOf(t.episode)), positionRefs, known);
+  // Transitions of different divergences touch disjoint items, so they commit side by side;
+  // each keeps its own order (alert and outbox, then the pointer that commits it).
+  const committed = await Promise.all(transitions.map((transition) =>
+    transition.type === 'opened'
+      ? commitOpening(ctx, transition, positionRefs, forOpenings)
+      : commitClosing(ctx, transition, snapshot, known),
+  ));
+  return committed.every(Boolean);
+};
+
+/**
+ * One round of the in-order path. Only the first round may write: a statement that is not the
+ * issue's latest, or transitions left after our own writes, mean another writer is at work, and
+ * only the replay knows the causes then. So do leftovers in the outbox after the writes.
+ */
+export const incrementalRound = async (ctx: RecordContext, snapshot: IssueSnapshot, round: number): Promise<RoundResult> => {
+  const transitions = pendingTransitions(ctx, snapshot);
+  if (transitions.length === 0) return { snapshot, next: 'settled' };
+  const atWatermark = snapshot.watermark !== undefined && compareSaid(ctx.statement, snapshot.watermark) === 0;
+  if (!atWatermark || round > 1) return { snapshot, next: 'replay' };
+  const committed = await commitTransitions(ctx, transitions, snapshot);
+  const after = await ctx.tracker.loadIssueState(ctx.statement.issue);
+  return { snapshot: after, next: !committed || ctx.ledger.hasForeignOutbox(after.outbox) ? 'replay' : 'incremental' };
+};
