@@ -17,7 +17,8 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Stance } from '../events/common.ts';
 import { DynamoTrackerRepository } from '../functions/adapters/dynamodb/tracker.repository.ts';
-import { resolveStatement } from '../functions/core/registry.ts';
+import { toReportedStatement } from '../functions/application/contracts-v1.ts';
+import { resolveStatement } from '../functions/core/resolution.ts';
 import { parseEvent } from '../events/validation.ts';
 import type { StatementRecord } from '../functions/core/types.ts';
 import type { EventPublisher, OutboundEvent } from '../functions/application/ports.ts';
@@ -82,7 +83,7 @@ const seedPositions = async (rig: ProcessorRig, world: SyntheticWorld, issue: st
       statementEvent({ statementId: `seed-${issue}-${i}`, actor, issue, stance: 1, saidAt: minutesAfter(i, Date.parse('2026-02-01T00:00:00.000Z')), quoteBytes: QUOTE_BYTES }),
     );
     if (!parsed.ok || parsed.event.detailType !== 'Statement Recorded') throw new Error('bad seed statement');
-    return resolveStatement({ detailType: parsed.event.detailType, detail: parsed.event.detail }, registry);
+    return resolveStatement(toReportedStatement(parsed.event), registry);
   });
   for (let i = 0; i < statements.length; i += 25) {
     await Promise.all(statements.slice(i, i + 25).map(async (s) => {

@@ -6,7 +6,6 @@
  */
 import type * as z from './zod.ts';
 import { CONTRACTS, findContract } from './catalog.ts';
-import type { FieldProblem } from '../functions/core/errors.ts';
 import type { StanceChangedV1 } from './inbound/stance-changed.v1.ts';
 import type { StatementRecordedV1 } from './inbound/statement-recorded.v1.ts';
 import type { PositionsConvergedV1, PositionsDivergedV1 } from './outbound/divergence-alert.v1.ts';
@@ -15,7 +14,11 @@ import type {
   ActorRegisteredV1, BlocRegisteredV1, IssueRegisteredV1, SpeakerRegisteredV1, WatchRegisteredV1,
 } from './registry/registry-events.v1.ts';
 
-export type { FieldProblem };
+/** One defect of an event: the dotted field at fault (`detail.quote.lang`) and why. */
+export interface FieldProblem {
+  field: string;
+  reason: string;
+}
 
 /** The typed detail of each detail-type, after validation (defaults applied). */
 export interface DetailByType {

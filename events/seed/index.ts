@@ -9,7 +9,8 @@ import {
   ACTOR_REGISTERED, BLOC_REGISTERED, ISSUE_REGISTERED, SPEAKER_REGISTERED, WATCH_REGISTERED,
   actorRegisteredV1, blocRegisteredV1, issueRegisteredV1, speakerRegisteredV1, watchRegisteredV1,
 } from '../registry/registry-events.v1.ts';
-import { toRegistryUpdate, type RegistryUpdate } from '../../functions/core/registry.ts';
+import { toRegistryUpdate, type RegistryDetailV1 } from '../../functions/application/contracts-v1.ts';
+import type { RegistryUpdate } from '../../functions/core/registry.ts';
 import { describeProblems } from '../../functions/core/errors.ts';
 import type * as z from '../zod.ts';
 
@@ -55,7 +56,7 @@ export const loadSeedRegistryUpdates = (): RegistryUpdate[] =>
         const problems = parsed.error.issues.map((issue) => ({ field: issue.path.join('.'), reason: issue.message }));
         throw new Error(`${file}[${index}] is not a valid ${detailType}: ${describeProblems(problems)}`);
       }
-      return toRegistryUpdate(detailType, parsed.data);
+      return toRegistryUpdate({ detailType, detail: parsed.data } as RegistryDetailV1);
     });
   });
 

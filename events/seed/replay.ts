@@ -3,7 +3,9 @@
  * event, resolved against the seed registry and folded by issue in said order.
  */
 import { parseEvent } from '../validation.ts';
-import { buildRegistry, resolveStatement } from '../../functions/core/registry.ts';
+import { toReportedStatement, type InboundDetailV1 } from '../../functions/application/contracts-v1.ts';
+import { buildRegistry } from '../../functions/core/registry.ts';
+import { resolveStatement } from '../../functions/core/resolution.ts';
 import { replayAll, type IssueReplay } from '../../functions/core/tracker.ts';
 import { describeProblems } from '../../functions/core/errors.ts';
 import type { IssueId, Registry, StatementRecord } from '../../functions/core/types.ts';
@@ -24,7 +26,7 @@ export const statementsFromEvents = (events: readonly unknown[], registry: Regis
     if (detailType !== 'Statement Recorded' && detailType !== 'Stance Changed') {
       throw new Error(`event ${index} is a ${detailType}, not a statement`);
     }
-    return resolveStatement({ detailType, detail } as Parameters<typeof resolveStatement>[0], registry);
+    return resolveStatement(toReportedStatement({ detailType, detail } as InboundDetailV1), registry);
   });
 
 export const replaySeed = (order: (events: unknown[]) => unknown[] = (events) => events): SeedReplay => {

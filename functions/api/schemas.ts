@@ -233,7 +233,7 @@ export const alertsPage = z
   })
   .register(apiSchemas, { id: 'AlertsPage' });
 
-export const QUARANTINE_REASONS = ['invalid-event', 'unknown-reference', 'not-an-input', 'unknown-detail-type', 'unauthorised-source', 'conflicting-id'] as const;
+export const QUARANTINE_REASONS = ['invalid-event', 'unknown-reference', 'ambiguous-reference', 'not-an-input', 'unknown-detail-type', 'unauthorised-source', 'conflicting-id'] as const;
 
 export const fieldProblem = z
   .object({
@@ -250,7 +250,7 @@ export const quarantinedEvent = z
     reason: z
       .enum(QUARANTINE_REASONS)
       .check(z.describe(
-        'invalid-event: not valid against its contract; unknown-reference: names a speaker, actor or issue the registry does not know; not-an-input: not an event the tracker takes in (its own source, or an event it publishes); unknown-detail-type: a detail-type no contract describes; unauthorised-source: a registry event from a source not allowed to publish them; conflicting-id: reuses a statement id (or change id) already recorded with other content, and the problems name every field that differs. Clients must accept reasons added later.',
+        'invalid-event: not valid against its contract; unknown-reference: names a speaker, actor or issue the registry does not know; ambiguous-reference: names a speaker or an actor by a name or an alias several registry entries share, and the problems name the candidates; not-an-input: not an event the tracker takes in (its own source, or an event it publishes); unknown-detail-type: a detail-type no contract describes; unauthorised-source: a registry event from a source not allowed to publish them; conflicting-id: reuses a statement id (or change id) already recorded with other content, and the problems name every field that differs. Clients must accept reasons added later.',
       )),
     detailType: z.nullable(z.string()).check(z.describe('The detail-type the event gave, when it gave one as a string (well-formed); at most 256 characters kept, the body has it whole.')),
     problems: z.array(fieldProblem).check(z.describe('Every problem found, each naming the field at fault.')),

@@ -46,7 +46,7 @@ const correctedActor = (changes: StatementCorrectedV1['changes'], registry: Regi
   if (changes.actor !== undefined) {
     if (registry.actors.has(changes.actor)) return changes.actor;
     found.problems.push({ field: 'detail.changes.actor', reason: `unknown actor '${changes.actor}'` });
-    found.missing.push({ type: 'actor', id: changes.actor });
+    found.missing.push({ type: 'actor', name: changes.actor });
     return undefined;
   }
   if (changes.speaker === undefined) return undefined;
@@ -57,7 +57,7 @@ const correctedActor = (changes: StatementCorrectedV1['changes'], registry: Regi
     field: 'detail.changes.speaker',
     reason: `speaker '${changes.speaker}' speaks for unknown actor '${speaker.actor}' and no actor given`,
   });
-  found.missing.push({ type: 'actor', id: speaker.actor });
+  found.missing.push({ type: 'actor', name: speaker.actor });
   return undefined;
 };
 
@@ -70,12 +70,12 @@ export const resolveCorrection = (detail: StatementCorrectedV1, registry: Regist
   const found: Unresolved = { problems: [], missing: [] };
   if (changes.speaker !== undefined && !registry.speakers.has(changes.speaker)) {
     found.problems.push({ field: 'detail.changes.speaker', reason: `unknown speaker '${changes.speaker}'` });
-    found.missing.push({ type: 'speaker', id: changes.speaker });
+    found.missing.push({ type: 'speaker', name: changes.speaker });
   }
   const actor = correctedActor(changes, registry, found);
   if (changes.issue !== undefined && !registry.issues.has(changes.issue)) {
     found.problems.push({ field: 'detail.changes.issue', reason: `unknown issue '${changes.issue}'` });
-    found.missing.push({ type: 'issue', id: changes.issue });
+    found.missing.push({ type: 'issue', name: changes.issue });
   }
   if (found.problems.length > 0) throw new UnknownReferenceError(found.problems, found.missing);
 

@@ -174,12 +174,14 @@ export interface RegistryRepository {
 
 /**
  * Why an event was kept aside: it breaks its contract (`invalid-event`), names what the registry
- * does not know (`unknown-reference`), is the tracker's own or an outbound type (`not-an-input`),
+ * does not know (`unknown-reference`) or a name several registry entries share
+ * (`ambiguous-reference`), is the tracker's own or an outbound type (`not-an-input`),
  * has a detail-type no contract describes (`unknown-detail-type`), or is a registry event from a
  * source not allowed to publish them (`unauthorised-source`), or reuses a statement id for other
  * content than the statement recorded under it (`conflicting-id`).
  */
-export type QuarantineReason = 'invalid-event' | 'unknown-reference' | 'not-an-input' | 'unknown-detail-type' | 'unauthorised-source' | 'conflicting-id';
+export type QuarantineReason =
+  | 'invalid-event' | 'unknown-reference' | 'ambiguous-reference' | 'not-an-input' | 'unknown-detail-type' | 'unauthorised-source' | 'conflicting-id';
 
 export interface QuarantinedEvent {
   /** The SQS body exactly as received. */

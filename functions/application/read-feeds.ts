@@ -5,7 +5,7 @@
  */
 import { eventId } from '../../events/common.ts';
 import type { ActorHistory, AlertItem, AlertsPage, QuarantinedEventItem, QuarantinePage } from '../api/schemas.ts';
-import { fitEvidence, toEvidence } from '../core/alerts.ts';
+import { fitEvidence, toEvidence } from './contracts-v1.ts';
 import { compareSaid, type SaidKey } from '../core/positions.ts';
 import { isCanonicalInstant } from '../core/time.ts';
 import type { ActorId, StatementRecord } from '../core/types.ts';

@@ -4,7 +4,7 @@
  * registry (`ReadContext`).
  */
 import type { ActorIssuePosition, ActorPositions, BlocPosition, IssueSummary, Matrix, MatrixPosition } from '../api/schemas.ts';
-import { toEvidence } from '../core/alerts.ts';
+import { toEvidence } from './contracts-v1.ts';
 import { blocStance } from '../core/blocs.ts';
 import { positionAsOf, refOf } from '../core/positions.ts';
 import type { ActorId, IssueId, Names, Position, Registry, StatementRecord } from '../core/types.ts';

@@ -17,17 +17,19 @@ export class ValidationError extends Error {
   }
 }
 
-/** A registry record an event names, e.g. `{ type: 'speaker', id: 'putin' }`. */
+/**
+ * A registry record an event names, as the event wrote it: an id (`{ type: 'speaker', name: 'putin' }`)
+ * or, for an actor or a speaker, any of its names or aliases (`قائد الكرملين`).
+ */
 export interface RegistryReference {
   type: 'actor' | 'speaker' | 'issue';
-  id: string;
+  name: string;
 }
 
-/** The event is well-formed but names something the registry does not know. */
-export class UnknownReferenceError extends Error {
-  override readonly name = 'UnknownReferenceError';
+/** The event is well-formed but a record it names does not resolve to exactly one registry entry. */
+export abstract class UnresolvedReferenceError extends Error {
   /**
-   * @param references the records whose registration would resolve it, so a batch can tell a
+   * @param references the records whose registration could resolve it, so a batch can tell a
    *   reference to a registration that failed beside it (retry) from one to nothing (quarantine).
    */
   constructor(
@@ -36,6 +38,16 @@ export class UnknownReferenceError extends Error {
   ) {
     super(describeProblems(problems));
   }
+}
+
+/** The event names something the registry does not know. */
+export class UnknownReferenceError extends UnresolvedReferenceError {
+  override readonly name = 'UnknownReferenceError';
+}
+
+/** The event names a speaker or an actor by a name or an alias that two or more entries share. */
+export class AmbiguousReferenceError extends UnresolvedReferenceError {
+  override readonly name = 'AmbiguousReferenceError';
 }
 
 /** A statement said before the issue's latest applied statement was passed to the in-order step. */

@@ -8,8 +8,6 @@
  * The identity is taken on the resolved record, not on the raw event: `2025-09-05T10:00:00Z` and
  * `2025-09-05T12:00:00+02:00` are one instant, and an actor left out is the speaker's actor.
  */
-import { STANCE_CHANGED } from '../../events/inbound/stance-changed.v1.ts';
-import { STATEMENT_RECORDED } from '../../events/inbound/statement-recorded.v1.ts';
 import type { FieldProblem } from './errors.ts';
 import { canonicalJson, contentFingerprint, textDigest } from './ids.ts';
 import type { StatementRecord } from './types.ts';
@@ -53,19 +51,26 @@ const flatten = (value: unknown, path: string, into: Record<string, FieldSummary
 };
 
 export const statementIdentity = (statement: StatementRecord): StatementIdentity => {
-  const { statementId, ...content } = statement;
+  // How the publisher spelt the speaker or the actor is not what the statement says: `putin` and
+  // `قائد الكرملين` name one speaker, so a retry that spells it otherwise is the same statement.
+  const { speakerAsWritten: _speaker, actorAsWritten: _actor, ...said } = statement;
+  const { statementId, ...content } = said;
   const fields: Record<string, FieldSummary> = {};
   flatten(content, '', fields);
-  return { statementId, fingerprint: contentFingerprint(statement), fields };
+  return { statementId, fingerprint: contentFingerprint(said), fields };
 };
 
 export const sameStatement = (a: StatementIdentity, b: StatementIdentity): boolean =>
   a.statementId === b.statementId && a.fingerprint === b.fingerprint;
 
-const DETAIL_TYPES: Record<StatementRecord['kind'], string> = { statement: STATEMENT_RECORDED, 'stance-change': STANCE_CHANGED };
-
-/** The inbound detail-type a record was resolved from. */
-export const detailTypeOf = (statement: Pick<StatementRecord, 'kind'>): string => DETAIL_TYPES[statement.kind];
+/**
+ * The inbound detail-type each kind of record is sent as, to name it in a conflict. The contracts
+ * own these names; application/contracts-v1.ts checks this copy against them at compile time.
+ */
+export const DETAIL_TYPE_OF_KIND = {
+  statement: 'Statement Recorded',
+  'stance-change': 'Stance Changed',
+} as const satisfies Record<StatementRecord['kind'], string>;
 
 /** Where the publisher wrote a record field, in the event it sent. */
 const eventPath = (path: string, kind: StatementRecord['kind'] | undefined): string => {
@@ -77,7 +82,7 @@ const eventPath = (path: string, kind: StatementRecord['kind'] | undefined): str
 const shown = (path: string, summary: FieldSummary | undefined): string => {
   if (summary === undefined) return 'none';
   if (summary.kind === 'text') return `${summary.bytes} bytes`;
-  if (path === 'kind') return `'${DETAIL_TYPES[summary.value as StatementRecord['kind']] ?? String(summary.value)}'`;
+  if (path === 'kind') return `'${DETAIL_TYPE_OF_KIND[summary.value as StatementRecord['kind']] ?? String(summary.value)}'`;
   return typeof summary.value === 'string' ? `'${summary.value}'` : String(summary.value);
 };
 

@@ -3,10 +3,37 @@
  * Times are ISO 8601 strings normalised to UTC with milliseconds (`2026-01-06T14:30:00.000Z`),
  * so lexical order is time order.
  */
-import type { Names, Quote, SourceRef, Stance } from '../../events/common.ts';
-import type { DivergenceKind } from '../../events/outbound/divergence-alert.v1.ts';
+// The core owns this vocabulary; the wire contracts (events/) are checked against it where they
+// are translated (functions/application/contracts-v1.ts), so a contract that drifts fails `tsc`.
 
-export type { Names, Quote, SourceRef, Stance, DivergenceKind };
+/** The fixed scale relative to an issue's proposition: -2 reject, -1 oppose, 0 undecided, +1 support, +2 commit. */
+export type Stance = -2 | -1 | 0 | 1 | 2;
+
+/** A name in English and in Arabic; the Arabic is kept byte-exact. */
+export interface Names {
+  en: string;
+  ar: string;
+}
+
+/** A text and the language it is written in (a tag such as `ar`, `en-GB`). */
+export interface LocalisedText {
+  text: string;
+  lang: string;
+}
+
+/** A quote in its original language, byte-exact, with an optional translation. */
+export interface Quote extends LocalisedText {
+  translation?: LocalisedText;
+}
+
+/** Where a statement was reported. */
+export interface SourceRef {
+  outlet: string;
+  url?: string;
+}
+
+/** What a divergence measures: an actor against a bloc, a member against its own bloc, or an actor's own flip. */
+export type DivergenceKind = 'actor-vs-bloc' | 'bloc-split' | 'reversal';
 
 export type ActorId = string;
 export type SpeakerId = string;
@@ -73,6 +100,13 @@ export interface StatementRecord {
   kind: 'statement' | 'stance-change';
   actor: ActorId;
   speaker?: SpeakerId;
+  /**
+   * The speaker and the actor as the publisher wrote them, when that was a name or an alias
+   * rather than the id (`قائد الكرملين` for `putin`). Kept so the record shows what was sent;
+   * not part of what the statement says (see identity.ts).
+   */
+  speakerAsWritten?: string;
+  actorAsWritten?: string;
   issue: IssueId;
   stance: Stance;
   hedged: boolean;
@@ -141,6 +175,8 @@ export type Transition =
   | { type: 'opened'; alertId: string; episode: Episode }
   | { type: 'closed'; alertId: string; episode: Episode }
   | { type: 'evidence'; episode: Episode; side: 'actor' | 'other'; statementId: string };
+export type OpenedTransition = Extract<Transition, { type: 'opened' }>;
+export type ClosedTransition = Extract<Transition, { type: 'closed' }>;
 
 export interface PositionChange {
   changeId: string;
@@ -149,4 +185,36 @@ export interface PositionChange {
   previous: PositionRef | null;
   current: PositionRef;
   statementId: string;
+}
+
+/**
+ * A statement as its publisher reported it, before it is resolved against the registry: the
+ * speaker and the actor as written (a registry id, or any name or alias, English or Arabic),
+ * times already in canonical UTC. Resolution (resolution.ts) turns it into a StatementRecord.
+ */
+export type ReportedStatement = ReportedQuote | ReportedStanceChange;
+
+interface ReportedBase {
+  statementId: string;
+  issue: IssueId;
+  stance: Stance;
+  hedged: boolean;
+  saidAt: string;
+  source: SourceRef;
+  recordedBy: string;
+}
+
+export interface ReportedQuote extends ReportedBase {
+  kind: 'statement';
+  speaker: string;
+  /** The actor spoken for, when the publisher names one (it wins over the speaker's own actor). */
+  actor?: string;
+  quote: Quote;
+  recordedAt?: string;
+}
+
+export interface ReportedStanceChange extends ReportedBase {
+  kind: 'stance-change';
+  actor: string;
+  reason: string;
 }

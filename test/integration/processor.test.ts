@@ -10,7 +10,7 @@ import { DESK_SOURCE, TRACKER_SOURCE } from '../../events/common.ts';
 import { STATEMENT_RECORDED } from '../../events/inbound/statement-recorded.v1.ts';
 import { SPEAKER_REGISTERED } from '../../events/registry/registry-events.v1.ts';
 import { targetOf } from '../../functions/application/episode-plan.ts';
-import { toEvidence } from '../../functions/core/alerts.ts';
+import { toEvidence } from '../../functions/application/contracts-v1.ts';
 import { replayIssue } from '../../functions/core/tracker.ts';
 import type { StatementRecord } from '../../functions/core/types.ts';
 import { LocalBusPublisher } from '../../local/bus/bus-publisher.ts';

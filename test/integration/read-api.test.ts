@@ -23,7 +23,9 @@ import { createPositionReader } from '../../functions/application/read-model.ts'
 import { encodeCursor } from '../../functions/application/read-store.ts';
 import { compareSaid } from '../../functions/core/positions.ts';
 import { blocStance } from '../../functions/core/blocs.ts';
-import { buildRegistry, resolveStatement, type InboundDetail } from '../../functions/core/registry.ts';
+import { toReportedStatement, type InboundDetailV1 } from '../../functions/application/contracts-v1.ts';
+import { buildRegistry } from '../../functions/core/registry.ts';
+import { resolveStatement } from '../../functions/core/resolution.ts';
 import { replayAll } from '../../functions/core/tracker.ts';
 import type { Position, StatementRecord } from '../../functions/core/types.ts';
 import { createReadApi } from '../../functions/api/read-api.ts';
@@ -49,7 +51,7 @@ const samples = loadSeedSamples();
 const toRecord = (event: SeedEvent): StatementRecord => {
   const contract = findContract(event['detail-type'], String(event.detail['schemaVersion']));
   if (contract === undefined) throw new Error(`no contract for ${event['detail-type']}`);
-  return resolveStatement({ detailType: event['detail-type'], detail: contract.schema.parse(event.detail) } as InboundDetail, registry);
+  return resolveStatement(toReportedStatement({ detailType: event['detail-type'], detail: contract.schema.parse(event.detail) } as InboundDetailV1), registry);
 };
 
 const seedStatements = samples.map(({ event }) => toRecord(event));

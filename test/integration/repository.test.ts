@@ -13,7 +13,7 @@ import { DynamoTrackerRepository } from '../../functions/adapters/dynamodb/track
 import type { AlertRecord, OpenPointer, StoredEpisode } from '../../functions/application/ports.ts';
 import { identityConflicts, statementIdentity } from '../../functions/core/identity.ts';
 import { compareSaid } from '../../functions/core/positions.ts';
-import { toRegistryUpdate } from '../../functions/core/registry.ts';
+import { toRegistryUpdate } from '../../functions/application/contracts-v1.ts';
 import type { StatementRecord } from '../../functions/core/types.ts';
 import type { Stance } from '../../events/common.ts';
 import { ACTOR_REGISTERED, BLOC_REGISTERED } from '../../events/registry/registry-events.v1.ts';
@@ -315,8 +315,9 @@ const repositorySpecification = (name: string, atomic: boolean, start: () => Pro
 
   describe(`${name}: registry`, () => {
     const actor = (updatedAt: string, en: string) =>
-      toRegistryUpdate(ACTOR_REGISTERED, {
-        schemaVersion: '1', actor: 'france', kind: 'state', names: { en, ar: 'فرنسا' }, aliases: ['باريس'], updatedAt,
+      toRegistryUpdate({
+        detailType: ACTOR_REGISTERED,
+        detail: { schemaVersion: '1', actor: 'france', kind: 'state', names: { en, ar: 'فرنسا' }, aliases: ['باريس'], updatedAt },
       });
 
     it('keeps the latest updatedAt whatever the order, and settles ties as the core does', async () => {
@@ -327,8 +328,9 @@ const repositorySpecification = (name: string, atomic: boolean, start: () => Pro
       const tieWinner = ['France (new)', 'France (tie)'].sort().at(-1) as string;
       await registry.applyUpdate(actor('2026-01-02T00:00:00Z', 'France (tie)'));
       await registry.applyUpdate(
-        toRegistryUpdate(BLOC_REGISTERED, {
-          schemaVersion: '1', bloc: 'allies', names: { en: 'Allies', ar: 'الحلفاء' }, members: ['france', 'germany'], updatedAt: '2026-01-01T00:00:00Z',
+        toRegistryUpdate({
+          detailType: BLOC_REGISTERED,
+          detail: { schemaVersion: '1', bloc: 'allies', names: { en: 'Allies', ar: 'الحلفاء' }, members: ['france', 'germany'], updatedAt: '2026-01-01T00:00:00Z' },
         }),
       );
       const loaded = await registry.loadRegistry();

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { SEED_ARTICLE_PATH, SEED_SAMPLES_DIR, loadSeedRegistryUpdates, loadSeedSamples } from '../../events/seed/index.ts';
 import { parseEvent } from '../../events/validation.ts';
 import { MAX_QUARANTINED_BODY_BYTES, quarantineToItem } from '../../functions/adapters/dynamodb/items.ts';
-import { buildRegistry, resolveStatement } from '../../functions/core/registry.ts';
+import { toReportedStatement } from '../../functions/application/contracts-v1.ts';
+import { buildRegistry } from '../../functions/core/registry.ts';
+import { resolveStatement } from '../../functions/core/resolution.ts';
 
 const registry = buildRegistry(loadSeedRegistryUpdates());
 const article = readFileSync(SEED_ARTICLE_PATH);
@@ -12,7 +14,7 @@ const arabicSamples = loadSeedSamples().filter(({ event }) => (event.detail['quo
 const quoteBytesThrough = (raw: unknown): Buffer => {
   const result = parseEvent(raw);
   if (!result.ok || result.event.detailType !== 'Statement Recorded') throw new Error(JSON.stringify(result));
-  const record = resolveStatement(result.event, registry);
+  const record = resolveStatement(toReportedStatement(result.event), registry);
   // As the record is stored and published: serialised to JSON and read back.
   const stored = JSON.parse(JSON.stringify(record)) as typeof record;
   return Buffer.from(stored.quote!.text, 'utf8');

@@ -81,7 +81,7 @@ describe('resolveCorrection', () => {
       { field: 'detail.changes.issue', reason: "unknown issue 'moon-base'" },
     ]);
     expect((error as UnknownReferenceError).references).toEqual([
-      { type: 'speaker', id: 'peskov' }, { type: 'actor', id: 'atlantis' }, { type: 'issue', id: 'moon-base' },
+      { type: 'speaker', name: 'peskov' }, { type: 'actor', name: 'atlantis' }, { type: 'issue', name: 'moon-base' },
     ]);
   });
 
@@ -95,7 +95,7 @@ describe('resolveCorrection', () => {
     const error = thrown(() => resolveCorrection(corrected({ speaker: 'envoy' }), orphaned)) as UnknownReferenceError;
     // Assess
     expect(error.problems).toEqual([{ field: 'detail.changes.speaker', reason: "speaker 'envoy' speaks for unknown actor 'vatican' and no actor given" }]);
-    expect(error.references).toEqual([{ type: 'actor', id: 'vatican' }]);
+    expect(error.references).toEqual([{ type: 'actor', name: 'vatican' }]);
   });
 });
 

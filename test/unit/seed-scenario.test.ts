@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadSeedRegistryUpdates, loadSeedSamples } from '../../events/seed/index.ts';
 import { parseEvent } from '../../events/validation.ts';
-import { buildRegistry, resolveStatement, watchesFor } from '../../functions/core/registry.ts';
+import { toReportedStatement } from '../../functions/application/contracts-v1.ts';
+import { buildRegistry, watchesFor } from '../../functions/core/registry.ts';
+import { resolveStatement } from '../../functions/core/resolution.ts';
 import type { StatementRecord } from '../../functions/core/types.ts';
 
 const registry = buildRegistry(loadSeedRegistryUpdates());
@@ -15,7 +17,7 @@ const statements: StatementRecord[] = loadSeedSamples()
   .map(({ event }) => {
     const result = parseEvent(event);
     if (!result.ok || result.event.detailType !== 'Statement Recorded') throw new Error(JSON.stringify(result));
-    return resolveStatement(result.event, registry);
+    return resolveStatement(toReportedStatement(result.event), registry);
   })
   .sort((a, b) => a.saidAt.localeCompare(b.saidAt) || a.statementId.localeCompare(b.statementId));
 

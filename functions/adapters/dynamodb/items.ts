@@ -10,7 +10,7 @@ import type { AlertRecord, OpenPointer, StatementRef, StoredEpisode, StoredQuara
 import type { FieldSummary, StatementIdentity } from '../../core/identity.ts';
 import type { DivergenceKind, Position, StatementRecord } from '../../core/types.ts';
 import type { Item } from './document-client.ts';
-import { toEvidence } from '../../core/alerts.ts';
+import { toEvidence } from '../../application/contracts-v1.ts';
 import {
   ISSUE, NO_SAID_KEY, STATEMENT_PK_PREFIX, alertKey, claimKey, episodeFeedKey, episodeKey, evidenceRef, historyKey, openPointerKey,
   parseEvidenceRef, parseSaidKey, quarantineFeedKey, quarantineKey,

@@ -3,7 +3,7 @@
  * The only module of the write path that builds v1 details, so a change of the translation layer
  * is a change of this file's imports.
  */
-import { alertEvidenceIds, convergedDetail, divergedDetail, fitEvidence, positionChangedDetail } from '../../core/alerts.ts';
+import { alertEvidenceIds, convergedDetail, divergedDetail, fitEvidence, positionChangedDetail } from '../contracts-v1.ts';
 import { positionChangeOf } from '../../core/positions.ts';
 import type { Episode, Position, StatementRecord } from '../../core/types.ts';
 import { POSITION_CHANGED } from '../../../events/catalog.ts';

@@ -4,7 +4,7 @@ import {
   convergedAlert, divergedAlert, evidenceIdsOf, outboundAlert, positionChangedEvent,
 } from '../../../functions/application/record/alert-records.ts';
 import type { AlertRecord } from '../../../functions/application/ports.ts';
-import { MAX_ALERT_DETAIL_BYTES } from '../../../functions/core/alerts.ts';
+import { MAX_ALERT_DETAIL_BYTES } from '../../../functions/application/contracts-v1.ts';
 import { positionChangeId } from '../../../functions/core/ids.ts';
 import { applyToPosition } from '../../../functions/core/positions.ts';
 import { isStatusTransition, replayIssue } from '../../../functions/core/tracker.ts';

@@ -7,12 +7,11 @@ import { MAX_EVIDENCE_PER_SIDE } from '../../../events/outbound/evidence.ts';
 import { entrySize } from '../../../functions/adapters/eventbridge/event-publisher.ts';
 import {
   MAX_ALERT_DETAIL_BYTES, alertEvidenceIds, convergedDetail, divergedDetail, fitEvidence, positionChangedDetail, toEvidence,
-  type ClosedTransition, type OpenedTransition,
-} from '../../../functions/core/alerts.ts';
+} from '../../../functions/application/contracts-v1.ts';
 import { replayIssue } from '../../../functions/core/tracker.ts';
-import type { Episode, StatementRecord } from '../../../functions/core/types.ts';
+import type { ClosedTransition, Episode, OpenedTransition, StatementRecord } from '../../../functions/core/types.ts';
 import { FILLERS, maxId, maxQuote, maxSource, type Filler } from '../../support/max-size.ts';
-import { ISSUE, at, makeRegistry, said } from './helpers.ts';
+import { ISSUE, at, makeRegistry, said } from '../core/helpers.ts';
 
 /** Diacritics, a tatweel, a zero-width non-joiner and an alef with hamza: what a re-encoding would damage. */
 const RUTTE_AR = 'قالَ روته: «ليسَ لروسيا حقُّ النقـض على نشر القوات» \u200cأيضاً';
