@@ -46,6 +46,14 @@ export const slug = z.string().check(
   z.maxLength(64, 'must be at most 64 characters'),
 );
 
+/**
+ * An actor or a speaker as a publisher names it: its registry id (`putin`), or any of its names or
+ * aliases, in English or Arabic (`Vladimir Putin`, `قائد الكرملين`). Validation checks only that it
+ * is text; the processor resolves it through the registry's normalised names, records the id, and
+ * keeps the text as written beside it. Any slug is such a text, so ids sent before still validate.
+ */
+export const registryName = text(MAX_TEXT_BYTES);
+
 /** Ids chosen by publishers (statement ids, change ids): stable across retries. */
 export const eventId = z.string().check(
   z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 characters of A-Z a-z 0-9 . _ : - starting with a letter or digit'),

@@ -1,5 +1,5 @@
 import * as z from '../zod.ts';
-import { eventId, isoDateTime, schemaVersion, slug, sourceRef, stance, text, MAX_TEXT_BYTES } from '../common.ts';
+import { eventId, isoDateTime, registryName, schemaVersion, slug, sourceRef, stance, text, MAX_TEXT_BYTES } from '../common.ts';
 
 export const STANCE_CHANGED = 'Stance Changed';
 
@@ -8,7 +8,7 @@ export const stanceChangedV1 = z
   .object({
     schemaVersion: schemaVersion('1'),
     changeId: eventId.check(z.describe('Publisher-chosen id naming one stance change forever: a copy with the same content is a duplicate, one with other content is quarantined as conflicting-id.')),
-    actor: slug,
+    actor: registryName.check(z.describe('The actor whose stance changes: its registry id (`germany`), or any of its names or aliases in English or Arabic (`ألمانيا`), matched whole after normalisation. The tracker records the id it resolves to and keeps the text as written beside it.')),
     issue: slug,
     stance,
     hedged: z._default(z.boolean(), false),

@@ -102,6 +102,15 @@ describe('isBackwardCompatible accepts compatible changes', () => {
     ['raising a maximum', 'watch-registered.v1', (s) => (s.properties.threshold.maximum = 8)],
     ['dropping a minimum length', 'statement-recorded.v1', (s) => delete s.properties.recordedBy.minLength],
     ['widening integer to number', 'statement-recorded.v1', (s) => (s.properties.stance.type = 'number')],
+    [
+      'relaxing a slug to any non-empty text (the pattern refused the empty string already)',
+      'statement-recorded.v1',
+      (s) => {
+        delete s.properties.speaker.pattern;
+        delete s.properties.speaker.maxLength;
+        s.properties.speaker.minLength = 1;
+      },
+    ],
     ['adding an alternative', 'statement-recorded.v1', (s) => (s.properties.actor = { anyOf: [s.properties.actor, { type: 'null' }] })],
     ['accepting redact: false too', 'statement-retracted.v1', (s) => delete s.properties.redact.const],
     ['a new correctable field', 'statement-corrected.v1', (s) => (s.properties.changes.properties.reason = { type: 'string' })],
@@ -118,5 +127,24 @@ describe('isBackwardCompatible accepts compatible changes', () => {
     // Act / Assess
     expect(breakingChanges(before, after)).toEqual([]);
     expect(isBackwardCompatible(before, after)).toBe(true);
+  });
+});
+
+describe('a minLength implied by a published pattern', () => {
+  const withName = (name: Schema): Schema => ({ type: 'object', properties: { name }, required: ['name'] });
+  const slug = withName({ type: 'string', pattern: '^[a-z]+(?:-[a-z]+)*$' });
+  const lettersOrNothing = withName({ type: 'string', pattern: '^[a-z]*$' });
+  const nonEmptyText = withName({ type: 'string', minLength: 1 });
+
+  it('lets a pattern that refuses the empty string give way to minLength 1', () => {
+    expect(breakingChanges(slug, nonEmptyText)).toEqual([]);
+  });
+
+  it('still flags minLength 1 where the published pattern accepted the empty string', () => {
+    expect(breakingChanges(lettersOrNothing, nonEmptyText)).toEqual(["'name': minLength narrowed from none to 1"]);
+  });
+
+  it('still flags a pattern added to free text', () => {
+    expect(breakingChanges(nonEmptyText, slug)).toEqual([`'name': pattern changed from null to "^[a-z]+(?:-[a-z]+)*$"`]);
   });
 });

@@ -45,9 +45,24 @@ const branchesOf = (schema: JsonSchema): JsonSchema[] | undefined => {
   return Array.isArray(branches) ? branches.map(asSchema) : undefined;
 };
 
+/**
+ * The least length a string valid under `schema` has: its minLength, or 1 when its pattern refuses
+ * the empty string (a slug pattern does), so replacing such a pattern by `minLength: 1` narrows nothing.
+ */
+const impliedMinLength = (schema: JsonSchema): number | undefined => {
+  const declared = num(schema, 'minLength');
+  const pattern = schema['pattern'];
+  if (typeof pattern !== 'string' || (declared ?? 0) >= 1) return declared;
+  try {
+    return new RegExp(pattern, 'u').test('') ? declared : 1;
+  } catch {
+    return declared;
+  }
+};
+
 const checkBounds = (published: JsonSchema, current: JsonSchema, path: string, breaks: string[]): void => {
   for (const key of ['minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'minProperties']) {
-    const before = num(published, key);
+    const before = key === 'minLength' ? impliedMinLength(published) : num(published, key);
     const after = num(current, key);
     if (after !== undefined && (before === undefined || after > before)) {
       breaks.push(`${label(path)}: ${key} narrowed from ${before ?? 'none'} to ${after}`);

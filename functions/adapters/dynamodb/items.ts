@@ -74,13 +74,15 @@ export const pointerFromItem = (item: Item): OpenPointer => ({
   gap: item['g'] as number,
 });
 
-/** The statement as published, quote and all, byte-exact. */
+/** The statement as published, quote and all, byte-exact, with the names as the publisher wrote them. */
 export const historyToItem = (statement: StatementRecord): Item => ({
   ...historyKey(refOf(statement)),
   statementId: statement.statementId,
   kind: statement.kind,
   actor: statement.actor,
   speaker: statement.speaker,
+  speakerAsWritten: statement.speakerAsWritten,
+  actorAsWritten: statement.actorAsWritten,
   issue: statement.issue,
   stance: statement.stance,
   hedged: statement.hedged,
