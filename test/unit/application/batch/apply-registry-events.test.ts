@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { applyRegistryEvents } from '../../../../functions/application/batch/apply-registry-events.ts';
+import { BatchLedger } from '../../../../functions/application/batch/ledger.ts';
+import { triage } from '../../../../functions/application/batch/triage.ts';
+import { ValidationError } from '../../../../functions/core/errors.ts';
+import { referenceKey } from '../../../../functions/core/resolution.ts';
+import { KeptQuarantine, MemoryRegistry, RememberingLogger, clock, message, speakerEvent } from './fakes.ts';
+
+const SOURCES: ReadonlySet<string> = new Set(['newsroom.desk']);
+
+const setUp = (...events: unknown[]) => {
+  const messages = events.map(message);
+  const quarantine = new KeptQuarantine();
+  const ledger = new BatchLedger(quarantine, clock, new RememberingLogger());
+  return { messages, quarantine, ledger, registryEvents: triage(messages, SOURCES).registryEvents, registry: new MemoryRegistry() };
+};
+
+describe('applyRegistryEvents', () => {
+  it('applies each registration and says whether any took effect', async () => {
+    // Prepare: a new speaker, then the same record again.
+    const { messages, ledger, registryEvents, registry } = setUp(speakerEvent(), speakerEvent());
+
+    // Act
+    const changes = await applyRegistryEvents(registryEvents, registry, ledger);
+
+    // Assess
+    expect(changes).toEqual({ changed: true, failedReferences: new Set() });
+    expect(ledger.report(messages).outcomes.map((o) => o.status === 'registry' && [o.result, o.kind, o.id])).toEqual([
+      ['applied', 'speaker', 'barrot'],
+      ['stale', 'speaker', 'barrot'],
+    ]);
+    expect(registry.registry.speakers.get('barrot')?.aliases).toEqual(['بارو']);
+  });
+
+  it('reports no change when every registration is stale', async () => {
+    // Prepare: a copy of the seed's Putin, older than the seed's.
+    const { ledger, registryEvents, registry } = setUp(speakerEvent({
+      speaker: 'putin', actor: 'russia', names: { en: 'Putin', ar: 'بوتين' }, aliases: [], updatedAt: '2020-01-01T00:00:00Z',
+    }));
+    // Act / Assess
+    expect((await applyRegistryEvents(registryEvents, registry, ledger)).changed).toBe(false);
+  });
+
+  it('quarantines a record the store refuses as too large, naming the field', async () => {
+    // Prepare
+    const { messages, quarantine, ledger, registryEvents, registry } = setUp(speakerEvent());
+    registry.refuse.set('barrot', new ValidationError([{ field: 'detail.aliases', reason: 'the record is over 400 KB' }]));
+
+    // Act
+    const changes = await applyRegistryEvents(registryEvents, registry, ledger);
+
+    // Assess
+    expect(changes.changed).toBe(false);
+    expect(quarantine.kept.map((q) => [q.messageId, q.reason, q.problems[0]?.field])).toEqual([[messages[0]!.messageId, 'invalid-event', 'detail.aliases']]);
+  });
+
+  it('fails back a registration the store cannot take now, and names every reference it would have resolved', async () => {
+    // Prepare
+    const { messages, ledger, registryEvents, registry } = setUp(speakerEvent());
+    registry.refuse.set('barrot', new Error('ThrottlingException: rate exceeded'));
+
+    // Act
+    const { failedReferences } = await applyRegistryEvents(registryEvents, registry, ledger);
+
+    // Assess
+    expect(ledger.report(messages).failedMessageIds).toEqual([messages[0]!.messageId]);
+    for (const name of ['barrot', 'Jean-Noël Barrot', 'جان نويل بارو', 'بارو']) expect(failedReferences.has(referenceKey({ type: 'speaker', name }))).toBe(true);
+  });
+});

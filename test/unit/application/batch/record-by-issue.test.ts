@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { BatchLedger } from '../../../../functions/application/batch/ledger.ts';
+import { recordByIssue, type RecordOne } from '../../../../functions/application/batch/record-by-issue.ts';
+import type { RecordOutcome } from '../../../../functions/application/record-statement.ts';
+import { ConflictingIdError } from '../../../../functions/core/errors.ts';
+import type { StatementRecord } from '../../../../functions/core/types.ts';
+import { KeptQuarantine, MemoryRegistry, RememberingLogger, clock, message } from './fakes.ts';
+
+const statement = (statementId: string, issue: string, saidAt: string): StatementRecord => ({
+  statementId, kind: 'stance-change', actor: 'germany', issue, stance: 1, hedged: false, reason: 'r', saidAt,
+  source: { outlet: 'o' }, recordedBy: 'desk',
+});
+
+const outcome = (s: StatementRecord): RecordOutcome => ({
+  statementId: s.statementId, issue: s.issue, actor: s.actor, history: 'recorded', position: 'current', late: false, replayed: false, rounds: 1,
+  alerts: { opened: 0, closed: 0, withdrawn: 0, reinstated: 0 }, published: 1,
+});
+
+const setUp = (statements: StatementRecord[]) => {
+  const quarantine = new KeptQuarantine();
+  const ledger = new BatchLedger(quarantine, clock, new RememberingLogger());
+  const resolved = statements.map((s) => ({ message: message({}), statement: s }));
+  return { quarantine, ledger, resolved, messages: resolved.map((r) => r.message), registry: new MemoryRegistry().registry };
+};
+
+describe('recordByIssue', () => {
+  it('records each issue in said order, issues side by side, never more at once than the limit', async () => {
+    // Prepare: three issues, delivered out of said order.
+    const statements = [
+      statement('a2', 'a', '2025-09-02T00:00:00.000Z'), statement('b1', 'b', '2025-09-01T00:00:00.000Z'),
+      statement('a1', 'a', '2025-09-01T00:00:00.000Z'), statement('c1', 'c', '2025-09-01T00:00:00.000Z'),
+    ];
+    const { ledger, resolved, messages, registry } = setUp(statements);
+    const order: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const record: RecordOne = async (s, given) => {
+      expect(given).toBe(registry);
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      order.push(s.statementId);
+      inFlight -= 1;
+      return outcome(s);
+    };
+
+    // Act
+    await recordByIssue({ registry, statements: resolved }, record, 2, ledger);
+
+    // Assess
+    expect(order.filter((id) => id.startsWith('a'))).toEqual(['a1', 'a2']);
+    expect(most).toBe(2);
+    expect(ledger.report(messages).counts).toMatchObject({ applied: 4, failed: 0 });
+  });
+
+  it('quarantines a reused id with other content as conflicting-id, fails back what broke, and records the rest', async () => {
+    // Prepare
+    const statements = [
+      statement('taken', 'a', '2025-09-01T00:00:00.000Z'), statement('broken', 'a', '2025-09-02T00:00:00.000Z'), statement('fine', 'a', '2025-09-03T00:00:00.000Z'),
+    ];
+    const { ledger, quarantine, resolved, messages, registry } = setUp(statements);
+    const record: RecordOne = async (s) => {
+      if (s.statementId === 'taken') throw new ConflictingIdError('taken', [{ field: 'detail.stance', reason: 'differs' }]);
+      if (s.statementId === 'broken') throw new Error('ThrottlingException');
+      return outcome(s);
+    };
+
+    // Act
+    await recordByIssue({ registry, statements: resolved }, record, 4, ledger);
+
+    // Assess
+    expect(quarantine.kept.map((q) => [q.messageId, q.reason, q.detailType])).toEqual([[messages[0]!.messageId, 'conflicting-id', 'Stance Changed']]);
+    expect(ledger.report(messages).outcomes.map((o) => o.status)).toEqual(['quarantined', 'failed', 'statement']);
+  });
+
+  it('does nothing for a batch without statements', async () => {
+    const { ledger } = setUp([]);
+    await recordByIssue(undefined, async () => { throw new Error('must not be called'); }, 4, ledger);
+    expect(ledger.report([]).outcomes).toEqual([]);
+  });
+});
