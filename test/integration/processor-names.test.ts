@@ -3,7 +3,7 @@
  * dynalite: a statement's speaker (and a stance change's actor) may be a registry id or any name or
  * alias, English or Arabic, resolved through the registry's normalised names when it is processed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SQSRecord } from 'aws-lambda';
 import { POSITION_CHANGED } from '../../events/catalog.ts';
 import { DESK_SOURCE } from '../../events/common.ts';
@@ -135,13 +135,9 @@ describe('a speaker registered with an Arabic alias', () => {
     // Prepare: the store refuses the speaker's registration once.
     const rig = await seededRig();
     await rig.deliver([italy()]);
-    const registryRepository = rig.ports.registry as { applyUpdate: (...args: never[]) => Promise<unknown> };
-    const applyUpdate = registryRepository.applyUpdate.bind(registryRepository);
-    let refusals = 1;
-    registryRepository.applyUpdate = async (...args) => {
-      if (refusals-- > 0) throw new Error('ThrottlingException: rate exceeded');
-      return applyUpdate(...args);
-    };
+    const { registry } = rig.ports;
+    const stored = registry.applyUpdate.bind(registry);
+    registry.applyUpdate = vi.fn(stored).mockRejectedValueOnce(new Error('ThrottlingException: rate exceeded'));
     const records = [meloni(), statement('meloni-retried', 'ميلونى', '2025-09-06T09:00:00Z', 1)];
 
     // Act

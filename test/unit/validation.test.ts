@@ -14,6 +14,15 @@ const problemsOf = (raw: unknown): FieldProblem[] => {
   return result.problems;
 };
 
+const stanceChangeEvent = (detail: Record<string, unknown> = {}) => ({
+  source: 'newsroom.desk',
+  'detail-type': 'Stance Changed',
+  detail: {
+    schemaVersion: '1', changeId: 'c-1', actor: 'germany', issue: 'western-troops-in-ukraine', stance: 1,
+    reason: 'vote', effectiveAt: '2025-09-05T09:00:00+02:00', source: { outlet: 'Bundestag' }, recordedBy: 'desk', ...detail,
+  },
+});
+
 const deleteAt = (object: Record<string, any>, path: string): void => {
   const keys = path.split('.');
   const last = keys.pop()!;
@@ -42,14 +51,7 @@ describe('parseEvent accepts a valid event', () => {
     const event = validEvent();
     event.detail['speaker'] = 'قائد الكرملـين';
     event.detail['actor'] = 'روسيا الاتحاديَّة';
-    const change = {
-      source: 'newsroom.desk',
-      'detail-type': 'Stance Changed',
-      detail: {
-        schemaVersion: '1', changeId: 'c-1', actor: 'Germany', issue: 'western-troops-in-ukraine', stance: 1,
-        effectiveAt: '2025-09-05T09:00:00+02:00', reason: 'Briefing', source: { outlet: 'Desk' }, recordedBy: 'desk',
-      },
-    };
+    const change = stanceChangeEvent({ actor: 'Germany' });
     // Act
     const statement = parseEvent(event);
     const changed = parseEvent(change);
@@ -349,14 +351,7 @@ describe('parseEvent refuses an instant whose UTC value leaves the years 0000-99
       'detail-type': 'Actor Registered',
       detail: { schemaVersion: '1', actor: 'atlantis', kind: 'state', names: { en: 'Atlantis', ar: 'أطلانطس' }, updatedAt: '0000-01-01T00:00:00+00:01' },
     };
-    const change = {
-      source: 'newsroom.desk',
-      'detail-type': 'Stance Changed',
-      detail: {
-        schemaVersion: '1', changeId: 'c-1', actor: 'germany', issue: 'western-troops-in-ukraine', stance: 1,
-        reason: 'vote', effectiveAt: '9999-12-31T23:00:00-02:00', source: { outlet: 'Bundestag' }, recordedBy: 'desk',
-      },
-    };
+    const change = stanceChangeEvent({ effectiveAt: '9999-12-31T23:00:00-02:00' });
     // Act / Assess
     expect(problemsOf(actor)).toEqual([{ field: 'detail.updatedAt', reason: YEAR_EDGE }]);
     expect(problemsOf(change)).toEqual([{ field: 'detail.effectiveAt', reason: YEAR_EDGE }]);

@@ -97,6 +97,19 @@ describe('statement identity', () => {
     );
   });
 
+  it('leaves out how the publisher spelt the speaker and the actor: an alias and the id are one statement', () => {
+    // Prepare: recorded by id, received by alias (and the reverse for the actor of a stance change).
+    const byId = said({ id: 's1', actor: 'russia', stance: 2, at: 0 });
+    const byAlias: StatementRecord = { ...byId, speakerAsWritten: 'قائد الكرملين' };
+    const change = stanceChange('desk-1');
+    const changeByName: StatementRecord = { ...change, actorAsWritten: 'ألمانيا' };
+
+    // Act / Assess
+    expect(statementIdentity(byAlias)).toEqual(statementIdentity(byId));
+    expect(identityConflicts(statementIdentity(changeByName), statementIdentity(change))).toEqual([]);
+    expect(sameStatement(statementIdentity(byAlias), statementIdentity({ ...byId, speaker: 'other' }))).toBe(false);
+  });
+
   it('shows recorded and received values of ids, times and stances', () => {
     // Prepare
     const recorded = said({ id: 's1', actor: 'russia', stance: 2, at: 0 });
