@@ -1,5 +1,5 @@
 import * as z from '../zod.ts';
-import { isoDateTime, quote, schemaVersion, slug, sourceRef, stance, text, MAX_TEXT_BYTES } from '../common.ts';
+import { isoDateTime, quote, registryName, schemaVersion, slug, sourceRef, stance, text, MAX_TEXT_BYTES } from '../common.ts';
 import { editorialReason, revisedStatement, revisionId } from './editorial.ts';
 
 export const STATEMENT_CORRECTED = 'Statement Corrected';
@@ -16,8 +16,8 @@ const changes = z
   .strictObject({
     stance: z.optional(stance).check(z.describe('The corrected stance, on the scale of the contract corrected.')),
     hedged: z.optional(z.boolean()),
-    speaker: z.optional(slug).check(z.describe('Registry id of who really said it. The actor follows the speaker unless `actor` is given too.')),
-    actor: z.optional(slug).check(z.describe('Registry id of the actor really spoken for (or, for a stance change, whose stance it is).')),
+    speaker: z.optional(registryName).check(z.describe('Who really said it: the registry id, or any of the speaker\'s names or aliases, resolved as in Statement Recorded. The actor follows the speaker unless `actor` is given too.')),
+    actor: z.optional(registryName).check(z.describe('The actor really spoken for (or, for a stance change, whose stance it is): the registry id, or any of its names or aliases, resolved as in Statement Recorded.')),
     issue: z.optional(slug),
     saidAt: z.optional(isoDateTime).check(z.describe('When it was really said; corrects `effectiveAt` of a stance change.')),
     quote: z.optional(quote).check(z.describe('The whole corrected quote, byte-exact; it replaces the recorded one, translation included.')),

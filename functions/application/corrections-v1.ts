@@ -13,7 +13,8 @@ import {
 } from '../../events/inbound/statement-corrected.v1.ts';
 import { STATEMENT_RETRACTED, type StatementRetractedV1 } from '../../events/inbound/statement-retracted.v1.ts';
 import { CORRECTABLE_FIELDS, type CorrectableField, type Correction, type Retraction, type Revision, type StatementChanges } from '../core/corrections.ts';
-import { UnknownReferenceError, ValidationError, type FieldProblem, type RegistryReference } from '../core/errors.ts';
+import { ValidationError } from '../core/errors.ts';
+import { ReferenceProblems } from '../core/resolution.ts';
 import { normaliseInstant } from '../core/time.ts';
 import type { ActorId, Registry } from '../core/types.ts';
 
@@ -36,53 +37,39 @@ const canonical = (field: string, value: string): string => {
   }
 };
 
-interface Unresolved {
-  problems: FieldProblem[];
-  missing: RegistryReference[];
-}
-
 /** The actor a corrected statement moves, when the correction names one or its speaker implies one. */
-const correctedActor = (changes: StatementCorrectedV1['changes'], registry: Registry, found: Unresolved): ActorId | undefined => {
-  if (changes.actor !== undefined) {
-    if (registry.actors.has(changes.actor)) return changes.actor;
-    found.problems.push({ field: 'detail.changes.actor', reason: `unknown actor '${changes.actor}'` });
-    found.missing.push({ type: 'actor', name: changes.actor });
-    return undefined;
-  }
-  if (changes.speaker === undefined) return undefined;
-  const speaker = registry.speakers.get(changes.speaker);
+const correctedActor = (
+  changes: StatementCorrectedV1['changes'],
+  speaker: string | undefined,
+  registry: Registry,
+  found: ReferenceProblems,
+): ActorId | undefined => {
+  if (changes.actor !== undefined) return found.resolve(registry, 'detail.changes.actor', 'actor', changes.actor);
   if (speaker === undefined) return undefined;
-  if (registry.actors.has(speaker.actor)) return speaker.actor;
-  found.problems.push({
-    field: 'detail.changes.speaker',
-    reason: `speaker '${changes.speaker}' speaks for unknown actor '${speaker.actor}' and no actor given`,
-  });
-  found.missing.push({ type: 'actor', name: speaker.actor });
+  const spokenFor = registry.speakers.get(speaker)?.actor ?? '';
+  if (registry.actors.has(spokenFor)) return spokenFor;
+  found.unknownName('detail.changes.speaker', `speaker '${speaker}' speaks for unknown actor '${spokenFor}' and no actor given`);
+  found.reference({ type: 'actor', name: spokenFor });
   return undefined;
 };
 
 /**
- * A validated Statement Corrected v1 detail as the core's correction. Every unknown id is reported
- * at once, as an UnknownReferenceError naming `detail.changes.<field>`.
+ * A validated Statement Corrected v1 detail as the core's correction, its speaker and actor named
+ * by id or by any name or alias, as in the statement it corrects (core/resolution.ts). Every
+ * problem is reported at once, naming `detail.changes.<field>`.
  */
 export const resolveCorrection = (detail: StatementCorrectedV1, registry: Registry): Correction => {
   const { changes } = detail;
-  const found: Unresolved = { problems: [], missing: [] };
-  if (changes.speaker !== undefined && !registry.speakers.has(changes.speaker)) {
-    found.problems.push({ field: 'detail.changes.speaker', reason: `unknown speaker '${changes.speaker}'` });
-    found.missing.push({ type: 'speaker', name: changes.speaker });
-  }
-  const actor = correctedActor(changes, registry, found);
-  if (changes.issue !== undefined && !registry.issues.has(changes.issue)) {
-    found.problems.push({ field: 'detail.changes.issue', reason: `unknown issue '${changes.issue}'` });
-    found.missing.push({ type: 'issue', name: changes.issue });
-  }
-  if (found.problems.length > 0) throw new UnknownReferenceError(found.problems, found.missing);
+  const found = new ReferenceProblems();
+  const speaker = changes.speaker === undefined ? undefined : found.resolve(registry, 'detail.changes.speaker', 'speaker', changes.speaker);
+  const actor = correctedActor(changes, speaker, registry, found);
+  if (changes.issue !== undefined) found.issue(registry, 'detail.changes.issue', changes.issue);
+  found.throwIfAny();
 
   const resolved: StatementChanges = {
     ...(changes.stance === undefined ? {} : { stance: changes.stance }),
     ...(changes.hedged === undefined ? {} : { hedged: changes.hedged }),
-    ...(changes.speaker === undefined ? {} : { speaker: changes.speaker }),
+    ...(speaker === undefined ? {} : { speaker }),
     ...(actor === undefined ? {} : { actor }),
     ...(changes.issue === undefined ? {} : { issue: changes.issue }),
     ...(changes.saidAt === undefined ? {} : { saidAt: canonical('detail.changes.saidAt', changes.saidAt) }),

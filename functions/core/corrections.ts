@@ -152,8 +152,17 @@ const changesAgainst = (record: StatementRecord, changes: StatementChanges): Fie
     return [{ field, ...(from === undefined ? {} : { from }), to } as FieldChange];
   });
 
+/** How the publisher spelt a speaker or an actor describes that one only: a corrected one drops it. */
+const SPELLING_OF = { speaker: 'speakerAsWritten', actor: 'actorAsWritten' } as const satisfies Partial<Record<CorrectableField, keyof StatementRecord>>;
+
+const applyChange = (record: StatementRecord, change: FieldChange): StatementRecord => {
+  const next: StatementRecord = { ...record, [change.field]: change.to };
+  if (change.field === 'speaker' || change.field === 'actor') delete next[SPELLING_OF[change.field]];
+  return next;
+};
+
 const applyChanges = (record: StatementRecord, changes: readonly FieldChange[]): StatementRecord =>
-  changes.reduce<StatementRecord>((next, change) => ({ ...next, [change.field]: change.to }), record);
+  changes.reduce<StatementRecord>(applyChange, record);
 
 /** Why a correction is not applied, or nothing when it is. */
 const refusal = (

@@ -108,8 +108,11 @@ const echo = (text: string): string => `'${text.length > 64 ? `${text.slice(0, 6
 const listed = (items: readonly string[]): string =>
   items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 
-/** The problems found while resolving one statement, and the registrations that could fix them. */
-class Unresolved {
+/**
+ * The problems found while resolving one event, and the registrations that could fix them; what
+ * resolves a correction's names (application/corrections-v1.ts) reports through it too.
+ */
+export class ReferenceProblems {
   readonly problems: FieldProblem[] = [];
   readonly references: RegistryReference[] = [];
   private unknown = false;
@@ -138,6 +141,21 @@ class Unresolved {
     this.references.push({ type, name: text });
   }
 
+  /** The id `text` names among entries of `type`, or undefined with the problem recorded. */
+  resolve(registry: Registry, field: string, type: NamedType, text: string, suffix = ''): string | undefined {
+    const lookup = lookupName(registry, type, text);
+    if (lookup.status === 'found') return lookup.id;
+    this.name(registry, field, type, text, lookup, suffix);
+    return undefined;
+  }
+
+  /** An issue is named by its id only. */
+  issue(registry: Registry, field: string, id: string): void {
+    if (registry.issues.has(id)) return;
+    this.unknownName(field, `unknown issue ${echo(id)}`);
+    this.reference({ type: 'issue', name: id });
+  }
+
   throwIfAny(): void {
     if (this.problems.length === 0) return;
     // An unknown name cannot be fixed by choosing between candidates: it is the first thing to report.
@@ -160,21 +178,15 @@ const speakerActor = (registry: Registry, speaker: string): ActorId | undefined 
 };
 
 const resolveQuote = (reported: ReportedQuote, registry: Registry): StatementRecord => {
-  const found = new Unresolved();
+  const found = new ReferenceProblems();
   const issueKnown = registry.issues.has(reported.issue);
   if (!issueKnown) found.reference({ type: 'issue', name: reported.issue });
   const speaker = lookupName(registry, 'speaker', reported.speaker);
   const fromSpeaker = speaker.status === 'found' ? speakerActor(registry, speaker.id) : undefined;
 
-  let actor: ActorId | undefined = fromSpeaker;
-  if (reported.actor !== undefined) {
-    const named = lookupName(registry, 'actor', reported.actor);
-    actor = named.status === 'found' ? named.id : undefined;
-    if (named.status !== 'found') {
-      const fallback = fromSpeaker === undefined ? ` and speaker ${echo(reported.speaker)} does not resolve to an actor` : '';
-      found.name(registry, 'detail.actor', 'actor', reported.actor, named, fallback);
-    }
-  }
+  const fallback = fromSpeaker === undefined ? ` and speaker ${echo(reported.speaker)} does not resolve to an actor` : '';
+  const actor: ActorId | undefined =
+    reported.actor === undefined ? fromSpeaker : found.resolve(registry, 'detail.actor', 'actor', reported.actor, fallback);
   if (speaker.status !== 'found') {
     found.name(registry, 'detail.speaker', 'speaker', reported.speaker, speaker, reported.actor === undefined ? ' and no actor given' : '');
   } else if (reported.actor === undefined && fromSpeaker === undefined) {
@@ -205,20 +217,19 @@ const resolveQuote = (reported: ReportedQuote, registry: Registry): StatementRec
 };
 
 const resolveStanceChange = (reported: ReportedStanceChange, registry: Registry): StatementRecord => {
-  const found = new Unresolved();
+  const found = new ReferenceProblems();
   const issueKnown = registry.issues.has(reported.issue);
   if (!issueKnown) found.reference({ type: 'issue', name: reported.issue });
-  const actor = lookupName(registry, 'actor', reported.actor);
-  if (actor.status !== 'found') found.name(registry, 'detail.actor', 'actor', reported.actor, actor);
+  const actor = found.resolve(registry, 'detail.actor', 'actor', reported.actor);
   if (!issueKnown) found.unknownName('detail.issue', `unknown issue ${echo(reported.issue)}`);
   found.throwIfAny();
-  if (actor.status !== 'found') throw new Error('unreachable: a stance change without problems resolves');
+  if (actor === undefined) throw new Error('unreachable: a stance change without problems resolves');
 
   return {
     statementId: reported.statementId,
     kind: 'stance-change',
-    actor: actor.id,
-    ...(reported.actor === actor.id ? {} : { actorAsWritten: reported.actor }),
+    actor,
+    ...(reported.actor === actor ? {} : { actorAsWritten: reported.actor }),
     issue: reported.issue,
     stance: reported.stance,
     hedged: reported.hedged,

@@ -9,7 +9,7 @@ import { loadSeedRegistryUpdates } from '../../events/seed/index.ts';
 import { statementCorrectedV1, type StatementCorrectedV1 } from '../../events/inbound/statement-corrected.v1.ts';
 import { statementRetractedV1 } from '../../events/inbound/statement-retracted.v1.ts';
 import { resolveCorrection, resolveRevision, toRetraction } from '../../functions/application/corrections-v1.ts';
-import { UnknownReferenceError } from '../../functions/core/errors.ts';
+import { AmbiguousReferenceError, UnknownReferenceError } from '../../functions/core/errors.ts';
 import { buildRegistry } from '../../functions/core/registry.ts';
 
 const registry = buildRegistry(loadSeedRegistryUpdates());
@@ -61,6 +61,26 @@ describe('resolveCorrection', () => {
 
   it('keeps the actor a correction names beside the speaker', () => {
     expect(resolveCorrection(corrected({ speaker: 'rutte', actor: 'netherlands' }), registry).changes).toEqual({ speaker: 'rutte', actor: 'netherlands' });
+  });
+
+  it('resolves a corrected speaker and actor written by name or alias, as a statement does', () => {
+    expect(resolveCorrection(corrected({ speaker: 'قائد الكرملين' }), registry).changes).toEqual({ speaker: 'putin', actor: 'russia' });
+    expect(resolveCorrection(corrected({ speaker: 'rutte', actor: 'هولندا' }), registry).changes).toEqual({ speaker: 'rutte', actor: 'netherlands' });
+  });
+
+  it('refuses a corrected speaker written by an alias two speakers share, naming both', () => {
+    // Prepare
+    const shared = buildRegistry([
+      ...loadSeedRegistryUpdates(),
+      { type: 'speaker', record: { id: 'kremlin-aide', actor: 'russia', names: { en: 'Aide', ar: 'مساعد' }, aliases: ['قائد الكرملين'], updatedAt: '2025-09-01T00:00:00.000Z' } },
+    ]);
+    // Act
+    const error = thrown(() => resolveCorrection(corrected({ speaker: 'قائد الكرملين' }), shared));
+    // Assess
+    expect(error).toBeInstanceOf(AmbiguousReferenceError);
+    expect((error as AmbiguousReferenceError).problems).toEqual([
+      { field: 'detail.changes.speaker', reason: expect.stringContaining("it names 'kremlin-aide' (for 'russia') and 'putin' (for 'russia')") },
+    ]);
   });
 
   it('normalises a corrected said time to UTC and keeps every other field as sent', () => {

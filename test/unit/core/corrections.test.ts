@@ -87,6 +87,17 @@ describe('effectiveStatement: corrections', () => {
     }]);
   });
 
+  it('drops the spelling of a speaker or an actor it corrects, and keeps the one of a field it leaves alone', () => {
+    // Prepare: recorded by the names a desk wrote.
+    const byNames = recorded({ speakerAsWritten: 'الحكومة الألمانية', actorAsWritten: 'ألمانيا' });
+    // Act
+    const speakerCorrected = effectiveStatement(byNames, [correction('c-speaker', 30, { speaker: 'macron', actor: 'france' })]);
+    const stanceCorrected = effectiveStatement(byNames, [correction('c-stance', 30, { stance: 0 })]);
+    // Assess
+    expect(speakerCorrected.record).toEqual(recorded({ speaker: 'macron', actor: 'france' }));
+    expect(stanceCorrected.record).toEqual({ ...byNames, stance: 0 });
+  });
+
   it('applies corrections in correctedAt order, later ones overriding earlier ones field by field', () => {
     // Prepare: delivered latest first.
     const later = correction('c-a', 40, { stance: -1 });
