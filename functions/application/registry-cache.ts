@@ -4,6 +4,7 @@
  * container, or a reference the cached copy does not know, forces a reload.
  */
 import type { Registry } from '../core/types.ts';
+import { memoise, type Memoised } from '../shared/memoise.ts';
 import type { RegistryRepository } from './ports.ts';
 
 export interface RegistryCacheOptions {
@@ -16,38 +17,30 @@ export interface RegistryCacheOptions {
 export const DEFAULT_REGISTRY_TTL_MS = 30_000;
 
 export class RegistryCache {
-  private loaded: { registry: Promise<Registry>; at: number } | undefined;
-  private readonly ttlMs: number;
-  private readonly nowMs: () => number;
+  private readonly registry: Memoised<[], Promise<Registry>>;
 
-  constructor(private readonly repository: Pick<RegistryRepository, 'loadRegistry'>, options: RegistryCacheOptions = {}) {
-    this.ttlMs = options.ttlMs ?? DEFAULT_REGISTRY_TTL_MS;
-    this.nowMs = options.nowMs ?? Date.now;
+  constructor(repository: Pick<RegistryRepository, 'loadRegistry'>, options: RegistryCacheOptions = {}) {
+    this.registry = memoise(() => repository.loadRegistry(), {
+      ttlMs: options.ttlMs ?? DEFAULT_REGISTRY_TTL_MS,
+      ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }),
+    });
   }
 
   get(): Promise<Registry> {
-    const now = this.nowMs();
-    if (this.loaded === undefined || now - this.loaded.at >= this.ttlMs) return this.reload();
-    return this.loaded.registry;
+    return this.registry();
   }
 
   /** Loaded at or after `sinceMs`: a fresh copy that cannot be stale with respect to that moment. */
   loadedSince(sinceMs: number): boolean {
-    return this.loaded !== undefined && this.loaded.at >= sinceMs;
+    const at = this.registry.loadedAt();
+    return at !== undefined && at >= sinceMs;
   }
 
   reload(): Promise<Registry> {
-    const registry = this.repository.loadRegistry();
-    const entry = { registry, at: this.nowMs() };
-    this.loaded = entry;
-    // A failed load must not be served to the next caller.
-    registry.catch(() => {
-      if (this.loaded === entry) this.loaded = undefined;
-    });
-    return registry;
+    return this.registry.refresh();
   }
 
   invalidate(): void {
-    this.loaded = undefined;
+    this.registry.invalidate();
   }
 }

@@ -6,7 +6,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SlackConfigError, type SlackChannel } from '../../application/notify-alert.ts';
 import { SLACK_NO_PARSING } from '../../notify/format-alert.ts';
-import { memoiseAsync } from '../../shared/memo.ts';
+import { memoise } from '../../shared/memoise.ts';
 
 export type WebhookUrlSource = () => Promise<string>;
 
@@ -48,7 +48,7 @@ export const parseWebhookSecret = (secret: string): string => {
 
 /** Reads the secret on first use and keeps it; a failed read is retried on the next use. */
 export const webhookUrlFromSecret = (client: SecretsManagerClient, secretId: string): WebhookUrlSource =>
-  memoiseAsync(async () => {
+  memoise(async () => {
     const result = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
     if (result.SecretString === undefined) throw new SlackConfigError('the Slack webhook secret has no string value');
     return parseWebhookSecret(result.SecretString);

@@ -9,14 +9,12 @@
  * variables point a client at a local store or bus without any code here.
  */
 import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { memoise } from '../memoise.ts';
 
-export const lazyClient = <Client extends object>(create: () => Client): ((tracer?: Tracer) => Client) => {
-  let client: Client | undefined;
-  return (tracer) => {
-    if (client === undefined) {
-      client = create();
-      tracer?.captureAWSv3Client(client);
-    }
+/** The first caller's tracer captures the client; later callers get the same client, captured or not. */
+export const lazyClient = <Client extends object>(create: () => Client): ((tracer?: Tracer) => Client) =>
+  memoise((tracer?: Tracer) => {
+    const client = create();
+    tracer?.captureAWSv3Client(client);
     return client;
-  };
-};
+  });
