@@ -1,6 +1,6 @@
 /**
  * Size and cold import time of every Lambda bundle, built exactly as the CDK construct builds it
- * (infra/constructs/function-bundling.ts, through test/support/function-bundles.ts).
+ * (infra/constructs/function-bundling.ts, through support/function-bundles.ts).
  *
  * Each import is timed in a fresh Node process, as a cold start loads the function: the process
  * imports the bundle (which imports its SDK clients, resolved from this repository's node_modules
@@ -20,7 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MAX_BUNDLE_BYTES } from '../infra/constructs/function-bundling.ts';
 import { ENV } from '../functions/shared/env-names.ts';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/observability.ts';
-import { buildFunctionBundle, handlerFiles, type FunctionBundle } from '../test/support/function-bundles.ts';
+import { buildFunctionBundle, handlerFiles, type FunctionBundle } from '../support/function-bundles.ts';
 
 const MAX_IMPORT_MS = 100;
 const RUNS = 9;

@@ -22,11 +22,11 @@ import { resolveStatement } from '../functions/core/resolution.ts';
 import { parseEvent } from '../events/validation.ts';
 import type { StatementRecord } from '../functions/core/types.ts';
 import type { EventPublisher, OutboundEvent } from '../functions/application/ports.ts';
-import { startDynalite, type EmbeddedDynamo } from '../test/support/dynalite.ts';
-import { createProcessorRig, type ProcessorRig } from '../test/support/processor-rig.ts';
-import { seededRandom } from '../test/support/shuffle.ts';
-import { sqsRecord, type PublishedEvent } from '../test/support/sqs-events.ts';
-import { minutesAfter, quoteOfBytes, statementEvent, syntheticRegistryEvents, syntheticWorld, type SyntheticWorld } from '../test/support/synthetic.ts';
+import { startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
+import { createProcessorRig, type ProcessorRig } from '../support/processor-rig.ts';
+import { seededRandom } from '../support/shuffle.ts';
+import { sqsRecord, type PublishedEvent } from '../support/sqs-events.ts';
+import { minutesAfter, quoteOfBytes, statementEvent, syntheticRegistryEvents, syntheticWorld, type SyntheticWorld } from '../support/synthetic.ts';
 import { meterCapacity, type CapacityTotals } from './capacity-meter.ts';
 
 const QUOTE_BYTES = 1_024;

@@ -5,9 +5,7 @@
  */
 import './environment.ts';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoQuarantineRepository } from '../functions/adapters/dynamodb/quarantine.repository.ts';
-import { DynamoRegistryRepository } from '../functions/adapters/dynamodb/registry.repository.ts';
-import { DynamoTrackerRepository } from '../functions/adapters/dynamodb/tracker.repository.ts';
+import { processorPorts } from '../functions/adapters/processor-ports.ts';
 import type { EventPublisher } from '../functions/application/ports.ts';
 import type { BatchReport } from '../functions/application/process-batch.ts';
 import { createHandler } from '../functions/handlers/process-statements.ts';
@@ -33,13 +31,7 @@ export function createProcessorHandler(options: LocalProcessorOptions): SqsBatch
   const { client, tableName } = options;
   return createHandler({
     logger: options.logger,
-    ports: {
-      tracker: new DynamoTrackerRepository({ tableName, client }),
-      registry: new DynamoRegistryRepository({ tableName, client }),
-      quarantine: new DynamoQuarantineRepository({ tableName, client }),
-      publisher: options.publisher,
-      clock: { now: () => new Date().toISOString() },
-    },
+    ports: processorPorts({ client, tableName, publisher: options.publisher }),
     options: {
       registryCache: { ttlMs: options.registryTtlMs ?? 2_000 },
       ...(options.registrySources === undefined ? {} : { registrySources: options.registrySources }),

@@ -3,7 +3,7 @@
  * prints each issue's positions and the divergences left open, with their evidence.
  * Exits 1 if the open divergences are not the four the seed article implies.
  */
-import { replaySeed } from '../events/seed/replay.ts';
+import { replaySeed } from './seed/replay.ts';
 import { openDivergences } from '../functions/core/tracker.ts';
 
 const EXPECTED = new Set([

@@ -19,7 +19,7 @@ import { DESK_SOURCE, TRACKER_SOURCE } from '../events/common.ts';
 import { POSITIONS_CONVERGED, POSITIONS_DIVERGED } from '../events/outbound/divergence-alert.v1.ts';
 import { POSITION_CHANGED } from '../events/outbound/position-changed.v1.ts';
 import { ALERTS_TO_NOTIFIER, POSITION_CHANGES_TO_SNAPSHOTS, PROCESSOR_RULES, TRACKER_OUTBOUND, type RuleDefinition } from '../events/rules.ts';
-import { loadSeedRegistryDetails, loadSeedSamples } from '../events/seed/index.ts';
+import { loadSeedRegistryDetails, loadSeedSamples } from './seed/seed-files.ts';
 import { createFsSnapshotStore } from '../functions/adapters/fs/snapshot-store.ts';
 import { DynamoQuarantineRepository } from '../functions/adapters/dynamodb/quarantine.repository.ts';
 import { DynamoReadRepository } from '../functions/adapters/dynamodb/read.repository.ts';

@@ -7,10 +7,8 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { DynamoQuarantineRepository } from '../adapters/dynamodb/quarantine.repository.ts';
-import { DynamoRegistryRepository } from '../adapters/dynamodb/registry.repository.ts';
-import { DynamoTrackerRepository } from '../adapters/dynamodb/tracker.repository.ts';
 import { EventBridgePublisher } from '../adapters/eventbridge/event-publisher.ts';
+import { processorPorts } from '../adapters/processor-ports.ts';
 import { DEFAULT_REGISTRY_SOURCES } from '../../events/common.ts';
 import { silentLogger, type LoggerPort } from '../application/logger.ts';
 import { createBatchProcessor, type BatchProcessorOptions, type BatchReport, type ProcessorPorts } from '../application/process-batch.ts';
@@ -64,17 +62,15 @@ export const liveDeps = ({ logger, metrics, tracer }: Observability): ProcessSta
   const config = readConfig(['tableName', 'eventBusName']);
   const dynamo = dynamoDbClient(tracer);
   return {
-    ports: {
-      tracker: new DynamoTrackerRepository({ tableName: config.tableName, client: dynamo }),
-      registry: new DynamoRegistryRepository({ tableName: config.tableName, client: dynamo }),
-      quarantine: new DynamoQuarantineRepository({ tableName: config.tableName, client: dynamo }),
+    ports: processorPorts({
+      client: dynamo,
+      tableName: config.tableName,
       publisher: new EventBridgePublisher({
         client: eventBridgeClient(tracer),
         eventBusName: config.eventBusName,
         onFailedEntries: (count) => metrics.addMetric('PutEventsFailed', MetricUnit.Count, count),
       }),
-      clock: { now: () => new Date().toISOString() },
-    },
+    }),
     options: { registrySources: readList('registrySources') ?? DEFAULT_REGISTRY_SOURCES },
     logger: powertoolsLogger(logger),
     metrics,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CONTRACTS } from '../../events/catalog.ts';
 import { DESK_SOURCE } from '../../events/common.ts';
 import { SCHEMAS_DIR, differingSchemas, renderSchemas } from '../../events/export-schemas.ts';
-import { SEED_REGISTRY_FILES, loadSeedRegistryDetails, loadSeedSamples } from '../../events/seed/index.ts';
+import { SEED_REGISTRY_FILES, loadSeedRegistryDetails, loadSeedSamples } from '../../local/seed/seed-files.ts';
 import { parseEvent } from '../../events/validation.ts';
 import { breakingChanges } from './compat.ts';
 import { schemaErrors } from './json-schema-lite.ts';

@@ -8,7 +8,7 @@ import { CONTRACTS, STATEMENT_CORRECTED, STATEMENT_RETRACTED } from '../../event
 import { DESK_SOURCE } from '../../events/common.ts';
 import { CORRECTABLE_FIELDS, type StatementCorrectedV1 } from '../../events/inbound/statement-corrected.v1.ts';
 import { SCHEMAS_DIR } from '../../events/export-schemas.ts';
-import { SEED_ARTICLE_PATH, loadSeedSamples } from '../../events/seed/index.ts';
+import { SEED_ARTICLE_PATH, loadSeedSamples } from '../../local/seed/seed-files.ts';
 import { parseEvent, type FieldProblem, type ParsedEvent } from '../../events/validation.ts';
 import { schemaErrors } from './json-schema-lite.ts';
 

@@ -11,10 +11,10 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESK_SOURCE, TRACKER_SOURCE } from '../../events/common.ts';
 import { POSITIONS_DIVERGED } from '../../events/catalog.ts';
-import { loadSeedRegistryDetails } from '../../events/seed/index.ts';
+import { loadSeedRegistryDetails } from '../../local/seed/seed-files.ts';
 import type { QuarantineReason } from '../../functions/application/ports.ts';
 import { LOCAL_CREDENTIALS } from '../../local/store/embedded-dynamodb.ts';
-import { randomChunks, seededRandom, shuffled } from '../support/shuffle.ts';
+import { randomChunks, seededRandom, shuffled } from '../../support/shuffle.ts';
 import { readTableState } from '../support/tracker-table.ts';
 import { apiGet, startTestRuntime, type TestRuntime } from './support.ts';
 

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { loadSeedSamples } from '../../events/seed/index.ts';
+import { loadSeedSamples } from '../../local/seed/seed-files.ts';
 import type { AlertItem, Matrix } from '../../functions/api/schemas.ts';
 import type { Output } from '../../local/console/terminal.ts';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../local/runtime.ts';

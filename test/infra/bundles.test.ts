@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BUNDLE_BYTES, functionBundling } from '../../infra/constructs/function-bundling.ts';
-import { buildFunctionBundle, handlerFiles, type FunctionBundle } from '../support/function-bundles.ts';
+import { buildFunctionBundle, handlerFiles, type FunctionBundle } from '../../support/function-bundles.ts';
 
 /** The SDK packages each function may import from the runtime: the clients it calls, no others. */
 const RUNTIME_SDK_IMPORTS: Record<string, string[]> = {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/env-names.ts';
-import { buildFunctionBundle } from '../support/function-bundles.ts';
+import { buildFunctionBundle } from '../../support/function-bundles.ts';
 import { functionId, REPO_ROOT, resourcesOf, synthTracker, type SynthesizedTracker } from './synth.ts';
 
 const POWERTOOLS = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS', ENV.stage];

@@ -18,7 +18,7 @@ import {
   UNMATCHED_TO_PROCESSOR,
   type RuleDefinition,
 } from '../../events/rules.ts';
-import { loadSeedRegistryDetails, loadSeedSamples } from '../../events/seed/index.ts';
+import { loadSeedRegistryDetails, loadSeedSamples } from '../../local/seed/seed-files.ts';
 import { DEPLOYED_RULES } from '../../infra/constructs/inbound-rules.ts';
 import { matchesEventPattern } from '../../local/bus/event-pattern.ts';
 import type { EventBridgeEvent } from '../../local/bus/local-event-bus.ts';

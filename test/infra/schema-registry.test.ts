@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACTS } from '../../events/catalog.ts';
-import { loadSeedRegistryDetails, loadSeedSamples } from '../../events/seed/index.ts';
+import { loadSeedRegistryDetails, loadSeedSamples } from '../../local/seed/seed-files.ts';
 import { schemaErrors } from '../contracts/json-schema-lite.ts';
 import { REPO_ROOT, resourcesOf, synthTracker, type SynthesizedTracker } from './synth.ts';
 

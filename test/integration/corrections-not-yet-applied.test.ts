@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATEMENT_CORRECTED, STATEMENT_RETRACTED } from '../../events/catalog.ts';
-import { startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
-import { createProcessorRig, loadSeedRegistry, seedSampleEvents } from '../support/processor-rig.ts';
-import { sqsRecord, sqsRecordFromBody } from '../support/sqs-events.ts';
+import { startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
+import { createProcessorRig, loadSeedRegistry, seedSampleEvents } from '../../support/processor-rig.ts';
+import { sqsRecord, sqsRecordFromBody } from '../../support/sqs-events.ts';
 import { readTableState } from '../support/tracker-table.ts';
 
 let store: EmbeddedDynamo;

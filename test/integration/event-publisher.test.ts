@@ -9,7 +9,7 @@ import { EventBridgePublisher, PublishError, chunkEntries, entrySize } from '../
 import type { OutboundEvent } from '../../functions/application/ports.ts';
 import { LocalEventBus, type EventBridgeEvent, type PutEventsEntry, type PutEventsResult } from '../../local/bus/local-event-bus.ts';
 import { startPutEventsServer, type PutEventsServer } from '../../local/bus/put-events-server.ts';
-import { quoteOfBytes } from '../support/synthetic.ts';
+import { quoteOfBytes } from '../../support/synthetic.ts';
 
 /** A bus that refuses chosen entries, the way EventBridge throttles some entries of a request. */
 class FlakyBus extends LocalEventBus {

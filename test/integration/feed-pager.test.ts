@@ -10,7 +10,7 @@ import { DynamoReadRepository } from '../../functions/adapters/dynamodb/read.rep
 import { DynamoTrackerRepository } from '../../functions/adapters/dynamodb/tracker.repository.ts';
 import { FILTERED_READ_BATCH } from '../../functions/adapters/dynamodb/document-client.ts';
 import type { AlertFilter, StorePage } from '../../functions/application/read-store.ts';
-import { startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
+import { startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
 
 const ISSUE = 'western-troops-in-ukraine';
 const BASE = Date.parse('2026-01-06T12:00:00.000Z');

@@ -10,16 +10,16 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TRACKER_SOURCE } from '../../events/common.ts';
 import { POSITIONS_DIVERGED, type PositionsDivergedV1 } from '../../events/outbound/divergence-alert.v1.ts';
-import { loadSeedRegistryUpdates } from '../../events/seed/index.ts';
+import { loadSeedRegistryUpdates } from '../../local/seed/seed-files.ts';
 import { createSlackWebhook, parseWebhookSecret, webhookUrlFromSecret } from '../../functions/adapters/slack/webhook.ts';
 import { SlackConfigError, type AlertTopic } from '../../functions/application/notify-alert.ts';
 import { buildRegistry } from '../../functions/core/registry.ts';
 import { createHandler } from '../../functions/handlers/notify-alert.ts';
 import type { SlackPayload, SnsAlertMessage } from '../../functions/notify/format-alert.ts';
-import { TEST_CREDENTIALS, TEST_REGION } from '../support/dynalite.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../support/dynalite.ts';
 import { isMotoAvailable, startMoto, type MotoServer } from '../support/moto.ts';
-import { countingMetrics } from '../support/counting-metrics.ts';
-import { sqsBatch, sqsRecord, sqsRecordFromBody } from '../support/sqs-events.ts';
+import { countingMetrics } from '../../support/counting-metrics.ts';
+import { sqsBatch, sqsRecord, sqsRecordFromBody } from '../../support/sqs-events.ts';
 
 const registry = buildRegistry(loadSeedRegistryUpdates());
 const russiaOnTroops = JSON.parse(
@@ -260,7 +260,7 @@ describe('the Slack webhook secret', () => {
 
     beforeAll(async () => {
       moto = await startMoto();
-      secrets = new SecretsManagerClient({ endpoint: moto.endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS });
+      secrets = new SecretsManagerClient({ endpoint: moto.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     });
     afterAll(async () => {
       secrets?.destroy();

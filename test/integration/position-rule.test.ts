@@ -12,7 +12,7 @@ import type { PositionWrite } from '../../functions/application/ports.ts';
 import { applyToPosition, type PositionEffect } from '../../functions/core/positions.ts';
 import { replayIssue } from '../../functions/core/tracker.ts';
 import type { ActorId, Position, Stance, StatementRecord } from '../../functions/core/types.ts';
-import { startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
+import { startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
 import { makeRegistry, said } from '../unit/core/helpers.ts';
 
 const RUNS = { numRuns: 1000 };

@@ -11,9 +11,9 @@ import { STANCE_CHANGED } from '../../events/inbound/stance-changed.v1.ts';
 import { STATEMENT_RECORDED } from '../../events/inbound/statement-recorded.v1.ts';
 import { ACTOR_REGISTERED, SPEAKER_REGISTERED } from '../../events/registry/registry-events.v1.ts';
 import type { PositionChangedV1 } from '../../events/outbound/position-changed.v1.ts';
-import { startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
-import { createProcessorRig, loadSeedRegistry, seedSampleEvents, type ProcessorRig } from '../support/processor-rig.ts';
-import { redeliver, sqsRecord } from '../support/sqs-events.ts';
+import { startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
+import { createProcessorRig, loadSeedRegistry, seedSampleEvents, type ProcessorRig } from '../../support/processor-rig.ts';
+import { redeliver, sqsRecord } from '../../support/sqs-events.ts';
 import { readTableState } from '../support/tracker-table.ts';
 
 let store: EmbeddedDynamo;

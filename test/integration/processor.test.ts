@@ -15,18 +15,18 @@ import { replayIssue } from '../../functions/core/tracker.ts';
 import type { StatementRecord } from '../../functions/core/types.ts';
 import { LocalBusPublisher } from '../../local/bus/bus-publisher.ts';
 import { LocalEventBus, putEventsEntrySize, type EventBridgeEvent } from '../../local/bus/local-event-bus.ts';
-import { startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
+import { startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
 import { injectCrashes } from '../support/fault-injection.ts';
 import { maxId, maxQuote, maxSource } from '../support/max-size.ts';
 import {
   createProcessorRig, loadSeedRegistry, seedRegistryEvents, seedSampleEvents, type ProcessorRig,
-} from '../support/processor-rig.ts';
-import { RecordingPublisher } from '../support/recording-publisher.ts';
-import { randomChunks, seededRandom, shuffled } from '../support/shuffle.ts';
-import { redeliver, sqsRecord, sqsRecordFromBody, type PublishedEvent } from '../support/sqs-events.ts';
+} from '../../support/processor-rig.ts';
+import { RecordingPublisher } from '../../support/recording-publisher.ts';
+import { randomChunks, seededRandom, shuffled } from '../../support/shuffle.ts';
+import { redeliver, sqsRecord, sqsRecordFromBody, type PublishedEvent } from '../../support/sqs-events.ts';
 import {
   minutesAfter, statementEvent, syntheticRegistryEvents, syntheticWorld, type SyntheticWorld,
-} from '../support/synthetic.ts';
+} from '../../support/synthetic.ts';
 import { comparableState, readTableState, type TableState } from '../support/tracker-table.ts';
 
 let store: EmbeddedDynamo;

@@ -5,9 +5,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/env-names.ts';
-import { TEST_CREDENTIALS, TEST_REGION, startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
-import { createProcessorRig, loadSeedRegistry, seedSampleEvents } from '../support/processor-rig.ts';
-import { inBatches, lambdaContext, sqsRecord } from '../support/sqs-events.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
+import { createProcessorRig, loadSeedRegistry, seedSampleEvents } from '../../support/processor-rig.ts';
+import { inBatches, lambdaContext, sqsRecord } from '../../support/sqs-events.ts';
 
 const apiGatewayEvent = (rawPath: string, options: { stage?: string; query?: Record<string, string>; headers?: Record<string, string> } = {}): APIGatewayProxyEventV2 => {
   const stage = options.stage ?? '$default';
@@ -47,9 +47,9 @@ describe('read-api handler (Lambda, API Gateway payload v2)', () => {
     Object.assign(process.env, {
       [ENV.tableName]: rig.tableName,
       AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
-      AWS_REGION: TEST_REGION,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',

@@ -17,9 +17,9 @@ import { toRegistryUpdate } from '../../functions/application/contracts-v1.ts';
 import type { StatementRecord } from '../../functions/core/types.ts';
 import type { Stance } from '../../events/common.ts';
 import { ACTOR_REGISTERED, BLOC_REGISTERED } from '../../events/registry/registry-events.v1.ts';
-import { startDynalite } from '../support/dynalite.ts';
+import { startDynalite } from '../../support/dynalite.ts';
 import { isMotoAvailable, MOTO_SKIP_REASON, startMoto } from '../support/moto.ts';
-import { quoteOfBytes } from '../support/synthetic.ts';
+import { quoteOfBytes } from '../../support/synthetic.ts';
 
 interface Store {
   client: DynamoDBClient;

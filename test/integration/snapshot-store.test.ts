@@ -10,7 +10,7 @@ import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/clien
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFsSnapshotStore } from '../../functions/adapters/fs/snapshot-store.ts';
 import { SNAPSHOT_CACHE_CONTROL, SNAPSHOT_CONTENT_TYPE, createS3SnapshotStore } from '../../functions/adapters/s3/snapshot-store.ts';
-import { TEST_CREDENTIALS, TEST_REGION } from '../support/dynalite.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../support/dynalite.ts';
 import { isMotoAvailable, startMoto, type MotoServer } from '../support/moto.ts';
 
 const ISSUE = 'western-troops-in-ukraine';
@@ -51,7 +51,7 @@ describe.skipIf(!isMotoAvailable())('the S3 snapshot store (moto)', () => {
 
   beforeAll(async () => {
     moto = await startMoto();
-    s3 = new S3Client({ endpoint: moto.endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS, forcePathStyle: true });
+    s3 = new S3Client({ endpoint: moto.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   });
   afterAll(async () => {

@@ -8,15 +8,15 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRACKER_SOURCE } from '../../events/common.ts';
 import { POSITIONS_CONVERGED, POSITIONS_DIVERGED, type PositionsDivergedV1 } from '../../events/outbound/divergence-alert.v1.ts';
-import { loadSeedRegistryUpdates } from '../../events/seed/index.ts';
+import { loadSeedRegistryUpdates } from '../../local/seed/seed-files.ts';
 import { createSnsAlertTopic } from '../../functions/adapters/sns/alert-publisher.ts';
 import { buildRegistry } from '../../functions/core/registry.ts';
 import { createHandler } from '../../functions/handlers/notify-alert.ts';
 import { snsMessage } from '../../functions/notify/format-alert.ts';
-import { TEST_CREDENTIALS, TEST_REGION } from '../support/dynalite.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../support/dynalite.ts';
 import { MOTO_COMMAND, isMotoAvailable, startMoto, type MotoServer } from '../support/moto.ts';
 import { createQueue, receiveAll, type MotoQueue } from '../support/moto-sqs.ts';
-import { sqsBatchOf } from '../support/sqs-events.ts';
+import { sqsBatchOf } from '../../support/sqs-events.ts';
 
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../fixtures/alerts/${name}.json`, import.meta.url), 'utf8')) as T;
 
@@ -67,7 +67,7 @@ describe.skipIf(!isMotoAvailable())('SNS filter policies on alert attributes (mo
 
   beforeAll(async () => {
     moto = await startMoto();
-    sns = new SNSClient({ endpoint: moto.endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS });
+    sns = new SNSClient({ endpoint: moto.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     ({ TopicArn: topicArn = '' } = await sns.send(new CreateTopicCommand({ Name: 'tracker-alerts' })));
     for (const [name, policy] of Object.entries(SUBSCRIPTIONS) as Array<[SubscriptionName, object | undefined]>) {
       queues[name] = await createQueue(moto.endpoint, `alerts-${name}`);

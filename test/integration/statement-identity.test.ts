@@ -11,13 +11,13 @@ import { POSITION_CHANGED } from '../../events/catalog.ts';
 import { DESK_SOURCE, type Stance } from '../../events/common.ts';
 import { STANCE_CHANGED } from '../../events/inbound/stance-changed.v1.ts';
 import { STATEMENT_RECORDED } from '../../events/inbound/statement-recorded.v1.ts';
-import { startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
+import { startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
 import { injectCrashes } from '../support/fault-injection.ts';
-import { createProcessorRig, type ProcessorRig } from '../support/processor-rig.ts';
+import { createProcessorRig, type ProcessorRig } from '../../support/processor-rig.ts';
 import { storeAndReplay } from '../support/replay-check.ts';
-import { randomChunks, seededRandom, shuffled } from '../support/shuffle.ts';
-import { redeliver, sqsRecord, type PublishedEvent } from '../support/sqs-events.ts';
-import { minutesAfter, statementEvent, syntheticRegistryEvents, syntheticWorld } from '../support/synthetic.ts';
+import { randomChunks, seededRandom, shuffled } from '../../support/shuffle.ts';
+import { redeliver, sqsRecord, type PublishedEvent } from '../../support/sqs-events.ts';
+import { minutesAfter, statementEvent, syntheticRegistryEvents, syntheticWorld } from '../../support/synthetic.ts';
 import { readTableState } from '../support/tracker-table.ts';
 
 let store: EmbeddedDynamo;

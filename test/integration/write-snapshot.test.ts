@@ -18,10 +18,10 @@ import type { LoggerPort } from '../../functions/application/logger.ts';
 import { createPositionReader, type PositionReader } from '../../functions/application/read-model.ts';
 import type { SnapshotStore } from '../../functions/application/snapshots.ts';
 import { createHandler } from '../../functions/handlers/write-snapshot.ts';
-import { startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
-import { countingMetrics } from '../support/counting-metrics.ts';
-import { createProcessorRig, loadSeedRegistry, seedSampleEvents, type ProcessorRig } from '../support/processor-rig.ts';
-import { inBatches, sqsBatch, sqsRecord, sqsRecordFromBody } from '../support/sqs-events.ts';
+import { startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
+import { countingMetrics } from '../../support/counting-metrics.ts';
+import { createProcessorRig, loadSeedRegistry, seedSampleEvents, type ProcessorRig } from '../../support/processor-rig.ts';
+import { inBatches, sqsBatch, sqsRecord, sqsRecordFromBody } from '../../support/sqs-events.ts';
 
 const GENERATED_AT = '2026-01-06T14:30:00.000Z';
 const alert = JSON.parse(readFileSync(new URL('../fixtures/alerts/positions-diverged.russia-vs-allies.json', import.meta.url), 'utf8')) as object;

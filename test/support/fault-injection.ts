@@ -4,7 +4,7 @@
  * point of the write path is "after some write", so trying every N covers them all.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { InjectedCrash } from './recording-publisher.ts';
+import { InjectedCrash } from '../../support/recording-publisher.ts';
 
 const WRITE_COMMANDS = new Set([
   'PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand',

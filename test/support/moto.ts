@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { clientFor, createTrackerTable, uniqueTableName } from './dynalite.ts';
+import { clientFor, createTrackerTable, uniqueTableName } from '../../support/dynalite.ts';
 
 export const MOTO_COMMAND = process.env['MOTO_SERVER'] ?? 'moto_server';
 

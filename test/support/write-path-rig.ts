@@ -10,8 +10,8 @@ import { AlertLedger } from '../../functions/application/record/alert-ledger.ts'
 import type { RecordContext } from '../../functions/application/record/context.ts';
 import { recordStatement, type RecordOutcome } from '../../functions/application/record-statement.ts';
 import type { Registry, StatementRecord } from '../../functions/core/types.ts';
-import type { EmbeddedDynamo } from './dynalite.ts';
-import { RecordingPublisher } from './recording-publisher.ts';
+import type { EmbeddedDynamo } from '../../support/dynalite.ts';
+import { RecordingPublisher } from '../../support/recording-publisher.ts';
 import { readTableState, type TableState } from './tracker-table.ts';
 
 export interface WritePathRig {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SEED_ARTICLE_PATH, SEED_SAMPLES_DIR, loadSeedRegistryUpdates, loadSeedSamples } from '../../events/seed/index.ts';
+import { SEED_ARTICLE_PATH, SEED_SAMPLES_DIR, loadSeedRegistryUpdates, loadSeedSamples } from '../../local/seed/seed-files.ts';
 import { parseEvent } from '../../events/validation.ts';
 import { MAX_QUARANTINED_BODY_BYTES, quarantineToItem } from '../../functions/adapters/dynamodb/items.ts';
 import { toReportedStatement } from '../../functions/application/contracts-v1.ts';

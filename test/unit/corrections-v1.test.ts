@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadSeedRegistryUpdates } from '../../events/seed/index.ts';
+import { loadSeedRegistryUpdates } from '../../local/seed/seed-files.ts';
 import { statementCorrectedV1, type StatementCorrectedV1 } from '../../events/inbound/statement-corrected.v1.ts';
 import { statementRetractedV1 } from '../../events/inbound/statement-retracted.v1.ts';
 import { resolveCorrection, resolveRevision, toRetraction } from '../../functions/application/corrections-v1.ts';

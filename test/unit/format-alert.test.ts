@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadSeedRegistryUpdates } from '../../events/seed/index.ts';
+import { loadSeedRegistryUpdates } from '../../local/seed/seed-files.ts';
 import {
   POSITIONS_CONVERGED, POSITIONS_DIVERGED, positionsConvergedV1, positionsDivergedV1,
   type PositionsConvergedV1, type PositionsDivergedV1,

@@ -10,11 +10,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DESK_SOURCE, TRACKER_SOURCE } from '../../events/common.ts';
 import { POSITION_CHANGED } from '../../events/outbound/position-changed.v1.ts';
 import { POSITIONS_CONVERGED, POSITIONS_DIVERGED } from '../../events/outbound/divergence-alert.v1.ts';
-import { loadSeedSamples } from '../../events/seed/index.ts';
+import { loadSeedSamples } from '../../local/seed/seed-files.ts';
 import { lambdaHandler, type LambdaFunction } from '../../functions/shared/lambda.ts';
 import type { Observability } from '../../functions/shared/observability.ts';
 import { batchResponse, receiveEvent } from '../../functions/shared/sqs-batch.ts';
-import { lambdaContext, sqsRecord, sqsRecordFromBody } from '../support/sqs-events.ts';
+import { lambdaContext, sqsRecord, sqsRecordFromBody } from '../../support/sqs-events.ts';
 
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, log: () => undefined, trace: () => undefined };
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { POSITIONS_DIVERGED, type PositionsDivergedV1 } from '../../events/outbound/divergence-alert.v1.ts';
-import { loadSeedRegistryUpdates } from '../../events/seed/index.ts';
+import { loadSeedRegistryUpdates } from '../../local/seed/seed-files.ts';
 import { SlackConfigError, notifyAlert, type AlertTopic, type NotifyAlertDeps, type SlackChannel } from '../../functions/application/notify-alert.ts';
 import { buildRegistry } from '../../functions/core/registry.ts';
 import type { SlackMessage, SnsAlertMessage } from '../../functions/notify/format-alert.ts';

@@ -1,7 +1,7 @@
 /** The processor's Lambda module: importable without an environment, and explicit about what is missing. */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig, readList } from '../../functions/shared/config.ts';
-import { lambdaContext, sqsBatchOf } from '../support/sqs-events.ts';
+import { lambdaContext, sqsBatchOf } from '../../support/sqs-events.ts';
 
 describe('the process-statements handler module', () => {
   it('imports without any environment, fails its first batch naming the missing variables, and recovers once they are set', async () => {

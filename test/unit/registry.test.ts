@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadSeedRegistryUpdates } from '../../events/seed/index.ts';
+import { loadSeedRegistryUpdates } from '../../local/seed/seed-files.ts';
 import { parseEvent } from '../../events/validation.ts';
 import { isRegistryEvent, toRegistryUpdate } from '../../functions/application/contracts-v1.ts';
 import { normaliseForLookup } from '../../functions/core/arabic.ts';

@@ -5,7 +5,7 @@
  * engine's test: it guards that the samples and registry tell the story they are meant to tell.
  */
 import { describe, expect, it } from 'vitest';
-import { loadSeedRegistryUpdates, loadSeedSamples } from '../../events/seed/index.ts';
+import { loadSeedRegistryUpdates, loadSeedSamples } from '../../local/seed/seed-files.ts';
 import { parseEvent } from '../../events/validation.ts';
 import { toReportedStatement } from '../../functions/application/contracts-v1.ts';
 import { buildRegistry, watchesFor } from '../../functions/core/registry.ts';

@@ -5,7 +5,7 @@ import { publishOutbox } from '../../../functions/application/record/publish-out
 import { settle } from '../../../functions/application/record/settle.ts';
 import { positionChangeId } from '../../../functions/core/ids.ts';
 import type { StatementRecord } from '../../../functions/core/types.ts';
-import { RecordingPublisher } from '../../support/recording-publisher.ts';
+import { RecordingPublisher } from '../../../support/recording-publisher.ts';
 import type { WritePathRig } from '../../support/write-path-rig.ts';
 import { said } from '../../unit/core/helpers.ts';
 import { ISSUE, fr1, ru1, useStore } from './scenario.ts';

@@ -4,7 +4,7 @@ import { replayRound, writePlan } from '../../../functions/application/record/re
 import { correctionAlertId } from '../../../functions/core/ids.ts';
 import { replayIssue } from '../../../functions/core/tracker.ts';
 import { injectCrashes } from '../../support/fault-injection.ts';
-import { InjectedCrash } from '../../support/recording-publisher.ts';
+import { InjectedCrash } from '../../../support/recording-publisher.ts';
 import { ISSUE, REGISTRY, RUSSIA_VS_ALLIES, de1, fr1, ru1, useStore } from './scenario.ts';
 
 const { rig, store } = useStore();

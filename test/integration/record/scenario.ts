@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { divergenceId } from '../../../functions/core/ids.ts';
-import { startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
+import { startDynalite, type EmbeddedDynamo } from '../../../support/dynalite.ts';
 import { injectCrashes } from '../../support/fault-injection.ts';
-import { InjectedCrash } from '../../support/recording-publisher.ts';
+import { InjectedCrash } from '../../../support/recording-publisher.ts';
 import { comparableState } from '../../support/tracker-table.ts';
 import { createWritePathRig, type WritePathRig } from '../../support/write-path-rig.ts';
 import { ISSUE, makeRegistry, said } from '../../unit/core/helpers.ts';

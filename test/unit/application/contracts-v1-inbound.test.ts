@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { StanceChangedV1 } from '../../../events/inbound/stance-changed.v1.ts';
 import type { StatementRecordedV1 } from '../../../events/inbound/statement-recorded.v1.ts';
-import { loadSeedRegistryUpdates, loadSeedSamples } from '../../../events/seed/index.ts';
+import { loadSeedRegistryUpdates, loadSeedSamples } from '../../../local/seed/seed-files.ts';
 import { parseEvent } from '../../../events/validation.ts';
 import {
   detailTypeOf, isInboundEvent, isRegistryEvent, toRegistryUpdate, toReportedStatement,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadSeedRegistryUpdates } from '../../../events/seed/index.ts';
+import { loadSeedRegistryUpdates } from '../../../local/seed/seed-files.ts';
 import { AmbiguousReferenceError, UnknownReferenceError, UnresolvedReferenceError } from '../../../functions/core/errors.ts';
 import { applyRegistryUpdate, buildRegistry, type RegistryUpdate } from '../../../functions/core/registry.ts';
 import { lookupName, referenceKey, referenceKeysOf, resolveStatement } from '../../../functions/core/resolution.ts';

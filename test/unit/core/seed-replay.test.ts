@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { replaySeed } from '../../../events/seed/replay.ts';
+import { replaySeed } from '../../../local/seed/replay.ts';
 import { openDivergences } from '../../../functions/core/tracker.ts';
-import { loadSeedSamples } from '../../../events/seed/index.ts';
+import { loadSeedSamples } from '../../../local/seed/seed-files.ts';
 
 const EXPECTED_OPEN = [
   'actor-vs-bloc:ceasefire-before-peace-deal:russia:allies',

@@ -3,7 +3,7 @@
  * registry that applies updates with the core's own rule, a logger that remembers. Each can be told
  * to fail, as a throttled store would.
  */
-import { loadSeedRegistryUpdates } from '../../../../events/seed/index.ts';
+import { loadSeedRegistryUpdates } from '../../../../local/seed/seed-files.ts';
 import { applyRegistryUpdate, buildRegistry, type RegistryUpdate } from '../../../../functions/core/registry.ts';
 import type { Registry } from '../../../../functions/core/types.ts';
 import type { LoggerPort } from '../../../../functions/application/logger.ts';

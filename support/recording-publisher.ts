@@ -3,7 +3,7 @@
  * before publishing anything (a Lambda dying between recording an alert and PutEvents), or to
  * fail on a condition.
  */
-import type { EventPublisher, OutboundEvent } from '../../functions/application/ports.ts';
+import type { EventPublisher, OutboundEvent } from '../functions/application/ports.ts';
 
 export class InjectedCrash extends Error {
   override readonly name = 'InjectedCrash';

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build, type Metafile } from 'esbuild';
-import { esbuildOptions, functionBundling } from '../../infra/constructs/function-bundling.ts';
+import { esbuildOptions, functionBundling } from '../infra/constructs/function-bundling.ts';
 
-export const HANDLERS_DIR = fileURLToPath(new URL('../../functions/handlers/', import.meta.url));
+export const HANDLERS_DIR = fileURLToPath(new URL('../functions/handlers/', import.meta.url));
 
 /** Every Lambda entry: the file stems under functions/handlers/, as the construct's `handlerFile`. */
 export const handlerFiles = (): string[] =>

@@ -5,9 +5,9 @@
  */
 import {
   ACTOR_REGISTERED, BLOC_REGISTERED, ISSUE_REGISTERED, SPEAKER_REGISTERED, WATCH_REGISTERED,
-} from '../../events/registry/registry-events.v1.ts';
-import { STATEMENT_RECORDED } from '../../events/inbound/statement-recorded.v1.ts';
-import { DESK_SOURCE, type Stance } from '../../events/common.ts';
+} from '../events/registry/registry-events.v1.ts';
+import { STATEMENT_RECORDED } from '../events/inbound/statement-recorded.v1.ts';
+import { DESK_SOURCE, type Stance } from '../events/common.ts';
 import type { PublishedEvent } from './sqs-events.ts';
 
 export interface SyntheticWorld {

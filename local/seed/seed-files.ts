@@ -1,24 +1,25 @@
 /**
- * The seed scenario as files: the registry (`registry/*.json`, arrays of registry event details)
- * and one published event per statement of the Paris summit article (`samples/*.json`).
- * Files are read relative to this module so the loader works from any working directory.
+ * The seed scenario's files: the registry (`events/seed/registry/*.json`, arrays of registry event
+ * details) and one published event per statement of the Paris summit article (`events/samples/*.json`).
+ * The data are the contracts' examples and stay in events/; the code that reads them and turns them
+ * into domain records lives here, because events/ depends on nothing. Files are read relative to
+ * this module so the loader works from any working directory.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   ACTOR_REGISTERED, BLOC_REGISTERED, ISSUE_REGISTERED, SPEAKER_REGISTERED, WATCH_REGISTERED,
   actorRegisteredV1, blocRegisteredV1, issueRegisteredV1, speakerRegisteredV1, watchRegisteredV1,
-} from '../registry/registry-events.v1.ts';
+} from '../../events/registry/registry-events.v1.ts';
 import { toRegistryUpdate, type RegistryDetailV1 } from '../../functions/application/contracts-v1.ts';
 import type { RegistryUpdate } from '../../functions/core/registry.ts';
 import { describeProblems } from '../../functions/core/errors.ts';
-import type * as z from '../zod.ts';
+import type * as z from '../../events/zod.ts';
 
-const SEED_DIR = fileURLToPath(new URL('.', import.meta.url));
-export const SEED_REGISTRY_DIR = fileURLToPath(new URL('./registry/', import.meta.url));
-export const SEED_SAMPLES_DIR = fileURLToPath(new URL('../samples/', import.meta.url));
+export const SEED_REGISTRY_DIR = fileURLToPath(new URL('../../events/seed/registry/', import.meta.url));
+export const SEED_SAMPLES_DIR = fileURLToPath(new URL('../../events/samples/', import.meta.url));
 /** A byte-for-byte copy of the article the samples quote; tests check every quote is a slice of it. */
-export const SEED_ARTICLE_PATH = fileURLToPath(new URL('./article/paris-summit-article.ar.txt', import.meta.url));
+export const SEED_ARTICLE_PATH = fileURLToPath(new URL('../../events/seed/article/paris-summit-article.ar.txt', import.meta.url));
 
 /** Which registry event each registry file holds, in the order they are loaded. */
 export const SEED_REGISTRY_FILES = [
@@ -67,4 +68,3 @@ export const loadSeedSamples = (): Array<{ file: string; event: SeedEvent }> =>
     .sort()
     .map((file) => ({ file, event: readJson(`${SEED_SAMPLES_DIR}${file}`) as SeedEvent }));
 
-export { SEED_DIR };

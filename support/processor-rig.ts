@@ -4,14 +4,11 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { DESK_SOURCE } from '../../events/common.ts';
-import { loadSeedRegistryDetails, loadSeedSamples } from '../../events/seed/index.ts';
-import { DynamoQuarantineRepository } from '../../functions/adapters/dynamodb/quarantine.repository.ts';
-import { DynamoRegistryRepository } from '../../functions/adapters/dynamodb/registry.repository.ts';
-import { DynamoTrackerRepository } from '../../functions/adapters/dynamodb/tracker.repository.ts';
-import type { EventPublisher } from '../../functions/application/ports.ts';
-import type { BatchProcessorOptions, BatchReport, ProcessorPorts } from '../../functions/application/process-batch.ts';
-import { createHandler, type ProcessStatementsHandler } from '../../functions/handlers/process-statements.ts';
+import { processorPorts } from '../functions/adapters/processor-ports.ts';
+import type { EventPublisher } from '../functions/application/ports.ts';
+import type { BatchProcessorOptions, BatchReport, ProcessorPorts } from '../functions/application/process-batch.ts';
+import { createHandler, type ProcessStatementsHandler } from '../functions/handlers/process-statements.ts';
+import { seedRegistryEvents as seedRegistryBusEvents, seedSampleEvents as seedSampleBusEvents } from '../local/seed/seed-events.ts';
 import { countingMetrics } from './counting-metrics.ts';
 import { RecordingPublisher } from './recording-publisher.ts';
 import { lambdaContext, sqsBatch, sqsRecord, type PublishedEvent } from './sqs-events.ts';
@@ -40,13 +37,7 @@ export interface ProcessorRigOptions {
 
 export const createProcessorRig = ({ client, tableName, publisher, options, now }: ProcessorRigOptions): ProcessorRig => {
   const recording = publisher ?? new RecordingPublisher();
-  const ports: ProcessorPorts = {
-    tracker: new DynamoTrackerRepository({ tableName, client }),
-    registry: new DynamoRegistryRepository({ tableName, client }),
-    quarantine: new DynamoQuarantineRepository({ tableName, client }),
-    publisher: recording,
-    clock: { now: now ?? (() => new Date().toISOString()) },
-  };
+  const ports = processorPorts({ client, tableName, publisher: recording, ...(now === undefined ? {} : { clock: { now } }) });
   const reports: BatchReport[] = [];
   const metrics = new Map<string, number>();
   const handler = createHandler({
@@ -68,12 +59,9 @@ export const createProcessorRig = ({ client, tableName, publisher, options, now 
 };
 
 /** Every seed registry record as the registry event a desk tool would publish. */
-export const seedRegistryEvents = (): PublishedEvent[] =>
-  loadSeedRegistryDetails().flatMap(({ detailType, details }) =>
-    details.map((detail) => ({ source: DESK_SOURCE, 'detail-type': detailType, detail })),
-  );
+export const seedRegistryEvents = (): PublishedEvent[] => seedRegistryBusEvents().map(({ event }) => event);
 
-export const seedSampleEvents = (): PublishedEvent[] => loadSeedSamples().map(({ event }) => event);
+export const seedSampleEvents = (): PublishedEvent[] => seedSampleBusEvents().map(({ event }) => event);
 
 /** Loads the seed registry through the handler, as registry events, in batches of 10. */
 export const loadSeedRegistry = async (rig: ProcessorRig): Promise<void> => {

@@ -2,14 +2,14 @@
  * Replays the seed scenario through the pure core: every sample is validated as an inbound
  * event, resolved against the seed registry and folded by issue in said order.
  */
-import { parseEvent } from '../validation.ts';
+import { parseEvent } from '../../events/validation.ts';
 import { toReportedStatement, type InboundDetailV1 } from '../../functions/application/contracts-v1.ts';
 import { buildRegistry } from '../../functions/core/registry.ts';
 import { resolveStatement } from '../../functions/core/resolution.ts';
 import { replayAll, type IssueReplay } from '../../functions/core/tracker.ts';
 import { describeProblems } from '../../functions/core/errors.ts';
 import type { IssueId, Registry, StatementRecord } from '../../functions/core/types.ts';
-import { loadSeedRegistryUpdates, loadSeedSamples } from './index.ts';
+import { loadSeedRegistryUpdates, loadSeedSamples } from './seed-files.ts';
 
 export interface SeedReplay {
   registry: Registry;
