@@ -1,0 +1,94 @@
+/**
+ * The three Lambda handlers on their local queues, with the tuning of their deployed event
+ * sources: the processor on the DynamoDB store with the bus as its publisher, the notifier with the
+ * console for SNS, the snapshot writer into a folder.
+ */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { ALERTS_TO_NOTIFIER, POSITION_CHANGES_TO_SNAPSHOTS, PROCESSOR_RULES } from '../../events/rules.ts';
+import type { SnapshotStore } from '../../functions/application/snapshots.ts';
+import type { AlertTopic } from '../../functions/application/notify-alert.ts';
+import { countOutcomes, type BatchCounts } from '../../functions/application/process-batch.ts';
+import type { PositionReader } from '../../functions/application/read-model.ts';
+import { createHandler as createNotifier } from '../../functions/handlers/notify-alert.ts';
+import { createHandler as createSnapshotWriter } from '../../functions/handlers/write-snapshot.ts';
+import { LocalBusPublisher } from '../bus/bus-publisher.ts';
+import type { Output } from '../console/terminal.ts';
+import { createHandlerLogger } from '../delivery/handler-logger.ts';
+import { createProcessorHandler } from '../processor.ts';
+import type { Deliveries } from './deliveries.ts';
+import type { RuntimeStore } from './store.ts';
+
+export interface HandlerSettings {
+  store: RuntimeStore;
+  tableName: string;
+  reader: PositionReader;
+  snapshotStore: SnapshotStore;
+  registrySources: readonly string[];
+  output: Output;
+  verbose?: boolean | undefined;
+}
+
+/** Starts the handlers; returns what the processor made of every message it settled, kept up to date. */
+export function startHandlers(deliveries: Deliveries, settings: HandlerSettings): { processed: BatchCounts } {
+  const processed = startProcessor(deliveries, settings);
+  startNotifier(deliveries, settings);
+  startSnapshotWriter(deliveries, settings);
+  return { processed };
+}
+
+/** One batch at a time, so statements are applied in the order they arrived. */
+function startProcessor(deliveries: Deliveries, settings: HandlerSettings): BatchCounts {
+  const log = createHandlerLogger('processor', settings.output, { verbose: settings.verbose });
+  const processed = countOutcomes([]);
+  const handler = createProcessorHandler({
+    client: settings.store.client,
+    tableName: settings.tableName,
+    publisher: new LocalBusPublisher(deliveries.bus),
+    logger: log.logger,
+    registrySources: settings.registrySources,
+    onBatch: (report) => {
+      deliveries.fates.reported(report);
+      for (const key of Object.keys(processed) as Array<keyof BatchCounts>) processed[key] += report.counts[key];
+    },
+  });
+  // No batching window, as the deployed event source (infra/constructs/processor.ts sets no
+  // maxBatchingWindow): a statement is handed over as soon as the processor is free, and what
+  // arrives while it is busy makes up the next batch (up to 10).
+  const queue = deliveries.addQueue({ name: 'processor', rules: PROCESSOR_RULES, handler, reasonFor: log.reasonFor, batchWindowMs: 0, maxConcurrency: 1 });
+  queue.observe((messageId, body) => deliveries.fates.received(messageId, body));
+  return processed;
+}
+
+/** SNS is a console sink locally; the webhook is a rule of its own (local-rules.ts). */
+function startNotifier(deliveries: Deliveries, { output, verbose, reader }: HandlerSettings): void {
+  const log = createHandlerLogger('notifier', output, { verbose });
+  let notified = 0;
+  const consoleTopic: AlertTopic = {
+    async publish(message) {
+      notified++;
+      output.line(`[notifier] SNS (local console) ${message.subject}`);
+      if (verbose) output.line(message.message.replace(/^/gm, '    '));
+      return { messageId: `local-${notified}` };
+    },
+  };
+  const handler = createNotifier({ registry: () => reader.registry(), topic: consoleTopic, logger: log.logger });
+  deliveries.addQueue({ name: 'notifier', rules: [ALERTS_TO_NOTIFIER], handler, reasonFor: log.reasonFor, batchWindowMs: 10, maxConcurrency: 2 });
+}
+
+function startSnapshotWriter(deliveries: Deliveries, { output, verbose, reader, snapshotStore }: HandlerSettings): void {
+  const log = createHandlerLogger('snapshots', output, { verbose });
+  const handler = createSnapshotWriter({ reader, store: snapshotStore, logger: log.logger });
+  // A window, as the deployed event source has (5 s), so a burst of changes to an issue makes one
+  // write of its matrix. Shorter here so local snapshots stay fresh, but long enough that the
+  // writer (a read of the whole issue, then a file) does not run every few statements on the
+  // event loop and the store the processor is using: at 50 ms it was busy a third of the time
+  // under a steady stream and doubled the processor's tail latency.
+  deliveries.addQueue({
+    name: 'snapshots',
+    rules: [POSITION_CHANGES_TO_SNAPSHOTS],
+    handler: handler as (event: SQSEvent) => Promise<SQSBatchResponse>,
+    reasonFor: log.reasonFor,
+    batchWindowMs: 500,
+    maxConcurrency: 1,
+  });
+}
