@@ -13,6 +13,7 @@ import { DESK_SOURCE, TRACKER_SOURCE } from '../../events/common.ts';
 import { POSITIONS_DIVERGED } from '../../events/catalog.ts';
 import { loadSeedRegistryDetails } from '../../local/seed/seed-files.ts';
 import type { QuarantineReason } from '../../functions/application/ports.ts';
+import { pageAll } from '../../local/page-all.ts';
 import { LOCAL_CREDENTIALS } from '../../local/store/embedded-dynamodb.ts';
 import { randomChunks, seededRandom, shuffled } from '../../support/shuffle.ts';
 import { readTableState } from '../support/tracker-table.ts';
@@ -312,15 +313,13 @@ describe(`${EVENTS} seeded events from ${SENDERS} senders at once, through PutEv
   });
 
   it('quarantines exactly the events expected, each once, with its reason and the field at fault', async () => {
-    const kept = new Map<string, { reason: string; problems: Array<{ field: string }>; detailType: string | null; body: string }>();
-    let cursor: string | null = null;
-    do {
-      const page: { status: number; body: { events: Array<{ reason: string; problems: Array<{ field: string }>; detailType: string | null; body: string }>; nextCursor: string | null } } =
-        await apiGet(test.runtime, `/quarantine?limit=100${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+    type Kept = { reason: string; problems: Array<{ field: string }>; detailType: string | null; body: string };
+    const all = await pageAll(async (cursor) => {
+      const page = await apiGet<{ events: Kept[]; nextCursor: string | null }>(test.runtime, `/quarantine?limit=100${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
       expect(page.status).toBe(200);
-      for (const event of page.body.events) kept.set((JSON.parse(event.body) as { id: string }).id, event);
-      cursor = page.body.nextCursor;
-    } while (cursor !== null);
+      return { items: page.body.events, nextCursor: page.body.nextCursor };
+    });
+    const kept = new Map(all.map((event) => [(JSON.parse(event.body) as { id: string }).id, event]));
 
     const expected = accepted().filter((s) => quarantineReasons.includes(s.fuzz.expected as QuarantineReason));
     expect(kept.size).toBe(expected.length);

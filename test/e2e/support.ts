@@ -7,19 +7,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { loadSeedSamples } from '../../local/seed/seed-files.ts';
+import { toPutEventsEntry } from '../../local/events-file.ts';
+import { seedSampleEvents } from '../../local/seed/seed-events.ts';
 import type { AlertItem, Matrix } from '../../functions/api/schemas.ts';
 import type { Output } from '../../local/console/terminal.ts';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../local/runtime.ts';
 
 /** The seed samples as PutEvents entries, in file (said) order. */
-export const seedEntries = (): PutEventsRequestEntry[] =>
-  loadSeedSamples().map(({ event }) => ({ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) }));
+export const seedEntries = (): PutEventsRequestEntry[] => seedSampleEvents().map(({ origin, event }) => toPutEventsEntry(event, origin));
 
 /** statementId → the Arabic quote of the seed sample, as committed. */
 export const seedQuotes = (): Map<string, string> =>
   new Map(
-    loadSeedSamples().map(({ event }) => {
+    seedSampleEvents().map(({ event }) => {
       const detail = event.detail as { statementId: string; quote: { text: string } };
       return [detail.statementId, detail.quote.text];
     }),

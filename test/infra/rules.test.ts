@@ -18,7 +18,8 @@ import {
   UNMATCHED_TO_PROCESSOR,
   type RuleDefinition,
 } from '../../events/rules.ts';
-import { loadSeedRegistryDetails, loadSeedSamples } from '../../local/seed/seed-files.ts';
+import { seedRegistryEvents } from '../../local/seed/seed-events.ts';
+import { loadSeedSamples } from '../../local/seed/seed-files.ts';
 import { DEPLOYED_RULES } from '../../infra/constructs/inbound-rules.ts';
 import { matchesEventPattern } from '../../local/bus/event-pattern.ts';
 import type { EventBridgeEvent } from '../../local/bus/local-event-bus.ts';
@@ -109,9 +110,7 @@ const inbound = {
       recordedBy: 'desk',
     }),
   ),
-  registry: loadSeedRegistryDetails().flatMap(({ detailType, details }) =>
-    details.map((detail) => busEvent(DESK_SOURCE, detailType, detail as Record<string, unknown>)),
-  ),
+  registry: seedRegistryEvents(DESK_SOURCE).map(({ event }) => busEvent(event.source, event['detail-type'], event.detail)),
 };
 
 /**

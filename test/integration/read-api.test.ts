@@ -31,6 +31,7 @@ import type { Position, StatementRecord } from '../../functions/core/types.ts';
 import { createReadApi } from '../../functions/api/read-api.ts';
 import { createHandler as createSnapshotHandler } from '../../functions/handlers/write-snapshot.ts';
 import { startApiServer, type AdminRoutes, type ApiServer } from '../../local/http/api-server.ts';
+import { pageAll } from '../../local/page-all.ts';
 import { startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
 import { maxId, maxQuote, maxSource } from '../support/max-size.ts';
 import { createProcessorRig, loadSeedRegistry, type ProcessorRig } from '../../support/processor-rig.ts';
@@ -103,16 +104,15 @@ const LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024;
 
 /** Follows `nextCursor` (or, for CSV, the x-next-cursor header) from `path` to the last page. */
 const allPages = async (rig: Rig, path: string, headers?: Record<string, string>): Promise<Reply[]> => {
-  const pages: Reply[] = [];
   const separator = path.includes('?') ? '&' : '?';
-  for (let cursor: string | null = null, first = true; first || cursor !== null; first = false) {
-    if (pages.length > 200) throw new Error(`${path}: still paging after 200 pages`);
-    const reply = await rig.get(cursor === null ? path : `${path}${separator}cursor=${cursor}`, headers);
-    expect(reply.status, reply.text.slice(0, 300)).toBe(200);
-    pages.push(reply);
-    cursor = reply.json === undefined ? reply.headers.get('x-next-cursor') : reply.json.nextCursor;
-  }
-  return pages;
+  return pageAll(
+    async (cursor) => {
+      const reply = await rig.get(cursor === null ? path : `${path}${separator}cursor=${cursor}`, headers);
+      expect(reply.status, reply.text.slice(0, 300)).toBe(200);
+      return { items: [reply], nextCursor: reply.json === undefined ? reply.headers.get('x-next-cursor') : reply.json.nextCursor };
+    },
+    { maxPages: 200 },
+  );
 };
 
 /** A statement of Russia's government, as a desk would publish it. */
