@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Registry } from '../../functions/core/types.ts';
-import type { RegistryRepository } from '../../functions/application/ports.ts';
 import { RegistryCache } from '../../functions/application/registry-cache.ts';
 import { memoise } from '../../functions/shared/memoise.ts';
 
@@ -110,8 +109,7 @@ describe('memoise', () => {
 
 describe('RegistryCache', () => {
   const registry = { actors: new Map() } as unknown as Registry;
-  /** Only the read the cache makes; the registry's writes are not its business. */
-  const repositoryOf = (loadRegistry: () => Promise<Registry>) => ({ loadRegistry }) as unknown as RegistryRepository;
+  const repositoryOf = (loadRegistry: () => Promise<Registry>) => ({ loadRegistry });
 
   it('reuses the registry for 30 s by default, then reads it again', async () => {
     let loads = 0;
