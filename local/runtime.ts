@@ -73,7 +73,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const { output } = settings;
   const shutdown = new Shutdown((message) => output.error(message));
   try {
-    const apiKey = await claimDataDir(settings, shutdown);
+    const key = await claimDataDir(settings, shutdown);
     const store = await connectStore(settings, shutdown);
     const readStore = new DynamoReadRepository({ tableName: settings.tableName, client: store.client });
     // A short TTL: registry events published while the runtime runs show up within seconds.
@@ -83,14 +83,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const { processed } = startHandlers(deliveries, { ...settings, store, reader, snapshotStore });
     const webhook = addLocalRules(deliveries.bus, reader, output, settings.alertsWebhook);
     const status = statusOf({ settings, store, deliveries, processed, webhook, endpoints: () => endpoints });
-    const endpoints = await openEndpoints({ settings, store, deliveries, reader, snapshotStore, apiKey: apiKey.apiKey, status }, shutdown);
+    const endpoints = await openEndpoints({ settings, store, deliveries, reader, snapshotStore, apiKey: key.apiKey, status }, shutdown);
 
     const run = createRunner({ deliveries, quarantine: new DynamoQuarantineRepository({ tableName: settings.tableName, client: store.client }), output });
     const reports = createReports(reader, output);
     const registry = await run('Registry', seedRegistryFileEvents(settings.registrySources[0] ?? DESK_SOURCE));
     const runtime: Runtime = {
       endpoints,
-      ...apiKey,
+      ...key,
       tableName: settings.tableName,
       bus: deliveries.bus,
       reader,
