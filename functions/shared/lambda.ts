@@ -15,7 +15,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
-import { memoiseAsync } from './memo.ts';
+import { memoise } from './memoise.ts';
 import { createObservability, tracingMiddleware, type Observability } from './observability.ts';
 
 /** A handler as `createHandler` returns it; the context is optional, as no handler reads it. */
@@ -44,6 +44,6 @@ export const lambdaHandler = <TDeps, TEvent, TResult>(
   liveDeps: (observability: Observability) => TDeps | Promise<TDeps>,
   observability: Observability = createObservability(),
 ): LambdaHandler<TEvent, TResult> => {
-  const live = memoiseAsync(async () => createHandler(await liveDeps(observability)));
+  const live = memoise(async () => createHandler(await liveDeps(observability)));
   return withObservability(async (event, context) => (await live())(event, context), observability);
 };

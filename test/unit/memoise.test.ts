@@ -36,14 +36,21 @@ describe('memoise', () => {
     expect(counting.calls()).toBe(1);
   });
 
-  it('shares one pending load between concurrent callers', async () => {
-    const counting = countingLoad();
-    const value = memoise(counting.load);
+  it('shares one pending load between the callers that arrive while it runs, and keeps its value', async () => {
+    let builds = 0;
+    let finish: (value: string) => void = () => undefined;
+    const gate = new Promise<string>((resolve) => (finish = resolve));
+    const value = memoise(() => {
+      builds += 1;
+      return gate;
+    });
 
-    const answers = await Promise.all([value(), value(), value()]);
+    const concurrent = [value(), value(), value()];
+    finish('built');
 
-    expect(answers).toEqual([1, 1, 1]);
-    expect(counting.calls()).toBe(1);
+    expect(await Promise.all(concurrent)).toEqual(['built', 'built', 'built']);
+    expect(await value()).toBe('built');
+    expect(builds).toBe(1);
   });
 
   it('reuses a value until its TTL, counted from the start of its load, has passed', async () => {
@@ -95,6 +102,31 @@ describe('memoise', () => {
 
     expect(await value()).toBe('fresh');
     expect(await fresh).toBe('fresh');
+  });
+
+  it('builds nothing until it is first called', () => {
+    let builds = 0;
+
+    memoise(() => (builds += 1));
+
+    expect(builds).toBe(0);
+  });
+
+  it('makes a synchronous throw inside an async load (live deps reading a bad setting) a rejection of the call, kept by nobody', async () => {
+    let builds = 0;
+    const readSetting = (): string => {
+      builds += 1;
+      if (builds === 1) throw new Error('TRACKER_TABLE_NAME is not set');
+      return 'tracker';
+    };
+    const liveDeps = memoise(async () => ({ tableName: readSetting() }));
+
+    const call = liveDeps();
+    expect(call).toBeInstanceOf(Promise);
+    await expect(call).rejects.toThrow('TRACKER_TABLE_NAME is not set');
+    expect(await liveDeps()).toEqual({ tableName: 'tracker' });
+    expect(await liveDeps()).toBe(await liveDeps());
+    expect(builds).toBe(2);
   });
 
   it('loads with the arguments of the call that loads and ignores those of calls it serves', () => {
