@@ -454,16 +454,7 @@ describe('pages that would not fit in one Lambda response', () => {
 describe('GET /alerts', () => {
   it('pages through every divergence of the seed with the cursor, latest activity first', async () => {
     // Act
-    const pages: AlertsPage[] = [];
-    let path = '/alerts?limit=1';
-    for (let guard = 0; guard < 10; guard += 1) {
-      const reply = await seeded.get(path);
-      expect(reply.status).toBe(200);
-      pages.push(reply.json as AlertsPage);
-      const next = (reply.json as AlertsPage).nextCursor;
-      if (next === null) break;
-      path = `/alerts?limit=1&cursor=${next}`;
-    }
+    const pages = (await allPages(seeded, '/alerts?limit=1')).map((reply) => reply.json as AlertsPage);
 
     // Assess
     expect(pages.map((p) => p.alerts.length)).toEqual(seedEpisodeIds.map(() => 1));

@@ -10,6 +10,7 @@ import {
 import { createPositionReader } from '../../../functions/application/read-model.ts';
 import { InvalidCursorError, NotFoundError, encodeCursor, pageOf } from '../../../functions/application/read-store.ts';
 import { compareSaid } from '../../../functions/core/positions.ts';
+import { pageAll } from '../../../local/page-all.ts';
 import type { StatementRecord } from '../../../functions/core/types.ts';
 import { ISSUE, at, makeRegistry, said } from '../core/helpers.ts';
 import { memoryStore } from './memory-store.ts';
@@ -61,14 +62,13 @@ describe('the response budget (withinBudget)', () => {
 describe("an actor's history", () => {
   const pages = async (limit: number, issue?: string) => {
     const { context } = memoryStore({ registry, history: russian });
-    const seen: Array<{ ids: string[]; nextCursor: string | null }> = [];
-    let cursor: string | undefined;
-    do {
-      const page = await actorHistory(context, 'russia', { limit, ...(cursor === undefined ? {} : { cursor }), ...(issue === undefined ? {} : { issue }) });
-      seen.push({ ids: page.statements.map((s) => s.statementId), nextCursor: page.nextCursor });
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor !== undefined && seen.length < 20);
-    return seen;
+    return pageAll(
+      async (cursor) => {
+        const page = await actorHistory(context, 'russia', { limit, ...(cursor === null ? {} : { cursor }), ...(issue === undefined ? {} : { issue }) });
+        return { items: [{ ids: page.statements.map((s) => s.statementId), nextCursor: page.nextCursor }], nextCursor: page.nextCursor };
+      },
+      { maxPages: 20 },
+    );
   };
 
   it('pages through every statement in said order, ties broken by id, across issues', async () => {
