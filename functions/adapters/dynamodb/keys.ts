@@ -11,13 +11,23 @@
  *   H#<actor>#<saidAt>#<statementId>            history: every statement, by actor then said time
  *   E#<divergenceId>#<openedAt>#<episodeId>     every divergence episode, open, closed or withdrawn
  *   A#<alertId>                                 every alert, its evidence as references into history
+ *   CH#<statementId>                            what recording the statement changed (a change-feed entry)
  * Statement partition `STATEMENT#<statementId>`, sort key `CLAIM`: which content the id names, for good.
  * Registry partition `REGISTRY`: `<KIND>#<id>` for actors, speakers, issues, blocs and watches.
+ * Registry log partition `REGISTRY#LOG`: `<KIND>#<id>#<updatedAt>#<fp>`, every version applied (registry
+ *   items are overwritten by newer versions, so the change feed lists these instead).
  * Quarantine partition `QUARANTINE#<fingerprint>`, sort key `EVENT`.
- * Index gsi1 (cross-partition feeds, written only on transitions and rejections):
+ * Index gsi1 (cross-partition feeds):
  *   EPISODES  / <lastActivityAt>#<episodeId>    the alert feed: episodes by the said-time of their last transition
  *   QUARANTINE/ <receivedAt>#<fingerprint>      rejected events, in arrival order
+ *   CHANGES   / <recordedAt>#<changeId>         the change feed (`changeIndexKey`): every change to the record in
+ *                                               the order it was recorded. Carried by items written once with
+ *                                               `attribute_not_exists` (alerts, statement changes, registry log,
+ *                                               revisions), so a redelivery lists nothing twice and the first
+ *                                               recording time stands; `changeKind` and `changeIssue` beside it
+ *                                               say what kind of change and which issue (the feed's filter).
  */
+import { isCanonicalInstant } from '../../core/time.ts';
 import type { ActorId, IssueId } from '../../core/types.ts';
 import type { RegistryUpdate } from '../../core/registry.ts';
 import type { StatementRef } from '../../application/ports.ts';
@@ -144,6 +154,44 @@ export const alertKey = (issue: IssueId, alertId: string): TableKey => ({
   sk: `${ISSUE.alertPrefix}${alertId}`,
 });
 
+export const CHANGES_FEED = 'CHANGES';
+
+/** What a change-feed entry records; the item that carries it holds the detail. */
+export type ChangeKind =
+  | 'statement-applied' | 'position-changed' | 'statement-corrected' | 'statement-retracted'
+  | 'divergence-opened' | 'divergence-closed' | 'divergence-withdrawn' | 'divergence-reinstated' | 'registry-changed';
+
+export const CHANGE_KINDS: readonly ChangeKind[] = [
+  'statement-applied', 'position-changed', 'statement-corrected', 'statement-retracted',
+  'divergence-opened', 'divergence-closed', 'divergence-withdrawn', 'divergence-reinstated', 'registry-changed',
+];
+
+/** The change-feed attributes of an item: its place in the feed and what the feed filters on. */
+export interface ChangeIndexKey extends IndexKey {
+  changeKind: ChangeKind;
+  changeIssue?: IssueId;
+}
+
+/**
+ * Spread into an item written once (`attribute_not_exists`), it lists the item in the change feed
+ * at `recordedAt` (a canonical instant, the tracker's clock at the first recording). `id` must be
+ * derived from facts (a statement, alert or revision id), so a redelivery names the same entry.
+ */
+export const changeIndexKey = (kind: ChangeKind, recordedAt: string, id: string, issue?: IssueId): ChangeIndexKey => ({
+  gsi1pk: CHANGES_FEED,
+  gsi1sk: `${recordedAt}${SEP}${id}`,
+  changeKind: kind,
+  ...(issue === undefined ? {} : { changeIssue: issue }),
+});
+
+export const STATEMENT_CHANGE_PREFIX = 'CH#';
+
+/** What recording one statement changed: one per statement id, whatever the redeliveries. */
+export const statementChangeKey = (issue: IssueId, statementId: string): TableKey => ({
+  pk: ISSUE.pk(issue),
+  sk: `${STATEMENT_CHANGE_PREFIX}${statementId}`,
+});
+
 export const STATEMENT_PK_PREFIX = `STATEMENT${SEP}`;
 
 /**
@@ -160,6 +208,14 @@ export const REGISTRY_PK = 'REGISTRY';
 export const registryKey = (kind: RegistryKind, id: string): TableKey => ({
   pk: REGISTRY_PK,
   sk: `${kind.toUpperCase()}${SEP}${id}`,
+});
+
+export const REGISTRY_LOG_PK = `${REGISTRY_PK}${SEP}LOG`;
+
+/** One applied version of a registry record: its updatedAt and content fingerprint name it. */
+export const registryLogKey = (kind: RegistryKind, id: string, updatedAt: string, fingerprint: string): TableKey => ({
+  pk: REGISTRY_LOG_PK,
+  sk: `${kind.toUpperCase()}${SEP}${id}${SEP}${updatedAt}${SEP}${fingerprint}`,
 });
 
 export const QUARANTINE_FEED = 'QUARANTINE';
@@ -210,4 +266,17 @@ export const isEpisodeFeedPosition = (position: FeedPosition): boolean => {
   }
   const episode = { divergenceId, openedAt, episodeId, closedAt: lastActivityAt };
   return samePosition(position, { ...episodeKey(issue, episode), ...episodeFeedKey(episode) });
+};
+
+/**
+ * Whether a feed position is one the change feed can hold (a cursor handed back is checked with it):
+ * every part of its keys a key part, the index key an instant and an id.
+ */
+export const isChangeFeedPosition = (position: FeedPosition): boolean => {
+  const [recordedAt, id, ...rest] = position.gsi1sk.split(SEP);
+  const keyParts = (key: string) => key.split(SEP).every(isKeyPart);
+  return (
+    position.gsi1pk === CHANGES_FEED && isKeyPart(recordedAt) && isCanonicalInstant(recordedAt) && isKeyPart(id) && rest.length === 0 &&
+    keyParts(position.pk) && keyParts(position.sk) && position.sk.length <= 1024
+  );
 };
