@@ -14,7 +14,7 @@
  */
 import type { Evidence } from '../../events/outbound/evidence.ts';
 import type { Names, Registry } from '../core/types.ts';
-import type { ActorHistory, Matrix } from './schemas.ts';
+import type { ActorHistory, ChangesPage, Matrix } from './schemas.ts';
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8; header=present';
 const BOM = '\uFEFF';
@@ -65,14 +65,21 @@ export const csvField = (value: string): string => (needsQuoting.test(value) ? q
 /** A text cell a spreadsheet would evaluate, defused: an apostrophe in front, and quoted. */
 export const csvTextField = (value: string): string => (startsLikeFormula.test(value) ? quoted(`'${value}`) : csvField(value));
 
-const cell = (row: CsvRow, column: CsvColumn, raw: boolean): string =>
-  raw || CSV_NUMBER_COLUMNS.has(column) ? csvField(row[column]) : csvTextField(row[column]);
-
-export const toCsv = (rows: readonly CsvRow[], options: CsvOptions = {}): string => {
+/** Any table of text cells, numbers among them written as numbers; every text cell defused unless raw. */
+export const tableCsv = <C extends string>(
+  columns: readonly C[],
+  numbers: ReadonlySet<C>,
+  rows: ReadonlyArray<Record<C, string>>,
+  options: CsvOptions = {},
+): string => {
   const raw = options.raw === true;
-  const records = rows.map((row) => CSV_COLUMNS.map((column) => cell(row, column, raw)).join(','));
-  return BOM + [CSV_COLUMNS.join(','), ...records].join('\r\n') + '\r\n';
+  const field = (row: Record<C, string>, column: C) =>
+    raw || numbers.has(column) ? csvField(row[column]) : csvTextField(row[column]);
+  const records = rows.map((row) => columns.map((column) => field(row, column)).join(','));
+  return BOM + [columns.join(','), ...records].join('\r\n') + '\r\n';
 };
+
+export const toCsv = (rows: readonly CsvRow[], options: CsvOptions = {}): string => tableCsv(CSV_COLUMNS, CSV_NUMBER_COLUMNS, rows, options);
 
 const evidenceRow = (evidence: Evidence, actorNames: Names, registry: Registry): CsvRow => {
   const speaker = evidence.speaker === undefined ? undefined : registry.speakers.get(evidence.speaker);
@@ -106,3 +113,42 @@ export const matrixCsv = (matrix: Matrix, registry: Registry, options: CsvOption
 /** One row per statement, in said order. */
 export const historyCsv = (history: ActorHistory, registry: Registry, options: CsvOptions = {}): string =>
   toCsv(history.statements.map((statement) => evidenceRow(statement, history.names, registry)), options);
+
+/** The change feed's columns, in order: a statement's stance and the one it replaced, and `changed`, the whole of what changed as JSON. */
+export const CHANGE_CSV_COLUMNS = [
+  'change_id', 'kind', 'recorded_at', 'issue', 'actor', 'statement_id', 'stance', 'previous_stance', 'divergence_id', 'registry_kind',
+  'registry_id', 'changed',
+] as const;
+
+type ChangeColumn = (typeof CHANGE_CSV_COLUMNS)[number];
+
+const CHANGE_NUMBER_COLUMNS: ReadonlySet<ChangeColumn> = new Set(['stance', 'previous_stance']);
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+const numeric = (value: unknown): string => (typeof value === 'number' ? String(value) : '');
+
+/** One row per change, in the order recorded. */
+export const changesCsv = (page: ChangesPage, options: CsvOptions = {}): string =>
+  tableCsv(
+    CHANGE_CSV_COLUMNS,
+    CHANGE_NUMBER_COLUMNS,
+    page.changes.map((change) => {
+      const changed = change.changed as Record<string, unknown>;
+      const previous = changed['previous'] as Record<string, unknown> | null | undefined;
+      return {
+        change_id: change.changeId,
+        kind: change.kind,
+        recorded_at: change.recordedAt,
+        issue: change.issue ?? '',
+        actor: text(changed['actor']),
+        statement_id: text(changed['statementId']),
+        stance: numeric(changed['stance']),
+        previous_stance: numeric(previous?.['stance']),
+        divergence_id: text(changed['divergenceId']),
+        registry_kind: text(changed['registryKind']),
+        registry_id: change.kind === 'registry-changed' ? text(changed['id']) : '',
+        changed: JSON.stringify(changed),
+      };
+    }),
+    options,
+  );

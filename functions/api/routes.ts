@@ -9,11 +9,12 @@ import * as z from '../../events/zod.ts';
 import type { PositionReader } from '../application/read-model.ts';
 import { NotFoundError } from '../application/read-store.ts';
 import type { SnapshotStore } from '../application/snapshots.ts';
-import { historyCsv, matrixCsv } from './csv.ts';
+import { changesCsv, historyCsv, matrixCsv } from './csv.ts';
 import { HttpError } from './errors.ts';
 import { CSV_TYPE, JSON_TYPE, csvResponse, jsonResponse, type MediaType, type ReadApiResponse } from './http.ts';
 import {
-  actorHistory, actorParam, actorPositions, alertsPage, alertsQuery, historyQuery, issueList, issueParam, matrix, matrixQuery,
+  actorHistory, actorParam, actorPositions, alertsPage, alertsQuery, changesPage, changesQuery, historyQuery, issueList, issueParam, matrix,
+  matrixQuery,
   quarantinePage, quarantineQuery, snapshotLink,
 } from './schemas.ts';
 
@@ -26,7 +27,7 @@ export const API_SCOPES = ['read', 'quarantine'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 export type RouteId =
-  | 'listIssues' | 'issueMatrix' | 'issueSnapshot' | 'actorPositions' | 'actorHistory' | 'alerts' | 'quarantine' | 'openapi';
+  | 'listIssues' | 'issueMatrix' | 'issueSnapshot' | 'actorPositions' | 'actorHistory' | 'alerts' | 'changes' | 'quarantine' | 'openapi';
 
 /** What the route functions answer from. */
 export interface RouteDeps {
@@ -168,6 +169,28 @@ export const ROUTES: readonly RouteSpec[] = [
     mediaTypes: [JSON_TYPE],
     errors: { NotFound: 'An unknown `issue` or `actor`.' },
     handle: async ({ query }, { reader }) => jsonResponse(200, await reader.alerts(query)),
+  }),
+  route({
+    id: 'changes',
+    method: 'GET',
+    path: '/changes',
+    scope: 'read',
+    summary: 'The change feed: every change to the record in the order it was recorded, with cursor pagination',
+    description:
+      'Statements applied, position changes, corrections and retractions, divergences opened, closed, withdrawn or reinstated, and registry changes, each with a stable id. `Accept: text/csv` returns one row per change of the page (UTF-8 with BOM; formula-leading text cells defused unless `raw=true`) and the next page\'s cursor in the `x-next-cursor` response header (absent on the last page).',
+    pathParams: {},
+    query: changesQuery,
+    response: changesPage,
+    mediaTypes: [JSON_TYPE, CSV_TYPE],
+    errors: { NotFound: 'An unknown `issue`.' },
+    handle: async ({ query: { since, issue, raw, cursor, limit }, mediaType }, { reader }) => {
+      const page = await reader.changes({
+        ...(since === undefined ? {} : { since }), ...(issue === undefined ? {} : { issue }), ...(cursor === undefined ? {} : { cursor }), limit,
+      });
+      if (mediaType !== CSV_TYPE) return jsonResponse(200, page);
+      const next: Record<string, string> = page.nextCursor === null ? {} : { 'x-next-cursor': page.nextCursor };
+      return csvResponse(issue === undefined ? 'changes' : `${issue}-changes`, changesCsv(page, { raw: raw === true }), next);
+    },
   }),
   route({
     id: 'quarantine',

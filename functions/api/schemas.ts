@@ -103,6 +103,16 @@ export const quarantineQuery = z.strictObject({
   limit: pageLimit('Rejected events per page.'),
 });
 
+export const changesQuery = z.strictObject({
+  since: z
+    .optional(instant('start-of-day'))
+    .check(z.describe('Only changes recorded at or after this instant (the tracker\'s clock). A bare date means the start of that UTC day.')),
+  issue: z.optional(slug).check(z.describe('Only changes to this issue (registry changes only when they are of the issue itself).')),
+  raw: rawCsv,
+  cursor: pageCursor,
+  limit: pageLimit('Changes per page.'),
+});
+
 export type MatrixQuery = z.infer<typeof matrixQuery>;
 export type HistoryQuery = z.infer<typeof historyQuery>;
 export type AlertsQuery = z.infer<typeof alertsQuery>;
@@ -233,6 +243,32 @@ export const alertsPage = z
   })
   .register(apiSchemas, { id: 'AlertsPage' });
 
+export const CHANGE_KIND_NAMES = [
+  'statement-applied', 'position-changed', 'statement-corrected', 'statement-retracted',
+  'divergence-opened', 'divergence-closed', 'divergence-withdrawn', 'divergence-reinstated', 'registry-changed',
+] as const;
+
+export const changeItem = z
+  .object({
+    changeId: z.string().check(z.describe('Derived from the facts it names (a statement id, the Position Changed `changeId`, an alert id, a registry version), never a clock: the same change is never listed under two ids.')),
+    kind: z
+      .enum(CHANGE_KIND_NAMES)
+      .check(z.describe(
+        'position-changed: a statement became its actor\'s current position (the change its Position Changed event announces, under the same id); statement-applied: a statement joined the history without moving the position (said before the current one); statement-corrected / statement-retracted: a revision of a statement; divergence-opened / -closed / -withdrawn / -reinstated: an alert recorded (withdrawn: a correction showed the episode never stood); registry-changed: a registry record version applied. Every statement is listed once, as position-changed or statement-applied. Clients must accept kinds added later.',
+      )),
+    recordedAt: isoDateTime.check(z.describe('When the tracker first recorded the change; the feed is in this order (ties by `changeId`).')),
+    issue: z.nullable(slug).check(z.describe('The issue changed, when the change has one.')),
+    changed: z.looseObject({}).check(z.describe('What it changed, by kind: the statement (id, actor, stance, said time) and for a position change the previous position; the alert (transition, divergence, stances, gap); the registry record as applied.')),
+  })
+  .register(apiSchemas, { id: 'Change' });
+
+export const changesPage = z
+  .object({
+    changes: z.array(changeItem).check(z.describe('In the order recorded, earliest first.')),
+    nextCursor: z.nullable(z.string()).check(z.describe('Pass as `cursor` for the next page; null on the last page. To follow the feed later, ask again with `since` the last `recordedAt` and skip the `changeId`s already seen.')),
+  })
+  .register(apiSchemas, { id: 'ChangesPage' });
+
 export const QUARANTINE_REASONS = ['invalid-event', 'unknown-reference', 'ambiguous-reference', 'not-an-input', 'unknown-detail-type', 'unauthorised-source', 'conflicting-id'] as const;
 
 export const fieldProblem = z
@@ -305,5 +341,7 @@ export type AlertItem = z.infer<typeof alertItem>;
 export type AlertsPage = z.infer<typeof alertsPage>;
 export type QuarantinedEventItem = z.infer<typeof quarantinedEvent>;
 export type QuarantinePage = z.infer<typeof quarantinePage>;
+export type ChangeItem = z.infer<typeof changeItem>;
+export type ChangesPage = z.infer<typeof changesPage>;
 export type SnapshotLink = z.infer<typeof snapshotLink>;
 export type ApiError = z.infer<typeof apiError>;

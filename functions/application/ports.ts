@@ -112,6 +112,28 @@ export type AlertRecord =
       recordedAt: string;
     };
 
+/** What a change-feed entry records (keys.ts `changeIndexKey` lists an item under one). */
+export type ChangeKind =
+  | 'statement-applied' | 'position-changed' | 'statement-corrected' | 'statement-retracted'
+  | 'divergence-opened' | 'divergence-closed' | 'divergence-withdrawn' | 'divergence-reinstated' | 'registry-changed';
+
+export const CHANGE_KINDS: readonly ChangeKind[] = [
+  'statement-applied', 'position-changed', 'statement-corrected', 'statement-retracted',
+  'divergence-opened', 'divergence-closed', 'divergence-withdrawn', 'divergence-reinstated', 'registry-changed',
+];
+
+/** One change to the record, as the change feed lists it. */
+export interface ChangeRecord {
+  /** Derived from facts (a statement, position change, alert or registry version), never a clock. */
+  changeId: string;
+  kind: ChangeKind;
+  /** The tracker's clock when it was first recorded. */
+  recordedAt: string;
+  issue: IssueId | null;
+  /** What it changed: plain JSON, by kind. */
+  changed: Record<string, unknown>;
+}
+
 export interface TrackerRepository {
   /**
    * Claims the statement's id for its content, atomically and for good, before anything of the
@@ -121,6 +143,11 @@ export interface TrackerRepository {
   claimStatement(identity: StatementIdentity): Promise<StatementClaim>;
   /** Adds the statement to history unless a statement with its key is already there (claim it first). */
   recordStatement(statement: StatementRecord): Promise<HistoryWrite>;
+  /**
+   * Lists what recording the statement changed in the change feed, once per statement id: the first
+   * recording stands (a redelivery lists nothing twice). `false` when it was listed before.
+   */
+  recordStatementChange(statementId: string, change: ChangeRecord): Promise<boolean>;
   /** Makes the statement the current (or previous) position when, and only when, it is said later. */
   applyPosition(statement: StatementRecord): Promise<PositionWrite>;
   /** Positions, open pointers and outbox of the issue in one strongly consistent read. */

@@ -5,11 +5,12 @@
  * the pure core (bloc stances, positions as of a date) into the API's shapes: the standing positions
  * in `read-positions.ts`, the paged feeds in `read-feeds.ts`.
  */
-import type { ActorHistory, ActorPositions, AlertsPage, IssueSummary, Matrix, QuarantinePage } from '../api/schemas.ts';
+import type { ActorHistory, ActorPositions, AlertsPage, ChangesPage, IssueSummary, Matrix, QuarantinePage } from '../api/schemas.ts';
 import type { ActorId, IssueId, Registry } from '../core/types.ts';
+import { changes } from './read-changes.ts';
 import { actorHistory, alerts, quarantine } from './read-feeds.ts';
 import { actorPositions, issueMatrix, listIssues } from './read-positions.ts';
-import type { AlertFilter, HistoryFilter, QuarantineFilter, ReadContext, ReadStore } from './read-store.ts';
+import type { AlertFilter, ChangeFilter, HistoryFilter, QuarantineFilter, ReadContext, ReadStore } from './read-store.ts';
 import { DEFAULT_REGISTRY_TTL_MS, RegistryCache } from './registry-cache.ts';
 
 /** The read API's use cases. */
@@ -21,6 +22,7 @@ export interface PositionReader {
   actorHistory(actor: ActorId, filter: HistoryFilter): Promise<ActorHistory>;
   alerts(filter: AlertFilter): Promise<AlertsPage>;
   quarantine(filter: QuarantineFilter): Promise<QuarantinePage>;
+  changes(filter: ChangeFilter): Promise<ChangesPage>;
 }
 
 export interface PositionReaderOptions {
@@ -45,5 +47,6 @@ export const createPositionReader = ({ store, registryTtlMs = DEFAULT_REGISTRY_T
     actorHistory: (actor, filter) => actorHistory(context, actor, filter),
     alerts: (filter) => alerts(context, filter),
     quarantine: (filter) => quarantine(context, filter),
+    changes: (filter) => changes(context, filter),
   };
 };

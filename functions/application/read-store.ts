@@ -4,7 +4,7 @@
  */
 import type { SaidKey } from '../core/positions.ts';
 import type { Actor, ActorId, Issue, IssueId, Position, Registry, StatementRecord } from '../core/types.ts';
-import type { StatementRef, StoredEpisode, StoredQuarantinedEvent } from './ports.ts';
+import type { ChangeRecord, StatementRef, StoredEpisode, StoredQuarantinedEvent } from './ports.ts';
 
 export interface AlertFilter {
   /** Canonical UTC instant: only episodes whose last transition (closing, else opening) was said at or after it. */
@@ -19,6 +19,15 @@ export interface AlertFilter {
 }
 
 export interface QuarantineFilter {
+  /** Opaque, from the previous page. */
+  cursor?: string;
+  limit: number;
+}
+
+export interface ChangeFilter {
+  /** Canonical UTC instant: only changes recorded at or after it. */
+  since?: string;
+  issue?: IssueId;
   /** Opaque, from the previous page. */
   cursor?: string;
   limit: number;
@@ -63,6 +72,8 @@ export interface ReadStore {
   actorHistory(actor: ActorId, issues: readonly IssueId[], page: { after?: SaidKey; limit: number }): Promise<StatementRecord[]>;
   /** Divergence episodes, latest activity first. Throws InvalidCursorError on a cursor it did not issue. */
   episodes(filter: AlertFilter): Promise<StorePage<StoredEpisode>>;
+  /** Changes to the record in the order recorded. Throws InvalidCursorError on a cursor it did not issue. */
+  changes(filter: ChangeFilter): Promise<StorePage<ChangeRecord>>;
   /** Rejected events, newest first. Throws InvalidCursorError on a cursor it did not issue. */
   quarantined(filter: QuarantineFilter): Promise<StorePage<StoredQuarantinedEvent>>;
 }

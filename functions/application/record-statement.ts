@@ -21,6 +21,7 @@ import type { Clock, EventPublisher, HistoryWrite, PositionWrite, TrackerReposit
 import { AlertLedger, type AlertCounts } from './record/alert-ledger.ts';
 import { publishOutbox } from './record/publish-outbox.ts';
 import { settle, type Settled } from './record/settle.ts';
+import { statementChangeOf } from './record/statement-change.ts';
 
 export { NotConvergedError } from './record/settle.ts';
 export type { AlertCounts } from './record/alert-ledger.ts';
@@ -70,6 +71,7 @@ export const recordStatement = async (
   const position = await tracker.applyPosition(statement);
   const ledger = new AlertLedger(tracker, statement.issue);
   const { snapshot, ...settled } = await settle({ tracker, clock, registry, statement, ledger }, maxRounds);
+  await tracker.recordStatementChange(statement.statementId, statementChangeOf(statement, snapshot.positions.get(statement.actor), clock.now()));
   const published = await publishOutbox({ tracker, publisher, ledger, statement }, snapshot);
   const { statementId, issue, actor } = statement;
   return { statementId, issue, actor, history, position, ...settled, alerts: ledger.counts, published };

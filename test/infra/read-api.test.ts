@@ -22,7 +22,7 @@ describe('read API', () => {
   });
 
   it('routes every path of the API contract, /quarantine included, and nothing else', () => {
-    expect(routes(iam)).toHaveLength(8);
+    expect(routes(iam)).toHaveLength(9);
     expect(routes(iam).map((r) => r.RouteKey)).toContain('GET /quarantine');
   });
 
@@ -65,6 +65,7 @@ describe('read API', () => {
       'GET /actors/{actor}/positions': [DEFAULT_API_SCOPES.read],
       'GET /actors/{actor}/history': [DEFAULT_API_SCOPES.read],
       'GET /alerts': [DEFAULT_API_SCOPES.read],
+      'GET /changes': [DEFAULT_API_SCOPES.read],
       'GET /quarantine': [DEFAULT_API_SCOPES.quarantine],
       'GET /openapi.json': [DEFAULT_API_SCOPES.read],
     });

@@ -6,10 +6,10 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import {
-  claimFromItem, episodeFromItem, historyFromItem, pointerFromItem, positionFromItem, storedAlertFromItem, type StoredAlert,
+  changeFromItem, claimFromItem, episodeFromItem, historyFromItem, pointerFromItem, positionFromItem, storedAlertFromItem, type StoredAlert,
 } from '../../functions/adapters/dynamodb/items.ts';
-import { ISSUE, REGISTRY_PK, STATEMENT_PK_PREFIX } from '../../functions/adapters/dynamodb/keys.ts';
-import type { OpenPointer, StoredEpisode } from '../../functions/application/ports.ts';
+import { ISSUE, REGISTRY_LOG_PK, REGISTRY_PK, STATEMENT_CHANGE_PREFIX, STATEMENT_PK_PREFIX } from '../../functions/adapters/dynamodb/keys.ts';
+import type { ChangeRecord, OpenPointer, StoredEpisode } from '../../functions/application/ports.ts';
 import type { StatementIdentity } from '../../functions/core/identity.ts';
 import type { Position, StatementRecord } from '../../functions/core/types.ts';
 
@@ -39,6 +39,8 @@ export interface TableState {
   outbox: string[];
   quarantine: Item[];
   registry: Item[];
+  /** The change feed's own items (statement changes, registry versions); alerts list themselves. */
+  changes: ChangeRecord[];
 }
 
 const bySk = (a: Item, b: Item): number => {
@@ -49,11 +51,12 @@ const bySk = (a: Item, b: Item): number => {
 
 export const readTableState = async (client: DynamoDBClient, tableName: string): Promise<TableState> => {
   const items = (await scanTable(client, tableName)).sort(bySk);
-  const state: TableState = { positions: [], history: [], claims: [], episodes: [], pointers: [], alerts: [], outbox: [], quarantine: [], registry: [] };
+  const state: TableState = { positions: [], history: [], claims: [], episodes: [], pointers: [], alerts: [], outbox: [], quarantine: [], registry: [], changes: [] };
   for (const item of items) {
     const pk = item['pk'] as string;
     const sk = item['sk'] as string;
     if (pk === REGISTRY_PK) state.registry.push(item);
+    else if (pk === REGISTRY_LOG_PK || sk.startsWith(STATEMENT_CHANGE_PREFIX)) state.changes.push(changeFromItem(item));
     else if (pk.startsWith('QUARANTINE#')) state.quarantine.push(item);
     else if (pk.startsWith(STATEMENT_PK_PREFIX)) state.claims.push(claimFromItem(item));
     else if (sk.startsWith(ISSUE.positionPrefix)) state.positions.push(positionFromItem(item));
@@ -90,5 +93,6 @@ export const comparableState = (state: TableState) => {
       .map(({ recordedAt: _recordedAt, ...alert }) => alert)
       .sort((a, b) => (a.alertId < b.alertId ? -1 : 1)),
     outbox: state.outbox,
+    changes: state.changes.map(({ recordedAt: _recordedAt, ...change }) => change).sort((a, b) => (a.changeId < b.changeId ? -1 : 1)),
   };
 };

@@ -6,14 +6,17 @@
  */
 import type { Stance } from '../../../events/common.ts';
 import { refOf } from '../../core/positions.ts';
-import type { AlertRecord, OpenPointer, StatementRef, StoredEpisode, StoredQuarantinedEvent } from '../../application/ports.ts';
+import type {
+  AlertRecord, AlertTransition, ChangeKind, ChangeRecord, OpenPointer, StatementRef, StoredEpisode, StoredQuarantinedEvent,
+} from '../../application/ports.ts';
+import type { RegistryUpdate } from '../../core/registry.ts';
 import type { FieldSummary, StatementIdentity } from '../../core/identity.ts';
 import type { DivergenceKind, Position, StatementRecord } from '../../core/types.ts';
 import type { Item } from './document-client.ts';
 import { toEvidence } from '../../application/contracts-v1.ts';
 import {
-  ISSUE, NO_SAID_KEY, STATEMENT_PK_PREFIX, alertKey, claimKey, episodeFeedKey, episodeKey, evidenceRef, historyKey, openPointerKey,
-  parseEvidenceRef, parseSaidKey, quarantineFeedKey, quarantineKey,
+  ISSUE, NO_SAID_KEY, STATEMENT_PK_PREFIX, alertKey, changeIndexKey, claimKey, episodeFeedKey, episodeKey, evidenceRef, historyKey,
+  openPointerKey, parseEvidenceRef, parseSaidKey, quarantineFeedKey, quarantineKey, registryLogKey, statementChangeKey,
 } from './keys.ts';
 
 /** Current position: `ck` said key, `s` stance, `h` hedged; previous: `p` said key (or NO_SAID_KEY), `ps`, `ph`. */
@@ -203,11 +206,20 @@ export interface StoredAlert {
 
 type EvidenceLike = { statementId: string; actor: string; saidAt: string; issue: string };
 
+/** An alert is a change to the record of its own: the feed lists it by its transition. */
+export const ALERT_CHANGE_KINDS: Readonly<Record<AlertTransition, ChangeKind>> = {
+  opened: 'divergence-opened',
+  closed: 'divergence-closed',
+  withdrawn: 'divergence-withdrawn',
+  reinstated: 'divergence-reinstated',
+};
+
 export const alertToItem = (alert: AlertRecord): Item => {
   const { evidence, ...detail } = alert.detail as typeof alert.detail & { evidence: { actor: EvidenceLike[]; other: EvidenceLike[] } };
   const refs = (items: EvidenceLike[]) => items.map((e) => evidenceRef(e));
   return {
     ...alertKey(alert.issue, alert.alertId),
+    ...changeIndexKey(ALERT_CHANGE_KINDS[alert.transition], alert.recordedAt, alert.alertId, alert.issue),
     alertId: alert.alertId,
     issue: alert.issue,
     episodeId: alert.episodeId,
@@ -257,6 +269,49 @@ export const alertFromStored = (stored: StoredAlert, statementsById: ReadonlyMap
     ...stored.record,
     detail: { ...stored.record.detail, evidence: { actor: resolve(stored.evidence.actor), other: resolve(stored.evidence.other) } },
   } as AlertRecord;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The change feed. Items written for it hold what the change changed as one `changed` map; an alert
+// item, which already holds it as its detail, lends that instead.
+
+/** What recording a statement changed, listed in the change feed (a few hundred bytes: no quote). */
+export const statementChangeToItem = (statementId: string, change: ChangeRecord): Item => {
+  if (change.issue === null) throw new TypeError(`the change ${change.changeId} of statement ${statementId} names no issue`);
+  return {
+    ...statementChangeKey(change.issue, statementId),
+    ...changeIndexKey(change.kind, change.recordedAt, change.changeId, change.issue),
+    changed: change.changed,
+  };
+};
+
+/** One applied version of a registry record, for the change feed (registry items themselves are overwritten). */
+export const registryLogToItem = (update: RegistryUpdate, fingerprint: string, recordedAt: string): Item => {
+  const changeId = `rg-${fingerprint.slice(0, 20)}`;
+  const issue = update.type === 'issue' ? update.record.id : undefined;
+  return {
+    ...registryLogKey(update.type, update.record.id, update.record.updatedAt, fingerprint),
+    ...changeIndexKey('registry-changed', recordedAt, changeId, issue),
+    changed: { registryKind: update.type, id: update.record.id, updatedAt: update.record.updatedAt, record: update.record },
+  };
+};
+
+const alertChanged = (item: Item): Record<string, unknown> => {
+  const { schemaVersion: _version, ...detail } = item['detail'] as Record<string, unknown>;
+  return { transition: item['transition'], ...detail };
+};
+
+/** A change-feed entry from any item the feed lists. */
+export const changeFromItem = (item: Item): ChangeRecord => {
+  const position = item['gsi1sk'] as string;
+  const at = position.indexOf('#');
+  return {
+    changeId: position.slice(at + 1),
+    kind: item['changeKind'] as ChangeKind,
+    recordedAt: position.slice(0, at),
+    issue: (item['changeIssue'] as string | undefined) ?? null,
+    changed: (item['changed'] as Record<string, unknown> | undefined) ?? alertChanged(item),
+  };
 };
 
 /** DynamoDB's item limit is 400 KB; a larger body is kept as its head, flagged, with its fingerprint. */

@@ -30,7 +30,7 @@
 import { isCanonicalInstant } from '../../core/time.ts';
 import type { ActorId, IssueId } from '../../core/types.ts';
 import type { RegistryUpdate } from '../../core/registry.ts';
-import type { StatementRef } from '../../application/ports.ts';
+import type { ChangeKind, StatementRef } from '../../application/ports.ts';
 
 export interface TableKey {
   pk: string;
@@ -156,15 +156,7 @@ export const alertKey = (issue: IssueId, alertId: string): TableKey => ({
 
 export const CHANGES_FEED = 'CHANGES';
 
-/** What a change-feed entry records; the item that carries it holds the detail. */
-export type ChangeKind =
-  | 'statement-applied' | 'position-changed' | 'statement-corrected' | 'statement-retracted'
-  | 'divergence-opened' | 'divergence-closed' | 'divergence-withdrawn' | 'divergence-reinstated' | 'registry-changed';
-
-export const CHANGE_KINDS: readonly ChangeKind[] = [
-  'statement-applied', 'position-changed', 'statement-corrected', 'statement-retracted',
-  'divergence-opened', 'divergence-closed', 'divergence-withdrawn', 'divergence-reinstated', 'registry-changed',
-];
+export type { ChangeKind } from '../../application/ports.ts';
 
 /** The change-feed attributes of an item: its place in the feed and what the feed filters on. */
 export interface ChangeIndexKey extends IndexKey {

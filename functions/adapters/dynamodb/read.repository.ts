@@ -8,17 +8,18 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { StatementRef, StoredEpisode, StoredQuarantinedEvent } from '../../application/ports.ts';
+import type { ChangeRecord, StatementRef, StoredEpisode, StoredQuarantinedEvent } from '../../application/ports.ts';
 import {
-  InvalidCursorError, decodeCursorFields, encodeCursor, pageOf, type AlertFilter, type QuarantineFilter, type ReadStore,
+  InvalidCursorError, decodeCursorFields, encodeCursor, pageOf, type AlertFilter, type ChangeFilter, type QuarantineFilter, type ReadStore,
   type StorePage,
 } from '../../application/read-store.ts';
 import { compareSaid, type SaidKey } from '../../core/positions.ts';
 import type { ActorId, IssueId, Position, Registry, StatementRecord } from '../../core/types.ts';
 import { batchGet, documentClient, queryAll, queryUpTo, type Item } from './document-client.ts';
-import { episodeFromItem, historyFromItem, positionFromItem } from './items.ts';
+import { changeFromItem, episodeFromItem, historyFromItem, positionFromItem } from './items.ts';
 import {
-  EPISODES_FEED, ISSUE, actorHistoryFrom, feedPositionOf, historyKey, isEpisodeFeedPosition, isQuarantineFeedPosition,
+  CHANGES_FEED, EPISODES_FEED, ISSUE, actorHistoryFrom, feedPositionOf, historyKey, isChangeFeedPosition, isEpisodeFeedPosition,
+  isQuarantineFeedPosition,
   positionKey, saidKey, type FeedPosition,
 } from './keys.ts';
 import { DynamoQuarantineRepository } from './quarantine.repository.ts';
@@ -41,6 +42,13 @@ export const decodeAlertCursor = (cursor: string, since: string | undefined): Fe
   const key = decodeCursorFields(cursor, CURSOR_KEYS, 'alert feed');
   if (key.gsi1pk !== EPISODES_FEED || !isEpisodeFeedPosition(key)) throw new InvalidCursorError('it does not point into the alert feed');
   // DynamoDB rejects a start key outside the key condition; say which parameter is at odds instead.
+  if (since !== undefined && key.gsi1sk < since) throw new InvalidCursorError('it lies before `since`; keep the same filters while paging');
+  return key;
+};
+
+export const decodeChangeCursor = (cursor: string, since: string | undefined): FeedPosition => {
+  const key = decodeCursorFields(cursor, CURSOR_KEYS, 'change feed');
+  if (!isChangeFeedPosition(key)) throw new InvalidCursorError('it does not point into the change feed');
   if (since !== undefined && key.gsi1sk < since) throw new InvalidCursorError('it lies before `since`; keep the same filters while paging');
   return key;
 };
@@ -162,6 +170,24 @@ export class DynamoReadRepository implements ReadStore {
     };
     const items = await queryUpTo(this.doc, input, filter.limit + 1, start);
     return pageOf(items, filter.limit, (item) => ({ value: episodeFromItem(item), cursor: encodeCursor(feedPositionOf(item)) }));
+  }
+
+  /** The change feed of gsi1, earliest first; an issue is a filter, so the feed keeps one order across issues. */
+  async changes(filter: ChangeFilter): Promise<StorePage<ChangeRecord>> {
+    const values: Record<string, unknown> = { ':feed': CHANGES_FEED };
+    if (filter.since !== undefined) values[':since'] = filter.since;
+    if (filter.issue !== undefined) values[':issue'] = filter.issue;
+    const start = filter.cursor === undefined ? undefined : decodeChangeCursor(filter.cursor, filter.since);
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: GSI1.indexName,
+      KeyConditionExpression: filter.since === undefined ? 'gsi1pk = :feed' : 'gsi1pk = :feed AND gsi1sk >= :since',
+      ...(filter.issue === undefined ? {} : { FilterExpression: 'changeIssue = :issue' }),
+      ExpressionAttributeValues: values,
+      ScanIndexForward: true,
+    };
+    const items = await queryUpTo(this.doc, input, filter.limit + 1, start);
+    return pageOf(items, filter.limit, (item) => ({ value: changeFromItem(item), cursor: encodeCursor(feedPositionOf(item)) }));
   }
 
   /** The quarantine feed of gsi1, read through the quarantine repository. */

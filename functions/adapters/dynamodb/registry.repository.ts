@@ -11,11 +11,14 @@ import { applyRegistryUpdate, buildRegistry, emptyRegistry, type RegistryUpdate 
 import type { Registry } from '../../core/types.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { conditionally, documentClient, isItemTooLarge, queryAll, type Item } from './document-client.ts';
+import { registryLogToItem } from './items.ts';
 import { REGISTRY_PK, registryKey } from './keys.ts';
 
 export interface DynamoRegistryRepositoryOptions {
   tableName: string;
   client: DynamoDBClient;
+  /** When an applied version is recorded in the change feed (canonical instant); the system clock by default. */
+  now?: () => string;
 }
 
 /** Identifies the stored record's content, so a tie on updatedAt can be settled against exactly that record. */
@@ -37,10 +40,12 @@ const MAX_TIE_ROUNDS = 5;
 export class DynamoRegistryRepository implements RegistryRepository {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly now: () => string;
 
-  constructor({ tableName, client }: DynamoRegistryRepositoryOptions) {
+  constructor({ tableName, client, now = () => new Date().toISOString() }: DynamoRegistryRepositoryOptions) {
     this.tableName = tableName;
     this.doc = documentClient(client);
+    this.now = now;
   }
 
   async loadRegistry(): Promise<Registry> {
@@ -76,7 +81,7 @@ export class DynamoRegistryRepository implements RegistryRepository {
         }),
       ),
     );
-    if (newer) return 'applied';
+    if (newer) return this.logged(update, item, 'applied');
 
     // Same or later updatedAt stored: the core's rule decides ties, against the record as stored.
     for (let round = 0; round < MAX_TIE_ROUNDS; round += 1) {
@@ -85,10 +90,12 @@ export class DynamoRegistryRepository implements RegistryRepository {
       );
       if (stored.Item === undefined) {
         if (await conditionally(() => this.doc.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })))) {
-          return 'applied';
+          return this.logged(update, item, 'applied');
         }
         continue;
       }
+      // This very version is stored: applied before, perhaps by a delivery that died before logging it.
+      if (stored.Item['fp'] === item['fp']) return this.logged(update, item, 'stale');
       const current = fromItem(stored.Item);
       const before = buildRegistry([current]);
       if (applyRegistryUpdate(before, update) === before) return 'stale';
@@ -102,8 +109,25 @@ export class DynamoRegistryRepository implements RegistryRepository {
           }),
         ),
       );
-      if (replaced) return 'applied';
+      if (replaced) return this.logged(update, item, 'applied');
     }
     throw new Error(`registry ${update.type} '${update.record.id}' kept changing while being updated`);
+  }
+
+  /**
+   * Lists the version in the change feed once (first recording wins), after it took effect: a
+   * version refused as stale never appears, and a redelivery lists nothing twice.
+   */
+  private async logged(update: RegistryUpdate, item: Item, result: RegistryWrite): Promise<RegistryWrite> {
+    await conditionally(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: registryLogToItem(update, item['fp'] as string, this.now()),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+    return result;
   }
 }

@@ -6,7 +6,7 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
-  AlertRecord, HistoryWrite, IssueSnapshot, OpenPointer, PositionWrite, StatementClaim, StatementRef, StoredEpisode,
+  AlertRecord, ChangeRecord, HistoryWrite, IssueSnapshot, OpenPointer, PositionWrite, StatementClaim, StatementRef, StoredEpisode,
   TrackerRepository,
 } from '../../application/ports.ts';
 import type { StatementIdentity } from '../../core/identity.ts';
@@ -15,7 +15,7 @@ import type { ActorId, IssueId, Position, StatementRecord } from '../../core/typ
 import { batchGet, conditionally, documentClient, isConditionFailure, queryAll, type Item } from './document-client.ts';
 import {
   alertDetailAttributes, alertFromStored, alertToItem, claimFromItem, claimToItem, episodeFromItem, episodeToItem, historyFromItem, historyToItem, pointerFromItem,
-  pointerToItem, positionFromItem, storedAlertFromItem,
+  pointerToItem, positionFromItem, statementChangeToItem, storedAlertFromItem,
 } from './items.ts';
 import {
   ISSUE, NO_SAID_KEY, actorHistoryBound, alertKey, claimKey, episodeKey, historyKey, openPointerKey, outboxKey, positionKey,
@@ -93,6 +93,18 @@ export class DynamoTrackerRepository implements TrackerRepository {
       ),
     );
     return recorded ? 'recorded' : 'duplicate';
+  }
+
+  recordStatementChange(statementId: string, change: ChangeRecord): Promise<boolean> {
+    return conditionally(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: statementChangeToItem(statementId, change),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { alertEvidenceIds, convergedDetail, divergedDetail, fitEvidence, positionChangedDetail } from '../contracts-v1.ts';
 import { positionChangeOf } from '../../core/positions.ts';
-import type { Episode, Position, StatementRecord } from '../../core/types.ts';
+import type { Episode, Position, PositionChange, StatementRecord } from '../../core/types.ts';
 import { POSITION_CHANGED } from '../../../events/catalog.ts';
 import type { AlertRecord, OutboundEvent } from '../ports.ts';
 
@@ -66,6 +66,10 @@ export const outboundAlert = (alert: AlertRecord): OutboundEvent => ({ detailTyp
  * the issue has settled; a statement said before the current one changed nothing to announce.
  */
 export const positionChangedEvent = (statement: StatementRecord, current: Position | undefined): OutboundEvent | undefined => {
-  if (current === undefined || current.statementId !== statement.statementId) return undefined;
-  return { detailType: POSITION_CHANGED, detail: positionChangedDetail(positionChangeOf(statement, current.previous), statement) };
+  const change = settledPositionChange(statement, current);
+  return change === undefined ? undefined : { detailType: POSITION_CHANGED, detail: positionChangedDetail(change, statement) };
 };
+
+/** The position change a statement made, when it is (still) its actor's current position once the issue has settled. */
+export const settledPositionChange = (statement: StatementRecord, current: Position | undefined): PositionChange | undefined =>
+  current === undefined || current.statementId !== statement.statementId ? undefined : positionChangeOf(statement, current.previous);

@@ -2,7 +2,7 @@
  * A `ReadStore` over arrays, for the read steps' unit tests: it answers each question the way the
  * port documents it (the DynamoDB adapter is tested against dynalite), and counts registry loads.
  */
-import type { StoredEpisode, StoredQuarantinedEvent } from '../../../functions/application/ports.ts';
+import type { ChangeRecord, StoredEpisode, StoredQuarantinedEvent } from '../../../functions/application/ports.ts';
 import { pageOf, type ReadContext, type ReadStore } from '../../../functions/application/read-store.ts';
 import { compareSaid } from '../../../functions/core/positions.ts';
 import type { Position, Registry, StatementRecord } from '../../../functions/core/types.ts';
@@ -15,6 +15,8 @@ export interface MemoryStoreContents {
   episodes?: StoredEpisode[];
   /** In feed order: newest first. */
   quarantined?: StoredQuarantinedEvent[];
+  /** In feed order: earliest recorded first. */
+  changes?: ChangeRecord[];
 }
 
 /** Feed cursors of the memory store: the index of the item to resume after. */
@@ -23,7 +25,7 @@ const feedPage = <T>(items: readonly T[], cursor: string | undefined, limit: num
   return pageOf(items.slice(start, start + limit + 1), limit, (value) => ({ value, cursor: String(items.indexOf(value)) }));
 };
 
-export const memoryStore = ({ registry, history = [], positions = [], episodes = [], quarantined = [] }: MemoryStoreContents) => {
+export const memoryStore = ({ registry, history = [], positions = [], episodes = [], quarantined = [], changes = [] }: MemoryStoreContents) => {
   const counts = { registryLoads: 0 };
   const store: ReadStore = {
     loadRegistry: async () => {
@@ -51,6 +53,12 @@ export const memoryStore = ({ registry, history = [], positions = [], episodes =
         limit,
       ),
     quarantined: async ({ cursor, limit }) => feedPage(quarantined, cursor, limit),
+    changes: async ({ since, issue, cursor, limit }) =>
+      feedPage(
+        changes.filter((c) => (since === undefined || c.recordedAt >= since) && (issue === undefined || c.issue === issue)),
+        cursor,
+        limit,
+      ),
   };
   const context: ReadContext = { store, registry: store.loadRegistry };
   return { store, context, counts };
