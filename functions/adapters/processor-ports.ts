@@ -23,7 +23,8 @@ export const systemClock: Clock = { now: () => new Date().toISOString() };
 
 export const processorPorts = ({ client, tableName, publisher, clock = systemClock }: ProcessorPortsOptions): ProcessorPorts => ({
   tracker: new DynamoTrackerRepository({ tableName, client }),
-  registry: new DynamoRegistryRepository({ tableName, client }),
+  // Registry versions are listed in the change feed at the processor's clock, like everything else it records.
+  registry: new DynamoRegistryRepository({ tableName, client, now: () => clock.now() }),
   quarantine: new DynamoQuarantineRepository({ tableName, client }),
   publisher,
   clock,
