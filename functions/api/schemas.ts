@@ -224,7 +224,7 @@ export const alertItem = z
     closedAt: z.nullable(isoDateTime),
     evidence: z
       .object({
-        actor: z.array(evidence).check(z.describe("The statements behind the actor's side, latest first.")),
+        actor: z.array(evidence).check(z.describe("The statements behind the actor's side, latest first; for an open divergence, every one said so far (what it opened with and each since).")),
         other: z.array(evidence).check(z.describe('The statements behind the other side, latest first.')),
       })
       .check(z.describe('As the episode was last recorded: at opening while open, at closing once closed.')),

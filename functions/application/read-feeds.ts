@@ -10,6 +10,7 @@ import { compareSaid, type SaidKey } from '../core/positions.ts';
 import { isCanonicalInstant } from '../core/time.ts';
 import type { ActorId, StatementRecord } from '../core/types.ts';
 import type { StoredEpisode, StoredQuarantinedEvent } from './ports.ts';
+import { withEvidenceSoFar } from './read-evidence.ts';
 import { indexById, requireStatement } from './read-positions.ts';
 import {
   InvalidCursorError, decodeCursorFields, encodeCursor, knownActor, knownIssue, pageOf, type AlertFilter, type HistoryFilter,
@@ -115,9 +116,11 @@ export const alerts = async (context: ReadContext, filter: AlertFilter): Promise
   if (filter.issue !== undefined) await knownIssue(context, filter.issue);
   if (filter.actor !== undefined) await knownActor(context, filter.actor);
   const page = await context.store.episodes(filter);
-  const refs = page.items.flatMap(({ value: { evidenceRefs } }) => [...evidenceRefs.actor, ...evidenceRefs.other]);
-  const statements = indexById(await context.store.statements(refs));
-  const items = page.items.map(({ value, cursor }) => ({ value: fitAlert(toAlertItem(value, statements)), cursor }));
+  const sofar = await withEvidenceSoFar(context.store, await context.registry(), page.items.map(({ value }) => value));
+  const known = indexById(sofar.statements);
+  const refs = sofar.episodes.flatMap(({ evidenceRefs }) => [...evidenceRefs.actor, ...evidenceRefs.other]).filter((ref) => !known.has(ref.statementId));
+  const statements = indexById([...sofar.statements, ...(await context.store.statements(refs))]);
+  const items = page.items.map(({ cursor }, i) => ({ value: fitAlert(toAlertItem(sofar.episodes[i]!, statements)), cursor }));
   const fitted = withinBudget({ ...page, items }, responseBytes);
   return { alerts: fitted.values, nextCursor: fitted.nextCursor };
 };
