@@ -20,7 +20,7 @@ const TROOPS = 'western-troops-in-ukraine';
 
 let store: EmbeddedDynamo;
 let rig: ProcessorRig;
-let get: (query: Record<string, string>, accept?: string) => Promise<{ status: number; headers: Record<string, string>; body: string }>;
+let get: (query: Record<string, string>, accept?: string, path?: string) => Promise<{ status: number; headers: Record<string, string>; body: string }>;
 
 /** A clock that moves one millisecond per reading, so every recording has its own instant. */
 const steppingClock = (start: string) => {
@@ -60,8 +60,8 @@ beforeAll(async () => {
   rig = createProcessorRig({ client: store.client, tableName, now: steppingClock('2026-02-01T08:00:00.000Z') });
   const reader = createPositionReader({ store: new DynamoReadRepository({ tableName, client: store.client }) });
   const api = createReadApi({ reader });
-  get = async (query, accept = 'application/json') => {
-    const response = await api({ method: 'GET', path: '/changes', query, headers: { accept } });
+  get = async (query, accept = 'application/json', path = '/changes') => {
+    const response = await api({ method: 'GET', path, query, headers: { accept } });
     return { status: response.statusCode, headers: response.headers as Record<string, string>, body: response.body };
   };
   await loadSeedRegistry(rig);
@@ -149,5 +149,22 @@ describe('GET /changes', () => {
     expect(rows.map((r) => r['change_id'])).toEqual(all.slice(0, 10).map((c) => c.changeId));
     expect(rows.map((r) => JSON.parse(r['changed']!))).toEqual(all.slice(0, 10).map((c) => c.changed));
     expect(reply.headers['x-next-cursor']).toBeDefined();
+  });
+});
+
+describe('GET /alerts, evidence while open', () => {
+  it('shows a statement that keeps a divergence open before the divergence closes', async () => {
+    // Prepare: Russia repeats its refusal, months after the divergence opened.
+    const sample = seedSampleEvents().find((e) => (e.detail as { statementId: string }).statementId.includes('russia-western-troops'))!;
+    const repeat = { ...sample, detail: { ...(sample.detail as object), statementId: 'russia-troops-repeated', saidAt: '2025-12-01T10:00:00Z' } };
+
+    // Act
+    await deliverEach([repeat]);
+    const reply = await get({ issue: TROOPS, open: 'true' }, 'application/json', '/alerts');
+
+    // Assess
+    const alert = (JSON.parse(reply.body) as { alerts: Array<{ divergenceId: string; evidence: { actor: Array<{ statementId: string }> } }> }).alerts
+      .find((a) => a.divergenceId === `actor-vs-bloc:${TROOPS}:russia:allies`);
+    expect(alert?.evidence.actor.map((e) => e.statementId)).toEqual(['russia-troops-repeated', (sample.detail as { statementId: string }).statementId]);
   });
 });
