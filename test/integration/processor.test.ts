@@ -27,7 +27,7 @@ import { redeliver, sqsRecord, sqsRecordFromBody, type PublishedEvent } from '..
 import {
   minutesAfter, statementEvent, syntheticRegistryEvents, syntheticWorld, type SyntheticWorld,
 } from '../../support/synthetic.ts';
-import { comparableState, readTableState, type TableState } from '../support/tracker-table.ts';
+import { comparableChanges, comparableState, readTableState, type TableState } from '../support/tracker-table.ts';
 
 let store: EmbeddedDynamo;
 
@@ -282,7 +282,9 @@ describe('crashes', () => {
     const reference = await newRig();
     await loadSeedRegistry(reference);
     for (const event of order) await reference.deliver([sqsRecord(event)]);
-    const expected = comparableState(await state(reference));
+    const referenceState = await state(reference);
+    const expected = comparableState(referenceState);
+    const expectedChanges = comparableChanges(referenceState);
 
     const client = store.newClient();
     const crashes = injectCrashes(client);
@@ -306,6 +308,7 @@ describe('crashes', () => {
       expect(crashes.fired, `crash after write ${crashAfter}`).toBe(true);
       const table = await state(rig);
       expect(comparableState(table), `crash after write ${crashAfter}`).toEqual(expected);
+      expect(comparableChanges(table), `change feed, crash after write ${crashAfter}`).toEqual(expectedChanges);
       expectEveryAlertPublished(table, rig.publisher);
     }
   });
