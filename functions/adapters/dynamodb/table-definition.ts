@@ -7,7 +7,7 @@ export const TABLE_KEYS = {
   sortKey: 'sk',
 } as const;
 
-/** A generic inverted-access index: feeds that cut across partitions (alerts by time, quarantine). */
+/** A generic inverted-access index: feeds that cut across partitions (alerts by time, quarantine, the change feed). */
 export const GSI1 = {
   indexName: 'gsi1',
   partitionKey: 'gsi1pk',
