@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEpisode } from '../../../functions/application/ports.ts';
 import { alerts } from '../../../functions/application/read-feeds.ts';
-import { refOf } from '../../../functions/core/positions.ts';
 import type { Position, StatementRecord } from '../../../functions/core/types.ts';
 import { ISSUE, makeRegistry, said } from '../core/helpers.ts';
+import { episodeOn } from './episodes.ts';
 import { memoryStore } from './memory-store.ts';
 
 const OTHER_ISSUE = 'ceasefire-before-peace-deal';
@@ -33,26 +33,7 @@ const positionOf = (s: StatementRecord): Position => ({ issue: s.issue, actor: s
 const byId = (id: string) => history.find((s) => s.statementId === id)!;
 const positions = ['de-3', 'ru-1', 'fr-0', 'pl-0', 'ru-other'].map((id) => positionOf(byId(id)));
 
-const episodeOf = (status: StoredEpisode['status']): StoredEpisode => ({
-  episode: {
-    episodeId: `ep-${status}`,
-    divergenceId: `actor-vs-bloc:${ISSUE}:russia:allies`,
-    kind: 'actor-vs-bloc',
-    issue: ISSUE,
-    actor: 'russia',
-    bloc: 'allies',
-    threshold: 2,
-    openedBy: opening.statementId,
-    openedAt: opening.saidAt,
-    actorStance: -2,
-    otherStance: 2,
-    gap: 4,
-    evidence: { actor: [opening.statementId], other: germans.map((s) => s.statementId) },
-  },
-  status,
-  revision: 0,
-  evidenceRefs: { actor: [refOf(opening)], other: germans.map(refOf) },
-});
+const episodeOf = (status: StoredEpisode['status']): StoredEpisode => episodeOn(`ep-${status}`, [opening], germans, status);
 
 describe('evidence while open', () => {
   it("adds every statement of the actor and of the bloc's other members said since the opening, latest first", async () => {

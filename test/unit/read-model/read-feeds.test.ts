@@ -13,6 +13,7 @@ import { compareSaid } from '../../../functions/core/positions.ts';
 import { pageAll } from '../../../local/page-all.ts';
 import type { StatementRecord } from '../../../functions/core/types.ts';
 import { ISSUE, at, makeRegistry, said } from '../core/helpers.ts';
+import { episodeOn } from './episodes.ts';
 import { memoryStore } from './memory-store.ts';
 
 const OTHER_ISSUE = 'ceasefire-before-peace-deal';
@@ -113,29 +114,6 @@ describe("an actor's history", () => {
     await expect(actorHistory(context, 'atlantis', { limit: 2 })).rejects.toEqual(new NotFoundError('actor', 'actor', 'atlantis'));
     await expect(actorHistory(context, 'russia', { limit: 2, issue: 'nowhere' })).rejects.toEqual(new NotFoundError('issue', 'issue', 'nowhere'));
   });
-});
-
-const refOf = (s: StatementRecord) => ({ issue: s.issue, actor: s.actor, saidAt: s.saidAt, statementId: s.statementId });
-
-const episodeOn = (id: string, actorSide: StatementRecord[], otherSide: StatementRecord[], status: StoredEpisode['status'] = 'open'): StoredEpisode => ({
-  episode: {
-    episodeId: id,
-    divergenceId: `actor-vs-bloc:${ISSUE}:russia:allies`,
-    kind: 'actor-vs-bloc',
-    issue: ISSUE,
-    actor: 'russia',
-    bloc: 'allies',
-    threshold: 2,
-    openedBy: actorSide[0]!.statementId,
-    openedAt: actorSide[0]!.saidAt,
-    actorStance: -2,
-    otherStance: 2,
-    gap: 4,
-    evidence: { actor: actorSide.map((s) => s.statementId), other: otherSide.map((s) => s.statementId) },
-  },
-  status,
-  revision: 0,
-  evidenceRefs: { actor: actorSide.map(refOf), other: otherSide.map(refOf) },
 });
 
 describe('the alert feed', () => {
