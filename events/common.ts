@@ -8,13 +8,15 @@ import * as z from './zod.ts';
 export const TRACKER_SOURCE = 'position-tracker';
 /** The source used by the sample events and the local CLI (any source but the tracker's is accepted). */
 export const DESK_SOURCE = 'newsroom.desk';
+/** The registry desk's source, the one `tracker register` publishes with. */
+export const REGISTRY_SOURCE = 'newsroom.registry';
 /**
  * Sources whose registry events are applied when the stage names none: the registry desk's, and
  * the desk tools', which publish the seed registry (locally and in the samples). Anyone else who
  * can reach the bus may send statements, but not rename an actor or move a speaker to another
  * actor. The processor's allow-list and the stage configuration's default both read this.
  */
-export const DEFAULT_REGISTRY_SOURCES: readonly string[] = ['newsroom.registry', DESK_SOURCE];
+export const DEFAULT_REGISTRY_SOURCES: readonly string[] = [REGISTRY_SOURCE, DESK_SOURCE];
 
 /** UTF-8 bytes allowed in one quote text (and in its translation). EventBridge entries max out at 256 KB. */
 export const MAX_QUOTE_BYTES = 8_192;

@@ -19,6 +19,7 @@ import { CONNECTION_HELP } from './cli/connection.ts';
 import { CliError, OutputClosedError, defaultIo, type CliIo } from './cli/io.ts';
 import { publishCommand, replayCommand } from './cli/publish-commands.ts';
 import { alertsCommand, positionsCommand, quarantineCommand } from './cli/read-commands.ts';
+import { registerCommand } from './cli/register-command.ts';
 
 export { CliError, type CliIo } from './cli/io.ts';
 
@@ -29,6 +30,7 @@ Usage: tracker <command> [options]
 Commands:
   publish            publish one statement from flags, or the events of a file (--file)
   replay FILE|DIR    publish every event of a file, or of the .json files of a directory in name order
+  register           publish registry records (actor, speaker, issue, bloc, watch) from flags or a file
   positions ISSUE    show an issue's position matrix
   alerts             list alerts (divergences) with their evidence
   quarantine         list rejected inbound events, with the field at fault and the body as received
@@ -43,6 +45,7 @@ ${CONNECTION_HELP}`;
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   publish: publishCommand,
   replay: replayCommand,
+  register: registerCommand,
   positions: positionsCommand,
   alerts: alertsCommand,
   quarantine: quarantineCommand,

@@ -20,11 +20,11 @@ import { TRACKER_SOURCE } from '../../events/common.ts';
 import { POSITIONS_DIVERGED } from '../../events/catalog.ts';
 import type { AlertItem, Matrix } from '../../functions/api/schemas.ts';
 import { DEFAULT_MAX_ENTRY_BYTES, putEventsEntrySize } from '../../local/bus/local-event-bus.ts';
-import { runCli, type CliIo } from '../../local/cli.ts';
+import { runCli } from '../../local/cli.ts';
 import { QUOTE_MARKER } from '../../local/console/report.ts';
 import type { DeadLetter } from '../../local/delivery/dead-letter-queue.ts';
 import {
-  AWS_CLI_SKIP, EXPECTED_DIVERGENCES, EXPECTED_STANCES, HAS_AWS_CLI, apiGet, awsCliEnv, divergenceKey, openAlerts, seedEntries, seedQuotes,
+  AWS_CLI_SKIP, EXPECTED_DIVERGENCES, cliIo, EXPECTED_STANCES, HAS_AWS_CLI, apiGet, awsCliEnv, divergenceKey, openAlerts, seedEntries, seedQuotes,
   stancesOf, startTestRuntime, type TestRuntime,
 } from './support.ts';
 
@@ -83,21 +83,6 @@ async function expectSeedOutcome(test: TestRuntime): Promise<AlertItem[]> {
   }
   return alerts;
 }
-
-const cliIo = (): CliIo & { stdout: string[]; stderr: string[]; bytes: Buffer[] } => {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const bytes: Buffer[] = [];
-  return {
-    stdout,
-    stderr,
-    bytes,
-    out: (text) => void stdout.push(text),
-    err: (text) => void stderr.push(text),
-    write: (chunk) => void bytes.push(Buffer.from(chunk)),
-    env: {},
-  };
-};
 
 describe('the seed published with the AWS SDK EventBridge client', () => {
   let test: TestRuntime;
@@ -311,7 +296,7 @@ describe('the seed published with the AWS SDK EventBridge client', () => {
     const { body } = await apiGet<Matrix>(test.runtime, '/issues/russia-as-guarantor/positions');
     expect(body.positions.find((p) => p.actor === 'france')?.statementId).toBe(statementId);
 
-    for (const command of [['publish'], ['replay'], ['positions'], ['alerts'], ['dlq', 'list'], ['dlq', 'redrive']]) {
+    for (const command of [['publish'], ['replay'], ['register'], ['positions'], ['alerts'], ['dlq', 'list'], ['dlq', 'redrive']]) {
       const help = cliIo();
       expect(await runCli([...command, '--help'], help)).toBe(0);
       expect(help.stdout.join('\n')).toMatch(/^Usage: tracker /);

@@ -12,6 +12,7 @@ import { seedSampleEvents } from '../../local/seed/seed-events.ts';
 import type { AlertItem, Matrix } from '../../functions/api/schemas.ts';
 import type { Output } from '../../local/console/terminal.ts';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../local/runtime.ts';
+import type { CliIo } from '../../local/cli.ts';
 
 /** The seed samples as PutEvents entries, in file (said) order. */
 export const seedEntries = (): PutEventsRequestEntry[] => seedSampleEvents().map(({ origin, event }) => toPutEventsEntry(event, origin));
@@ -123,3 +124,19 @@ export const awsCliEnv = (home: string): NodeJS.ProcessEnv => ({
   AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
   AWS_EC2_METADATA_DISABLED: 'true',
 });
+
+/** A CLI io that keeps what the command printed. */
+export const cliIo = (): CliIo & { stdout: string[]; stderr: string[]; bytes: Buffer[] } => {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const bytes: Buffer[] = [];
+  return {
+    stdout,
+    stderr,
+    bytes,
+    out: (text) => void stdout.push(text),
+    err: (text) => void stderr.push(text),
+    write: (chunk) => void bytes.push(Buffer.from(chunk)),
+    env: {},
+  };
+};
