@@ -181,3 +181,40 @@ export const diffReplay = (before: readonly Episode[], replay: IssueReplay): Rep
     reopened: before.filter((episode) => episode.status === 'closed' && rewritten.get(episode.episodeId)?.status === 'open'),
   };
 };
+
+/** One alert that went (or is queued to go) to subscribers: it told them an episode opened, or that it no longer is. */
+export interface PushedAlert {
+  episodeId: string;
+  opens: boolean;
+}
+
+/**
+ * The episodes subscribers have heard open and not heard end. Pushes of one episode alternate
+ * (opened or reinstated, then closed or withdrawn, and so on), so counting them is enough and
+ * needs no order.
+ */
+export const heardOpen = (pushed: readonly PushedAlert[]): Set<string> => {
+  const balance = new Map<string, number>();
+  for (const { episodeId, opens } of pushed) balance.set(episodeId, (balance.get(episodeId) ?? 0) + (opens ? 1 : -1));
+  return new Set([...balance].filter(([, open]) => open > 0).map(([episodeId]) => episodeId));
+};
+
+export interface PresentNews {
+  /** Open at the issue's latest said time and not heard open: each gets a Positions Diverged. */
+  diverged: Set<string>;
+  /** Heard open and open no longer (closed since, or never happened after all): each gets a Positions Converged. */
+  converged: Set<string>;
+}
+
+/**
+ * The rule of what subscribers are told after a delivery: changes to what is open now, at the
+ * issue's latest said time. Episodes that open and close wholly before it are recorded, not pushed,
+ * so a back-fill in any order tells subscribers about the present, not about a past they missed.
+ */
+export const presentNews = (heard: ReadonlySet<string>, state: Pick<IssueState, 'open'>): PresentNews => {
+  const openNow = new Set([...state.open.values()].map((episode) => episode.episodeId));
+  return {
+    diverged: new Set([...openNow].filter((episodeId) => !heard.has(episodeId))),
+    converged: new Set([...heard].filter((episodeId) => !openNow.has(episodeId))),
+  };
+};

@@ -790,7 +790,7 @@ describe('alerts whose evidence is at the contract maxima', () => {
     expect(putEventsEntrySize({ Source: TRACKER_SOURCE, DetailType: POSITIONS_DIVERGED, Detail: JSON.stringify(legacyDetail) })).toBeGreaterThan(ENTRY_LIMIT);
     await rig.ports.tracker.recordAlert({
       alertId: legacyDetail.alertId, issue, episodeId: String(opened['episodeId']),
-      transition: 'opened', detailType: POSITIONS_DIVERGED, detail: legacyDetail as never, recordedAt: minutesAfter(0),
+      transition: 'opened', detailType: POSITIONS_DIVERGED, detail: legacyDetail as never, recordedAt: minutesAfter(0), pushed: true,
     });
 
     // Act

@@ -6,7 +6,7 @@
  */
 import type { Stance } from '../../../events/common.ts';
 import { refOf } from '../../core/positions.ts';
-import type { AlertRecord, OpenPointer, StatementRef, StoredEpisode, StoredQuarantinedEvent } from '../../application/ports.ts';
+import type { AlertEntry, AlertRecord, OpenPointer, StatementRef, StoredEpisode, StoredQuarantinedEvent } from '../../application/ports.ts';
 import type { FieldSummary, StatementIdentity } from '../../core/identity.ts';
 import type { DivergenceKind, Position, StatementRecord } from '../../core/types.ts';
 import type { Item } from './document-client.ts';
@@ -216,8 +216,19 @@ export const alertToItem = (alert: AlertRecord): Item => {
     detail,
     evidence: { actor: refs(evidence.actor), other: refs(evidence.other) },
     recordedAt: alert.recordedAt,
+    pushed: alert.pushed,
   };
 };
+
+/** Alerts recorded before some were recorded only (not pushed) carry no flag: every one of them was pushed. */
+const pushedOf = (item: Item): boolean => item['pushed'] !== false;
+
+export const alertEntryFromItem = (item: Item): AlertEntry => ({
+  alertId: item['alertId'] as string,
+  episodeId: item['episodeId'] as string,
+  transition: item['transition'] as AlertRecord['transition'],
+  pushed: pushedOf(item),
+});
 
 /** The compact form, for a revision: same shape as alertToItem's detail and evidence attributes. */
 export const alertDetailAttributes = (alert: AlertRecord): { detail: Item; evidence: Item } => {
@@ -237,6 +248,7 @@ export const storedAlertFromItem = (item: Item): StoredAlert => {
       detailType: item['detailType'] as AlertRecord['detailType'],
       detail: item['detail'] as Record<string, unknown>,
       recordedAt: item['recordedAt'] as string,
+      pushed: pushedOf(item),
     } as StoredAlert['record'],
     evidence: {
       actor: evidence.actor.map((value) => parseEvidenceRef(issue, value)),

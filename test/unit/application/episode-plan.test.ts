@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isEmptyPlan, planReplay, targetOf, type ReplayPlan } from '../../../functions/application/episode-plan.ts';
-import type { AlertRecord, OpenPointer, StoredEpisode } from '../../../functions/application/ports.ts';
+import type { AlertEntry, AlertRecord, OpenPointer, StoredEpisode } from '../../../functions/application/ports.ts';
 import { alertId, correctionAlertId, divergenceId } from '../../../functions/core/ids.ts';
 import { replayIssue, type IssueReplay } from '../../../functions/core/tracker.ts';
 import type { Registry, StatementRecord } from '../../../functions/core/types.ts';
@@ -20,9 +20,14 @@ interface StoreModel {
   episodes: Map<string, StoredEpisode>;
   pointers: Map<string, OpenPointer>;
   alerts: Map<string, AlertRecord>;
+  /** Every alert told to subscribers, in the order it was pushed. */
+  pushed: AlertRecord[];
 }
 
-const emptyStore = (): StoreModel => ({ episodes: new Map(), pointers: new Map(), alerts: new Map() });
+const emptyStore = (): StoreModel => ({ episodes: new Map(), pointers: new Map(), alerts: new Map(), pushed: [] });
+
+const entriesOf = (store: StoreModel): AlertEntry[] =>
+  [...store.alerts.values()].map(({ alertId, episodeId, transition, pushed }) => ({ alertId, episodeId, transition, pushed }));
 
 /** The plan that brings `store` to the replay of `history`, made as the replay round makes it. */
 const planFor = (store: StoreModel, history: readonly StatementRecord[] | IssueReplay, cause: StatementRecord, reg: Registry = registry): ReplayPlan =>
@@ -30,16 +35,23 @@ const planFor = (store: StoreModel, history: readonly StatementRecord[] | IssueR
     replay: Array.isArray(history) ? replayIssue(cause.issue, history, reg) : (history as IssueReplay),
     stored: [...store.episodes.values()],
     snapshot: { issue: cause.issue, positions: new Map(), open: new Map(store.pointers), outbox: [] },
+    recorded: entriesOf(store),
     cause,
     recordedAt: RECORDED_AT,
   });
 
 /** Carries a plan out as the repository would, failing loudly where one of its conditions would fail. */
 const applyPlan = (store: StoreModel, plan: ReplayPlan): void => {
-  for (const alert of plan.alerts) if (!store.alerts.has(alert.alertId)) store.alerts.set(alert.alertId, alert);
+  for (const alert of plan.alerts) {
+    const have = store.alerts.get(alert.alertId);
+    if (have !== undefined && (have.pushed || !alert.pushed)) continue;
+    store.alerts.set(alert.alertId, have === undefined ? alert : { ...alert, recordedAt: have.recordedAt });
+    if (alert.pushed) store.pushed.push(alert);
+  }
   for (const alert of plan.revisions) {
     if (!store.alerts.has(alert.alertId)) throw new Error(`revision of ${alert.alertId}, never recorded`);
-    store.alerts.set(alert.alertId, { ...alert, recordedAt: store.alerts.get(alert.alertId)!.recordedAt } as AlertRecord);
+    const { recordedAt, pushed } = store.alerts.get(alert.alertId)!;
+    store.alerts.set(alert.alertId, { ...alert, recordedAt, pushed } as AlertRecord);
   }
   for (const write of plan.episodes) {
     const have = store.episodes.get(write.episode.episode.episodeId);
@@ -66,7 +78,7 @@ const storeOf = (history: readonly StatementRecord[]): StoreModel => {
 };
 
 const summary = (plan: ReplayPlan) => ({
-  alerts: plan.alerts.map((a) => [a.transition, a.alertId]),
+  alerts: plan.alerts.map((a) => [a.transition, a.alertId, a.pushed ? 'pushed' : 'recorded']),
   revisions: plan.revisions.map((a) => [a.transition, a.alertId]),
   episodes: plan.episodes.map((w) => [w.type, w.episode.episode.openedBy, w.episode.status, w.episode.revision]),
   pointers: plan.pointers.map((w) => (w.type === 'open' ? ['open', w.pointer.openedBy, w.replacing] : ['close', w.episodeId])),
@@ -88,7 +100,7 @@ describe('planReplay', () => {
 
     // Assess
     expect(summary(plan)).toEqual({
-      alerts: [['withdrawn', correctionAlertId(episode, 'withdrawn', 1)]],
+      alerts: [['withdrawn', correctionAlertId(episode, 'withdrawn', 1), 'pushed']],
       revisions: [],
       episodes: [['replace', 'ru1', 'withdrawn', 1]],
       pointers: [['close', episode]],
@@ -114,14 +126,14 @@ describe('planReplay', () => {
     // Assess
     expect(store.episodes.get(episode)?.status).toBe('closed');
     expect(summary(plan)).toEqual({
-      alerts: [['reinstated', correctionAlertId(episode, 'reinstated', 1)]],
+      alerts: [['reinstated', correctionAlertId(episode, 'reinstated', 1), 'pushed']],
       revisions: [['opened', alertId(episode, 'opened')]],
       episodes: [['replace', 'ru1', 'open', 1]],
       pointers: [['open', 'ru1', undefined]],
     });
   });
 
-  it('announces the opening and the closing of an episode that happened entirely in the past', () => {
+  it('records, without pushing, the opening and the closing of an episode that happened entirely in the past', () => {
     // Prepare
     const inTime = [said({ id: 'fr1', actor: 'france', stance: 2, at: 0 }), said({ id: 'ru2', actor: 'russia', stance: 1, at: 2 })];
     const store = storeOf(inTime);
@@ -134,7 +146,7 @@ describe('planReplay', () => {
     const [created] = plan.episodes;
     const episode = created!.episode.episode.episodeId;
     expect(summary(plan)).toEqual({
-      alerts: [['opened', alertId(episode, 'opened')], ['closed', alertId(episode, 'closed')]],
+      alerts: [['opened', alertId(episode, 'opened'), 'recorded'], ['closed', alertId(episode, 'closed'), 'recorded']],
       revisions: [],
       episodes: [['create', 'ru1', 'closed', 0]],
       pointers: [],
@@ -157,7 +169,7 @@ describe('planReplay', () => {
     // Assess
     expect(store.episodes.get(episode)?.status).toBe('withdrawn');
     expect(summary(plan)).toEqual({
-      alerts: [['reinstated', correctionAlertId(episode, 'reinstated', 2)]],
+      alerts: [['reinstated', correctionAlertId(episode, 'reinstated', 2), 'pushed']],
       revisions: [['opened', alertId(episode, 'opened')]],
       episodes: [['replace', 'ru1', 'open', 2]],
       pointers: [['open', 'ru1', undefined]],
@@ -201,7 +213,7 @@ describe('planReplay', () => {
     // Assess
     const created = plan.episodes.find((w) => w.type === 'create')!.episode.episode.episodeId;
     expect(summary(plan)).toEqual({
-      alerts: [['opened', alertId(created, 'opened')], ['withdrawn', correctionAlertId(stored, 'withdrawn', 1)]],
+      alerts: [['opened', alertId(created, 'opened'), 'pushed'], ['withdrawn', correctionAlertId(stored, 'withdrawn', 1), 'pushed']],
       revisions: [],
       episodes: [['create', 'ru0', 'open', 0], ['replace', 'ru1', 'withdrawn', 1]],
       pointers: [['open', 'ru0', stored]],
