@@ -205,9 +205,10 @@ const pointerWrites = (wanted: ReadonlyMap<string, OpenPointer>, open: ReadonlyM
     wanted.has(divergenceId) ? [] : [{ type: 'close', divergenceId, episodeId: have.episodeId }]),
 ];
 
-/** What the recorded alerts say subscribers have heard: the episodes told open and not told closed. */
-export const heardOf = (recorded: readonly AlertEntry[]): Set<string> =>
+/** What the recorded alerts say subscribers have heard: the divergences told open and not told ended, with the episode told. */
+export const heardOf = (recorded: readonly AlertEntry[]): Map<string, string> =>
   heardOpen(recorded.filter((entry) => entry.pushed).map((entry) => ({
+    divergenceId: entry.divergenceId,
     episodeId: entry.episodeId,
     opens: entry.transition === 'opened' || entry.transition === 'reinstated',
   })));
@@ -215,9 +216,10 @@ export const heardOf = (recorded: readonly AlertEntry[]): Set<string> =>
 /**
  * Compares what is stored for an issue with what its replay says, and lists the writes that make
  * them equal. Every transition of the rewritten timeline is recorded (the core's `diffReplay` says
- * which are new); what is pushed is the core's `presentNews`: an episode open now that subscribers
- * have not heard open gets its opening (or, heard open and closed before, a reinstatement), one they
- * heard open that is not open now its closing (or a withdrawal when the replay no longer has it).
+ * which are new); what is pushed is the core's `presentNews`: a divergence open now that subscribers
+ * have not heard open gets its episode's opening (or, told open and ended before, a reinstatement),
+ * one they heard open that is not open now the closing of the episode they heard (or its withdrawal
+ * when the replay no longer has it).
  * Episodes the replay no longer has are withdrawn (never deleted); each correction carries an alert
  * of its own, and the alerts of an episode the replay tells differently are revised in place.
  */

@@ -109,7 +109,7 @@ export type AlertRecord =
   | (AlertBase & { transition: 'closed' | 'withdrawn'; detailType: 'Positions Converged'; detail: PositionsConvergedV1 });
 
 /** What the replay needs to know of a recorded alert: which episode, which way, and whether subscribers were told. */
-export type AlertEntry = Pick<AlertRecord, 'alertId' | 'episodeId' | 'transition' | 'pushed'>;
+export type AlertEntry = Pick<AlertRecord, 'alertId' | 'episodeId' | 'transition' | 'pushed'> & { divergenceId: string };
 
 export interface TrackerRepository {
   /**

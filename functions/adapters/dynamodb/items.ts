@@ -228,6 +228,7 @@ export const alertEntryFromItem = (item: Item): AlertEntry => ({
   episodeId: item['episodeId'] as string,
   transition: item['transition'] as AlertRecord['transition'],
   pushed: pushedOf(item),
+  divergenceId: (item['detail'] as { divergenceId: string }).divergenceId,
 });
 
 /** The compact form, for a revision: same shape as alertToItem's detail and evidence attributes. */

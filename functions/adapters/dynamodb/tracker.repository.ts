@@ -302,7 +302,8 @@ export class DynamoTrackerRepository implements TrackerRepository {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :alert)',
       ExpressionAttributeValues: { ':pk': ISSUE.pk(issue), ':alert': ISSUE.alertPrefix },
-      ProjectionExpression: 'alertId, episodeId, transition, pushed',
+      ProjectionExpression: 'alertId, episodeId, transition, pushed, #detail.divergenceId',
+      ExpressionAttributeNames: { '#detail': 'detail' },
       ConsistentRead: true,
     });
     return items.map(alertEntryFromItem);

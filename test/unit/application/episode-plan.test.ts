@@ -28,7 +28,7 @@ interface StoreModel {
 const emptyStore = (): StoreModel => ({ episodes: new Map(), pointers: new Map(), alerts: new Map(), pushed: [] });
 
 const entriesOf = (store: StoreModel): AlertEntry[] =>
-  [...store.alerts.values()].map(({ alertId, episodeId, transition, pushed }) => ({ alertId, episodeId, transition, pushed }));
+  [...store.alerts.values()].map(({ alertId, episodeId, transition, pushed, detail }) => ({ alertId, episodeId, transition, pushed, divergenceId: detail.divergenceId }));
 
 /** The plan that brings `store` to the replay of `history`, made as the replay round makes it. */
 const planFor = (store: StoreModel, history: readonly StatementRecord[] | IssueReplay, cause: StatementRecord, reg: Registry = registry): ReplayPlan =>
@@ -201,7 +201,7 @@ describe('planReplay', () => {
     expect(plan.episodes[0]?.episode.episode.evidence.other).toEqual(['fr1', 'uk1']);
   });
 
-  it('points the divergence at the episode the replay has open, replacing the one stored', () => {
+  it('points the divergence at the episode the replay has open, replacing the one stored, and tells subscribers nothing: it is open still', () => {
     // Prepare: Russia's earlier, sharper opposition comes in late; the divergence opened with it.
     const inTime = [said({ id: 'fr1', actor: 'france', stance: 2, at: 0 }), said({ id: 'ru1', actor: 'russia', stance: 0, at: 10 })];
     const store = storeOf(inTime);
@@ -214,7 +214,7 @@ describe('planReplay', () => {
     // Assess
     const created = plan.episodes.find((w) => w.type === 'create')!.episode.episode.episodeId;
     expect(summary(plan)).toEqual({
-      alerts: [['opened', alertId(created, 'opened'), 'pushed'], ['withdrawn', correctionAlertId(stored, 'withdrawn', 1), 'pushed']],
+      alerts: [['opened', alertId(created, 'opened'), 'recorded'], ['withdrawn', correctionAlertId(stored, 'withdrawn', 1), 'recorded']],
       revisions: [],
       episodes: [['create', 'ru0', 'open', 0], ['replace', 'ru1', 'withdrawn', 1]],
       pointers: [['open', 'ru0', stored]],
@@ -280,8 +280,8 @@ describe('what subscribers are told: push the present, record the past', () => {
 
   /**
    * Every delivery replanned from what the store holds, as the replay round does. Beside it the
-   * oracle, from the core's replay alone: an episode is told open each time it starts standing open
-   * at the issue's latest said time after a delivery, and told it ended each time it stops.
+   * oracle, from the core's replay alone: a divergence is told open each time it starts standing
+   * open at the issue's latest said time after a delivery, and told it ended each time it stops.
    */
   const deliverEach = (delivered: readonly StatementRecord[], reg: Registry): { stores: Map<string, StoreModel>; expected: Told } => {
     const stores = new Map<string, StoreModel>();
@@ -293,10 +293,10 @@ describe('what subscribers are told: push the present, record the past', () => {
       const history = [...(histories.get(statement.issue) ?? []), statement];
       const replay = replayIssue(statement.issue, history, reg);
       const before = openNow.get(statement.issue) ?? new Set();
-      const now = new Set([...replay.state.open.values()].map((e) => e.episodeId));
+      const now = new Set(replay.state.open.keys());
       openNow.set(statement.issue, now);
-      for (const episodeId of now) if (!before.has(episodeId)) tell(expected, episodeId, 'diverged');
-      for (const episodeId of before) if (!now.has(episodeId)) tell(expected, episodeId, 'converged');
+      for (const divergence of now) if (!before.has(divergence)) tell(expected, divergence, 'diverged');
+      for (const divergence of before) if (!now.has(divergence)) tell(expected, divergence, 'converged');
       applyPlan(store, planFor(store, replay, statement, reg));
       stores.set(statement.issue, store);
       histories.set(statement.issue, history);
@@ -306,9 +306,9 @@ describe('what subscribers are told: push the present, record the past', () => {
   const pushedOf = (stores: ReadonlyMap<string, StoreModel>): AlertRecord[] => [...stores.values()].flatMap((store) => store.pushed);
 
   const told = (pushed: readonly AlertRecord[]): Told => {
-    const byEpisode: Told = new Map();
-    for (const alert of pushed) tell(byEpisode, alert.episodeId, alert.detailType === 'Positions Diverged' ? 'diverged' : 'converged');
-    return byEpisode;
+    const byDivergence: Told = new Map();
+    for (const alert of pushed) tell(byDivergence, alert.detail.divergenceId, alert.detailType === 'Positions Diverged' ? 'diverged' : 'converged');
+    return byDivergence;
   };
 
   // Moves of one step, so no reversal opens on the way: only Russia against the allies.
@@ -363,7 +363,7 @@ describe('what subscribers are told: push the present, record the past', () => {
     expect(shuffled.map((a) => a.transition)).toEqual(['opened', 'withdrawn']);
   });
 
-  it('tells each episode it opened each time it starts standing open at a delivery and it ended each time it stops, nothing else, whatever the order and repeats', () => {
+  it('tells each divergence open each time it starts standing open at a delivery and ended each time it stops, nothing else, whatever the order and repeats', () => {
     fc.assert(
       fc.property(scenarioArb, ({ registry: reg, statements, delivered }) => {
         // Act
@@ -377,8 +377,8 @@ describe('what subscribers are told: push the present, record the past', () => {
         expect(inOrder.map((a) => a.alertId).sort()).toEqual(transitions.map((t) => t.alertId).sort());
         // What subscribers heard open at the end is exactly what is open.
         for (const [issue, store] of stores) {
-          const open = [...replayIssue(issue, statements.filter((s) => s.issue === issue), reg).state.open.values()].map((e) => e.episodeId);
-          expect([...heardOf(entriesOf(store))].sort()).toEqual(open.sort());
+          const open = [...replayIssue(issue, statements.filter((s) => s.issue === issue), reg).state.open.keys()];
+          expect([...heardOf(entriesOf(store)).keys()].sort()).toEqual(open.sort());
         }
       }),
       RUNS,
