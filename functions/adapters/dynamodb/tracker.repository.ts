@@ -283,15 +283,20 @@ export class DynamoTrackerRepository implements TrackerRepository {
 
   /** An alert recorded as not pushed becomes pushed, with the detail as it stands now; a pushed one is left alone. */
   private async pushRecordedAlert(alert: AlertRecord): Promise<void> {
+    await this.setAlertDetail(alert, { set: ', pushed = :pushed', condition: 'pushed = :recordedOnly', values: { ':pushed': true, ':recordedOnly': false } });
+  }
+
+  /** Sets a recorded alert's detail and evidence (its compact form), plus what `extra` adds, under its condition. */
+  private setAlertDetail(alert: AlertRecord, extra: { set: string; condition: string; values: Record<string, unknown> }): Promise<boolean> {
     const compact = alertDetailAttributes(alert);
-    await conditionally(() =>
+    return conditionally(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: alertKey(alert.issue, alert.alertId),
-          UpdateExpression: 'SET pushed = :pushed, detail = :detail, evidence = :evidence',
-          ConditionExpression: 'pushed = :recordedOnly',
-          ExpressionAttributeValues: { ':pushed': true, ':recordedOnly': false, ':detail': compact.detail, ':evidence': compact.evidence },
+          UpdateExpression: `SET detail = :detail, evidence = :evidence${extra.set}`,
+          ConditionExpression: extra.condition,
+          ExpressionAttributeValues: { ':detail': compact.detail, ':evidence': compact.evidence, ...extra.values },
         }),
       ),
     );
@@ -310,18 +315,7 @@ export class DynamoTrackerRepository implements TrackerRepository {
   }
 
   reviseAlert(alert: AlertRecord): Promise<boolean> {
-    const compact = alertDetailAttributes(alert);
-    return conditionally(() =>
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: alertKey(alert.issue, alert.alertId),
-          UpdateExpression: 'SET detail = :detail, evidence = :evidence',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':detail': compact.detail, ':evidence': compact.evidence },
-        }),
-      ),
-    );
+    return this.setAlertDetail(alert, { set: '', condition: 'attribute_exists(pk)', values: {} });
   }
 
   async loadAlerts(issue: IssueId, alertIds: readonly string[]): Promise<AlertRecord[]> {
