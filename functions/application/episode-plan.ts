@@ -5,9 +5,9 @@
  */
 import { alertId, canonicalJson, correctionAlertId } from '../core/ids.ts';
 import { compareSaid, refOf } from '../core/positions.ts';
-import { diffReplay, type IssueReplay, type StatusTransition } from '../core/tracker.ts';
+import { diffReplay, heardOpen, presentNews, type IssueReplay } from '../core/tracker.ts';
 import type { Episode, IssueId, Position, Registry, StatementRecord } from '../core/types.ts';
-import type { AlertRecord, IssueSnapshot, OpenPointer, StatementRef, StoredEpisode } from './ports.ts';
+import type { AlertEntry, AlertRecord, IssueSnapshot, OpenPointer, StatementRef, StoredEpisode } from './ports.ts';
 import { convergedAlert, divergedAlert } from './record/alert-records.ts';
 
 export const pointerOf = (episode: Omit<Episode, 'status'>): OpenPointer => ({
@@ -180,7 +180,7 @@ const asCoreEpisode = (stored: StoredEpisode): Episode => ({ ...stored.episode, 
 const withdrawal = (
   have: StoredEpisode,
   cause: StatementRecord,
-  facts: { statements: ReadonlyMap<string, StatementRecord>; recordedAt: string },
+  facts: { statements: ReadonlyMap<string, StatementRecord>; recordedAt: string; pushed: boolean },
 ): { alert: AlertRecord; write: EpisodeWrite } => {
   const revision = have.revision + 1;
   const withdrawnAt = { ...have.episode, closedBy: cause.statementId, closedAt: cause.saidAt };
@@ -205,61 +205,87 @@ const pointerWrites = (wanted: ReadonlyMap<string, OpenPointer>, open: ReadonlyM
     wanted.has(divergenceId) ? [] : [{ type: 'close', divergenceId, episodeId: have.episodeId }]),
 ];
 
+/** What the recorded alerts say subscribers have heard: the divergences told open and not told ended, with the episode told. */
+export const heardOf = (recorded: readonly AlertEntry[]): Map<string, string> =>
+  heardOpen(recorded.filter((entry) => entry.pushed).map((entry) => ({
+    divergenceId: entry.divergenceId,
+    episodeId: entry.episodeId,
+    opens: entry.transition === 'opened' || entry.transition === 'reinstated',
+  })));
+
 /**
  * Compares what is stored for an issue with what its replay says, and lists the writes that make
- * them equal. What the rewritten timeline announces is the core's `diffReplay` against the episodes
- * that stand; this adds what only the store knows. Episodes the replay no longer has are withdrawn
- * (never deleted: their alerts went out); an announced opening of an episode the store has already
- * announced (withdrawn since) or a closed one open again is a reinstatement; each correction carries
- * an alert of its own, and the alerts of an episode the replay tells differently are revised in place.
+ * them equal. Every transition of the rewritten timeline is recorded (the core's `diffReplay` says
+ * which are new); what is pushed is the core's `presentNews`: a divergence open now that subscribers
+ * have not heard open gets its episode's opening (or, told open and ended before, a reinstatement),
+ * one they heard open that is not open now the closing of the episode they heard (or its withdrawal
+ * when the replay no longer has it).
+ * Episodes the replay no longer has are withdrawn (never deleted); each correction carries an alert
+ * of its own, and the alerts of an episode the replay tells differently are revised in place.
  */
 export const planReplay = (args: {
   replay: IssueReplay;
   stored: readonly StoredEpisode[];
   snapshot: IssueSnapshot;
+  /** Every alert recorded for the issue: what subscribers have heard. */
+  recorded: readonly AlertEntry[];
   cause: StatementRecord;
   recordedAt: string;
 }): ReplayPlan => {
-  const { replay, stored, snapshot, cause, recordedAt } = args;
+  const { replay, stored, snapshot, recorded, cause, recordedAt } = args;
   const { issue } = replay.state;
   const target = targetOf(replay);
   const plan: ReplayPlan = { alerts: [], revisions: [], episodes: [], pointers: [] };
   const storedById = new Map(stored.map((e) => [e.episode.episodeId, e] as const));
   const diff = diffReplay(stored.filter((e) => e.status !== 'withdrawn').map(asCoreEpisode), replay);
-  const announced = new Map<string, Set<StatusTransition['type']>>();
-  for (const { type, episode } of diff.alerts) announced.set(episode.episodeId, (announced.get(episode.episodeId) ?? new Set()).add(type));
-  const reopened = new Set(diff.reopened.map((e) => e.episodeId));
-  const statements = { statements: target.statementsById, recordedAt };
+  const retracted = new Set(diff.retracted.map((e) => e.episodeId));
+  const news = presentNews(heardOf(recorded), replay.state);
+  const entries = new Map(recorded.map((entry) => [entry.alertId, entry] as const));
+  const facts = { statements: target.statementsById, recordedAt };
 
-  const opened = (episodeId: string, alertId: string, transition: 'opened' | 'reinstated'): AlertRecord => {
-    const opening = target.openings.get(episodeId);
-    if (opening === undefined) throw new Error(`replay of ${issue} has no opening for episode ${episodeId}`);
-    return divergedAlert(withoutStatus(opening), transition, { alertId, ...statements });
+  /** A new alert is recorded; a recorded one is pushed now if it must be, or else revised in place. */
+  const note = (alert: AlertRecord, changed: boolean): void => {
+    const entry = entries.get(alert.alertId);
+    if (entry === undefined || (alert.pushed && !entry.pushed)) plan.alerts.push(alert);
+    else if (changed) plan.revisions.push(alert);
   };
-  const closed = (episode: StoredEpisode): AlertRecord =>
-    convergedAlert(episode.episode, 'closed', { alertId: alertId(episode.episode.episodeId, 'closed'), ...statements });
+  const pushedBefore = (id: string): boolean => entries.get(id)?.pushed === true;
 
   for (const [episodeId, wanted] of target.episodes) {
     const have = storedById.get(episodeId);
-    const news = announced.get(episodeId);
-    if (have === undefined) {
-      plan.alerts.push(opened(episodeId, alertId(episodeId, 'opened'), 'opened'));
-      if (news?.has('closed')) plan.alerts.push(closed(wanted));
-      plan.episodes.push({ type: 'create', episode: wanted });
-      continue;
+    const changed = have === undefined || have.status === 'withdrawn' || !sameEpisode(have, wanted);
+    let revision = have?.revision ?? 0;
+    const opening = target.openings.get(episodeId);
+    if (opening === undefined) throw new Error(`replay of ${issue} has no opening for episode ${episodeId}`);
+    const openingId = alertId(episodeId, 'opened');
+    const diverged = news.diverged.has(episodeId);
+    // Told open, then told it ended, and open again now: subscribers hear a reinstatement.
+    if (diverged && pushedBefore(openingId)) {
+      revision += 1;
+      plan.alerts.push(divergedAlert(withoutStatus(opening), 'reinstated', { alertId: correctionAlertId(episodeId, 'reinstated', revision), ...facts }));
     }
-    if (have.status !== 'withdrawn' && sameEpisode(have, wanted)) continue;
-    const reinstating = reopened.has(episodeId) || news?.has('opened') === true;
-    const revision = reinstating ? have.revision + 1 : have.revision;
-    if (reinstating) plan.alerts.push(opened(episodeId, correctionAlertId(episodeId, 'reinstated', revision), 'reinstated'));
-    plan.revisions.push(opened(episodeId, alertId(episodeId, 'opened'), 'opened'));
-    // Closed now and not before (or withdrawn in between): a new closing, to be published.
-    if (wanted.status === 'closed') (news?.has('closed') ? plan.alerts : plan.revisions).push(closed(wanted));
-    plan.episodes.push({ type: 'replace', episode: { ...wanted, revision }, expectedRevision: have.revision });
+    note(divergedAlert(withoutStatus(opening), 'opened', { alertId: openingId, ...facts, pushed: diverged && !pushedBefore(openingId) }), changed);
+    if (wanted.status === 'closed') {
+      const closingId = alertId(episodeId, 'closed');
+      const converged = news.converged.has(episodeId);
+      // Closed once already, reinstated since, and closed again: a closing of its own.
+      if (converged && pushedBefore(closingId)) {
+        revision += 1;
+        plan.alerts.push(convergedAlert(wanted.episode, 'closed', { alertId: correctionAlertId(episodeId, 'closed', revision), ...facts }));
+      }
+      note(convergedAlert(wanted.episode, 'closed', { alertId: closingId, ...facts, pushed: converged && !pushedBefore(closingId) }), changed);
+    }
+    if (have === undefined) plan.episodes.push({ type: 'create', episode: { ...wanted, revision } });
+    else if (changed || revision !== have.revision) plan.episodes.push({ type: 'replace', episode: { ...wanted, revision }, expectedRevision: have.revision });
   }
 
-  for (const retracted of diff.retracted) {
-    const { alert, write } = withdrawal(storedById.get(retracted.episodeId)!, cause, statements);
+  for (const have of stored) {
+    const { episodeId } = have.episode;
+    if (target.episodes.has(episodeId)) continue;
+    // Withdrawn once (recorded only, or told), and heard open since: told the withdrawal once more.
+    const converged = news.converged.has(episodeId);
+    if (!retracted.has(episodeId) && !converged) continue;
+    const { alert, write } = withdrawal(have, cause, { ...facts, pushed: converged });
     plan.alerts.push(alert);
     plan.episodes.push(write);
   }

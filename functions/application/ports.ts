@@ -92,25 +92,24 @@ export interface StoredEpisode {
 
 export type AlertTransition = 'opened' | 'closed' | 'withdrawn' | 'reinstated';
 
+interface AlertBase {
+  alertId: string;
+  issue: IssueId;
+  episodeId: string;
+  recordedAt: string;
+  /**
+   * Told to subscribers (queued in the outbox, then published): a change to what is open at the
+   * issue's latest said time. `false`: recorded only, an episode that opened and closed in the past.
+   */
+  pushed: boolean;
+}
+
 export type AlertRecord =
-  | {
-      alertId: string;
-      issue: IssueId;
-      episodeId: string;
-      transition: 'opened' | 'reinstated';
-      detailType: 'Positions Diverged';
-      detail: PositionsDivergedV1;
-      recordedAt: string;
-    }
-  | {
-      alertId: string;
-      issue: IssueId;
-      episodeId: string;
-      transition: 'closed' | 'withdrawn';
-      detailType: 'Positions Converged';
-      detail: PositionsConvergedV1;
-      recordedAt: string;
-    };
+  | (AlertBase & { transition: 'opened' | 'reinstated'; detailType: 'Positions Diverged'; detail: PositionsDivergedV1 })
+  | (AlertBase & { transition: 'closed' | 'withdrawn'; detailType: 'Positions Converged'; detail: PositionsConvergedV1 });
+
+/** What the replay needs to know of a recorded alert: which episode, which way, and whether subscribers were told. */
+export type AlertEntry = Pick<AlertRecord, 'alertId' | 'episodeId' | 'transition' | 'pushed'> & { divergenceId: string };
 
 /** What a change-feed entry records (keys.ts `changeIndexKey` lists an item under one). */
 export type ChangeKind =
@@ -166,10 +165,13 @@ export interface TrackerRepository {
   /** Overwrites the episode if its stored revision is still `expectedRevision`: `false` otherwise. */
   replaceEpisode(episode: StoredEpisode, expectedRevision: number): Promise<boolean>;
   /**
-   * Records the alert (kept for good, first recording wins) and queues it in the issue's outbox,
-   * both idempotently: `true` when the alert was not recorded before.
+   * Records the alert (kept for good, first recording wins) and, when it is pushed, queues it in
+   * the issue's outbox first, both idempotently: `true` when the alert was not recorded before. A
+   * pushed alert recorded before as not pushed is pushed now, with the detail given.
    */
   recordAlert(alert: AlertRecord): Promise<boolean>;
+  /** Every alert recorded for the issue, pushed or not (a replay's view of what subscribers heard). */
+  loadAlertEntries(issue: IssueId): Promise<AlertEntry[]>;
   /**
    * Brings a recorded alert's detail in line with the episode as a replay now tells it (a late
    * statement changed its evidence), keeping its id and recording time; it is not queued again,

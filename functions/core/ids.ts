@@ -44,8 +44,9 @@ export const positionChangeId = (issue: IssueId, actor: ActorId, statementId: st
   `pc-${digest([issue, actor, statementId])}`;
 
 /**
- * A withdrawal or reinstatement of an episode already announced: derived from the episode and the
- * number of the correction, so a replay that corrects the same episode again names the same alert.
+ * A withdrawal or reinstatement of an episode already announced, or its closing once more after a
+ * reinstatement: derived from the episode and the number of the correction, so a replay that
+ * corrects the same episode again names the same alert.
  */
-export const correctionAlertId = (episode: string, kind: 'withdrawn' | 'reinstated', revision: number): string =>
+export const correctionAlertId = (episode: string, kind: 'withdrawn' | 'reinstated' | 'closed', revision: number): string =>
   `al-${digest([episode, kind, String(revision)])}-${kind}`;

@@ -181,3 +181,44 @@ export const diffReplay = (before: readonly Episode[], replay: IssueReplay): Rep
     reopened: before.filter((episode) => episode.status === 'closed' && rewritten.get(episode.episodeId)?.status === 'open'),
   };
 };
+
+/** One alert that went (or is queued to go) to subscribers: it told them a divergence opened (as episode `episodeId`), or that it no longer is. */
+export interface PushedAlert {
+  divergenceId: string;
+  episodeId: string;
+  opens: boolean;
+}
+
+/**
+ * The divergences subscribers have heard open and not heard end, each with the episode they heard
+ * open. Pushes about one divergence alternate (open, then no longer, and so on), so counting them is
+ * enough and needs no order; the episode is that of its latest opening pushed.
+ */
+export const heardOpen = (pushed: readonly PushedAlert[]): Map<string, string> => {
+  const balance = new Map<string, number>();
+  const episodes = new Map<string, string>();
+  for (const { divergenceId, episodeId, opens } of pushed) {
+    balance.set(divergenceId, (balance.get(divergenceId) ?? 0) + (opens ? 1 : -1));
+    if (opens) episodes.set(divergenceId, episodeId);
+  }
+  return new Map([...balance].filter(([, open]) => open > 0).map(([divergenceId]) => [divergenceId, episodes.get(divergenceId)!] as const));
+};
+
+export interface PresentNews {
+  /** Open at the issue's latest said time and not heard open: each episode gets a Positions Diverged. */
+  diverged: Set<string>;
+  /** Heard open and open no longer (closed since, or never happened after all): each episode heard open gets a Positions Converged. */
+  converged: Set<string>;
+}
+
+/**
+ * The rule of what subscribers are told after a delivery: changes to which divergences are open
+ * now, at the issue's latest said time. Episodes that open and close wholly before it are recorded,
+ * not pushed, and a divergence heard open that stays open is not told again when a late statement
+ * re-dates its opening; so a back-fill in any order tells subscribers about the present, not about
+ * a past they missed.
+ */
+export const presentNews = (heard: ReadonlyMap<string, string>, state: Pick<IssueState, 'open'>): PresentNews => ({
+  diverged: new Set([...state.open].filter(([divergenceId]) => !heard.has(divergenceId)).map(([, episode]) => episode.episodeId)),
+  converged: new Set([...heard].filter(([divergenceId]) => !state.open.has(divergenceId)).map(([, episodeId]) => episodeId)),
+});

@@ -91,6 +91,7 @@ const alert = (alertId: string, recordedAt = at(10)): AlertRecord => ({
     evidence: { actor: [], other: [] },
   },
   recordedAt,
+  pushed: true,
 });
 
 /**

@@ -77,7 +77,8 @@ export const readTableState = async (client: DynamoDBClient, tableName: string):
  * What must be equal between any two deliveries of the same set of events: positions, history,
  * open divergences, and the episodes and alerts that stand (withdrawn episodes and the corrections
  * that announced them are the trace of an out-of-order delivery and are compared separately).
- * Recording times are left out: they are when, not what.
+ * Recording times are left out: they are when, not what; so is whether an alert was pushed, which
+ * depends on what was open when it was recorded.
  */
 export const comparableState = (state: TableState) => {
   const standing = state.episodes.filter((e) => e.status !== 'withdrawn');
@@ -90,7 +91,7 @@ export const comparableState = (state: TableState) => {
     episodes: standing.map((e) => ({ status: e.status, episode: e.episode, evidenceRefs: e.evidenceRefs })),
     alerts: state.alerts
       .filter((a) => (a.transition === 'opened' || a.transition === 'closed') && standingIds.has(a.episodeId))
-      .map(({ recordedAt: _recordedAt, ...alert }) => alert)
+      .map(({ recordedAt: _recordedAt, pushed: _pushed, ...alert }) => alert)
       .sort((a, b) => (a.alertId < b.alertId ? -1 : 1)),
     outbox: state.outbox,
   };

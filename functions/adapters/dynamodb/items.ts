@@ -7,7 +7,7 @@
 import type { Stance } from '../../../events/common.ts';
 import { refOf } from '../../core/positions.ts';
 import type {
-  AlertRecord, AlertTransition, ChangeKind, ChangeRecord, OpenPointer, StatementRef, StoredEpisode, StoredQuarantinedEvent,
+  AlertEntry, AlertRecord, AlertTransition, ChangeKind, ChangeRecord, OpenPointer, StatementRef, StoredEpisode, StoredQuarantinedEvent,
 } from '../../application/ports.ts';
 import type { RegistryUpdate } from '../../core/registry.ts';
 import type { FieldSummary, StatementIdentity } from '../../core/identity.ts';
@@ -228,8 +228,20 @@ export const alertToItem = (alert: AlertRecord): Item => {
     detail,
     evidence: { actor: refs(evidence.actor), other: refs(evidence.other) },
     recordedAt: alert.recordedAt,
+    pushed: alert.pushed,
   };
 };
+
+/** Alerts recorded before some were recorded only (not pushed) carry no flag: every one of them was pushed. */
+const pushedOf = (item: Item): boolean => item['pushed'] !== false;
+
+export const alertEntryFromItem = (item: Item): AlertEntry => ({
+  alertId: item['alertId'] as string,
+  episodeId: item['episodeId'] as string,
+  transition: item['transition'] as AlertRecord['transition'],
+  pushed: pushedOf(item),
+  divergenceId: (item['detail'] as { divergenceId: string }).divergenceId,
+});
 
 /** The compact form, for a revision: same shape as alertToItem's detail and evidence attributes. */
 export const alertDetailAttributes = (alert: AlertRecord): { detail: Item; evidence: Item } => {
@@ -249,6 +261,7 @@ export const storedAlertFromItem = (item: Item): StoredAlert => {
       detailType: item['detailType'] as AlertRecord['detailType'],
       detail: item['detail'] as Record<string, unknown>,
       recordedAt: item['recordedAt'] as string,
+      pushed: pushedOf(item),
     } as StoredAlert['record'],
     evidence: {
       actor: evidence.actor.map((value) => parseEvidenceRef(issue, value)),

@@ -6,7 +6,7 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
-  AlertRecord, ChangeRecord, HistoryWrite, IssueSnapshot, OpenPointer, PositionWrite, StatementClaim, StatementRef, StoredEpisode,
+  AlertEntry, AlertRecord, ChangeRecord, HistoryWrite, IssueSnapshot, OpenPointer, PositionWrite, StatementClaim, StatementRef, StoredEpisode,
   TrackerRepository,
 } from '../../application/ports.ts';
 import type { StatementIdentity } from '../../core/identity.ts';
@@ -14,7 +14,7 @@ import { compareSaid, type SaidKey } from '../../core/positions.ts';
 import type { ActorId, IssueId, Position, StatementRecord } from '../../core/types.ts';
 import { batchGet, conditionally, documentClient, isConditionFailure, queryAll, type Item } from './document-client.ts';
 import {
-  alertDetailAttributes, alertFromStored, alertToItem, claimFromItem, claimToItem, episodeFromItem, episodeToItem, historyFromItem, historyToItem, pointerFromItem,
+  alertDetailAttributes, alertEntryFromItem, alertFromStored, alertToItem, claimFromItem, claimToItem, episodeFromItem, episodeToItem, historyFromItem, historyToItem, pointerFromItem,
   pointerToItem, positionFromItem, statementChangeToItem, storedAlertFromItem,
 } from './items.ts';
 import {
@@ -274,34 +274,60 @@ export class DynamoTrackerRepository implements TrackerRepository {
   }
 
   /**
-   * The alert first, then its outbox entry: a crash in between leaves an alert that the next
-   * recording of the same transition queues again (the alert itself is kept as first recorded).
+   * A pushed alert's outbox entry first, then the alert: what counts as heard is the alert item
+   * marked pushed, so it must never exist without its way out. A crash in between leaves an entry
+   * naming no pushed alert, which the next publication drops.
    */
   async recordAlert(alert: AlertRecord): Promise<boolean> {
+    if (alert.pushed) {
+      await this.doc.send(
+        new PutCommand({ TableName: this.tableName, Item: { ...outboxKey(alert.issue, alert.alertId), al: alert.alertId } }),
+      );
+    }
     const recorded = await conditionally(() =>
       this.doc.send(
         new PutCommand({ TableName: this.tableName, Item: alertToItem(alert), ConditionExpression: 'attribute_not_exists(pk)' }),
       ),
     );
-    await this.doc.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...outboxKey(alert.issue, alert.alertId), al: alert.alertId } }),
-    );
+    if (!recorded && alert.pushed) await this.pushRecordedAlert(alert);
     return recorded;
   }
 
-  reviseAlert(alert: AlertRecord): Promise<boolean> {
+  /** An alert recorded as not pushed becomes pushed, with the detail as it stands now; a pushed one is left alone. */
+  private async pushRecordedAlert(alert: AlertRecord): Promise<void> {
+    await this.setAlertDetail(alert, { set: ', pushed = :pushed', condition: 'pushed = :recordedOnly', values: { ':pushed': true, ':recordedOnly': false } });
+  }
+
+  /** Sets a recorded alert's detail and evidence (its compact form), plus what `extra` adds, under its condition. */
+  private setAlertDetail(alert: AlertRecord, extra: { set: string; condition: string; values: Record<string, unknown> }): Promise<boolean> {
     const compact = alertDetailAttributes(alert);
     return conditionally(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: alertKey(alert.issue, alert.alertId),
-          UpdateExpression: 'SET detail = :detail, evidence = :evidence',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':detail': compact.detail, ':evidence': compact.evidence },
+          UpdateExpression: `SET detail = :detail, evidence = :evidence${extra.set}`,
+          ConditionExpression: extra.condition,
+          ExpressionAttributeValues: { ':detail': compact.detail, ':evidence': compact.evidence, ...extra.values },
         }),
       ),
     );
+  }
+
+  async loadAlertEntries(issue: IssueId): Promise<AlertEntry[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :alert)',
+      ExpressionAttributeValues: { ':pk': ISSUE.pk(issue), ':alert': ISSUE.alertPrefix },
+      ProjectionExpression: 'alertId, episodeId, transition, pushed, #detail.divergenceId',
+      ExpressionAttributeNames: { '#detail': 'detail' },
+      ConsistentRead: true,
+    });
+    return items.map(alertEntryFromItem);
+  }
+
+  reviseAlert(alert: AlertRecord): Promise<boolean> {
+    return this.setAlertDetail(alert, { set: '', condition: 'attribute_exists(pk)', values: {} });
   }
 
   async loadAlerts(issue: IssueId, alertIds: readonly string[]): Promise<AlertRecord[]> {

@@ -20,8 +20,10 @@ export const publicationOrder = (a: AlertRecord, b: AlertRecord): number =>
 
 export type LedgerStore = Pick<TrackerRepository, 'recordAlert' | 'reviseAlert' | 'loadAlerts'>;
 
+/** Only pushed alerts reach the outbox and the bus; the others are recorded and readable, not told. */
+
 export class AlertLedger {
-  /** Every alert this call queued, recorded first here or not: its own share of the outbox. */
+  /** Every pushed alert this call queued, recorded first here or not: its own share of the outbox. */
   private readonly queued = new Set<string>();
   /** Alerts this call recorded first, as they stand, so publishing them needs no read. */
   private readonly recordedHere = new Map<string, AlertRecord>();
@@ -37,13 +39,15 @@ export class AlertLedger {
     return { ...this.recorded };
   }
 
-  /** Records the alert and queues it in the outbox; a redelivery finds it recorded and counts nothing. */
+  /**
+   * Records the alert, and queues it in the outbox when it is pushed; a redelivery finds it recorded
+   * and counts nothing.
+   */
   async record(alert: AlertRecord): Promise<void> {
-    this.queued.add(alert.alertId);
-    if (await this.store.recordAlert(alert)) {
-      this.recorded[alert.transition] += 1;
-      this.recordedHere.set(alert.alertId, alert);
-    }
+    if (alert.pushed) this.queued.add(alert.alertId);
+    const first = await this.store.recordAlert(alert);
+    if (first) this.recorded[alert.transition] += 1;
+    if (first && alert.pushed) this.recordedHere.set(alert.alertId, alert);
   }
 
   /** Corrects a recorded alert's detail, here as in the store, so what this call publishes is the correction. */
@@ -58,10 +62,16 @@ export class AlertLedger {
     return outbox.some((id) => !this.queued.has(id));
   }
 
-  /** The outbox's alerts in publication order, reading only those another run recorded. */
+  /**
+   * The outbox's alerts and this call's own in publication order, reading only those another run
+   * recorded. Its own are published even if a concurrent run cleared their entries first, since they
+   * count as heard from the moment they are recorded. An entry whose alert is missing or not pushed
+   * (a crash between the entry and the alert) names nothing to publish.
+   */
   async pending(outbox: readonly string[]): Promise<AlertRecord[]> {
-    const toLoad = outbox.filter((id) => !this.recordedHere.has(id));
+    const ids = [...new Set([...outbox, ...this.queued])];
+    const toLoad = ids.filter((id) => !this.recordedHere.has(id));
     const loaded = toLoad.length === 0 ? [] : await this.store.loadAlerts(this.issue, toLoad);
-    return [...outbox.flatMap((id) => this.recordedHere.get(id) ?? []), ...loaded].sort(publicationOrder);
+    return [...ids.flatMap((id) => this.recordedHere.get(id) ?? []), ...loaded].filter((alert) => alert.pushed).sort(publicationOrder);
   }
 }

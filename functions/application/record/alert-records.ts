@@ -16,13 +16,15 @@ interface AlertFacts {
   /** The statements the alert quotes, by id (at least those `evidenceIdsOf` names). */
   statements: ReadonlyMap<string, StatementRecord>;
   recordedAt: string;
+  /** Told to subscribers; the incremental path's transitions are at the latest said time, so always. */
+  pushed?: boolean;
 }
 
 /** A Positions Diverged alert: an opening, or the reinstatement of one withdrawn or closed since. */
 export const divergedAlert = (
   opening: EpisodeFacts,
   transition: 'opened' | 'reinstated',
-  { alertId, statements, recordedAt }: AlertFacts,
+  { alertId, statements, recordedAt, pushed = true }: AlertFacts,
 ): AlertRecord => ({
   alertId,
   issue: opening.issue,
@@ -31,13 +33,14 @@ export const divergedAlert = (
   detailType: 'Positions Diverged',
   detail: divergedDetail({ type: 'opened', alertId, episode: { ...opening, status: 'open' } }, statements),
   recordedAt,
+  pushed,
 });
 
 /** A Positions Converged alert: a closing, or the withdrawal of an episode a replay no longer has. */
 export const convergedAlert = (
   closing: EpisodeFacts,
   transition: 'closed' | 'withdrawn',
-  { alertId, statements, recordedAt }: AlertFacts,
+  { alertId, statements, recordedAt, pushed = true }: AlertFacts,
 ): AlertRecord => ({
   alertId,
   issue: closing.issue,
@@ -46,6 +49,7 @@ export const convergedAlert = (
   detailType: 'Positions Converged',
   detail: convergedDetail({ type: 'closed', alertId, episode: { ...closing, status: 'closed' } }, statements),
   recordedAt,
+  pushed,
 });
 
 /** The statements an alert about this episode quotes: the only ones worth loading for it. */

@@ -31,9 +31,9 @@ export const replayRound = async (ctx: RecordContext): Promise<RoundResult> => {
   // Positions first: any statement behind a position read here is then in the history read after.
   const snapshot = await tracker.loadIssueState(statement.issue);
   const history = await tracker.loadHistory(statement.issue);
-  const stored = await tracker.loadEpisodes(statement.issue);
+  const [stored, recorded] = await Promise.all([tracker.loadEpisodes(statement.issue), tracker.loadAlertEntries(statement.issue)]);
   const replay = replayIssue(statement.issue, history, registry);
-  const plan = planReplay({ replay, stored, snapshot, cause: statement, recordedAt: clock.now() });
+  const plan = planReplay({ replay, stored, snapshot, recorded, cause: statement, recordedAt: clock.now() });
   if (isEmptyPlan(plan)) return { snapshot, next: 'settled' };
   await writePlan(ctx, plan);
   return { snapshot, next: 'replay' };

@@ -63,6 +63,7 @@ describe('writePlan', () => {
       replay: replayIssue(ISSUE, [fr1, ru1, de1], REGISTRY),
       stored: await setup.tracker.loadEpisodes(ISSUE),
       snapshot: await setup.snapshot(ISSUE),
+      recorded: await setup.tracker.loadAlertEntries(ISSUE),
       cause: de1,
       recordedAt: setup.clock.now(),
     });

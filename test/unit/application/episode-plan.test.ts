@@ -4,10 +4,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isEmptyPlan, planReplay, targetOf, type ReplayPlan } from '../../../functions/application/episode-plan.ts';
-import type { AlertRecord, OpenPointer, StoredEpisode } from '../../../functions/application/ports.ts';
+import { heardOf, isEmptyPlan, planReplay, targetOf, type ReplayPlan } from '../../../functions/application/episode-plan.ts';
+import type { AlertEntry, AlertRecord, OpenPointer, StoredEpisode } from '../../../functions/application/ports.ts';
 import { alertId, correctionAlertId, divergenceId } from '../../../functions/core/ids.ts';
-import { replayIssue, type IssueReplay } from '../../../functions/core/tracker.ts';
+import { compareSaid } from '../../../functions/core/positions.ts';
+import { isStatusTransition, replayAll, replayIssue, type IssueReplay } from '../../../functions/core/tracker.ts';
 import type { Registry, StatementRecord } from '../../../functions/core/types.ts';
 import { ISSUE, makeRegistry, said } from '../core/helpers.ts';
 import { RUNS, scenarioArb } from '../core/timeline-arbitraries.ts';
@@ -20,9 +21,14 @@ interface StoreModel {
   episodes: Map<string, StoredEpisode>;
   pointers: Map<string, OpenPointer>;
   alerts: Map<string, AlertRecord>;
+  /** Every alert told to subscribers, in the order it was pushed. */
+  pushed: AlertRecord[];
 }
 
-const emptyStore = (): StoreModel => ({ episodes: new Map(), pointers: new Map(), alerts: new Map() });
+const emptyStore = (): StoreModel => ({ episodes: new Map(), pointers: new Map(), alerts: new Map(), pushed: [] });
+
+const entriesOf = (store: StoreModel): AlertEntry[] =>
+  [...store.alerts.values()].map(({ alertId, episodeId, transition, pushed, detail }) => ({ alertId, episodeId, transition, pushed, divergenceId: detail.divergenceId }));
 
 /** The plan that brings `store` to the replay of `history`, made as the replay round makes it. */
 const planFor = (store: StoreModel, history: readonly StatementRecord[] | IssueReplay, cause: StatementRecord, reg: Registry = registry): ReplayPlan =>
@@ -30,16 +36,23 @@ const planFor = (store: StoreModel, history: readonly StatementRecord[] | IssueR
     replay: Array.isArray(history) ? replayIssue(cause.issue, history, reg) : (history as IssueReplay),
     stored: [...store.episodes.values()],
     snapshot: { issue: cause.issue, positions: new Map(), open: new Map(store.pointers), outbox: [] },
+    recorded: entriesOf(store),
     cause,
     recordedAt: RECORDED_AT,
   });
 
 /** Carries a plan out as the repository would, failing loudly where one of its conditions would fail. */
 const applyPlan = (store: StoreModel, plan: ReplayPlan): void => {
-  for (const alert of plan.alerts) if (!store.alerts.has(alert.alertId)) store.alerts.set(alert.alertId, alert);
+  for (const alert of plan.alerts) {
+    const have = store.alerts.get(alert.alertId);
+    if (have !== undefined && (have.pushed || !alert.pushed)) continue;
+    store.alerts.set(alert.alertId, have === undefined ? alert : { ...alert, recordedAt: have.recordedAt });
+    if (alert.pushed) store.pushed.push(alert);
+  }
   for (const alert of plan.revisions) {
     if (!store.alerts.has(alert.alertId)) throw new Error(`revision of ${alert.alertId}, never recorded`);
-    store.alerts.set(alert.alertId, { ...alert, recordedAt: store.alerts.get(alert.alertId)!.recordedAt } as AlertRecord);
+    const { recordedAt, pushed } = store.alerts.get(alert.alertId)!;
+    store.alerts.set(alert.alertId, { ...alert, recordedAt, pushed } as AlertRecord);
   }
   for (const write of plan.episodes) {
     const have = store.episodes.get(write.episode.episode.episodeId);
@@ -66,7 +79,7 @@ const storeOf = (history: readonly StatementRecord[]): StoreModel => {
 };
 
 const summary = (plan: ReplayPlan) => ({
-  alerts: plan.alerts.map((a) => [a.transition, a.alertId]),
+  alerts: plan.alerts.map((a) => [a.transition, a.alertId, a.pushed ? 'pushed' : 'recorded']),
   revisions: plan.revisions.map((a) => [a.transition, a.alertId]),
   episodes: plan.episodes.map((w) => [w.type, w.episode.episode.openedBy, w.episode.status, w.episode.revision]),
   pointers: plan.pointers.map((w) => (w.type === 'open' ? ['open', w.pointer.openedBy, w.replacing] : ['close', w.episodeId])),
@@ -88,7 +101,7 @@ describe('planReplay', () => {
 
     // Assess
     expect(summary(plan)).toEqual({
-      alerts: [['withdrawn', correctionAlertId(episode, 'withdrawn', 1)]],
+      alerts: [['withdrawn', correctionAlertId(episode, 'withdrawn', 1), 'pushed']],
       revisions: [],
       episodes: [['replace', 'ru1', 'withdrawn', 1]],
       pointers: [['close', episode]],
@@ -114,14 +127,14 @@ describe('planReplay', () => {
     // Assess
     expect(store.episodes.get(episode)?.status).toBe('closed');
     expect(summary(plan)).toEqual({
-      alerts: [['reinstated', correctionAlertId(episode, 'reinstated', 1)]],
+      alerts: [['reinstated', correctionAlertId(episode, 'reinstated', 1), 'pushed']],
       revisions: [['opened', alertId(episode, 'opened')]],
       episodes: [['replace', 'ru1', 'open', 1]],
       pointers: [['open', 'ru1', undefined]],
     });
   });
 
-  it('announces the opening and the closing of an episode that happened entirely in the past', () => {
+  it('records, without pushing, the opening and the closing of an episode that happened entirely in the past', () => {
     // Prepare
     const inTime = [said({ id: 'fr1', actor: 'france', stance: 2, at: 0 }), said({ id: 'ru2', actor: 'russia', stance: 1, at: 2 })];
     const store = storeOf(inTime);
@@ -134,7 +147,7 @@ describe('planReplay', () => {
     const [created] = plan.episodes;
     const episode = created!.episode.episode.episodeId;
     expect(summary(plan)).toEqual({
-      alerts: [['opened', alertId(episode, 'opened')], ['closed', alertId(episode, 'closed')]],
+      alerts: [['opened', alertId(episode, 'opened'), 'recorded'], ['closed', alertId(episode, 'closed'), 'recorded']],
       revisions: [],
       episodes: [['create', 'ru1', 'closed', 0]],
       pointers: [],
@@ -157,7 +170,7 @@ describe('planReplay', () => {
     // Assess
     expect(store.episodes.get(episode)?.status).toBe('withdrawn');
     expect(summary(plan)).toEqual({
-      alerts: [['reinstated', correctionAlertId(episode, 'reinstated', 2)]],
+      alerts: [['reinstated', correctionAlertId(episode, 'reinstated', 2), 'pushed']],
       revisions: [['opened', alertId(episode, 'opened')]],
       episodes: [['replace', 'ru1', 'open', 2]],
       pointers: [['open', 'ru1', undefined]],
@@ -188,7 +201,7 @@ describe('planReplay', () => {
     expect(plan.episodes[0]?.episode.episode.evidence.other).toEqual(['fr1', 'uk1']);
   });
 
-  it('points the divergence at the episode the replay has open, replacing the one stored', () => {
+  it('points the divergence at the episode the replay has open, replacing the one stored, and tells subscribers nothing: it is open still', () => {
     // Prepare: Russia's earlier, sharper opposition comes in late; the divergence opened with it.
     const inTime = [said({ id: 'fr1', actor: 'france', stance: 2, at: 0 }), said({ id: 'ru1', actor: 'russia', stance: 0, at: 10 })];
     const store = storeOf(inTime);
@@ -201,7 +214,7 @@ describe('planReplay', () => {
     // Assess
     const created = plan.episodes.find((w) => w.type === 'create')!.episode.episode.episodeId;
     expect(summary(plan)).toEqual({
-      alerts: [['opened', alertId(created, 'opened')], ['withdrawn', correctionAlertId(stored, 'withdrawn', 1)]],
+      alerts: [['opened', alertId(created, 'opened'), 'recorded'], ['withdrawn', correctionAlertId(stored, 'withdrawn', 1), 'recorded']],
       revisions: [],
       episodes: [['create', 'ru0', 'open', 0], ['replace', 'ru1', 'withdrawn', 1]],
       pointers: [['open', 'ru0', stored]],
@@ -253,6 +266,119 @@ describe('planReplay', () => {
           for (const transition of replay.transitions) {
             if (transition.type !== 'evidence') expect(store.alerts.has(transition.alertId)).toBe(true);
           }
+        }
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('what subscribers are told: push the present, record the past', () => {
+
+  type Told = Map<string, ('diverged' | 'converged')[]>;
+  const tell = (told: Told, episodeId: string, what: 'diverged' | 'converged') => told.set(episodeId, [...(told.get(episodeId) ?? []), what]);
+
+  /**
+   * Every delivery replanned from what the store holds, as the replay round does. Beside it the
+   * oracle, from the core's replay alone: a divergence is told open each time it starts standing
+   * open at the issue's latest said time after a delivery, and told it ended each time it stops.
+   */
+  const deliverEach = (delivered: readonly StatementRecord[], reg: Registry): { stores: Map<string, StoreModel>; expected: Told } => {
+    const stores = new Map<string, StoreModel>();
+    const histories = new Map<string, StatementRecord[]>();
+    const expected: Told = new Map();
+    const openNow = new Map<string, Set<string>>();
+    for (const statement of delivered) {
+      const store = stores.get(statement.issue) ?? emptyStore();
+      const history = [...(histories.get(statement.issue) ?? []), statement];
+      const replay = replayIssue(statement.issue, history, reg);
+      const before = openNow.get(statement.issue) ?? new Set();
+      const now = new Set(replay.state.open.keys());
+      openNow.set(statement.issue, now);
+      for (const divergence of now) if (!before.has(divergence)) tell(expected, divergence, 'diverged');
+      for (const divergence of before) if (!now.has(divergence)) tell(expected, divergence, 'converged');
+      applyPlan(store, planFor(store, replay, statement, reg));
+      stores.set(statement.issue, store);
+      histories.set(statement.issue, history);
+    }
+    return { stores, expected };
+  };
+  const pushedOf = (stores: ReadonlyMap<string, StoreModel>): AlertRecord[] => [...stores.values()].flatMap((store) => store.pushed);
+
+  const told = (pushed: readonly AlertRecord[]): Told => {
+    const byDivergence: Told = new Map();
+    for (const alert of pushed) tell(byDivergence, alert.detail.divergenceId, alert.detailType === 'Positions Diverged' ? 'diverged' : 'converged');
+    return byDivergence;
+  };
+
+  // Moves of one step, so no reversal opens on the way: only Russia against the allies.
+  it('records an episode that opened and closed before the latest said time, and pushes nothing of it', () => {
+    // Prepare: in said order the divergence opens at 1 and closes at 2; Russia's statement at 3 came first.
+    const fr0 = said({ id: 'fr0', actor: 'france', stance: -1, at: 0 });
+    const ru1 = said({ id: 'ru1', actor: 'russia', stance: 1, at: 1 });
+    const ru2 = said({ id: 'ru2', actor: 'russia', stance: 0, at: 2 });
+    const ru3 = said({ id: 'ru3', actor: 'russia', stance: 0, at: 3 });
+
+    // Act
+    const { stores } = deliverEach([fr0, ru3, ru1, ru2], registry);
+
+    // Assess
+    const store = stores.get(ISSUE)!;
+    expect(pushedOf(stores)).toEqual([]);
+    expect([...store.episodes.values()].map((e) => [e.episode.openedBy, e.status, e.episode.closedBy])).toEqual([['ru1', 'closed', 'ru2']]);
+    expect([...store.alerts.values()].map((a) => [a.transition, a.pushed])).toEqual([['opened', false], ['closed', false]]);
+  });
+
+  it('pushes the opening of an episode recorded in the past, under its own id, once a late statement keeps it open now', () => {
+    // Prepare: the divergence opened at 1 and closed at 2, recorded only.
+    const fr0 = said({ id: 'fr0', actor: 'france', stance: -1, at: 0 });
+    const ru1 = said({ id: 'ru1', actor: 'russia', stance: 1, at: 1 });
+    const ru2 = said({ id: 'ru2', actor: 'russia', stance: 0, at: 2 });
+    const store = deliverEach([fr0, ru2, ru1], registry).stores.get(ISSUE)!;
+    const episode = episodeOf(store, 'ru1');
+    const fr1 = said({ id: 'fr1', actor: 'france', stance: -2, at: 1.5 });
+
+    // Act: France hardened before Russia softened, so the divergence never closed.
+    applyPlan(store, planFor(store, [fr0, ru2, ru1, fr1], fr1));
+
+    // Assess
+    expect(store.pushed.map((a) => [a.transition, a.alertId])).toEqual([['opened', alertId(episode, 'opened')]]);
+    expect(store.pushed[0]?.detail).toMatchObject({ evidence: { actor: [{ statementId: 'ru1' }] } });
+    expect(store.episodes.get(episode)?.status).toBe('open');
+  });
+
+  it('cannot keep to the in-order count when a delivery makes a divergence open now that the full set never has', () => {
+    // Prepare: in said order Russia moves from 1 to 0 before France speaks at -1: never 2 apart.
+    const ru0 = said({ id: 'ru0', actor: 'russia', stance: 1, at: 0 });
+    const ru1 = said({ id: 'ru1', actor: 'russia', stance: 0, at: 1 });
+    const fr2 = said({ id: 'fr2', actor: 'france', stance: -1, at: 2 });
+
+    // Act
+    const inOrder = pushedOf(deliverEach([ru0, ru1, fr2], registry).stores);
+    const shuffled = pushedOf(deliverEach([ru0, fr2, ru1], registry).stores);
+
+    // Assess: with ru0 and fr2 alone the divergence is open at the latest said time, so any rule
+    // that tells the present tells it, and then its withdrawal: one Diverged and one Converged more.
+    expect(inOrder).toEqual([]);
+    expect(shuffled.map((a) => a.transition)).toEqual(['opened', 'withdrawn']);
+  });
+
+  it('tells each divergence open each time it starts standing open at a delivery and ended each time it stops, nothing else, whatever the order and repeats', () => {
+    fc.assert(
+      fc.property(scenarioArb, ({ registry: reg, statements, delivered }) => {
+        // Act
+        const { stores, expected } = deliverEach(delivered, reg);
+        const inOrder = pushedOf(deliverEach([...statements].sort(compareSaid), reg).stores);
+
+        // Assess: the rule, against the core's own view of what stood open after each delivery.
+        expect(told(pushedOf(stores))).toEqual(expected);
+        // In said order every transition is the present when it happens: each is pushed, once.
+        const transitions = [...replayAll(statements, reg).values()].flatMap((replay) => replay.transitions.filter(isStatusTransition));
+        expect(inOrder.map((a) => a.alertId).sort()).toEqual(transitions.map((t) => t.alertId).sort());
+        // What subscribers heard open at the end is exactly what is open.
+        for (const [issue, store] of stores) {
+          const open = [...replayIssue(issue, statements.filter((s) => s.issue === issue), reg).state.open.keys()];
+          expect([...heardOf(entriesOf(store)).keys()].sort()).toEqual(open.sort());
         }
       }),
       RUNS,
