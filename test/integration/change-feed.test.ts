@@ -12,6 +12,7 @@ import type { ChangeItem, ChangesPage } from '../../functions/api/schemas.ts';
 import { DynamoReadRepository } from '../../functions/adapters/dynamodb/read.repository.ts';
 import { createPositionReader } from '../../functions/application/read-model.ts';
 import { csvRecords } from '../support/csv-records.ts';
+import { scanTable } from '../support/tracker-table.ts';
 import { startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
 import { createProcessorRig, loadSeedRegistry, seedRegistryEvents, seedSampleEvents, type ProcessorRig } from '../../support/processor-rig.ts';
 import { sqsRecord, type PublishedEvent } from '../../support/sqs-events.ts';
@@ -20,6 +21,7 @@ const TROOPS = 'western-troops-in-ukraine';
 
 let store: EmbeddedDynamo;
 let rig: ProcessorRig;
+let tableName: string;
 let get: (query: Record<string, string>, accept?: string, path?: string) => Promise<{ status: number; headers: Record<string, string>; body: string }>;
 
 /** A clock that moves one millisecond per reading, so every recording has its own instant. */
@@ -56,7 +58,7 @@ const feed = async (query: Record<string, string> = {}): Promise<ChangeItem[]> =
 
 beforeAll(async () => {
   store = await startDynalite();
-  const tableName = await store.createTable();
+  tableName = await store.createTable();
   rig = createProcessorRig({ client: store.client, tableName, now: steppingClock('2026-02-01T08:00:00.000Z') });
   const reader = createPositionReader({ store: new DynamoReadRepository({ tableName, client: store.client }) });
   const api = createReadApi({ reader });
@@ -94,7 +96,10 @@ describe('GET /changes', () => {
       rig.publisher.published.filter((e) => e.detailType === type).map((e) => (e.detail as Record<string, string>)[id]);
     expect(changes.filter((c) => c.kind === 'position-changed').map((c) => c.changeId).sort()).toEqual([...new Set(published(POSITION_CHANGED, 'changeId'))].sort());
     const alerts = changes.filter((c) => c.kind.startsWith('divergence-'));
-    expect(alerts.map((c) => c.changeId).sort()).toEqual(
+    // Every alert recorded is listed, pushed or recorded only; the pushed ones are exactly those published.
+    const alertItems = (await scanTable(store.client, tableName)).filter((item) => String(item['sk']).startsWith('A#'));
+    expect(alerts.map((c) => c.changeId).sort()).toEqual(alertItems.map((item) => item['alertId']).sort());
+    expect(alerts.filter((c) => c.changed['pushed'] === true).map((c) => c.changeId).sort()).toEqual(
       [...new Set([...published(POSITIONS_DIVERGED, 'alertId'), ...published(POSITIONS_CONVERGED, 'alertId')])].sort(),
     );
     expect(alerts.filter((c) => c.kind === 'divergence-opened').length).toBeGreaterThanOrEqual(4);

@@ -311,7 +311,9 @@ export const registryLogToItem = (update: RegistryUpdate, fingerprint: string, r
 
 const alertChanged = (item: Item): Record<string, unknown> => {
   const { schemaVersion: _version, ...detail } = item['detail'] as Record<string, unknown>;
-  return { transition: item['transition'], ...detail };
+  // Recorded-only alerts (episodes wholly in the past) are part of the record, so the feed lists
+  // them too, and says which ones subscribers were sent.
+  return { transition: item['transition'], pushed: pushedOf(item), ...detail };
 };
 
 /** A change-feed entry from any item the feed lists. */
