@@ -1,6 +1,6 @@
 /** The feeds in a local folder (`<dir>/index.json`, `<dir>/<issue>/…`), which the local API serves under /feeds/. */
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { FeedStore } from '../../application/feeds.ts';
 
@@ -9,6 +9,10 @@ export const feedPath = (root: string, key: string): string => {
   const path = resolve(root, key);
   if (!path.startsWith(root + sep)) throw new Error(`feed key '${key}' leaves the feeds folder`);
   return path;
+};
+
+const ignoreCodes = (...codes: string[]) => (error: unknown): void => {
+  if (!codes.includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
 };
 
 export const createFsFeedStore = (dir: string): FeedStore & { root: string } => {
@@ -24,7 +28,10 @@ export const createFsFeedStore = (dir: string): FeedStore & { root: string } => 
       await rename(temporary, file);
     },
     async remove(key) {
-      await rm(feedPath(root, key), { force: true });
+      const file = feedPath(root, key);
+      await rm(file, { force: true });
+      // An issue's folder goes with its last file, so a listing shows no trace of an unpublished issue.
+      if (dirname(file) !== root) await rmdir(dirname(file)).catch(ignoreCodes('ENOTEMPTY', 'ENOENT', 'EEXIST'));
     },
   };
 };
