@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SCHEMAS_DIR } from '../../events/export-schemas.ts';
 import { ISSUE_REGISTERED } from '../../events/registry/registry-events.v1.ts';
-import { loadSeedRegistryDetails } from '../../events/seed/index.ts';
+import { loadSeedRegistryDetails } from '../../local/seed/seed-files.ts';
 import { parseEvent } from '../../events/validation.ts';
 import { isRegistryEvent, toRegistryUpdate } from '../../functions/application/contracts-v1.ts';
 import { breakingChanges } from './compat.ts';
