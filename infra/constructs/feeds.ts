@@ -7,7 +7,7 @@
  * anyone with the URL; the stage's token, the first segment of every path, is what keeps them from
  * being found (see the README: "Feeds for graphics desks").
  */
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import {
   AllowedMethods, CachedMethods, CachePolicy, CacheQueryStringBehavior, CacheHeaderBehavior, CacheCookieBehavior, Distribution, HttpVersion,
   PriceClass, ResponseHeadersPolicy, SecurityPolicyProtocol, ViewerProtocolPolicy, HeadersFrameOption,
@@ -22,6 +22,7 @@ import { FEED_MAX_AGE_SECONDS } from '../../functions/application/feed-files.ts'
 import { ENV } from '../../functions/shared/env-names.ts';
 import { acknowledge, wildcardResourceFinding } from '../nag.ts';
 import { EventQueue } from './event-queue.ts';
+import { privateBucketProps, removalOf } from './snapshots.ts';
 import { type FunctionSettings, type TableBinding, TrackerFunction } from './tracker-function.ts';
 
 /** Derived, like the snapshot bucket's, so the writer's grant needs no cross-stack reference. */
@@ -46,7 +47,6 @@ export class FeedDistribution extends Construct {
 
   constructor(scope: Construct, id: string, { stage, retainData, historyDays }: FeedDistributionProps) {
     super(scope, id);
-    const removal = retainData ? { removalPolicy: RemovalPolicy.RETAIN } : { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true };
 
     // CloudFront's standard logs are delivered with an ACL, so this one bucket keeps ACLs
     // (object writer); the S3 server access logs of the feed bucket land here too.
@@ -56,21 +56,13 @@ export class FeedDistribution extends Construct {
       enforceSSL: true,
       objectOwnership: ObjectOwnership.OBJECT_WRITER,
       lifecycleRules: [{ expiration: Duration.days(historyDays) }],
-      ...removal,
+      ...removalOf(retainData),
     });
 
+    // Versioned like the snapshots: a chart can be checked against the feed as it was; a bad write can be undone.
     this.bucket = new Bucket(this, 'Feeds', {
       bucketName: feedBucketName(stage),
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // A chart can be checked against the feed as it was; a bad write can be undone.
-      versioned: true,
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(historyDays) }],
-      serverAccessLogsBucket: this.logBucket,
-      serverAccessLogsPrefix: 'feeds-bucket/',
-      ...removal,
+      ...privateBucketProps({ retainData, historyDays, logs: this.logBucket, logPrefix: 'feeds-bucket/' }),
     });
 
     // A few seconds at the edge: Datawrapper polls every minute, and a correction must not wait.
