@@ -90,4 +90,19 @@ export const POSITION_CHANGES_TO_SNAPSHOTS: RuleDefinition = {
   },
 };
 
-export const RULES: readonly RuleDefinition[] = [...PROCESSOR_RULES, ALERTS_TO_NOTIFIER, TRACKER_OUTBOUND, POSITION_CHANGES_TO_SNAPSHOTS];
+/**
+ * Every change the tracker publishes, to the feed writer: a position change moves a matrix and a
+ * timeline, an alert the live notes. The writer's queue batches them, so a burst is one write per issue.
+ */
+export const TRACKER_CHANGES_TO_FEEDS: RuleDefinition = {
+  name: 'TrackerChangesToFeeds',
+  description: 'Position Changed, Positions Diverged and Positions Converged published by the tracker, to the feed writer',
+  pattern: {
+    source: [TRACKER_SOURCE],
+    'detail-type': [POSITION_CHANGED, POSITIONS_DIVERGED, POSITIONS_CONVERGED],
+  },
+};
+
+export const RULES: readonly RuleDefinition[] = [
+  ...PROCESSOR_RULES, ALERTS_TO_NOTIFIER, TRACKER_OUTBOUND, POSITION_CHANGES_TO_SNAPSHOTS, TRACKER_CHANGES_TO_FEEDS,
+];

@@ -131,6 +131,14 @@ const settings = z.strictObject({
       burstLimit: z.number().int('must be a whole number').positive('must be a positive number of requests'),
     })
     .default({ rateLimit: 50, burstLimit: 100 }),
+  /**
+   * The SSM parameter (String) holding the stage's feeds token, the first path segment of every
+   * feed URL. Default /position-tracker/<stage>/feeds-token; it must exist before a deploy.
+   */
+  feedsTokenParameter: z
+    .string()
+    .regex(/^\/[A-Za-z0-9_.\-/]{1,1010}$/, 'must be an SSM parameter name starting with / (letters, digits, _ . - /)')
+    .optional(),
   metricsNamespace: z
     .string()
     .regex(/^[A-Za-z0-9_.\-/#:]{1,255}$/, 'must be 1-255 characters of A-Z a-z 0-9 . _ - / # :')

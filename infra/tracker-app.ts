@@ -6,6 +6,7 @@ import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { TrackerConfig } from './config.ts';
 import { processorRoleName } from './constructs/processor.ts';
+import { feedBucketName } from './constructs/feeds.ts';
 import { snapshotBucketName } from './constructs/snapshots.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 import { StatelessStack } from './stacks/stateless-stack.ts';
@@ -40,6 +41,8 @@ export function buildTracker(app: App, config: TrackerConfig): TrackerStacks {
     bus: stateful.eventBus.bus,
     table: stateful.table,
     snapshotBucketName: snapshotBucketName(config.stage),
+    feedBucketName: feedBucketName(config.stage),
+    feedsDomainName: stateful.feeds.distribution.distributionDomainName,
   });
   // The bucket and the processor's role are referenced by name, not by a CDK reference, so the
   // order is stated here.

@@ -9,7 +9,7 @@ import { DEFAULT_REGISTRY_SOURCES } from '../events/common.ts';
 import { readList } from '../functions/shared/config.ts';
 import { DEFAULT_PUT_EVENTS_PORT } from './bus/put-events-server.ts';
 import { DEFAULT_API_PORT } from './http/api-server.ts';
-import { DEFAULT_SNAPSHOTS_DIR, DEFAULT_TABLE_NAME, type RuntimeOptions } from './runtime.ts';
+import { DEFAULT_FEEDS_DIR, DEFAULT_SNAPSHOTS_DIR, DEFAULT_TABLE_NAME, type RuntimeOptions } from './runtime.ts';
 import { DEFAULT_DYNAMODB_PORT } from './store/embedded-dynamodb.ts';
 
 export const HELP = `npm start -- [options]     (or: npx tsx local/main.ts [options])
@@ -36,6 +36,7 @@ Options:
                               registry is published with the first
   --alerts-webhook URL        POST each alert (Positions Diverged / Converged detail) as JSON to URL
   --snapshots-dir DIR         where the snapshot writer puts <issue>.json (default ${DEFAULT_SNAPSHOTS_DIR})
+  --feeds-dir DIR             where the feed writer puts the public feeds, served under /feeds/ (default ${DEFAULT_FEEDS_DIR})
   --verbose                   handlers' info logs, retries, full notifier messages
   -h, --help                  this help
 
@@ -78,6 +79,7 @@ export function parseMainArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
         'alerts-webhook': { type: 'string' },
         'registry-sources': { type: 'string' },
         'snapshots-dir': { type: 'string' },
+        'feeds-dir': { type: 'string' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -102,6 +104,7 @@ export function parseMainArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     ...(apiKey === undefined ? {} : { apiKey }),
     ...(values['alerts-webhook'] === undefined ? {} : { alertsWebhook: values['alerts-webhook'] }),
     ...(values['snapshots-dir'] === undefined ? {} : { snapshotsDir: values['snapshots-dir'] }),
+    ...(values['feeds-dir'] === undefined ? {} : { feedsDir: values['feeds-dir'] }),
     ...(registrySources === undefined ? {} : { registrySources }),
   };
   if (registrySources?.includes(TRACKER_SOURCE)) {

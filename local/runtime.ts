@@ -16,12 +16,14 @@ import './environment.ts';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DEFAULT_REGISTRY_SOURCES, DESK_SOURCE } from '../events/common.ts';
+import { createFsFeedStore } from '../functions/adapters/fs/feed-store.ts';
 import { createFsSnapshotStore } from '../functions/adapters/fs/snapshot-store.ts';
 import { DynamoQuarantineRepository } from '../functions/adapters/dynamodb/quarantine.repository.ts';
 import { DynamoReadRepository } from '../functions/adapters/dynamodb/read.repository.ts';
 import type { SnapshotStore } from '../functions/application/snapshots.ts';
 import { createPositionReader, type PositionReader } from '../functions/application/read-model.ts';
 import { createReadApi } from '../functions/api/read-api.ts';
+import { FEEDS_REBUILD_BODY } from '../functions/handlers/write-feeds.ts';
 import { DEFAULT_PUT_EVENTS_PORT, startPutEventsServer } from './bus/put-events-server.ts';
 import { Terminal, type Output } from './console/terminal.ts';
 import type { AlertWebhook } from './delivery/alert-webhook.ts';
@@ -31,7 +33,7 @@ import { resolveApiKey } from './store/api-key-file.ts';
 import { lockDirectory } from './store/dir-lock.ts';
 import { createReports, printStartup } from './runtime/console-report.ts';
 import { createDeliveries, drainOnShutdown, redriveDeadLetters, type Deliveries } from './runtime/deliveries.ts';
-import { startHandlers } from './runtime/handlers.ts';
+import { FEED_QUEUE, startHandlers } from './runtime/handlers.ts';
 import { addLocalRules } from './runtime/local-rules.ts';
 import { createRunner } from './runtime/run.ts';
 import { seedNotStored, seedRegistryFileEvents } from './runtime/seed.ts';
@@ -43,6 +45,7 @@ export type { PublishOutcome, RunOutcome, Runtime, RuntimeEndpoints, RuntimeOpti
 
 export const DEFAULT_TABLE_NAME = 'position-tracker-local';
 export const DEFAULT_SNAPSHOTS_DIR = '.local-data/snapshots';
+export const DEFAULT_FEEDS_DIR = '.local-data/feeds';
 /** Receives before a message is dead-lettered: the deployed queues' redrive policy (EventQueue). */
 export const DEFAULT_MAX_RECEIVE_COUNT = 5;
 
@@ -53,6 +56,7 @@ export interface RuntimeSettings extends Omit<RuntimeOptions, 'dataDir'> {
   tableName: string;
   dataDir: string | null;
   snapshotsDir: string;
+  feedsDir: string;
   maxReceiveCount: number;
   registrySources: readonly string[];
 }
@@ -64,6 +68,7 @@ export const runtimeSettings = (options: RuntimeOptions): RuntimeSettings => ({
   tableName: options.tableName ?? DEFAULT_TABLE_NAME,
   dataDir: options.dataDir === undefined ? null : resolve(options.dataDir),
   snapshotsDir: resolve(options.snapshotsDir ?? DEFAULT_SNAPSHOTS_DIR),
+  feedsDir: resolve(options.feedsDir ?? DEFAULT_FEEDS_DIR),
   maxReceiveCount: options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
   registrySources: options.registrySources !== undefined && options.registrySources.length > 0 ? options.registrySources : DEFAULT_REGISTRY_SOURCES,
 });
@@ -79,8 +84,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     // A short TTL: registry events published while the runtime runs show up within seconds.
     const reader = createPositionReader({ store: readStore, registryTtlMs: 2_000 });
     const snapshotStore = createFsSnapshotStore(settings.snapshotsDir);
+    const feedStore = createFsFeedStore(settings.feedsDir);
     const deliveries = createDeliveries(settings, shutdown);
-    const { processed } = startHandlers(deliveries, { ...settings, store, reader, snapshotStore });
+    const feedsUrl = () => `${endpoints.api}/feeds`;
+    const { processed } = startHandlers(deliveries, { ...settings, store, reader, snapshotStore, feedStore, feedsUrl });
     const webhook = addLocalRules(deliveries.bus, reader, output, settings.alertsWebhook);
     const status = statusOf({ settings, store, deliveries, processed, webhook, endpoints: () => endpoints });
     const endpoints = await openEndpoints({ settings, store, deliveries, reader, snapshotStore, apiKey: key.apiKey, status }, shutdown);
@@ -88,6 +95,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const run = createRunner({ deliveries, quarantine: new DynamoQuarantineRepository({ tableName: settings.tableName, client: store.client }), output });
     const reports = createReports(reader, output);
     const registry = await run('Registry', seedRegistryFileEvents(settings.registrySources[0] ?? DESK_SOURCE));
+    // Every published issue's feeds at start, so a fresh folder (or one an older run left) is complete.
+    deliveries.queues.get(FEED_QUEUE)?.send(FEEDS_REBUILD_BODY);
     const runtime: Runtime = {
       endpoints,
       ...key,
@@ -168,6 +177,7 @@ async function openEndpoints(parts: EndpointParts, shutdown: Shutdown): Promise<
   const api = await startApiServer({
     api: readApi,
     apiKey: parts.apiKey,
+    feedsDir: settings.feedsDir,
     host: settings.host,
     port: settings.apiPort ?? DEFAULT_API_PORT,
     onError: (error) => output.error(`[read-api] ${error instanceof Error ? error.message : String(error)}`),

@@ -43,6 +43,9 @@ export const issueRegisteredV1 = z
     title: names,
     proposition: names.check(z.describe('The open question phrased as a proposition; stances are relative to it.')),
     status: z._default(z.enum(['open', 'closed']), 'open'),
+    published: z
+      ._default(z.boolean(), false)
+      .check(z.describe('Whether the issue reaches the public feeds for graphics desks (CSV and JSON, no credentials); off unless set.')),
     updatedAt: isoDateTime,
   })
   .check(z.describe('Issue Registered v1'));

@@ -119,7 +119,10 @@ export const toRegistryUpdate = (input: RegistryDetailV1): RegistryUpdate => {
     }
     case ISSUE_REGISTERED: {
       const d = input.detail;
-      return { type: 'issue', record: { id: d.issue, title: d.title, proposition: d.proposition, status: d.status, updatedAt } };
+      return {
+        type: 'issue',
+        record: { id: d.issue, title: d.title, proposition: d.proposition, status: d.status, published: d.published, updatedAt },
+      };
     }
     case BLOC_REGISTERED: {
       const d = input.detail;

@@ -62,6 +62,8 @@ export interface Issue {
   title: Names;
   proposition: Names;
   status: 'open' | 'closed';
+  /** Reaches the public feeds. Absent on records stored before publication existed: not published. */
+  published?: boolean;
   updatedAt: string;
 }
 

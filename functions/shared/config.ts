@@ -14,6 +14,9 @@ const DESCRIPTIONS: Record<SettingName, string> = {
   alertTopicArn: 'ARN of the SNS topic for alerts',
   slackWebhookSecretArn: 'ARN of the Secrets Manager secret holding the Slack webhook URL',
   snapshotBucket: 'name of the S3 bucket for JSON snapshots',
+  feedsBucket: 'name of the S3 bucket of the public feeds',
+  feedsToken: "the stage's unguessable first path segment of the feeds",
+  feedsBaseUrl: 'the https URL the feeds are served from, token included',
   stage: 'deployment stage (dev, prod, ...)',
   registrySources: 'comma-separated event sources allowed to carry registry events',
 };

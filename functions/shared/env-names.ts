@@ -5,6 +5,9 @@ export const ENV = {
   alertTopicArn: 'ALERT_TOPIC_ARN',
   slackWebhookSecretArn: 'SLACK_WEBHOOK_SECRET_ARN',
   snapshotBucket: 'SNAPSHOT_BUCKET_NAME',
+  feedsBucket: 'FEEDS_BUCKET_NAME',
+  feedsToken: 'FEEDS_TOKEN',
+  feedsBaseUrl: 'FEEDS_BASE_URL',
   stage: 'TRACKER_STAGE',
   registrySources: 'TRACKER_REGISTRY_SOURCES',
 } as const;

@@ -13,6 +13,7 @@ import {
   ALERTS_TO_NOTIFIER,
   INBOUND_TO_PROCESSOR,
   POSITION_CHANGES_TO_SNAPSHOTS,
+  TRACKER_CHANGES_TO_FEEDS,
   TRACKER_SOURCED_INPUTS_TO_PROCESSOR,
   UNMATCHED_TO_PROCESSOR,
   type RuleDefinition,
@@ -40,11 +41,14 @@ export interface InboundRulesProps {
   notifierQueue: IQueue;
   /** Position Changed. */
   snapshotQueue: IQueue;
+  /** Position Changed, Positions Diverged / Converged. */
+  feedQueue: IQueue;
 }
 
 /** The rules this construct deploys, each with the queue it feeds. */
 export const DEPLOYED_RULES = [
   INBOUND_TO_PROCESSOR, UNMATCHED_TO_PROCESSOR, TRACKER_SOURCED_INPUTS_TO_PROCESSOR, ALERTS_TO_NOTIFIER, POSITION_CHANGES_TO_SNAPSHOTS,
+  TRACKER_CHANGES_TO_FEEDS,
 ] as const;
 
 export class InboundRules extends Construct {
@@ -61,6 +65,7 @@ export class InboundRules extends Construct {
       [TRACKER_SOURCED_INPUTS_TO_PROCESSOR, props.processorQueue],
       [ALERTS_TO_NOTIFIER, props.notifierQueue],
       [POSITION_CHANGES_TO_SNAPSHOTS, props.snapshotQueue],
+      [TRACKER_CHANGES_TO_FEEDS, props.feedQueue],
     ]);
 
     const rules = new Map<string, Rule>();

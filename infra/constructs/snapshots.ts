@@ -18,6 +18,26 @@ import { type FunctionSettings, type TableBinding, TrackerFunction } from './tra
  */
 export const snapshotBucketName = (stage: string): string => `pt-snapshots-${stage}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 
+/**
+ * What every data bucket of the tracker is: private, SSE-S3, TLS only, owner-enforced, versioned
+ * with superseded versions kept `historyDays`, logged into `logs` under `logPrefix`, and retained
+ * or emptied with the stack.
+ */
+export const privateBucketProps = (p: { retainData: boolean; historyDays: number; logs: IBucket; logPrefix: string }) => ({
+  blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+  encryption: BucketEncryption.S3_MANAGED,
+  enforceSSL: true,
+  objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+  versioned: true,
+  lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(p.historyDays) }],
+  serverAccessLogsBucket: p.logs,
+  serverAccessLogsPrefix: p.logPrefix,
+  ...removalOf(p.retainData),
+});
+
+export const removalOf = (retainData: boolean) =>
+  retainData ? { removalPolicy: RemovalPolicy.RETAIN } : { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true };
+
 export interface SnapshotBucketProps {
   stage: string;
   /** Keep both buckets when the stack goes; otherwise they are emptied and deleted with it. */
@@ -32,9 +52,7 @@ export class SnapshotBucket extends Construct {
 
   constructor(scope: Construct, id: string, { stage, retainData, historyDays }: SnapshotBucketProps) {
     super(scope, id);
-    const removal = retainData
-      ? { removalPolicy: RemovalPolicy.RETAIN }
-      : { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true };
+    const removal = removalOf(retainData);
 
     // S3-managed keys on both: server access logs can only be delivered to SSE-S3 buckets, and
     // with SSE-S3 a presigned URL works for whoever holds it without a KMS grant.
@@ -47,18 +65,10 @@ export class SnapshotBucket extends Construct {
       ...removal,
     });
 
+    // Versions let a graphic be rebuilt as it was on a given day, and undo a bad write.
     this.bucket = new Bucket(this, 'Snapshots', {
       bucketName: snapshotBucketName(stage),
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // Versions let a graphic be rebuilt as it was on a given day, and undo a bad write.
-      versioned: true,
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(historyDays) }],
-      serverAccessLogsBucket: this.accessLogBucket,
-      serverAccessLogsPrefix: 'snapshots/',
-      ...removal,
+      ...privateBucketProps({ retainData, historyDays, logs: this.accessLogBucket, logPrefix: 'snapshots/' }),
     });
   }
 }

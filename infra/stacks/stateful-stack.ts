@@ -7,6 +7,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { TrackerConfig } from '../config.ts';
 import { TrackerEventBus } from '../constructs/event-bus.ts';
+import { FeedDistribution } from '../constructs/feeds.ts';
 import { SnapshotBucket } from '../constructs/snapshots.ts';
 import { TrackerTable } from '../constructs/tracker-table.ts';
 
@@ -20,6 +21,7 @@ export class StatefulStack extends Stack {
   readonly eventBus: TrackerEventBus;
   readonly table: TrackerTable;
   readonly snapshots: SnapshotBucket;
+  readonly feeds: FeedDistribution;
 
   constructor(scope: Construct, id: string, { config, processorRoleName, ...stackProps }: StatefulStackProps) {
     super(scope, id, stackProps);
@@ -38,10 +40,17 @@ export class StatefulStack extends Stack {
       historyDays: config.logRetentionDays,
     });
 
+    this.feeds = new FeedDistribution(this, 'Feeds', {
+      stage: config.stage,
+      retainData: config.retainData,
+      historyDays: config.logRetentionDays,
+    });
+
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.bus.eventBusName, description: 'Publish statements here (PutEvents)' });
     new CfnOutput(this, 'EventBusArn', { value: this.eventBus.bus.eventBusArn });
     new CfnOutput(this, 'SchemaRegistryName', { value: this.eventBus.registry.attrRegistryName });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'SnapshotBucketName', { value: this.snapshots.bucket.bucketName });
+    new CfnOutput(this, 'FeedsDomainName', { value: this.feeds.distribution.distributionDomainName, description: 'Feeds: https://<this>/<token>/index.json' });
   }
 }

@@ -8,10 +8,12 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { TrackerConfig } from '../config.ts';
 import { Alerts } from '../constructs/alerts.ts';
+import { defaultFeedTokenParameter, FeedWriter } from '../constructs/feeds.ts';
 import { InboundRules } from '../constructs/inbound-rules.ts';
 import { Observability } from '../constructs/observability.ts';
 import { Processor } from '../constructs/processor.ts';
@@ -25,17 +27,22 @@ export interface StatelessStackProps extends StackProps {
   table: TableBinding;
   /** Name of the stateful stack's snapshot bucket (see snapshotBucketName). */
   snapshotBucketName: string;
+  /** Name of the stateful stack's feed bucket (see feedBucketName). */
+  feedBucketName: string;
+  /** The feed distribution's domain name. */
+  feedsDomainName: string;
 }
 
 export class StatelessStack extends Stack {
   readonly processor: Processor;
   readonly alerts: Alerts;
   readonly snapshotWriter: SnapshotWriter;
+  readonly feedWriter: FeedWriter;
   readonly readApi: ReadApi;
   readonly inboundRules: InboundRules;
   readonly observability: Observability;
 
-  constructor(scope: Construct, id: string, { config, bus, table, snapshotBucketName, ...stackProps }: StatelessStackProps) {
+  constructor(scope: Construct, id: string, { config, bus, table, snapshotBucketName, feedBucketName, feedsDomainName, ...stackProps }: StatelessStackProps) {
     super(scope, id, stackProps);
 
     const settings: FunctionSettings = {
@@ -57,6 +64,15 @@ export class StatelessStack extends Stack {
       retainData: config.retainData,
     });
     this.snapshotWriter = new SnapshotWriter(this, 'SnapshotWriter', { settings, table, bucket: snapshotBucket });
+    // Resolved at deploy time: the token is in no file of the repository and no synthesized template.
+    const feedToken = StringParameter.valueForStringParameter(this, config.feedsTokenParameter ?? defaultFeedTokenParameter(config.stage));
+    this.feedWriter = new FeedWriter(this, 'FeedWriter', {
+      settings,
+      table,
+      bucket: Bucket.fromBucketName(this, 'FeedBucket', feedBucketName),
+      domainName: feedsDomainName,
+      token: feedToken,
+    });
     this.readApi = new ReadApi(this, 'ReadApi', {
       settings,
       table,
@@ -69,18 +85,21 @@ export class StatelessStack extends Stack {
       processorQueue: this.processor.queue.queue,
       notifierQueue: this.alerts.queue.queue,
       snapshotQueue: this.snapshotWriter.queue.queue,
+      feedQueue: this.feedWriter.queue.queue,
     });
 
     const deadLetterQueues = new Map<string, IQueue>([
       ['Processor', this.processor.queue.deadLetterQueue],
       ['Notifier', this.alerts.queue.deadLetterQueue],
       ['SnapshotWriter', this.snapshotWriter.queue.deadLetterQueue],
+      ['FeedWriter', this.feedWriter.queue.deadLetterQueue],
       ...[...this.inboundRules.deliveryDeadLetterQueues].map(([rule, queue]): [string, IQueue] => [`${rule}Delivery`, queue]),
     ]);
     const functions = new Map<string, IFunction>([
       ['Processor', this.processor.function],
       ['Notifier', this.alerts.notifier],
       ['SnapshotWriter', this.snapshotWriter.function],
+      ['FeedWriter', this.feedWriter.function],
       ['ReadApi', this.readApi.function],
     ]);
     this.observability = new Observability(this, 'Observability', {
@@ -96,6 +115,8 @@ export class StatelessStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.readApi.url, description: 'Read API base URL' });
+    new CfnOutput(this, 'FeedsIndexUrl', { value: `${this.feedWriter.baseUrl}/index.json`, description: 'The feeds index (public: the token is the secret)' });
+    new CfnOutput(this, 'FeedQueueUrl', { value: this.feedWriter.queue.queue.queueUrl, description: 'Send {"rebuild":"all"} here after rotating the feeds token' });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
     new CfnOutput(this, 'OpsTopicArn', { value: this.observability.opsTopic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });

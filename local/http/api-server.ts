@@ -11,12 +11,15 @@
  *   GET  /_local/events?id=EVENT_ID&id=…  what became of each inbound event (PutEvents' EventId):
  *                                         applied, duplicate, quarantined (with its problems),
  *                                         retrying or dead-lettered; null while not yet processed
+ *
+ * The one exception is /feeds/ (feed-route.ts): public by design, as in AWS.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authenticate } from '../../functions/api/auth.ts';
 import { errorResponse } from '../../functions/api/errors.ts';
 import { jsonResponse as json, type ReadApi, type ReadApiRequest, type ReadApiResponse } from '../../functions/api/http.ts';
+import { isFeedPath, serveFeed } from './feed-route.ts';
 
 export const DEFAULT_API_PORT = 3000;
 export const ADMIN_PREFIX = '/_local/';
@@ -31,8 +34,10 @@ export interface AdminRoutes {
 export interface ApiServerOptions {
   api: ReadApi;
   admin: AdminRoutes;
-  /** Required on every request, read API and admin alike. */
+  /** Required on every request, read API and admin alike (not for the feeds). */
   apiKey: string;
+  /** The folder the feed writer writes to, served under /feeds/ without the key. */
+  feedsDir?: string;
   port?: number;
   host?: string;
   onError?: (error: unknown) => void;
@@ -74,6 +79,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const url = new URL(request.url ?? '/', 'http://localhost');
     const rawPath = (request.url ?? '/').split('?')[0] ?? '/';
     const headers = flattenHeaders(request);
+    // Before authentication, deliberately: charting tools send no credentials (feed-route.ts).
+    if (options.feedsDir !== undefined && isFeedPath(rawPath)) {
+      request.resume();
+      send(response, await serveFeed(request.method ?? 'GET', rawPath, options.feedsDir), request.method === 'HEAD');
+      return;
+    }
     const refused = authenticate(headers, apiKey);
     if (refused !== undefined) {
       request.resume();
@@ -184,8 +195,8 @@ async function readJsonBody(request: IncomingMessage): Promise<{ queue?: string;
   return { ...(queue === undefined ? {} : { queue }), ...(messageIds === undefined ? {} : { messageIds: messageIds as string[] }) };
 }
 
-function send(response: ServerResponse, result: ReadApiResponse): void {
+function send(response: ServerResponse, result: ReadApiResponse, headOnly = false): void {
   const payload = Buffer.from(result.body, 'utf8');
   response.writeHead(result.statusCode, { ...result.headers, 'content-length': String(payload.length) });
-  response.end(payload);
+  response.end(headOnly ? undefined : payload);
 }

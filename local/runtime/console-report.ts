@@ -100,6 +100,7 @@ export function printStartup(output: Output, runtime: Runtime, context: StartupC
   output.line(`  DynamoDB               ${store}`);
   output.line(`  Dead-letter queues     ${runtime.deadLetters.location ?? 'in memory'}`);
   output.line(`  Snapshots              ${context.snapshotsDir}`);
+  output.line(`  Feeds (public)         ${endpoints.api}/feeds/index.json   (no API key: for Datawrapper, Flourish, spreadsheets)`);
   if (context.webhook !== undefined) output.line(`  Alerts webhook         ${context.webhook}`);
   output.line(`  API key                ${describeApiKey(runtime)}`);
 }

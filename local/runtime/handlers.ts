@@ -1,15 +1,17 @@
 /**
  * The three Lambda handlers on their local queues, with the tuning of their deployed event
  * sources: the processor on the DynamoDB store with the bus as its publisher, the notifier with the
- * console for SNS, the snapshot writer into a folder.
+ * console for SNS, the snapshot writer and the feed writer into folders.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { ALERTS_TO_NOTIFIER, POSITION_CHANGES_TO_SNAPSHOTS, PROCESSOR_RULES } from '../../events/rules.ts';
+import { ALERTS_TO_NOTIFIER, POSITION_CHANGES_TO_SNAPSHOTS, PROCESSOR_RULES, TRACKER_CHANGES_TO_FEEDS } from '../../events/rules.ts';
+import type { FeedStore } from '../../functions/application/feeds.ts';
 import type { SnapshotStore } from '../../functions/application/snapshots.ts';
 import type { AlertTopic } from '../../functions/application/notify-alert.ts';
 import { countOutcomes, type BatchCounts } from '../../functions/application/process-batch.ts';
 import type { PositionReader } from '../../functions/application/read-model.ts';
 import { createHandler as createNotifier } from '../../functions/handlers/notify-alert.ts';
+import { createHandler as createFeedWriter } from '../../functions/handlers/write-feeds.ts';
 import { createHandler as createSnapshotWriter } from '../../functions/handlers/write-snapshot.ts';
 import { LocalBusPublisher } from '../bus/bus-publisher.ts';
 import type { Output } from '../console/terminal.ts';
@@ -18,11 +20,17 @@ import { createProcessorHandler } from '../processor.ts';
 import type { Deliveries } from './deliveries.ts';
 import type { RuntimeStore } from './store.ts';
 
+/** The feed writer's local queue, where the runtime asks for a rebuild at start. */
+export const FEED_QUEUE = 'feeds';
+
 export interface HandlerSettings {
   store: RuntimeStore;
   tableName: string;
   reader: PositionReader;
   snapshotStore: SnapshotStore;
+  feedStore: FeedStore;
+  /** Where the feeds are served, for the index; known once the API listens, before any change arrives. */
+  feedsUrl: () => string;
   registrySources: readonly string[];
   output: Output;
   verbose?: boolean | undefined;
@@ -33,6 +41,7 @@ export function startHandlers(deliveries: Deliveries, settings: HandlerSettings)
   const processed = startProcessor(deliveries, settings);
   startNotifier(deliveries, settings);
   startSnapshotWriter(deliveries, settings);
+  startFeedWriter(deliveries, settings);
   return { processed };
 }
 
@@ -91,4 +100,13 @@ function startSnapshotWriter(deliveries: Deliveries, { output, verbose, reader, 
     batchWindowMs: 500,
     maxConcurrency: 1,
   });
+}
+
+/** The same window as the snapshots, for the same reasons: a burst is one write of an issue's feeds. */
+function startFeedWriter(deliveries: Deliveries, { output, verbose, reader, feedStore, feedsUrl }: HandlerSettings): void {
+  const log = createHandlerLogger('feeds', output, { verbose });
+  let writer: ReturnType<typeof createFeedWriter> | undefined;
+  const handler = (event: SQSEvent): Promise<SQSBatchResponse> =>
+    (writer ??= createFeedWriter({ reader, store: feedStore, baseUrl: feedsUrl(), logger: log.logger }))(event);
+  deliveries.addQueue({ name: FEED_QUEUE, rules: [TRACKER_CHANGES_TO_FEEDS], handler, reasonFor: log.reasonFor, batchWindowMs: 500, maxConcurrency: 1 });
 }

@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   alertsWebhook?: string;
   /** @default .local-data/snapshots */
   snapshotsDir?: string;
+  /** Where the feed writer writes the public feeds, served under /feeds/. @default .local-data/feeds */
+  feedsDir?: string;
   /** Replay the seed samples after loading the registry. @default true */
   replay?: boolean;
   /** Print the position matrices and alerts after the replay. @default true */

@@ -70,7 +70,7 @@ export interface TestRuntime {
   stop(): Promise<void>;
 }
 
-/** A runtime on free ports, output captured, snapshots in a temporary directory. */
+/** A runtime on free ports, output captured, snapshots and feeds in a temporary directory. */
 export async function startTestRuntime(options: RuntimeOptions = {}): Promise<TestRuntime> {
   const dir = await mkdtemp(join(tmpdir(), 'tracker-e2e-'));
   const output = captureOutput();
@@ -80,6 +80,7 @@ export async function startTestRuntime(options: RuntimeOptions = {}): Promise<Te
     dynamodbPort: 0,
     replay: false,
     snapshotsDir: join(dir, 'snapshots'),
+    feedsDir: join(dir, 'feeds'),
     output,
     ...options,
   });

@@ -16,6 +16,7 @@ const HANDLER_FILES: Record<string, string> = {
   ProcessorFunction: 'process-statements',
   AlertsNotifier: 'notify-alert',
   SnapshotWriterFunction: 'write-snapshot',
+  FeedWriterFunction: 'write-feeds',
   ReadApiFunction: 'read-api',
 };
 
@@ -23,6 +24,7 @@ const EXPECTED_ENV: Record<string, string[]> = {
   ProcessorFunction: [ENV.tableName, ENV.eventBusName, ENV.registrySources],
   AlertsNotifier: [ENV.tableName, ENV.alertTopicArn, ENV.slackWebhookSecretArn],
   SnapshotWriterFunction: [ENV.tableName, ENV.snapshotBucket],
+  FeedWriterFunction: [ENV.tableName, ENV.feedsBucket, ENV.feedsToken, ENV.feedsBaseUrl],
   ReadApiFunction: [ENV.tableName, ENV.snapshotBucket],
 };
 
@@ -37,7 +39,7 @@ describe('functions', () => {
       Object.keys(EXPECTED_ENV).some((prefix) => id.startsWith(prefix)),
     );
 
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     for (const [id, fn] of functions) {
       expect(fn.Properties, id).toMatchObject({
         Runtime: 'nodejs24.x',

@@ -53,14 +53,17 @@ describe('cdk-nag', () => {
     const acknowledgments = acknowledgmentsIn(app);
 
     const rules = [...new Set(acknowledgments.map((a) => a.id.replace(/^(Annotation|AwsSolutions)::/i, '').replace(/\[.*$/, '')))].sort();
-    expect(rules).toEqual(['AwsSolutions-IAM5', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3']);
+    expect(rules).toEqual(['AwsSolutions-CFR1', 'AwsSolutions-CFR2', 'AwsSolutions-CFR4', 'AwsSolutions-IAM5', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3']);
     for (const { path, id, reason } of acknowledgments) {
       expect(reason.length, `${path} ${id}`).toBeGreaterThan(60);
     }
     const wildcardResources = acknowledgments.filter((a) => a.id.includes('IAM5')).map((a) => a.id.replace(/^.*\[Resource::/, ''));
     for (const resource of wildcardResources) {
-      // Only X-Ray's Resource * and the snapshot bucket's objects.
-      expect(resource === '*]' || /:s3:::pt-snapshots-prod-.*\/snapshots\/\*\.json\]$/.test(resource), resource).toBe(true);
+      // Only X-Ray's Resource *, the snapshot bucket's objects and the feeds under the stage's token.
+      expect(
+        resource === '*]' || /:s3:::pt-snapshots-prod-.*\/snapshots\/\*\.json\]$/.test(resource) || /:s3:::pt-feeds-prod-.*\/feeds\/<.*>\/\*\]$/.test(resource),
+        resource,
+      ).toBe(true);
     }
   });
 });

@@ -40,9 +40,9 @@ describe('queues and dead letters', () => {
       if (dlqs.has(id)) continue;
       expect(queue.Properties?.RedrivePolicy, id).toMatchObject({ maxReceiveCount: 5 });
     }
-    // Three consumer queues with their DLQs, and five rule-target DLQs (three rules feed the processor).
-    expect(dlqs.size).toBe(8);
-    expect(Object.keys(queues())).toHaveLength(11);
+    // Four consumer queues with their DLQs, and six rule-target DLQs (three rules feed the processor).
+    expect(dlqs.size).toBe(10);
+    expect(Object.keys(queues())).toHaveLength(14);
   });
 
   it('encrypts every queue and refuses plain-HTTP access to it', () => {
@@ -75,7 +75,7 @@ describe('queues and dead letters', () => {
     const functions = resourcesOf(synth.stateless, 'AWS::Lambda::Function');
     const mappings = Object.values(resourcesOf(synth.stateless, 'AWS::Lambda::EventSourceMapping'));
 
-    expect(mappings).toHaveLength(3);
+    expect(mappings).toHaveLength(4);
     for (const mapping of mappings) {
       const queue = queues()[logicalIdOf(mapping.Properties?.EventSourceArn as Ref)]!;
       const fn = functions[logicalIdOf(mapping.Properties?.FunctionName as Ref)]!;
@@ -113,7 +113,7 @@ describe('queues and dead letters', () => {
       ),
     ).toBe(true);
     const deliveryAlarms = alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes('FailedInvocations'));
-    expect(deliveryAlarms).toHaveLength(5);
+    expect(deliveryAlarms).toHaveLength(6);
   });
 
   it('sends every alarm to the encrypted ops topic', () => {

@@ -13,6 +13,7 @@ import {
   ALERTS_TO_NOTIFIER,
   INBOUND_TO_PROCESSOR,
   POSITION_CHANGES_TO_SNAPSHOTS,
+  TRACKER_CHANGES_TO_FEEDS,
   PROCESSOR_RULES,
   TRACKER_SOURCED_INPUTS_TO_PROCESSOR,
   UNMATCHED_TO_PROCESSOR,
@@ -159,6 +160,7 @@ const meantFor = new Map<RuleDefinition, BusEvent[]>([
   [TRACKER_SOURCED_INPUTS_TO_PROCESSOR, [spoofed.statementFromTracker, spoofed.registrationFromTracker]],
   [ALERTS_TO_NOTIFIER, [outbound.diverged, outbound.converged]],
   [POSITION_CHANGES_TO_SNAPSHOTS, [outbound.positionChanged]],
+  [TRACKER_CHANGES_TO_FEEDS, [outbound.positionChanged, outbound.diverged, outbound.converged]],
 ]);
 
 describe('EventBridge rules', () => {

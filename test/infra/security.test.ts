@@ -28,6 +28,7 @@ const FUNCTIONS = {
   processor: 'ProcessorFunction',
   notifier: 'AlertsNotifier',
   snapshotWriter: 'SnapshotWriterFunction',
+  feedWriter: 'FeedWriterFunction',
   readApi: 'ReadApiFunction',
 } as const;
 
@@ -36,6 +37,7 @@ const EXPECTED_ACTIONS: Record<keyof typeof FUNCTIONS, string[]> = {
   processor: [...RUNTIME, ...SQS_CONSUMER, ...TABLE_READ, ...TABLE_WRITE, 'events:PutEvents'],
   notifier: [...RUNTIME, ...SQS_CONSUMER, ...TABLE_READ, 'sns:Publish', 'kms:Decrypt', 'kms:GenerateDataKey', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
   snapshotWriter: [...RUNTIME, ...SQS_CONSUMER, ...TABLE_READ, 's3:PutObject'],
+  feedWriter: [...RUNTIME, ...SQS_CONSUMER, ...TABLE_READ, 's3:DeleteObject', 's3:PutObject'],
   readApi: [...RUNTIME, ...TABLE_READ, 's3:GetObject', 's3:ListBucket'],
 };
 

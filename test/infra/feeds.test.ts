@@ -1,0 +1,110 @@
+/**
+ * The feeds in AWS: a private bucket that only CloudFront reads, a distribution that speaks HTTPS
+ * only with CORS for any origin and a cache of a few seconds, a token in every path that is in no
+ * template, and a writer that may put and delete under that token and do nothing else in S3.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FEED_MAX_AGE_SECONDS } from '../../functions/application/feed-files.ts';
+import { ENV } from '../../functions/shared/env-names.ts';
+import { FEED_BATCHING_WINDOW } from '../../infra/constructs/feeds.ts';
+import { FULL_SETTINGS, functionId, resourcesOf, roleStatements, synthTracker, type SynthesizedTracker } from './synth.ts';
+
+const only = <T>(record: Record<string, T>, what: string): [string, T] => {
+  const entries = Object.entries(record);
+  if (entries.length !== 1) throw new Error(`expected one ${what}, found ${entries.length}`);
+  return entries[0]!;
+};
+
+describe('feeds', () => {
+  let synth: SynthesizedTracker;
+  beforeAll(() => {
+    synth = synthTracker(FULL_SETTINGS);
+  });
+
+  const feedBucket = () => {
+    const [id, bucket] = only(
+      Object.fromEntries(Object.entries(resourcesOf(synth.stateful, 'AWS::S3::Bucket')).filter(([, b]) => JSON.stringify(b.Properties?.BucketName ?? '').includes('pt-feeds-'))),
+      'feed bucket',
+    );
+    return { id, bucket };
+  };
+
+  it('keeps the bucket private, encrypted, versioned and logged', () => {
+    const { bucket } = feedBucket();
+    expect(bucket.Properties?.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+    });
+    expect(JSON.stringify(bucket.Properties?.BucketEncryption)).toContain('AES256');
+    expect(bucket.Properties?.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket.Properties?.LoggingConfiguration?.LogFilePrefix).toBe('feeds-bucket/');
+  });
+
+  it('lets only the distribution read the bucket (OAC, SourceArn), and refuses plain HTTP', () => {
+    const { id } = feedBucket();
+    const [, policy] = only(
+      Object.fromEntries(Object.entries(resourcesOf(synth.stateful, 'AWS::S3::BucketPolicy')).filter(([, p]) => JSON.stringify(p.Properties?.Bucket).includes(id))),
+      'feed bucket policy',
+    );
+    const statements = policy.Properties?.PolicyDocument.Statement as Array<Record<string, any>>;
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    expect(allows[0]).toMatchObject({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' });
+    expect(JSON.stringify(allows[0]?.Condition)).toContain('AWS:SourceArn');
+    expect(statements.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
+    expect(Object.keys(resourcesOf(synth.stateful, 'AWS::CloudFront::OriginAccessControl'))).toHaveLength(1);
+  });
+
+  it('serves HTTPS only, GET/HEAD/OPTIONS, from the feeds prefix, with logging', () => {
+    const [, distribution] = only(resourcesOf(synth.stateful, 'AWS::CloudFront::Distribution'), 'distribution');
+    const config = distribution.Properties?.DistributionConfig;
+    expect(config.DefaultCacheBehavior).toMatchObject({ ViewerProtocolPolicy: 'https-only', AllowedMethods: ['GET', 'HEAD', 'OPTIONS'] });
+    expect(config.Origins[0].OriginPath).toBe('/feeds');
+    expect(config.Logging.Prefix).toBe('cloudfront/');
+    expect(config.HttpVersion).toBe('http2and3');
+  });
+
+  it('answers any origin for GET and HEAD, without credentials', () => {
+    const [, policy] = only(resourcesOf(synth.stateful, 'AWS::CloudFront::ResponseHeadersPolicy'), 'response headers policy');
+    const cors = policy.Properties?.ResponseHeadersPolicyConfig.CorsConfig;
+    expect(cors.AccessControlAllowOrigins.Items).toEqual(['*']);
+    expect(cors.AccessControlAllowMethods.Items).toEqual(expect.arrayContaining(['GET', 'HEAD']));
+    expect(cors.AccessControlAllowCredentials).toBe(false);
+    expect(cors.OriginOverride).toBe(true);
+  });
+
+  it('caches a few seconds, keyed by the path alone', () => {
+    const [, policy] = only(resourcesOf(synth.stateful, 'AWS::CloudFront::CachePolicy'), 'cache policy');
+    const config = policy.Properties?.CachePolicyConfig;
+    expect(config).toMatchObject({ DefaultTTL: FEED_MAX_AGE_SECONDS, MaxTTL: FEED_MAX_AGE_SECONDS, MinTTL: 0 });
+    const key = config.ParametersInCacheKeyAndForwardedToOrigin;
+    expect(key).toMatchObject({ QueryStringsConfig: { QueryStringBehavior: 'none' }, HeadersConfig: { HeaderBehavior: 'none' }, CookiesConfig: { CookieBehavior: 'none' } });
+  });
+
+  it('lets the writer put and delete under the token prefix of the feed bucket, nothing else in S3', () => {
+    const writer = functionId(synth.stateless, 'FeedWriterFunction');
+    const s3 = roleStatements(synth.stateless, writer).filter((s) => JSON.stringify(s.Action).includes('s3:'));
+    expect(s3).toHaveLength(1);
+    expect([...(s3[0]!.Action as string[])].sort()).toEqual(['s3:DeleteObject', 's3:PutObject']);
+    const resource = JSON.stringify(s3[0]!.Resource);
+    expect(resource).toContain('pt-feeds-prod-');
+    expect(resource).toMatch(/\/feeds\/.*\{"Ref":"SsmParameterValue[^"]*"\}.*\/\*/);
+  });
+
+  it('takes the token from SSM at deploy time, so no template holds it, and hands it and the URL to the writer', () => {
+    const writer = resourcesOf(synth.stateless, 'AWS::Lambda::Function')[functionId(synth.stateless, 'FeedWriterFunction')]!;
+    const variables = writer.Properties?.Environment.Variables;
+    const parameter = Object.entries(synth.stateless.toJSON().Parameters ?? {}).find(([id]) => id.startsWith('SsmParameterValue'));
+    expect(parameter?.[1]).toMatchObject({ Type: 'AWS::SSM::Parameter::Value<String>', Default: '/position-tracker/prod/feeds-token' });
+    expect(variables[ENV.feedsToken]).toEqual({ Ref: parameter?.[0] });
+    expect(JSON.stringify(variables[ENV.feedsBaseUrl])).toContain('https://');
+  });
+
+  it('debounces with the queue: a batching window on the writer', () => {
+    const writer = functionId(synth.stateless, 'FeedWriterFunction');
+    synth.stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: writer },
+      MaximumBatchingWindowInSeconds: FEED_BATCHING_WINDOW.toSeconds(),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+});
