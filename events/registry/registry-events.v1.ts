@@ -50,17 +50,38 @@ export const issueRegisteredV1 = z
   })
   .check(z.describe('Issue Registered v1'));
 
+/** A member for a period of said time: from `since` (inclusive) until `until` (exclusive). */
+export const datedMember = z
+  .object({
+    actor: slug,
+    since: z.optional(isoDateTime).check(z.describe('Member from this said time on; without it, from the start.')),
+    until: z.optional(isoDateTime).check(z.describe('Member until this said time (not included); without it, for good.')),
+  })
+  .check(
+    z.superRefine((member, ctx) => {
+      if (member.since !== undefined && member.until !== undefined && Date.parse(member.until) <= Date.parse(member.since)) {
+        ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be later than since' });
+      }
+    }),
+  );
+
 export const blocRegisteredV1 = z
   .object({
     schemaVersion: schemaVersion('1'),
     bloc: slug,
     names,
-    members: z.array(slug).check(z.maxLength(1_000, 'must list at most 1000 members')),
+    members: z
+      .array(z.union([slug, datedMember]))
+      .check(
+        z.maxLength(1_000, 'must list at most 1000 members'),
+        z.describe('Actor ids (a member at every time), or { actor, since, until } for a period; an actor may be listed for several periods.'),
+      ),
     updatedAt: isoDateTime,
   })
   .check(z.describe('Bloc Registered v1'));
 
 export const DEFAULT_THRESHOLD = 2;
+export const DEFAULT_QUORUM = 3 as const;
 
 export const watchRegisteredV1 = z
   .object({
@@ -73,6 +94,12 @@ export const watchRegisteredV1 = z
     bloc: slug,
     issues: z._default(z.union([z.array(slug).check(z.minLength(1)), z.literal('*')]), '*').check(z.describe('Issues watched, or "*" for every issue.')),
     threshold: z._default(z.number().check(z.int(), z.gte(1), z.lte(4)), DEFAULT_THRESHOLD).check(z.describe('Gap that opens a divergence.')),
+    quorum: z
+      ._default(z.number().check(z.int(), z.gte(1), z.lte(1_000)), DEFAULT_QUORUM)
+      .check(z.describe('How many of the bloc\'s members must have a stance on the issue before the bloc has one (and a divergence can be measured against it).')),
+    status: z
+      ._default(z.enum(['active', 'retired']), 'active')
+      .check(z.describe('retired: the watch watches nothing; the record becomes what it would be had it never been registered.')),
     note: z.optional(text(MAX_TEXT_BYTES)),
     updatedAt: isoDateTime,
   })
@@ -90,3 +117,4 @@ export type SpeakerRegisteredV1 = z.infer<typeof speakerRegisteredV1>;
 export type IssueRegisteredV1 = z.infer<typeof issueRegisteredV1>;
 export type BlocRegisteredV1 = z.infer<typeof blocRegisteredV1>;
 export type WatchRegisteredV1 = z.infer<typeof watchRegisteredV1>;
+export type DatedMemberV1 = z.infer<typeof datedMember>;

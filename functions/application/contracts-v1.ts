@@ -18,18 +18,20 @@ import type {
 import { MAX_EVIDENCE_PER_SIDE, type Evidence } from '../../events/outbound/evidence.ts';
 import type { PositionChangedV1 } from '../../events/outbound/position-changed.v1.ts';
 import {
-  ACTOR_REGISTERED, BLOC_REGISTERED, ISSUE_REGISTERED, SPEAKER_REGISTERED, WATCH_REGISTERED,
+  ACTOR_REGISTERED, BLOC_REGISTERED, DEFAULT_QUORUM, ISSUE_REGISTERED, SPEAKER_REGISTERED, WATCH_REGISTERED,
   type ActorRegisteredV1, type BlocRegisteredV1, type IssueRegisteredV1, type SpeakerRegisteredV1, type WatchRegisteredV1,
 } from '../../events/registry/registry-events.v1.ts';
 import type { ParsedEvent } from '../../events/validation.ts';
 import { ValidationError } from '../core/errors.ts';
 import { DETAIL_TYPE_OF_KIND } from '../core/identity.ts';
+import { canonicalJson } from '../core/ids.ts';
+import { DEFAULT_QUORUM as CORE_DEFAULT_QUORUM } from '../core/registry.ts';
 import { compareSaid } from '../core/positions.ts';
 import type { RegistryUpdate } from '../core/registry.ts';
 import { normaliseInstant } from '../core/time.ts';
 import type {
-  Actor, ClosedTransition, DivergenceKind, Episode, Issue, Names, OpenedTransition, PositionChange, Quote, ReportedStatement,
-  SourceRef, Stance, StatementRecord, Watch,
+  Actor, Bloc, ClosedTransition, DivergenceKind, Episode, Issue, Names, OpenedTransition, PositionChange, Quote, ReportedStatement,
+  SourceRef, Stance, StatementRecord, Tenure, Watch,
 } from '../core/types.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -47,6 +49,8 @@ export const CORE_VOCABULARY_MATCHES_V1 = {
   actorKind: true,
   issueStatus: true,
   watchKind: true,
+  watchStatus: true,
+  defaultQuorum: true,
   statementKind: true,
   detailTypeOfKind: true,
 } as const satisfies {
@@ -58,6 +62,9 @@ export const CORE_VOCABULARY_MATCHES_V1 = {
   actorKind: Same<Actor['kind'], ActorRegisteredV1['kind']>;
   issueStatus: Same<Issue['status'], IssueRegisteredV1['status']>;
   watchKind: Same<Watch['kind'], WatchRegisteredV1['kind']>;
+  watchStatus: Same<Watch['status'], WatchRegisteredV1['status']>;
+  /** A watch stored before quorums existed gets the core's default; a new one the contract's: the same. */
+  defaultQuorum: Same<typeof CORE_DEFAULT_QUORUM, typeof DEFAULT_QUORUM>;
   statementKind: Same<StatementRecord['kind'], Evidence['kind']>;
   detailTypeOfKind: Same<typeof DETAIL_TYPE_OF_KIND, { readonly statement: typeof STATEMENT_RECORDED; readonly 'stance-change': typeof STANCE_CHANGED }>;
 };
@@ -100,6 +107,33 @@ const instantAt = (field: string, value: string): string => {
   }
 };
 
+/**
+ * A bloc's members as the core keeps them: every actor once, sorted, and the periods of those listed
+ * with dates. Order carries no meaning, so sorting keeps equal blocs equal; an actor also listed
+ * without dates is a member at every time, whatever periods it is listed for besides.
+ */
+export const membershipOf = (members: BlocRegisteredV1['members']): Pick<Bloc, 'members' | 'tenure'> => {
+  const always = new Set<string>();
+  const periods = new Map<string, Tenure[]>();
+  members.forEach((member, index) => {
+    if (typeof member === 'string') {
+      always.add(member);
+      return;
+    }
+    const tenure: Tenure = {
+      ...(member.since === undefined ? {} : { since: instantAt(`detail.members.${index}.since`, member.since) }),
+      ...(member.until === undefined ? {} : { until: instantAt(`detail.members.${index}.until`, member.until) }),
+    };
+    periods.set(member.actor, [...(periods.get(member.actor) ?? []), tenure]);
+  });
+  const dated = [...periods].filter(([actor]) => !always.has(actor)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const tenure = Object.fromEntries(dated.map(([actor, list]) => [actor, [...list].sort((a, b) => canonicalJson(a) < canonicalJson(b) ? -1 : 1)]));
+  return {
+    members: [...new Set([...always, ...periods.keys()])].sort(),
+    ...(dated.length === 0 ? {} : { tenure }),
+  };
+};
+
 /** A validated registry detail (defaults applied) as an update of the core registry. */
 export const toRegistryUpdate = (input: RegistryDetailV1): RegistryUpdate => {
   // Callers are typed, but a detail can still come from plain JSON (a seed file, a tool).
@@ -126,8 +160,7 @@ export const toRegistryUpdate = (input: RegistryDetailV1): RegistryUpdate => {
     }
     case BLOC_REGISTERED: {
       const d = input.detail;
-      // Member order carries no meaning; sorting and de-duplicating keeps equal blocs equal.
-      return { type: 'bloc', record: { id: d.bloc, names: d.names, members: [...new Set(d.members)].sort(), updatedAt } };
+      return { type: 'bloc', record: { id: d.bloc, names: d.names, ...membershipOf(d.members), updatedAt } };
     }
     case WATCH_REGISTERED: {
       const d = input.detail;
@@ -140,6 +173,8 @@ export const toRegistryUpdate = (input: RegistryDetailV1): RegistryUpdate => {
           bloc: d.bloc,
           issues: d.issues === '*' ? '*' : [...new Set(d.issues)].sort(),
           threshold: d.threshold,
+          quorum: d.quorum,
+          status: d.status,
           updatedAt,
         },
       };

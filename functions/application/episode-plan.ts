@@ -4,6 +4,7 @@
  * that closes. No I/O here; record/replay-round.ts carries the plans out through the ports.
  */
 import { alertId, canonicalJson, correctionAlertId } from '../core/ids.ts';
+import { isMemberAt } from '../core/blocs.ts';
 import { compareSaid, refOf } from '../core/positions.ts';
 import { diffReplay, heardOpen, presentNews, type IssueReplay } from '../core/tracker.ts';
 import type { Episode, IssueId, Position, Registry, StatementRecord } from '../core/types.ts';
@@ -82,8 +83,9 @@ export const storedEpisode = (
 });
 
 /**
- * Who stands on the other side of a divergence: the rest of the bloc, or nobody for a reversal
- * (whose other side is the actor's own earlier statement, fixed when it opens).
+ * Who stands on the other side of a divergence: the rest of the bloc (everyone ever a member: which
+ * of them counts at a time is `isMemberAt`'s answer), or nobody for a reversal (whose other side is
+ * the actor's own earlier statement, fixed when it opens).
  */
 export const otherSideActors = (episode: Pick<Episode, 'kind' | 'actor' | 'bloc'>, registry: Registry): Set<string> => {
   if (episode.kind === 'reversal' || episode.bloc === null) return new Set();
@@ -95,7 +97,7 @@ export const otherSideActors = (episode: Pick<Episode, 'kind' | 'actor' | 'bloc'
 /**
  * The evidence of an episode that closes, as the said-time replay builds it: what it opened with,
  * then each statement said after the opening (up to the closing one) by the actor or by the other
- * side, in said order. `window` holds those statements, read from history.
+ * side (a member when it was said), in said order. `window` holds those statements, read from history.
  */
 export const evidenceAtClose = (
   opened: StoredEpisode,
@@ -103,11 +105,13 @@ export const evidenceAtClose = (
   registry: Registry,
 ): { ids: Episode['evidence']; refs: Map<string, StatementRef> } => {
   const others = otherSideActors(opened.episode, registry);
+  const bloc = opened.episode.bloc === null ? undefined : registry.blocs.get(opened.episode.bloc);
   const refs = new Map<string, StatementRef>();
   const actor = opened.evidenceRefs.actor.map((ref) => (refs.set(ref.statementId, ref), ref.statementId));
   const other = opened.evidenceRefs.other.map((ref) => (refs.set(ref.statementId, ref), ref.statementId));
   for (const statement of [...window].sort(compareSaid)) {
-    const side = statement.actor === opened.episode.actor ? actor : others.has(statement.actor) ? other : undefined;
+    const onOtherSide = others.has(statement.actor) && bloc !== undefined && isMemberAt(bloc, statement.actor, statement.saidAt);
+    const side = statement.actor === opened.episode.actor ? actor : onOtherSide ? other : undefined;
     if (side === undefined || side.includes(statement.statementId)) continue;
     side.push(statement.statementId);
     refs.set(statement.statementId, refOf(statement));

@@ -3,7 +3,7 @@
  * episodes already open (reconcile). Both are pure functions of the positions, the open episodes and
  * the registry, so a redelivery after a crash recomputes the same transitions with the same ids.
  */
-import { blocStance } from './blocs.ts';
+import { blocStance, hasQuorum } from './blocs.ts';
 import { alertId, divergenceId as makeDivergenceId, episodeId as makeEpisodeId } from './ids.ts';
 import { compareSaid } from './positions.ts';
 import { watchesFor } from './registry.ts';
@@ -31,17 +31,25 @@ export type DesiredDivergence = DivergenceEvaluation;
 const idsInSaidOrder = (positions: readonly Position[]): string[] =>
   [...positions].sort(compareSaid).map((p) => p.statementId);
 
+/** What a watch asks of one pair: the gap that opens it, and how many members the bloc's stance must rest on. */
+interface Measure {
+  threshold: number;
+  quorum: number;
+  /** The said time whose membership counts. */
+  at: string | undefined;
+}
+
 const againstBloc = (
   kind: 'actor-vs-bloc' | 'bloc-split',
   issue: IssueId,
   actor: Position,
   bloc: Bloc,
-  threshold: number,
+  { threshold, quorum, at }: Measure,
   positions: ReadonlyMap<ActorId, Position>,
 ): DivergenceEvaluation | undefined => {
-  const others = blocStance(bloc, positions, actor.actor);
+  const others = blocStance(bloc, positions, actor.actor, at);
   // No known stance on the other side: the gap is unknown, not zero.
-  if (others.stance === null) return undefined;
+  if (others.stance === null || !hasQuorum(others.members.length, quorum)) return undefined;
   return {
     divergenceId: makeDivergenceId(kind, issue, actor.actor, bloc.id),
     kind,
@@ -77,11 +85,14 @@ const medianWithout = (sorted: readonly number[], skip: number): number | null =
 const blocSplits = (
   issue: IssueId,
   bloc: Bloc,
-  threshold: number,
+  measure: Measure,
   positions: ReadonlyMap<ActorId, Position>,
 ): DivergenceEvaluation[] => {
-  const { members } = blocStance(bloc, positions);
-  if (members.length === 0) return [];
+  const { threshold, at } = measure;
+  const { members } = blocStance(bloc, positions, undefined, at);
+  // The quorum is the bloc's: with it, each member is measured against the rest, however few.
+  if (members.length === 0 || !hasQuorum(members.length, measure.quorum)) return [];
+  const rest: Measure = { ...measure, quorum: 0 };
   const inSaidOrder = [...members].sort(compareSaid);
   const ids = inSaidOrder.map((p) => p.statementId);
   const stances = members.map((m) => m.stance).sort((a, b) => a - b);
@@ -93,7 +104,7 @@ const blocSplits = (
     // Positions filed under another actor's id (or a stance that is not a number, NaN) would not
     // be left out by identity as blocStance leaves them out by id: those take the general path.
     if (skip < 0 || positions.get(actor.actor) !== actor) {
-      const evaluation = againstBloc('bloc-split', issue, actor, bloc, threshold, positions);
+      const evaluation = againstBloc('bloc-split', issue, actor, bloc, rest, positions);
       if (evaluation !== undefined) evaluations.push(evaluation);
       continue;
     }
@@ -117,16 +128,35 @@ const blocSplits = (
   return evaluations;
 };
 
+/** The latest said time among the positions: the issue's "now" when the caller names none. */
+const latestSaid = (positions: ReadonlyMap<ActorId, Position>): string | undefined => {
+  let latest: string | undefined;
+  for (const position of positions.values()) if (latest === undefined || position.saidAt > latest) latest = position.saidAt;
+  return latest;
+};
+
 /**
- * Every divergence of the issue that can be measured now, at any gap, sorted by divergenceId.
- * Anything missing from the result cannot be evaluated (no position on one side, unknown bloc), which
- * reconcile reads as "leave it as it is".
+ * Whether the issue was closed before `at`: a closed issue's record stands as it was when it closed
+ * (its `updatedAt`), so nothing said after that opens, closes or adds to a divergence.
+ */
+export const closedBefore = (registry: Registry, issue: IssueId, at: string | undefined): boolean => {
+  const found = registry.issues.get(issue);
+  return found?.status === 'closed' && at !== undefined && found.updatedAt < at;
+};
+
+/**
+ * Every divergence of the issue that can be measured at said time `at` (by default the latest
+ * position's), at any gap, sorted by divergenceId. Blocs are taken with the membership in force at
+ * `at`. Anything missing from the result cannot be evaluated (no position on one side, a bloc below
+ * its quorum, an unknown bloc, a closed issue), which reconcile reads as "leave it as it is".
  */
 export const evaluateAll = (
   issue: IssueId,
   positions: ReadonlyMap<ActorId, Position>,
   registry: Registry,
+  at: string | undefined = latestSaid(positions),
 ): DivergenceEvaluation[] => {
+  if (closedBefore(registry, issue, at)) return [];
   const byId = new Map<string, DivergenceEvaluation>();
   // Two watches may name the same pair (e.g. one on '*' and one on a list): the most sensitive wins.
   const keep = (evaluation: DivergenceEvaluation | undefined): void => {
@@ -138,11 +168,12 @@ export const evaluateAll = (
   for (const watch of watchesFor(registry, issue)) {
     const bloc = registry.blocs.get(watch.bloc);
     if (bloc === undefined) continue;
+    const measure: Measure = { threshold: watch.threshold, quorum: watch.quorum, at };
     if (watch.kind === 'actor-vs-bloc') {
       const actor = watch.actor === undefined ? undefined : positions.get(watch.actor);
-      if (actor !== undefined) keep(againstBloc('actor-vs-bloc', issue, actor, bloc, watch.threshold, positions));
+      if (actor !== undefined) keep(againstBloc('actor-vs-bloc', issue, actor, bloc, measure, positions));
     } else {
-      for (const evaluation of blocSplits(issue, bloc, watch.threshold, positions)) keep(evaluation);
+      for (const evaluation of blocSplits(issue, bloc, measure, positions)) keep(evaluation);
     }
   }
 
@@ -174,7 +205,8 @@ export const evaluateIssue = (
   issue: IssueId,
   positions: ReadonlyMap<ActorId, Position>,
   registry: Registry,
-): DesiredDivergence[] => evaluateAll(issue, positions, registry).filter(isDiverged);
+  at?: string,
+): DesiredDivergence[] => evaluateAll(issue, positions, registry, at).filter(isDiverged);
 
 export interface ReconcileArgs {
   /** The issue's open episodes, keyed by divergenceId (at most one open episode per divergence). */

@@ -56,8 +56,24 @@ export const applyRegistryUpdate = (registry: Registry, update: RegistryUpdate):
 export const buildRegistry = (updates: readonly RegistryUpdate[]): Registry =>
   updates.reduce(applyRegistryUpdate, emptyRegistry());
 
-/** The watches that cover an issue (listed explicitly or by "*"), by id. */
+/** How many members a bloc's stance rests on at least, when a watch does not say. */
+export const DEFAULT_QUORUM = 3 as const;
+
+/**
+ * A record as stored before watches had a quorum and a status, brought to the current shape: the
+ * default quorum, and active. Records of every other kind come back as they are.
+ */
+export const withRegistryDefaults = (update: RegistryUpdate): RegistryUpdate => {
+  if (update.type !== 'watch') return update;
+  const record: Partial<Watch> & Omit<Watch, 'quorum' | 'status'> = update.record;
+  return { type: 'watch', record: { ...record, quorum: record.quorum ?? DEFAULT_QUORUM, status: record.status ?? 'active' } };
+};
+
+/**
+ * The watches that cover an issue (listed explicitly or by "*"), by id. A retired watch covers
+ * nothing: the record is what it would be had the watch never been registered.
+ */
 export const watchesFor = (registry: Registry, issue: IssueId): Watch[] =>
   [...registry.watches.values()]
-    .filter((watch) => watch.issues === '*' || watch.issues.includes(issue))
+    .filter((watch) => watch.status !== 'retired' && (watch.issues === '*' || watch.issues.includes(issue)))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

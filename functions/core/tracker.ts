@@ -68,7 +68,7 @@ export const step = (state: IssueState, statement: StatementRecord, registry: Re
   }
 
   const positions = new Map(state.positions).set(statement.actor, position);
-  const transitions = reconcile({ open: state.open, evaluations: evaluateAll(state.issue, positions, registry), cause: statement });
+  const transitions = reconcile({ open: state.open, evaluations: evaluateAll(state.issue, positions, registry, statement.saidAt), cause: statement });
   const positionChange = positionChangeOf(statement, before);
   return {
     state: {

@@ -67,10 +67,22 @@ export interface Issue {
   updatedAt: string;
 }
 
+/** A period of membership in said time: from `since` (inclusive) to `until` (exclusive); open ends are unbounded. */
+export interface Tenure {
+  since?: string;
+  until?: string;
+}
+
 export interface Bloc {
   id: BlocId;
   names: Names;
+  /** Every actor that is, was or will be a member, sorted, once each. */
   members: ActorId[];
+  /**
+   * The periods of membership of the members that have dates; a member without an entry is a
+   * member at every time. Absent on blocs registered without dates.
+   */
+  tenure?: Readonly<Record<ActorId, readonly Tenure[]>>;
   updatedAt: string;
 }
 
@@ -82,6 +94,10 @@ export interface Watch {
   bloc: BlocId;
   issues: IssueId[] | '*';
   threshold: number;
+  /** How many of the bloc's members must have a stance before the bloc has one (core/blocs.ts). */
+  quorum: number;
+  /** A retired watch watches nothing (core/registry.ts `watchesFor`). */
+  status: 'active' | 'retired';
   updatedAt: string;
 }
 

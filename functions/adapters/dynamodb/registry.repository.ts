@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RegistryRepository, RegistryWrite } from '../../application/ports.ts';
-import { applyRegistryUpdate, buildRegistry, emptyRegistry, type RegistryUpdate } from '../../core/registry.ts';
+import { applyRegistryUpdate, buildRegistry, emptyRegistry, withRegistryDefaults, type RegistryUpdate } from '../../core/registry.ts';
 import type { Registry } from '../../core/types.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { conditionally, documentClient, isItemTooLarge, queryAll, type Item } from './document-client.ts';
@@ -32,7 +32,8 @@ const toItem = (update: RegistryUpdate): Item => ({
   fp: fingerprint(update.record),
 });
 
-const fromItem = (item: Item): RegistryUpdate => ({ type: item['type'], record: item['record'] }) as RegistryUpdate;
+/** Watches stored before they had a quorum and a status read with the defaults. */
+const fromItem = (item: Item): RegistryUpdate => withRegistryDefaults({ type: item['type'], record: item['record'] } as RegistryUpdate);
 
 /** A tie on updatedAt between different records is rare; a few rounds settle any race. */
 const MAX_TIE_ROUNDS = 5;

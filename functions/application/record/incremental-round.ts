@@ -15,7 +15,7 @@ import { statementsFor, type RecordContext, type RoundResult } from './context.t
 /** The openings and closings the snapshot's positions call for, with this statement as their cause. */
 export const pendingTransitions = ({ registry, statement }: Pick<RecordContext, 'registry' | 'statement'>, snapshot: IssueSnapshot): StatusTransition[] => {
   const open = new Map([...snapshot.open].map(([id, pointer]) => [id, episodeOfPointer(pointer)] as const));
-  const evaluations = evaluateAll(statement.issue, snapshot.positions, registry);
+  const evaluations = evaluateAll(statement.issue, snapshot.positions, registry, statement.saidAt);
   return reconcile({ open, evaluations, cause: statement }).filter(isStatusTransition);
 };
 

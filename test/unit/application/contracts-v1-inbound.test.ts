@@ -137,11 +137,40 @@ describe('toRegistryUpdate', () => {
     });
     const watch = toRegistryUpdate({
       detailType: 'Watch Registered',
-      detail: { schemaVersion: '1', watch: 'w', kind: 'bloc-split', bloc: 'b', issues: ['y', 'x', 'y'], threshold: 2, updatedAt: '2025-09-01T00:00:00Z' },
+      detail: { schemaVersion: '1', watch: 'w', kind: 'bloc-split', bloc: 'b', issues: ['y', 'x', 'y'], threshold: 2, quorum: 3, status: 'active', updatedAt: '2025-09-01T00:00:00Z' },
     });
     // Assess
     expect(bloc.type === 'bloc' && bloc.record.members).toEqual(['a', 'z']);
+    expect(bloc.type === 'bloc' && bloc.record.tenure).toBeUndefined();
     expect(watch.type === 'watch' && watch.record.issues).toEqual(['x', 'y']);
+  });
+
+  it('keeps dated members as periods in UTC, an actor listed without dates being a member at every time', () => {
+    // Prepare / Act
+    const bloc = toRegistryUpdate({
+      detailType: 'Bloc Registered',
+      detail: {
+        schemaVersion: '1',
+        bloc: 'b',
+        names: { en: 'B', ar: 'ب' },
+        members: [
+          'france',
+          { actor: 'poland', since: '2026-02-01T02:00:00+02:00' },
+          { actor: 'hungary', until: '2026-03-01T00:00:00Z' },
+          { actor: 'hungary', since: '2026-05-01T00:00:00Z' },
+          { actor: 'france', since: '2026-04-01T00:00:00Z' },
+        ],
+        updatedAt: '2025-09-01T00:00:00Z',
+      },
+    });
+    // Assess
+    expect(bloc.type === 'bloc' && bloc.record).toMatchObject({
+      members: ['france', 'hungary', 'poland'],
+      tenure: {
+        hungary: [{ since: '2026-05-01T00:00:00.000Z' }, { until: '2026-03-01T00:00:00.000Z' }],
+        poland: [{ since: '2026-02-01T00:00:00.000Z' }],
+      },
+    });
   });
 
   it('refuses a detail-type that is not a registry event, should untyped input reach it', () => {

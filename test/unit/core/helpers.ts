@@ -19,6 +19,9 @@ export interface WatchSpec {
   bloc: string;
   issues?: Watch['issues'];
   threshold?: number;
+  /** 1 unless said: most core specifications are about one or two voices, not about the quorum. */
+  quorum?: number;
+  status?: Watch['status'];
 }
 
 export interface RegistrySpec {
@@ -59,6 +62,8 @@ export const makeRegistry = ({ actors = [], issues = [], blocs = {}, watches = [
             bloc: spec.bloc,
             issues: spec.issues ?? '*',
             threshold: spec.threshold ?? 2,
+            quorum: spec.quorum ?? 1,
+            status: spec.status ?? 'active',
             updatedAt: REGISTERED_AT,
           },
         ];
