@@ -180,18 +180,41 @@ export const isEmptyPlan = (plan: ReplayPlan): boolean =>
 /** An episode that stands in the store, as the core's diff sees it. */
 const asCoreEpisode = (stored: StoredEpisode): Episode => ({ ...stored.episode, status: stored.status === 'open' ? 'open' : 'closed' });
 
+/** Registry records that took effect, re-evaluating an issue with no statement behind it. */
+export interface RegistryCause {
+  type: 'registry';
+  /** Each as `kind:id` (`watch:allies-split`), sorted. */
+  records: string[];
+}
+
+/** What a replay follows: the statement being recorded, or a registry change. */
+export type ReplayCause = StatementRecord | RegistryCause;
+
+const isRegistryCause = (cause: ReplayCause): cause is RegistryCause => 'type' in cause && cause.type === 'registry';
+
+/**
+ * What a withdrawal names as its cause: the statement and its said time, or the registry change
+ * and the issue's latest said time (the issue's "now": a registry change has no said time of its own).
+ */
+const withdrawnBy = (cause: ReplayCause, snapshot: IssueSnapshot, have: StoredEpisode): { by: string; at: string; why: string } => {
+  const { issue } = have.episode;
+  if (!isRegistryCause(cause)) {
+    return { by: cause.statementId, at: cause.saidAt, why: `after statement ${cause.statementId} (said ${cause.saidAt})` };
+  }
+  const by = `registry:${cause.records.join(',')}`;
+  return { by, at: snapshot.watermark?.saidAt ?? have.episode.openedAt, why: `after the registry change ${cause.records.join(', ')}` };
+};
+
 /** A stored episode the replay no longer has, withdrawn by `cause` under a correction alert of its own. */
 const withdrawal = (
   have: StoredEpisode,
-  cause: StatementRecord,
+  cause: { by: string; at: string; why: string },
   facts: { statements: ReadonlyMap<string, StatementRecord>; recordedAt: string; pushed: boolean },
 ): { alert: AlertRecord; write: EpisodeWrite } => {
   const revision = have.revision + 1;
-  const withdrawnAt = { ...have.episode, closedBy: cause.statementId, closedAt: cause.saidAt };
+  const withdrawnAt = { ...have.episode, closedBy: cause.by, closedAt: cause.at };
   const correction = correctionAlertId(have.episode.episodeId, 'withdrawn', revision);
-  const withdrawnReason =
-    `the said-time replay of ${have.episode.issue} after statement ${cause.statementId} (said ${cause.saidAt}) ` +
-    'no longer contains this episode';
+  const withdrawnReason = `the said-time replay of ${have.episode.issue} ${cause.why} no longer contains this episode`;
   return {
     alert: convergedAlert(withdrawnAt, 'withdrawn', { alertId: correction, ...facts }),
     write: { type: 'replace', episode: { ...have, status: 'withdrawn', revision, withdrawnReason }, expectedRevision: have.revision },
@@ -233,7 +256,7 @@ export const planReplay = (args: {
   snapshot: IssueSnapshot;
   /** Every alert recorded for the issue: what subscribers have heard. */
   recorded: readonly AlertEntry[];
-  cause: StatementRecord;
+  cause: ReplayCause;
   recordedAt: string;
 }): ReplayPlan => {
   const { replay, stored, snapshot, recorded, cause, recordedAt } = args;
@@ -289,7 +312,7 @@ export const planReplay = (args: {
     // Withdrawn once (recorded only, or told), and heard open since: told the withdrawal once more.
     const converged = news.converged.has(episodeId);
     if (!retracted.has(episodeId) && !converged) continue;
-    const { alert, write } = withdrawal(have, cause, { ...facts, pushed: converged });
+    const { alert, write } = withdrawal(have, withdrawnBy(cause, snapshot, have), { ...facts, pushed: converged });
     plan.alerts.push(alert);
     plan.episodes.push(write);
   }

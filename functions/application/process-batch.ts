@@ -3,7 +3,8 @@
  * duplicate, quarantined with its reason, or failed back to the queue, in four steps (batch/):
  *
  * 1. triage: validate against the contracts; refuse what is not an input of the tracker;
- * 2. registry events: apply them first, so a statement may name what its batch registers;
+ * 2. registry events: apply them first, so a statement may name what its batch registers, and
+ *    re-evaluate at once every issue they can change (its alerts go out like any alert);
  * 3. resolution: translate each statement and resolve its names against the registry;
  * 4. record by issue: each issue's statements in said order, different issues side by side.
  *
@@ -17,11 +18,13 @@ import { applyRegistryEvents } from './batch/apply-registry-events.ts';
 import { BatchLedger } from './batch/ledger.ts';
 import type { BatchReport, InboundMessage } from './batch/outcomes.ts';
 import { recordByIssue, type RecordOne } from './batch/record-by-issue.ts';
+import { reevaluateIssues, type ReevaluateOne } from './batch/reevaluate-issues.ts';
 import { resolveStatements } from './batch/resolve-statements.ts';
 import { triage } from './batch/triage.ts';
 import { silentLogger, type LoggerPort } from './logger.ts';
 import type { Clock, EventPublisher, QuarantineRepository, RegistryRepository, TrackerRepository } from './ports.ts';
-import { recordStatement } from './record-statement.ts';
+import { reevaluateIssue } from './reevaluate-issue.ts';
+import { DEFAULT_MAX_ROUNDS, recordStatement } from './record-statement.ts';
 import { RegistryCache, type RegistryCacheOptions } from './registry-cache.ts';
 
 export { countOutcomes } from './batch/outcomes.ts';
@@ -57,14 +60,17 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
   const { tracker, publisher, clock } = ports;
   const recordOne: RecordOne = (statement, registry) =>
     recordStatement({ tracker, publisher, clock, ...(options.maxRounds ? { maxRounds: options.maxRounds } : {}) }, statement, registry);
+  const reevaluateOne: ReevaluateOne = (issue, registry, cause) =>
+    reevaluateIssue({ tracker, publisher, clock, maxRounds: options.maxRounds ?? DEFAULT_MAX_ROUNDS }, issue, registry, cause);
 
   return async (messages) => {
     const batchStartedMs = Date.now();
     const ledger = new BatchLedger(ports.quarantine, clock, log);
     const { registryEvents, statements, refused } = triage(messages, registrySources);
     for (const { message, reason, problems, detailType } of refused) await ledger.quarantine(message, reason, problems, detailType);
-    const registrations = await applyRegistryEvents(registryEvents, ports.registry, ledger);
+    const registrations = await applyRegistryEvents(registryEvents, ports.registry, ledger, clock.now());
     if (registrations.changed) cache.invalidate();
+    if (registrations.delivered.length > 0) await reevaluateIssues(registrations.delivered, await cache.get(), reevaluateOne, issueConcurrency, ledger);
     const resolved = await resolveStatements(statements, { cache, batchStartedMs, failedReferences: registrations.failedReferences }, ledger);
     await recordByIssue(resolved, recordOne, issueConcurrency, ledger);
     return ledger.report(messages);

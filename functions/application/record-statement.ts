@@ -49,7 +49,7 @@ export interface RecordOutcome extends Omit<Settled, 'snapshot'> {
   published: number;
 }
 
-const DEFAULT_MAX_ROUNDS = 12;
+export const DEFAULT_MAX_ROUNDS = 12;
 
 /**
  * Claims the statement's id for its content, before anything is written or published: an id

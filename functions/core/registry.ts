@@ -5,6 +5,7 @@
  * with the latest `updatedAt` wins, and equal `updatedAt` is broken by the record's canonical JSON.
  */
 import { canonicalJson } from './ids.ts';
+import type { FieldProblem } from './errors.ts';
 import { normaliseInstant } from './time.ts';
 import type { Actor, Bloc, Issue, IssueId, Registry, Speaker, Watch } from './types.ts';
 
@@ -77,3 +78,54 @@ export const watchesFor = (registry: Registry, issue: IssueId): Watch[] =>
   [...registry.watches.values()]
     .filter((watch) => watch.status !== 'retired' && (watch.issues === '*' || watch.issues.includes(issue)))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+/**
+ * How far ahead of the processing clock a record's `updatedAt` may be. The latest `updatedAt` wins
+ * for good, so a record dated in the far future (a typo of the year) would lock its id against
+ * every correction until that date; a day covers any clock skew between newsroom tools.
+ */
+export const MAX_REGISTRY_LEAD_MS = 24 * 60 * 60 * 1000;
+
+/** The problem with a record dated more than a day ahead of `now`, or undefined. */
+export const farFutureProblem = (update: RegistryUpdate, now: string): FieldProblem | undefined => {
+  const lead = Date.parse(update.record.updatedAt) - Date.parse(now);
+  if (lead <= MAX_REGISTRY_LEAD_MS) return undefined;
+  return {
+    field: 'updatedAt',
+    reason:
+      `is ${update.record.updatedAt}, more than a day ahead of the processing clock (${now}); the latest updatedAt wins, ` +
+      `so this record would lock ${update.type} '${update.record.id}' against every later change until then`,
+  };
+};
+
+/**
+ * The issues whose divergences a registry record can change, sorted: an issue itself; for a watch,
+ * every issue (a changed list of issues leaves the ones it no longer covers to be re-evaluated too,
+ * and which those were is known only to the record it replaced); for a bloc, every issue watched
+ * against it. Names of actors and speakers change how statements resolve, not what was recorded.
+ */
+export const affectedIssues = (update: RegistryUpdate, registry: Registry): IssueId[] => {
+  switch (update.type) {
+    case 'issue':
+      return [update.record.id];
+    case 'watch':
+      return [...registry.issues.keys()].sort();
+    case 'bloc': {
+      const id = update.record.id;
+      const issues = new Set<IssueId>();
+      for (const watch of registry.watches.values()) {
+        if (watch.bloc !== id) continue;
+        for (const issue of watch.issues === '*' ? registry.issues.keys() : watch.issues) issues.add(issue);
+      }
+      return [...issues].sort();
+    }
+    default:
+      return [];
+  }
+};
+
+/** Whether `update` is the record in force in `registry` (not one a later record replaced). */
+export const isInForce = (registry: Registry, update: RegistryUpdate): boolean => {
+  const current = (registry[COLLECTIONS[update.type]] as ReadonlyMap<string, { updatedAt: string }>).get(update.record.id);
+  return current !== undefined && canonicalJson(current) === canonicalJson(update.record);
+};

@@ -2,6 +2,7 @@
  * The in-order path: the core's incremental `reconcile` on the positions of one Query, its
  * transitions written directly. Three round trips in all when nothing transitions.
  */
+import { hasDatedMembership } from '../../core/blocs.ts';
 import { evaluateAll, reconcile } from '../../core/divergence.ts';
 import { compareSaid } from '../../core/positions.ts';
 import { isStatusTransition, type StatusTransition } from '../../core/tracker.ts';
@@ -17,6 +18,16 @@ export const pendingTransitions = ({ registry, statement }: Pick<RecordContext, 
   const open = new Map([...snapshot.open].map(([id, pointer]) => [id, episodeOfPointer(pointer)] as const));
   const evaluations = evaluateAll(statement.issue, snapshot.positions, registry, statement.saidAt);
   return reconcile({ open, evaluations, cause: statement }).filter(isStatusTransition);
+};
+
+/**
+ * A closing against a bloc whose membership has dates: the bloc may have fallen below its quorum
+ * for a while during the episode, when the replay added no evidence, which the incremental
+ * evidence (every statement said since the opening) cannot tell; the replay can.
+ */
+const againstDatedBloc = ({ registry }: Pick<RecordContext, 'registry'>, transition: StatusTransition): boolean => {
+  const bloc = transition.episode.bloc === null ? undefined : registry.blocs.get(transition.episode.bloc);
+  return bloc !== undefined && hasDatedMembership(bloc);
 };
 
 /** Writes the transitions; `false` as soon as a condition shows another writer got there first. */
@@ -52,7 +63,7 @@ export const incrementalRound = async (ctx: RecordContext, snapshot: IssueSnapsh
   const transitions = pendingTransitions(ctx, snapshot);
   if (transitions.length === 0) return { snapshot, next: 'settled' };
   const atWatermark = snapshot.watermark !== undefined && compareSaid(ctx.statement, snapshot.watermark) === 0;
-  if (!atWatermark || round > 1) return { snapshot, next: 'replay' };
+  if (!atWatermark || round > 1 || transitions.some((t) => t.type === 'closed' && againstDatedBloc(ctx, t))) return { snapshot, next: 'replay' };
   const committed = await commitTransitions(ctx, transitions, snapshot);
   const after = await ctx.tracker.loadIssueState(ctx.statement.issue);
   return { snapshot: after, next: !committed || ctx.ledger.hasForeignOutbox(after.outbox) ? 'replay' : 'incremental' };

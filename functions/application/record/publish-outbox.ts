@@ -3,7 +3,7 @@
  * (this call's alerts and any leftovers) in one publication, then the outbox cleared. Publishing
  * before clearing makes a crash in between a republication under the same ids, never a loss.
  */
-import type { StatementRecord } from '../../core/types.ts';
+import type { IssueId, StatementRecord } from '../../core/types.ts';
 import type { EventPublisher, IssueSnapshot, OutboundEvent, TrackerRepository } from '../ports.ts';
 import type { AlertLedger } from './alert-ledger.ts';
 import { outboundAlert, positionChangedEvent } from './alert-records.ts';
@@ -16,12 +16,19 @@ export interface PublishContext {
 }
 
 /** Publishes from the settled snapshot; returns how many events went on the bus. */
-export const publishOutbox = async ({ tracker, publisher, ledger, statement }: PublishContext, snapshot: IssueSnapshot): Promise<number> => {
-  const events: OutboundEvent[] = [];
+export const publishOutbox = async ({ statement, ...ctx }: PublishContext, snapshot: IssueSnapshot): Promise<number> => {
   const change = positionChangedEvent(statement, snapshot.positions.get(statement.actor));
-  if (change !== undefined) events.push(change);
-  events.push(...(await ledger.pending(snapshot.outbox)).map(outboundAlert));
+  return publishAlerts({ ...ctx, issue: statement.issue }, snapshot, change === undefined ? [] : [change]);
+};
+
+/** The issue's outbox after `first` (events of the call's own), in one publication, then cleared. */
+export const publishAlerts = async (
+  { tracker, publisher, ledger, issue }: Omit<PublishContext, 'statement'> & { issue: IssueId },
+  snapshot: IssueSnapshot,
+  first: readonly OutboundEvent[] = [],
+): Promise<number> => {
+  const events: OutboundEvent[] = [...first, ...(await ledger.pending(snapshot.outbox)).map(outboundAlert)];
   if (events.length > 0) await publisher.publish(events);
-  if (snapshot.outbox.length > 0) await tracker.clearOutbox(statement.issue, snapshot.outbox);
+  if (snapshot.outbox.length > 0) await tracker.clearOutbox(issue, snapshot.outbox);
   return events.length;
 };

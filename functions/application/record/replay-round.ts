@@ -4,15 +4,32 @@
  * work behind, or when a race was lost.
  */
 import { replayIssue } from '../../core/tracker.ts';
-import { isEmptyPlan, planReplay, type ReplayPlan } from '../episode-plan.ts';
+import type { IssueId } from '../../core/types.ts';
+import { isEmptyPlan, planReplay, type RegistryCause, type ReplayPlan } from '../episode-plan.ts';
 import type { RecordContext, RoundResult } from './context.ts';
+
+/** A replay after a registry change: the issue named, the change as the cause, no statement. */
+export interface RegistryReplayContext extends Pick<RecordContext, 'tracker' | 'clock' | 'registry' | 'ledger'> {
+  issue: IssueId;
+  cause: RegistryCause;
+}
+
+type ReplayContext = RecordContext | RegistryReplayContext;
+
+const subjectOf = (ctx: ReplayContext) =>
+  'statement' in ctx ? { issue: ctx.statement.issue, cause: ctx.statement } : { issue: ctx.issue, cause: ctx.cause };
 
 /**
  * Carries a plan out in its order: alerts, then episodes, then pointers, each later write being the
  * commit point of the earlier ones. A failed condition means another writer moved first; the next
  * round re-reads and decides.
  */
-export const writePlan = async ({ tracker, ledger, statement }: Pick<RecordContext, 'tracker' | 'ledger' | 'statement'>, plan: ReplayPlan): Promise<void> => {
+export const writePlan = async (
+  ctx: Pick<RecordContext, 'tracker' | 'ledger' | 'statement'> | Pick<RegistryReplayContext, 'tracker' | 'ledger' | 'issue'>,
+  plan: ReplayPlan,
+): Promise<void> => {
+  const { tracker, ledger } = ctx;
+  const issue = 'statement' in ctx ? ctx.statement.issue : ctx.issue;
   for (const alert of plan.alerts) await ledger.record(alert);
   for (const alert of plan.revisions) await ledger.revise(alert);
   for (const write of plan.episodes) {
@@ -21,20 +38,21 @@ export const writePlan = async ({ tracker, ledger, statement }: Pick<RecordConte
   }
   for (const write of plan.pointers) {
     if (write.type === 'open') await tracker.openPointer(write.pointer, write.replacing);
-    else await tracker.closePointer(statement.issue, write.divergenceId, write.episodeId);
+    else await tracker.closePointer(issue, write.divergenceId, write.episodeId);
   }
 };
 
 /** One round of the replay path: read everything, compare with the replay, write the differences. */
-export const replayRound = async (ctx: RecordContext): Promise<RoundResult> => {
-  const { tracker, registry, statement, clock } = ctx;
+export const replayRound = async (ctx: ReplayContext): Promise<RoundResult> => {
+  const { tracker, registry, clock } = ctx;
+  const { issue, cause } = subjectOf(ctx);
   // Positions first: any statement behind a position read here is then in the history read after.
-  const snapshot = await tracker.loadIssueState(statement.issue);
-  const history = await tracker.loadHistory(statement.issue);
-  const [stored, recorded] = await Promise.all([tracker.loadEpisodes(statement.issue), tracker.loadAlertEntries(statement.issue)]);
-  const replay = replayIssue(statement.issue, history, registry);
-  const plan = planReplay({ replay, stored, snapshot, recorded, cause: statement, recordedAt: clock.now() });
+  const snapshot = await tracker.loadIssueState(issue);
+  const history = await tracker.loadHistory(issue);
+  const [stored, recorded] = await Promise.all([tracker.loadEpisodes(issue), tracker.loadAlertEntries(issue)]);
+  const replay = replayIssue(issue, history, registry);
+  const plan = planReplay({ replay, stored, snapshot, recorded, cause, recordedAt: clock.now() });
   if (isEmptyPlan(plan)) return { snapshot, next: 'settled' };
-  await writePlan(ctx, plan);
+  await writePlan({ tracker, ledger: ctx.ledger, issue }, plan);
   return { snapshot, next: 'replay' };
 };
