@@ -156,8 +156,14 @@ export const blocPosition = z
   .object({
     bloc: slug,
     names,
-    stance: z.nullable(derivedStance).check(z.describe('null when no member has a known stance (silence is not a stance).')),
-    members: z.array(slug).check(z.describe('The members whose stances the median is taken over.')),
+    stance: z
+      .nullable(derivedStance)
+      .check(z.describe('The median of the members\' stances; null when fewer than `quorum` members have a known stance (silence is not a stance).')),
+    members: z.array(slug).check(z.describe('The members (at the matrix\'s time) with a known stance: those the median is taken over.')),
+    basis: z.number().check(z.int(), z.gte(0), z.describe('How many members the stance rests on (the length of `members`).')),
+    quorum: z
+      .number()
+      .check(z.int(), z.gte(1), z.describe('Members needed for a stance: the lowest quorum of the watches on this bloc and issue, or the default (3).')),
   })
   .register(apiSchemas, { id: 'BlocPosition' });
 

@@ -5,9 +5,10 @@
  */
 import type { ActorIssuePosition, ActorPositions, BlocPosition, IssueSummary, Matrix, MatrixPosition } from '../api/schemas.ts';
 import { toEvidence } from './contracts-v1.ts';
-import { blocStance } from '../core/blocs.ts';
+import { blocStance, hasQuorum } from '../core/blocs.ts';
 import { positionAsOf, refOf } from '../core/positions.ts';
-import type { ActorId, IssueId, Names, Position, Registry, StatementRecord } from '../core/types.ts';
+import { DEFAULT_QUORUM, watchesFor } from '../core/registry.ts';
+import type { ActorId, BlocId, IssueId, Names, Position, Registry, StatementRecord } from '../core/types.ts';
 import { knownActor, knownIssue, type ReadContext } from './read-store.ts';
 
 /** Positions with the statements they rest on, by statement id. */
@@ -71,12 +72,31 @@ export const matrixRows = (reg: Registry, { positions, statements }: PositionsWi
     evidence: toEvidence(requireStatement(statements, p.statementId, `${p.actor}'s position on ${p.issue}`)),
   }));
 
-/** Every registered bloc, by bloc id, with its median stance over the members that have a position. */
-export const blocRows = (reg: Registry, positions: readonly Position[]): BlocPosition[] => {
+/** The quorum a bloc's stance on an issue needs: the lowest of the watches measuring against it there, as divergences do. */
+const quorumOf = (reg: Registry, bloc: BlocId, issue: IssueId | undefined): number => {
+  const quorums = (issue === undefined ? [] : watchesFor(reg, issue)).filter((w) => w.bloc === bloc).map((w) => w.quorum);
+  return quorums.length === 0 ? DEFAULT_QUORUM : Math.min(...quorums);
+};
+
+/**
+ * Every registered bloc, by bloc id, with its median stance over the members that have a position,
+ * when at least its quorum of them do. Membership is taken at `at` (an as-of instant, by default
+ * the latest said time of the positions), as the processor takes it for the issue's divergences.
+ */
+export const blocRows = (reg: Registry, positions: readonly Position[], issue?: IssueId, at?: string): BlocPosition[] => {
   const byActor = new Map(positions.map((p) => [p.actor, p]));
+  const when = at ?? positions.reduce<string | undefined>((latest, p) => (latest === undefined || p.saidAt > latest ? p.saidAt : latest), undefined);
   return [...reg.blocs.values()].sort(byId((b) => b.id)).map((bloc) => {
-    const { stance, members } = blocStance(bloc, byActor);
-    return { bloc: bloc.id, names: bloc.names, stance, members: members.map((m) => m.actor).sort() };
+    const { stance, members } = blocStance(bloc, byActor, undefined, when);
+    const quorum = quorumOf(reg, bloc.id, issue);
+    return {
+      bloc: bloc.id,
+      names: bloc.names,
+      stance: hasQuorum(members.length, quorum) ? stance : null,
+      members: members.map((m) => m.actor).sort(),
+      basis: members.length,
+      quorum,
+    };
   });
 };
 
@@ -89,7 +109,7 @@ export const issueMatrix = async (context: ReadContext, issue: IssueId, asOf?: s
     proposition: found.proposition,
     asOf: asOf ?? null,
     positions: matrixRows(reg, standing),
-    blocs: blocRows(reg, standing.positions),
+    blocs: blocRows(reg, standing.positions, issue, asOf),
   };
 };
 

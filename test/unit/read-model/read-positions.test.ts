@@ -12,7 +12,10 @@ import { ISSUE, at, makeRegistry, said } from '../core/helpers.ts';
 import { memoryStore } from './memory-store.ts';
 
 const OTHER_ISSUE = 'ceasefire-before-peace-deal';
-const registry = makeRegistry({ issues: [ISSUE, OTHER_ISSUE], blocs: { allies: ['germany', 'france', 'nato'] }, actors: ['russia'] });
+// A watch of quorum 1, so these read specifications are about one or two voices; the quorum has its own below.
+const registry = makeRegistry({
+  issues: [ISSUE, OTHER_ISSUE], blocs: { allies: ['germany', 'france', 'nato'] }, actors: ['russia'], watches: [{ bloc: 'allies', quorum: 1 }],
+});
 
 const positionOf = (statement: StatementRecord, previous?: StatementRecord): Position => ({
   issue: statement.issue,
@@ -59,7 +62,7 @@ describe('the matrix of an issue', () => {
       ['russia', -2, 'ru-1'],
     ]);
     expect(matrix.positions[1]?.evidence.quote?.text).toBe('اعتبرت ألمانيا أن الوقت ما زال مبكراً');
-    expect(matrix.blocs).toEqual([{ bloc: 'allies', names: { en: 'allies', ar: 'allies' }, stance: 1, members: ['france', 'germany'] }]);
+    expect(matrix.blocs).toEqual([{ bloc: 'allies', names: { en: 'allies', ar: 'allies' }, stance: 1, members: ['france', 'germany'], basis: 2, quorum: 1 }]);
   });
 
   it('as of an instant: rebuilt from what had been said by then, not from the stored positions', async () => {
@@ -92,11 +95,37 @@ describe('the matrix of an issue', () => {
 
     // Act
     const rows = matrixRows(registry, standing);
-    const blocs = blocRows(registry, standing.positions);
+    const blocs = blocRows(registry, standing.positions, ISSUE);
 
     // Assess
     expect(rows[0]?.names).toEqual({ en: 'ghost', ar: 'ghost' });
-    expect(blocs).toEqual([{ bloc: 'allies', names: { en: 'allies', ar: 'allies' }, stance: null, members: [] }]);
+    expect(blocs).toEqual([{ bloc: 'allies', names: { en: 'allies', ar: 'allies' }, stance: null, members: [], basis: 0, quorum: 1 }]);
+  });
+
+  it('gives a bloc below its quorum no stance, and says how many members it would rest on', () => {
+    // Prepare: no watch names a quorum for this bloc, so the default (3) holds.
+    const unwatched = makeRegistry({ issues: [ISSUE], blocs: { allies: ['germany', 'france', 'nato'] } });
+    const spoken = [said({ id: 'fr-1', actor: 'france', stance: 2, at: 0 }), said({ id: 'de-1', actor: 'germany', stance: 2, at: 1 })];
+    const third = said({ id: 'na-1', actor: 'nato', stance: 1, at: 2 });
+
+    // Act
+    const two = blocRows(unwatched, spoken.map(positionOf), ISSUE);
+    const three = blocRows(unwatched, [...spoken, third].map(positionOf), ISSUE);
+
+    // Assess
+    expect(two[0]).toMatchObject({ stance: null, members: ['france', 'germany'], basis: 2, quorum: 3 });
+    expect(three[0]).toMatchObject({ stance: 2, basis: 3, quorum: 3 });
+  });
+
+  it('takes the membership in force at the time asked: a member added with since counts only from then', () => {
+    // Prepare: NATO joins at minute 10.
+    const bloc = { ...registry.blocs.get('allies')!, tenure: { nato: [{ since: at(10) }] } };
+    const dated = { ...registry, blocs: new Map([['allies', bloc]]) };
+    const positions = [said({ id: 'fr-1', actor: 'france', stance: 2, at: 0 }), said({ id: 'na-1', actor: 'nato', stance: -2, at: 1 })].map(positionOf);
+
+    // Act / Assess
+    expect(blocRows(dated, positions, ISSUE, at(5))[0]).toMatchObject({ stance: 2, members: ['france'] });
+    expect(blocRows(dated, positions, ISSUE, at(10))[0]).toMatchObject({ stance: 0, members: ['france', 'nato'] });
   });
 
   it('refuses an issue the registry does not know, naming the parameter', async () => {
