@@ -109,8 +109,8 @@ describe('the matrix of an issue', () => {
     const third = said({ id: 'na-1', actor: 'nato', stance: 1, at: 2 });
 
     // Act
-    const two = blocRows(unwatched, spoken.map(positionOf), ISSUE);
-    const three = blocRows(unwatched, [...spoken, third].map(positionOf), ISSUE);
+    const two = blocRows(unwatched, spoken.map((s) => positionOf(s)), ISSUE);
+    const three = blocRows(unwatched, [...spoken, third].map((s) => positionOf(s)), ISSUE);
 
     // Assess
     expect(two[0]).toMatchObject({ stance: null, members: ['france', 'germany'], basis: 2, quorum: 3 });
@@ -121,7 +121,7 @@ describe('the matrix of an issue', () => {
     // Prepare: NATO joins at minute 10.
     const bloc = { ...registry.blocs.get('allies')!, tenure: { nato: [{ since: at(10) }] } };
     const dated = { ...registry, blocs: new Map([['allies', bloc]]) };
-    const positions = [said({ id: 'fr-1', actor: 'france', stance: 2, at: 0 }), said({ id: 'na-1', actor: 'nato', stance: -2, at: 1 })].map(positionOf);
+    const positions = [said({ id: 'fr-1', actor: 'france', stance: 2, at: 0 }), said({ id: 'na-1', actor: 'nato', stance: -2, at: 1 })].map((s) => positionOf(s));
 
     // Act / Assess
     expect(blocRows(dated, positions, ISSUE, at(5))[0]).toMatchObject({ stance: 2, members: ['france'] });
