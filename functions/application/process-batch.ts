@@ -70,7 +70,7 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
     for (const { message, reason, problems, detailType } of refused) await ledger.quarantine(message, reason, problems, detailType);
     const registrations = await applyRegistryEvents(registryEvents, ports.registry, ledger, clock.now());
     if (registrations.changed) cache.invalidate();
-    if (registrations.delivered.length > 0) await reevaluateIssues(registrations.delivered, await cache.get(), reevaluateOne, issueConcurrency, ledger);
+    await reevaluateIssues(registrations.delivered, () => cache.get(), reevaluateOne, issueConcurrency, ledger);
     const resolved = await resolveStatements(statements, { cache, batchStartedMs, failedReferences: registrations.failedReferences }, ledger);
     await recordByIssue(resolved, recordOne, issueConcurrency, ledger);
     return ledger.report(messages);

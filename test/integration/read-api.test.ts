@@ -201,10 +201,13 @@ describe('GET /issues/{issue}/positions', () => {
       expect(position.names).toEqual(registry.actors.get(position.actor)?.names);
     }
     const byActor = new Map(expected.map((p) => [p.actor, p]));
-    expect(matrix.blocs.map((b) => [b.bloc, b.stance])).toEqual(
-      [...registry.blocs.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((bloc) => [bloc.id, blocStance(bloc, byActor).stance]),
+    expect(matrix.blocs.map((b) => [b.bloc, b.basis])).toEqual(
+      [...registry.blocs.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((bloc) => [bloc.id, blocStance(bloc, byActor).members.length]),
     );
-    expect(matrix.blocs.find((b) => b.bloc === 'allies')).toMatchObject({ stance: 2, members: ['france', 'germany', 'nato', 'ukraine'] });
+    // The allies are watched at quorum 1 (russia-vs-allies); nothing watches the coalition, whose
+    // two speakers on this issue fall short of the default quorum of 3.
+    expect(matrix.blocs.find((b) => b.bloc === 'allies')).toMatchObject({ stance: 2, members: ['france', 'germany', 'nato', 'ukraine'], basis: 4, quorum: 1 });
+    expect(matrix.blocs.find((b) => b.bloc === 'coalition-of-the-willing')).toMatchObject({ stance: null, basis: 2, quorum: 3 });
     expect(matrix.asOf).toBeNull();
   });
 

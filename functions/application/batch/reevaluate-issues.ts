@@ -38,15 +38,27 @@ export const issuesToReevaluate = (
   return asked;
 };
 
+/** Records of these kinds change what was recorded; actors and speakers only how names resolve. */
+const REEVALUATING: ReadonlySet<RegistryUpdate['type']> = new Set(['issue', 'bloc', 'watch']);
+
 export const reevaluateIssues = async (
   delivered: ReadonlyArray<{ messageId: string; update: RegistryUpdate }>,
-  registry: Registry,
+  loadRegistry: () => Promise<Registry>,
   reevaluate: ReevaluateOne,
   issueConcurrency: number,
   ledger: BatchLedger,
 ): Promise<Reevaluation[]> => {
+  const reevaluating = delivered.filter(({ update }) => REEVALUATING.has(update.type));
+  if (reevaluating.length === 0) return [];
+  let registry: Registry;
+  try {
+    registry = await loadRegistry();
+  } catch (error) {
+    for (const { messageId } of reevaluating) ledger.fail(messageId, error, { while: 'loading the registry to re-evaluate' });
+    return [];
+  }
   const done: Reevaluation[] = [];
-  const asked = [...issuesToReevaluate(delivered, registry)];
+  const asked = [...issuesToReevaluate(reevaluating, registry)];
   await forEachLimited(asked, issueConcurrency, async ([issue, { records, messageIds }]) => {
     try {
       done.push(await reevaluate(issue, registry, { type: 'registry', records: [...records].sort() }));
