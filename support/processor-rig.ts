@@ -71,3 +71,10 @@ export const loadSeedRegistry = async (rig: ProcessorRig): Promise<void> => {
     if (response.batchItemFailures.length > 0) throw new Error(`registry load failed: ${JSON.stringify(response)}`);
   }
 };
+
+/** A rig on a fresh table of `store`, with the seed registry in. */
+export const seededProcessorRig = async (store: { client: DynamoDBClient; createTable(): Promise<string> }): Promise<ProcessorRig> => {
+  const rig = createProcessorRig({ client: store.client, tableName: await store.createTable() });
+  await loadSeedRegistry(rig);
+  return rig;
+};

@@ -12,7 +12,7 @@ import { STATEMENT_RECORDED } from '../../events/inbound/statement-recorded.v1.t
 import { ACTOR_REGISTERED, SPEAKER_REGISTERED } from '../../events/registry/registry-events.v1.ts';
 import type { PositionChangedV1 } from '../../events/outbound/position-changed.v1.ts';
 import { startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
-import { createProcessorRig, loadSeedRegistry, seedSampleEvents, type ProcessorRig } from '../../support/processor-rig.ts';
+import { seededProcessorRig, seedSampleEvents, type ProcessorRig } from '../../support/processor-rig.ts';
 import { redeliver, sqsRecord } from '../../support/sqs-events.ts';
 import { readTableState } from '../support/tracker-table.ts';
 
@@ -26,11 +26,7 @@ afterAll(async () => {
   await store?.stop();
 });
 
-const seededRig = async (): Promise<ProcessorRig> => {
-  const rig = createProcessorRig({ client: store.client, tableName: await store.createTable() });
-  await loadSeedRegistry(rig);
-  return rig;
-};
+const seededRig = (): Promise<ProcessorRig> => seededProcessorRig(store);
 
 const ISSUE = 'western-troops-in-ukraine';
 

@@ -11,26 +11,16 @@ import { POSITIONS_CONVERGED, POSITIONS_DIVERGED, type PositionsDivergedV1 } fro
 import { BLOC_REGISTERED, ISSUE_REGISTERED, WATCH_REGISTERED } from '../../events/registry/registry-events.v1.ts';
 import { DynamoReadRepository } from '../../functions/adapters/dynamodb/read.repository.ts';
 import { createPositionReader } from '../../functions/application/read-model.ts';
-import { startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
-import { createProcessorRig, loadSeedRegistry, type ProcessorRig } from '../support/processor-rig.ts';
-import { sqsRecord } from '../support/sqs-events.ts';
+import { startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
+import { seededProcessorRig, type ProcessorRig } from '../../support/processor-rig.ts';
+import { sqsRecord } from '../../support/sqs-events.ts';
 import { readTableState } from '../support/tracker-table.ts';
 
-let store: EmbeddedDynamo;
-
-beforeAll(async () => {
-  store = await startDynalite();
-});
-
-afterAll(async () => {
-  await store?.stop();
-});
-
-const seededRig = async (): Promise<ProcessorRig> => {
-  const rig = createProcessorRig({ client: store.client, tableName: await store.createTable() });
-  await loadSeedRegistry(rig);
-  return rig;
-};
+/** One embedded DynamoDB for the file, each test on a table of its own with the seed registry. */
+let store: EmbeddedDynamo | undefined;
+beforeAll(async () => void (store = await startDynalite()));
+afterAll(async () => store?.stop());
+const seededRig = (): Promise<ProcessorRig> => seededProcessorRig(store!);
 
 const registration = (detailType: string, detail: Record<string, unknown>, updatedAt = '2025-09-02T00:00:00Z'): SQSRecord =>
   sqsRecord({ source: DESK_SOURCE, 'detail-type': detailType, detail: { schemaVersion: '1', updatedAt, ...detail } });
@@ -144,7 +134,7 @@ describe('a member added with since', () => {
     const table = await readTableState(rig.client, rig.tableName);
     const club = table.episodes.filter((e) => e.episode.bloc === 'paris-club');
     expect(club.map((e) => [e.status, e.episode.openedBy, e.episode.closedBy])).toEqual([['closed', 'de-1', 'de-2']]);
-    const reader = createPositionReader({ store: new DynamoReadRepository({ tableName: rig.tableName, client: store.client }) });
+    const reader = createPositionReader({ store: new DynamoReadRepository({ tableName: rig.tableName, client: rig.client }) });
     const clubAsOf = async (asOf: string) => (await reader.issueMatrix(ISSUE, asOf)).blocs.find((b) => b.bloc === 'paris-club');
     expect(await clubAsOf('2025-09-08T00:00:00Z')).toMatchObject({ stance: 2, members: ['france'], basis: 1, quorum: 1 });
     expect(await clubAsOf('2025-09-12T00:00:00Z')).toMatchObject({ stance: 0, members: ['france', 'netherlands'], basis: 2, quorum: 1 });
