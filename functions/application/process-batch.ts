@@ -70,7 +70,8 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
     for (const { message, reason, problems, detailType } of refused) await ledger.quarantine(message, reason, problems, detailType);
     const registrations = await applyRegistryEvents(registryEvents, ports.registry, ledger, clock.now());
     if (registrations.changed) cache.invalidate();
-    await reevaluateIssues(registrations.delivered, () => cache.get(), reevaluateOne, issueConcurrency, ledger);
+    // Read from the store, not the cache: the re-evaluation needs this batch's records, whatever the cache holds.
+    await reevaluateIssues(registrations.delivered, () => ports.registry.loadRegistry(), reevaluateOne, issueConcurrency, ledger);
     const resolved = await resolveStatements(statements, { cache, batchStartedMs, failedReferences: registrations.failedReferences }, ledger);
     await recordByIssue(resolved, recordOne, issueConcurrency, ledger);
     return ledger.report(messages);
