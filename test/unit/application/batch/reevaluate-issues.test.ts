@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { issuesToReevaluate, reevaluateIssues, type ReevaluateOne } from '../../../../functions/application/batch/reevaluate-issues.ts';
 import { BatchLedger } from '../../../../functions/application/batch/ledger.ts';
-import { loadSeedRegistryUpdates } from '../../../../events/seed/index.ts';
+import { loadSeedRegistryUpdates } from '../../../../local/seed/seed-files.ts';
 import { buildRegistry, type RegistryUpdate } from '../../../../functions/core/registry.ts';
 import { KeptQuarantine, RememberingLogger, clock } from './fakes.ts';
 
