@@ -64,7 +64,7 @@ const matrixOf = (issueId: string, positions: Array<{ actor: string; stance: Mat
     statementId: evidence.statementId,
     evidence,
   })),
-  blocs: [{ bloc: 'allies', names: names('Allies', 'الحلفاء'), stance: 1.5, members: ['france', 'germany'] }],
+  blocs: [{ bloc: 'allies', names: names('Allies', 'الحلفاء'), stance: 1.5, members: ['france', 'germany'], basis: 2, quorum: 1 }],
 });
 
 const parse = (csv: string) => {
