@@ -12,7 +12,7 @@ import { CONTRACTS, detailTypes } from '../../events/catalog.ts';
 import { TRACKER_SOURCE } from '../../events/common.ts';
 import { INBOUND_TO_PROCESSOR } from '../../events/rules.ts';
 import { REGISTRY_SCHEMA_TYPE, registrySchemaContent } from '../registry-schemas.ts';
-import { eventPatternOf } from './inbound-rules.ts';
+import { eventPatternOf } from './bus-rules.ts';
 
 export interface TrackerEventBusProps {
   stage: string;

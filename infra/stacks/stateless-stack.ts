@@ -14,7 +14,7 @@ import type { Construct } from 'constructs';
 import type { TrackerConfig } from '../config.ts';
 import { Alerts } from '../constructs/alerts.ts';
 import { defaultFeedTokenParameter, FeedWriter } from '../constructs/feeds.ts';
-import { InboundRules } from '../constructs/inbound-rules.ts';
+import { BusRules } from '../constructs/bus-rules.ts';
 import { Observability } from '../constructs/observability.ts';
 import { Processor } from '../constructs/processor.ts';
 import { ReadApi } from '../constructs/read-api.ts';
@@ -39,7 +39,7 @@ export class StatelessStack extends Stack {
   readonly snapshotWriter: SnapshotWriter;
   readonly feedWriter: FeedWriter;
   readonly readApi: ReadApi;
-  readonly inboundRules: InboundRules;
+  readonly busRules: BusRules;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, { config, bus, table, snapshotBucketName, feedBucketName, feedsDomainName, ...stackProps }: StatelessStackProps) {
@@ -80,7 +80,7 @@ export class StatelessStack extends Stack {
       auth: config.apiAuth,
       throttle: config.apiThrottle,
     });
-    this.inboundRules = new InboundRules(this, 'Rules', {
+    this.busRules = new BusRules(this, 'Rules', {
       bus,
       processorQueue: this.processor.queue.queue,
       notifierQueue: this.alerts.queue.queue,
@@ -93,7 +93,7 @@ export class StatelessStack extends Stack {
       ['Notifier', this.alerts.queue.deadLetterQueue],
       ['SnapshotWriter', this.snapshotWriter.queue.deadLetterQueue],
       ['FeedWriter', this.feedWriter.queue.deadLetterQueue],
-      ...[...this.inboundRules.deliveryDeadLetterQueues].map(([rule, queue]): [string, IQueue] => [`${rule}Delivery`, queue]),
+      ...[...this.busRules.deliveryDeadLetterQueues].map(([rule, queue]): [string, IQueue] => [`${rule}Delivery`, queue]),
     ]);
     const functions = new Map<string, IFunction>([
       ['Processor', this.processor.function],
@@ -110,7 +110,7 @@ export class StatelessStack extends Stack {
       processor: { function: this.processor.function, queue: this.processor.queue.queue },
       functions,
       bus,
-      rules: this.inboundRules.rules,
+      rules: this.busRules.rules,
       api: this.readApi.httpApi,
     });
 

@@ -21,7 +21,7 @@ import {
 } from '../../events/rules.ts';
 import { seedRegistryEvents } from '../../local/seed/seed-events.ts';
 import { loadSeedSamples } from '../../local/seed/seed-files.ts';
-import { DEPLOYED_RULES } from '../../infra/constructs/inbound-rules.ts';
+import { DEPLOYED_RULES } from '../../infra/constructs/bus-rules.ts';
 import { matchesEventPattern } from '../../local/bus/event-pattern.ts';
 import type { EventBridgeEvent } from '../../local/bus/local-event-bus.ts';
 import { resourcesOf, synthTracker, type SynthesizedTracker } from './synth.ts';

@@ -30,7 +30,7 @@ export const eventPatternOf = (definition: RuleDefinition): EventPattern => {
   return { ...rest, ...(detailType === undefined ? {} : { detailType }) } as EventPattern;
 };
 
-export interface InboundRulesProps {
+export interface BusRulesProps {
   bus: IEventBus;
   /**
    * Statements, stance changes and registry updates; and, to be quarantined there, every other
@@ -51,13 +51,13 @@ export const DEPLOYED_RULES = [
   TRACKER_CHANGES_TO_FEEDS,
 ] as const;
 
-export class InboundRules extends Construct {
+export class BusRules extends Construct {
   /** Keyed by rule definition name. */
   readonly rules: ReadonlyMap<string, Rule>;
   /** Keyed by rule definition name: events the rule matched but could not deliver. */
   readonly deliveryDeadLetterQueues: ReadonlyMap<string, Queue>;
 
-  constructor(scope: Construct, id: string, props: InboundRulesProps) {
+  constructor(scope: Construct, id: string, props: BusRulesProps) {
     super(scope, id);
     const targets = new Map<RuleDefinition, IQueue>([
       [INBOUND_TO_PROCESSOR, props.processorQueue],
