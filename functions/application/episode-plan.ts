@@ -8,7 +8,7 @@ import { isMemberAt } from '../core/blocs.ts';
 import { compareSaid, refOf } from '../core/positions.ts';
 import { diffReplay, heardOpen, presentNews, type IssueReplay } from '../core/tracker.ts';
 import type { Episode, IssueId, Position, Registry, StatementRecord } from '../core/types.ts';
-import type { AlertEntry, AlertRecord, IssueState, OpenPointer, StatementRef, StoredEpisode } from './ports.ts';
+import type { AlertEntry, AlertRecord, StoredIssueState, OpenPointer, StatementRef, StoredEpisode } from './ports.ts';
 import { convergedAlert, divergedAlert } from './record/alert-records.ts';
 
 export const pointerOf = (episode: Omit<Episode, 'status'>): OpenPointer => ({
@@ -196,7 +196,7 @@ const isRegistryCause = (cause: ReplayCause): cause is RegistryCause => 'type' i
  * What a withdrawal names as its cause: the statement and its said time, or the registry change
  * and the issue's latest said time (the issue's "now": a registry change has no said time of its own).
  */
-const withdrawnBy = (cause: ReplayCause, snapshot: IssueState, have: StoredEpisode): { by: string; at: string; why: string } => {
+const withdrawnBy = (cause: ReplayCause, snapshot: StoredIssueState, have: StoredEpisode): { by: string; at: string; why: string } => {
   const { issue } = have.episode;
   if (!isRegistryCause(cause)) {
     return { by: cause.statementId, at: cause.saidAt, why: `after statement ${cause.statementId} (said ${cause.saidAt})` };
@@ -253,7 +253,7 @@ export const heardOf = (recorded: readonly AlertEntry[]): Map<string, string> =>
 export const planReplay = (args: {
   replay: IssueReplay;
   stored: readonly StoredEpisode[];
-  snapshot: IssueState;
+  snapshot: StoredIssueState;
   /** Every alert recorded for the issue: what subscribers have heard. */
   recorded: readonly AlertEntry[];
   cause: ReplayCause;

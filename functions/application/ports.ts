@@ -62,7 +62,7 @@ export interface OpenPointer {
 }
 
 /** Everything one consistent Query returns to evaluate an issue. */
-export interface IssueState {
+export interface StoredIssueState {
   issue: IssueId;
   positions: Map<ActorId, Position>;
   /** By divergenceId. */
@@ -150,7 +150,7 @@ export interface TrackerRepository {
   /** Makes the statement the current (or previous) position when, and only when, it is said later. */
   applyPosition(statement: StatementRecord): Promise<PositionWrite>;
   /** Positions, open pointers and outbox of the issue in one strongly consistent read. */
-  loadIssueState(issue: IssueId): Promise<IssueState>;
+  loadIssueState(issue: IssueId): Promise<StoredIssueState>;
   /** Every statement of the issue (for a replay). */
   loadHistory(issue: IssueId): Promise<StatementRecord[]>;
   /** One actor's statements said after `after` and at or before `upTo`, in said order. */

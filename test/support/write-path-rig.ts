@@ -5,7 +5,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoTrackerRepository } from '../../functions/adapters/dynamodb/tracker.repository.ts';
-import type { Clock, IssueState } from '../../functions/application/ports.ts';
+import type { Clock, StoredIssueState } from '../../functions/application/ports.ts';
 import { AlertLedger } from '../../functions/application/record/alert-ledger.ts';
 import type { RecordContext } from '../../functions/application/record/context.ts';
 import { recordStatement, type RecordOutcome } from '../../functions/application/record-statement.ts';
@@ -28,7 +28,7 @@ export interface WritePathRig {
   put(...statements: StatementRecord[]): Promise<void>;
   /** The context of recording `statement`, with a ledger of its own (a delivery of its own). */
   context(statement: StatementRecord): RecordContext;
-  snapshot(issue: string): Promise<IssueState>;
+  snapshot(issue: string): Promise<StoredIssueState>;
   state(): Promise<TableState>;
 }
 

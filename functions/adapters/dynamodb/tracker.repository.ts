@@ -6,7 +6,7 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
-  AlertEntry, AlertRecord, ChangeRecord, HistoryWrite, IssueState, OpenPointer, PositionWrite, StatementClaim, StatementRef, StoredEpisode,
+  AlertEntry, AlertRecord, ChangeRecord, HistoryWrite, StoredIssueState, OpenPointer, PositionWrite, StatementClaim, StatementRef, StoredEpisode,
   TrackerRepository,
 } from '../../application/ports.ts';
 import type { StatementIdentity } from '../../core/identity.ts';
@@ -148,7 +148,7 @@ export class DynamoTrackerRepository implements TrackerRepository {
    * strings, numbers and booleans, and reading those directly costs a fraction of a generic
    * unmarshall of 50-odd items.
    */
-  async loadIssueState(issue: IssueId): Promise<IssueState> {
+  async loadIssueState(issue: IssueId): Promise<StoredIssueState> {
     const items: Item[] = [];
     let start: Record<string, AttributeValue> | undefined;
     do {

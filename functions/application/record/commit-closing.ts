@@ -6,12 +6,12 @@ import type { StatusTransition } from '../../core/tracker.ts';
 import { compareSaid } from '../../core/positions.ts';
 import type { ActorId, Episode, Registry, StatementRecord } from '../../core/types.ts';
 import { evidenceAtClose, otherSideActors, storedEpisode } from '../episode-plan.ts';
-import type { IssueState, OpenPointer, StatementRef, StoredEpisode } from '../ports.ts';
+import type { StoredIssueState, OpenPointer, StatementRef, StoredEpisode } from '../ports.ts';
 import { convergedAlert, evidenceIdsOf } from './alert-records.ts';
 import { statementsFor, type RecordContext } from './context.ts';
 
 /** Only actors whose latest statement is after the opening can have said anything since. */
-const speakersSince = (pointer: OpenPointer, snapshot: IssueState, registry: Registry): ActorId[] => {
+const speakersSince = (pointer: OpenPointer, snapshot: StoredIssueState, registry: Registry): ActorId[] => {
   const after = { saidAt: pointer.openedAt, statementId: pointer.openedBy };
   return [pointer.actor, ...otherSideActors(pointer, registry)].filter((actor) => {
     const position = snapshot.positions.get(actor);
@@ -27,7 +27,7 @@ const speakersSince = (pointer: OpenPointer, snapshot: IssueState, registry: Reg
 const loadResumable = async (
   { tracker, registry, statement }: RecordContext,
   pointer: OpenPointer,
-  snapshot: IssueState,
+  snapshot: StoredIssueState,
 ): Promise<{ opened: StoredEpisode; window: StatementRef[] } | undefined> => {
   const after = { saidAt: pointer.openedAt, statementId: pointer.openedBy };
   const [opened, windows] = await Promise.all([
@@ -45,7 +45,7 @@ const loadResumable = async (
 export const commitClosing = async (
   ctx: RecordContext,
   transition: Extract<StatusTransition, { type: 'closed' }>,
-  snapshot: IssueState,
+  snapshot: StoredIssueState,
   known: ReadonlyMap<string, StatementRecord>,
 ): Promise<boolean> => {
   const { tracker, clock, registry, ledger, statement } = ctx;

@@ -1,6 +1,6 @@
 /** What every step of recording one statement works with. */
 import type { Registry, StatementRecord } from '../../core/types.ts';
-import type { Clock, IssueState, StatementRef, TrackerRepository } from '../ports.ts';
+import type { Clock, StoredIssueState, StatementRef, TrackerRepository } from '../ports.ts';
 import type { AlertLedger } from './alert-ledger.ts';
 
 export interface RecordContext {
@@ -32,6 +32,6 @@ export const statementsFor = async (
  * history can tell what stands.
  */
 export interface RoundResult {
-  snapshot: IssueState;
+  snapshot: StoredIssueState;
   next: 'settled' | 'incremental' | 'replay';
 }

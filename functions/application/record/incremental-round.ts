@@ -7,14 +7,14 @@ import { evaluateAll, reconcile } from '../../core/divergence.ts';
 import { compareSaid } from '../../core/positions.ts';
 import { isStatusTransition, type StatusTransition } from '../../core/tracker.ts';
 import { episodeOfPointer, refsOfPositions } from '../episode-plan.ts';
-import type { IssueState } from '../ports.ts';
+import type { StoredIssueState } from '../ports.ts';
 import { evidenceIdsOf } from './alert-records.ts';
 import { commitClosing } from './commit-closing.ts';
 import { commitOpening } from './commit-opening.ts';
 import { statementsFor, type RecordContext, type RoundResult } from './context.ts';
 
 /** The openings and closings the snapshot's positions call for, with this statement as their cause. */
-export const pendingTransitions = ({ registry, statement }: Pick<RecordContext, 'registry' | 'statement'>, snapshot: IssueState): StatusTransition[] => {
+export const pendingTransitions = ({ registry, statement }: Pick<RecordContext, 'registry' | 'statement'>, snapshot: StoredIssueState): StatusTransition[] => {
   const open = new Map([...snapshot.open].map(([id, pointer]) => [id, episodeOfPointer(pointer)] as const));
   const evaluations = evaluateAll(statement.issue, snapshot.positions, registry, statement.saidAt);
   return reconcile({ open, evaluations, cause: statement }).filter(isStatusTransition);
@@ -34,7 +34,7 @@ const againstDatedBloc = ({ registry }: Pick<RecordContext, 'registry'>, transit
 export const commitTransitions = async (
   ctx: RecordContext,
   transitions: readonly StatusTransition[],
-  snapshot: IssueState,
+  snapshot: StoredIssueState,
 ): Promise<boolean> => {
   const positionRefs = refsOfPositions(snapshot.positions.values());
   const known = new Map([[ctx.statement.statementId, ctx.statement]]);
@@ -59,7 +59,7 @@ export const commitTransitions = async (
  * issue's latest, or transitions left after our own writes, mean another writer is at work, and
  * only the replay knows the causes then. So do leftovers in the outbox after the writes.
  */
-export const incrementalRound = async (ctx: RecordContext, snapshot: IssueState, round: number): Promise<RoundResult> => {
+export const incrementalRound = async (ctx: RecordContext, snapshot: StoredIssueState, round: number): Promise<RoundResult> => {
   const transitions = pendingTransitions(ctx, snapshot);
   if (transitions.length === 0) return { snapshot, next: 'settled' };
   const atWatermark = snapshot.watermark !== undefined && compareSaid(ctx.statement, snapshot.watermark) === 0;

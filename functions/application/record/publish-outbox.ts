@@ -4,7 +4,7 @@
  * before clearing makes a crash in between a republication under the same ids, never a loss.
  */
 import type { IssueId, StatementRecord } from '../../core/types.ts';
-import type { EventPublisher, IssueState, OutboundEvent, TrackerRepository } from '../ports.ts';
+import type { EventPublisher, StoredIssueState, OutboundEvent, TrackerRepository } from '../ports.ts';
 import type { AlertLedger } from './alert-ledger.ts';
 import { outboundAlert, positionChangedEvent } from './alert-records.ts';
 
@@ -16,7 +16,7 @@ export interface PublishContext {
 }
 
 /** Publishes from the settled snapshot; returns how many events went on the bus. */
-export const publishOutbox = async ({ statement, ...ctx }: PublishContext, snapshot: IssueState): Promise<number> => {
+export const publishOutbox = async ({ statement, ...ctx }: PublishContext, snapshot: StoredIssueState): Promise<number> => {
   const change = positionChangedEvent(statement, snapshot.positions.get(statement.actor));
   return publishAlerts({ ...ctx, issue: statement.issue }, snapshot, change === undefined ? [] : [change]);
 };
@@ -24,7 +24,7 @@ export const publishOutbox = async ({ statement, ...ctx }: PublishContext, snaps
 /** The issue's outbox after `first` (events of the call's own), in one publication, then cleared. */
 export const publishAlerts = async (
   { tracker, publisher, ledger, issue }: Omit<PublishContext, 'statement'> & { issue: IssueId },
-  snapshot: IssueState,
+  snapshot: StoredIssueState,
   first: readonly OutboundEvent[] = [],
 ): Promise<number> => {
   const events: OutboundEvent[] = [...first, ...(await ledger.pending(snapshot.outbox)).map(outboundAlert)];

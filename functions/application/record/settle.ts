@@ -4,7 +4,7 @@
  * divergences equal to what the whole set of statements implies.
  */
 import { compareSaid } from '../../core/positions.ts';
-import type { IssueState } from '../ports.ts';
+import type { StoredIssueState } from '../ports.ts';
 import type { RecordContext } from './context.ts';
 import { incrementalRound } from './incremental-round.ts';
 import { replayRound } from './replay-round.ts';
@@ -19,7 +19,7 @@ export class NotConvergedError extends Error {
 
 export interface Settled {
   /** The last read of the issue: what is published from. */
-  snapshot: IssueState;
+  snapshot: StoredIssueState;
   /** Said before the issue's latest statement when it was processed. */
   late: boolean;
   /** Went through the full replay of the issue (late, leftovers, or a lost race). */
