@@ -83,62 +83,38 @@ type PathChain = { parent: PathChain; key: string | number } | undefined;
 const pathText = (chain: PathChain): string => (chain === undefined ? '' : joinPath(pathText(chain.parent), chain.key));
 
 /**
- * Finds what JSON (and therefore UTF-8, EventBridge and DynamoDB) cannot carry faithfully: lone
- * surrogates in strings or keys, non-finite numbers, cycles, functions, bigints, class instances.
+ * Finds what a JSON text can carry and UTF-8, EventBridge and DynamoDB cannot carry faithfully:
+ * lone surrogates in strings or keys (a `\ud800` escape), non-finite numbers (`1e999` parses as
+ * Infinity), nesting past MAX_DEPTH. Input is JSON data, what JSON.parse returns (an SQS body is a
+ * string): bigints, functions, class instances and cycles never get this far, and a cycle handed in
+ * anyway ends at the depth limit.
  */
-const findNonJson = (
-  value: unknown,
-  path: PathChain,
-  problems: FieldProblem[],
-  ancestors: Set<object> = new Set(),
-  depth = 0,
-): void => {
+const findUnfaithfulJson = (value: unknown, path: PathChain, problems: FieldProblem[], depth = 0): void => {
   if (problems.length >= MAX_PROBLEMS) return;
   const field = (): string => {
     const text = pathText(path);
     return text === '' ? 'event' : text;
   };
-  switch (typeof value) {
-    case 'string':
-      if (!value.isWellFormed()) problems.push({ field: field(), reason: 'contains a lone UTF-16 surrogate (not valid Unicode text)' });
-      return;
-    case 'number':
-      if (!Number.isFinite(value)) problems.push({ field: field(), reason: 'is not a finite number (not representable in JSON)' });
-      return;
-    case 'boolean':
-    case 'undefined':
-      return;
-    case 'bigint':
-    case 'function':
-    case 'symbol':
-      problems.push({ field: field(), reason: `is a ${typeof value}, not a JSON value` });
-      return;
-    default:
-      break;
-  }
-  if (value === null) return;
-  const object = value as object;
-  if (ancestors.has(object)) {
-    problems.push({ field: field(), reason: 'refers to itself (a cycle), not a JSON value' });
+  if (typeof value === 'string') {
+    if (!value.isWellFormed()) problems.push({ field: field(), reason: 'contains a lone UTF-16 surrogate (not valid Unicode text)' });
     return;
   }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) problems.push({ field: field(), reason: 'is not a finite number (not representable in JSON)' });
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
   if (depth >= MAX_DEPTH) {
     problems.push({ field: field(), reason: `nests deeper than ${MAX_DEPTH} levels` });
     return;
   }
-  if (!Array.isArray(object) && !isPlainObject(object)) {
-    problems.push({ field: field(), reason: `is a ${object.constructor?.name ?? 'non-plain'} object, not a JSON value` });
-    return;
-  }
-  ancestors.add(object);
-  const isArray = Array.isArray(object);
-  for (const [key, inner] of Object.entries(object)) {
+  const isArray = Array.isArray(value);
+  for (const [key, inner] of Object.entries(value)) {
     if (!key.isWellFormed()) {
       problems.push({ field: joinPath(pathText(path), key), reason: 'has a field name with a lone UTF-16 surrogate' });
     }
-    findNonJson(inner, { parent: path, key: isArray ? Number(key) : key }, problems, ancestors, depth + 1);
+    findUnfaithfulJson(inner, { parent: path, key: isArray ? Number(key) : key }, problems, depth + 1);
   }
-  ancestors.delete(object);
 };
 
 const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown => {
@@ -238,7 +214,7 @@ const readEnvelope = (raw: unknown): { envelope?: Record<string, unknown>; probl
     return { problems: [{ field: 'event', reason: `must be an EventBridge event object, got ${describeValue(candidate)}` }] };
   }
   const problems: FieldProblem[] = [];
-  findNonJson(candidate, undefined, problems);
+  findUnfaithfulJson(candidate, undefined, problems);
   return problems.length > 0 ? { problems } : { envelope: candidate, problems };
 };
 
@@ -271,7 +247,7 @@ const parseUnsafe = (raw: unknown): ParseResult => {
       return { ok: false, problems };
     }
     // JSON text may spell a lone surrogate as an escape (\ud800) that only shows once parsed.
-    findNonJson(detail, { parent: undefined, key: 'detail' }, problems);
+    findUnfaithfulJson(detail, { parent: undefined, key: 'detail' }, problems);
   }
   if (detail === undefined) problems.push({ field: 'detail', reason: 'is required' });
   else if (!isPlainObject(detail)) problems.push({ field: 'detail', reason: `must be an object (or a JSON string of one), got ${describeValue(detail)}` });
@@ -310,7 +286,8 @@ const parseUnsafe = (raw: unknown): ParseResult => {
 
 /**
  * Validates one EventBridge event (`{ 'detail-type', source, detail, ... }`; `detail` as an object
- * or a JSON string; the whole event may also be the JSON string of an SQS body).
+ * or a JSON string; the whole event may also be the JSON string of an SQS body, which is what the
+ * processor hands in). An object is taken as JSON data, as JSON.parse returns it.
  */
 export const parseEvent = (raw: unknown): ParseResult => {
   try {
