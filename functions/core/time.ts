@@ -50,12 +50,3 @@ export const isCanonicalInstant = (value: string): boolean => {
 
 /** Orders canonical instants (as returned by `normaliseInstant`); usable as a sort comparator. */
 export const compareInstants = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** True when canonical instant `a` is strictly earlier than `b`. */
-export const isBefore = (a: string, b: string): boolean => a < b;
-
-/** True when canonical instant `a` is strictly later than `b`. */
-export const isAfter = (a: string, b: string): boolean => a > b;
-
-/** The later of two canonical instants. */
-export const latestOf = (a: string, b: string): string => (a >= b ? a : b);
