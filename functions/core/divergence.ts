@@ -25,9 +25,6 @@ export interface DivergenceEvaluation extends DivergencePair {
   otherEvidence: string[];
 }
 
-/** An evaluation whose gap is at or above its threshold. */
-export type DesiredDivergence = DivergenceEvaluation;
-
 const idsInSaidOrder = (positions: readonly Position[]): string[] =>
   [...positions].sort(compareSaid).map((p) => p.statementId);
 
@@ -199,14 +196,6 @@ export const evaluateAll = (
 };
 
 export const isDiverged = (evaluation: DivergenceEvaluation): boolean => evaluation.gap >= evaluation.threshold;
-
-/** Every divergence whose gap is at or above its threshold now, sorted by divergenceId. */
-export const evaluateIssue = (
-  issue: IssueId,
-  positions: ReadonlyMap<ActorId, Position>,
-  registry: Registry,
-  at?: string,
-): DesiredDivergence[] => evaluateAll(issue, positions, registry, at).filter(isDiverged);
 
 export interface ReconcileArgs {
   /** The issue's open episodes, keyed by divergenceId (at most one open episode per divergence). */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { REVERSAL_THRESHOLD, evaluateAll, evaluateIssue, reconcile } from '../../../functions/core/divergence.ts';
+import { REVERSAL_THRESHOLD, evaluateAll, reconcile } from '../../../functions/core/divergence.ts';
 import { OutOfOrderError } from '../../../functions/core/errors.ts';
 import { alertId, divergenceId, episodeId } from '../../../functions/core/ids.ts';
 import { emptyIssueState, replayIssue, step, type IssueState } from '../../../functions/core/tracker.ts';
 import type { Registry, StatementRecord, Transition } from '../../../functions/core/types.ts';
-import { ISSUE, at, makeRegistry, said } from './helpers.ts';
+import { ISSUE, at, divergedNow, makeRegistry, said } from './helpers.ts';
 
 const RUSSIA_VS_ALLIES = divergenceId('actor-vs-bloc', ISSUE, 'russia', 'allies');
 
@@ -379,7 +379,7 @@ describe('reversal', () => {
   });
 });
 
-describe('evaluateIssue and reconcile', () => {
+describe('divergences diverged now, and reconcile', () => {
   it('lists only what is diverged now, sorted by divergence id', () => {
     // Prepare
     const registry = alliesWatchedBy([{ actor: 'russia', bloc: 'allies' }, { kind: 'bloc-split', bloc: 'allies' }]);
@@ -392,7 +392,7 @@ describe('evaluateIssue and reconcile', () => {
     ]);
 
     // Act
-    const desired = evaluateIssue(ISSUE, state.positions, registry);
+    const desired = divergedNow(ISSUE, state.positions, registry);
 
     // Assess
     expect(desired.map((d) => d.divergenceId)).toEqual([

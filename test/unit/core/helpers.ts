@@ -2,7 +2,8 @@
  * Small builders for core tests: registries and statements written as data, so each test states
  * only what it is about.
  */
-import type { Actor, Bloc, Issue, Registry, Stance, StatementRecord, Watch } from '../../../functions/core/types.ts';
+import { evaluateAll, isDiverged, type DivergenceEvaluation } from '../../../functions/core/divergence.ts';
+import type { Actor, ActorId, Bloc, Issue, IssueId, Position, Registry, Stance, StatementRecord, Watch } from '../../../functions/core/types.ts';
 
 const REGISTERED_AT = '2026-01-01T00:00:00.000Z';
 const BASE = Date.parse('2026-01-06T12:00:00.000Z');
@@ -98,3 +99,11 @@ export const said = (spec: StatementSpec): StatementRecord => ({
   source: { outlet: 'Test Wire', url: 'https://example.org/wire' },
   recordedBy: 'test-desk',
 });
+
+/** The oracle the tests hold episodes to: every divergence at or above its threshold now, by divergenceId. */
+export const divergedNow = (
+  issue: IssueId,
+  positions: ReadonlyMap<ActorId, Position>,
+  registry: Registry,
+  at?: string,
+): DivergenceEvaluation[] => evaluateAll(issue, positions, registry, at).filter(isDiverged);

@@ -4,13 +4,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateAll, evaluateIssue } from '../../../functions/core/divergence.ts';
+import { evaluateAll } from '../../../functions/core/divergence.ts';
 import { OutOfOrderError } from '../../../functions/core/errors.ts';
 import { compareSaid, positionAsOf } from '../../../functions/core/positions.ts';
 import {
   diffReplay, emptyIssueState, openDivergences, replayAll, replayIssue, step, type IssueState,
 } from '../../../functions/core/tracker.ts';
 import type { Episode, Registry, StatementRecord, Transition } from '../../../functions/core/types.ts';
+import { divergedNow } from './helpers.ts';
 import { RUNS, scenarioArb } from './timeline-arbitraries.ts';
 
 const inSaidOrder = (statements: readonly StatementRecord[]): StatementRecord[] => [...statements].sort(compareSaid);
@@ -138,12 +139,12 @@ describe('the said-time timeline', () => {
         for (const [issue, replay] of replayAll(delivered, registry)) {
           // Act
           const measurable = new Set(evaluateAll(issue, replay.state.positions, registry).map((d) => d.divergenceId));
-          const divergedNow = evaluateIssue(issue, replay.state.positions, registry).map((d) => d.divergenceId);
+          const diverged = divergedNow(issue, replay.state.positions, registry).map((d) => d.divergenceId);
           const open = openDivergences(replay).map((e) => e.divergenceId).sort();
 
           // Assess: an unknown gap (a bloc below its quorum, a closed issue) is no proof of convergence.
-          expect(open.filter((id) => measurable.has(id))).toEqual(divergedNow);
-          expect(divergedNow.every((id) => open.includes(id))).toBe(true);
+          expect(open.filter((id) => measurable.has(id))).toEqual(diverged);
+          expect(diverged.every((id) => open.includes(id))).toBe(true);
           for (const divergence of new Set(replay.episodes.map((e) => e.divergenceId))) {
             const episodes = replay.episodes.filter((e) => e.divergenceId === divergence);
             expect(episodes.slice(0, -1).every((e) => e.status === 'closed')).toBe(true);
