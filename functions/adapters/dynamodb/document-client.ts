@@ -43,17 +43,6 @@ export const conditionally = async (write: () => Promise<unknown>): Promise<bool
   }
 };
 
-export const queryAll = async (doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Item[]> => {
-  const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
-    items.push(...((page.Items ?? []) as Item[]));
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
-  return items;
-};
-
 /** Items a filtered Query evaluates per call: Limit counts them before the filter drops any. */
 export const FILTERED_READ_BATCH = 100;
 
@@ -75,7 +64,8 @@ export const queryUpTo = async (
     const page = await doc.send(
       new QueryCommand({
         ...input,
-        Limit: input.FilterExpression === undefined ? wanted : Math.max(wanted, FILTERED_READ_BATCH),
+        // Without a bound, DynamoDB's own 1 MB pages are the batches.
+        ...(Number.isFinite(wanted) ? { Limit: input.FilterExpression === undefined ? wanted : Math.max(wanted, FILTERED_READ_BATCH) } : {}),
         ...(next ? { ExclusiveStartKey: next } : {}),
       }),
     );
@@ -84,6 +74,10 @@ export const queryUpTo = async (
   } while (next !== undefined && items.length < max);
   return items.slice(0, max);
 };
+
+/** Every item of a Query, page after page. */
+export const queryAll = (doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Item[]> =>
+  queryUpTo(doc, input, Number.POSITIVE_INFINITY);
 
 const BATCH_GET_LIMIT = 100;
 const MAX_UNPROCESSED_ROUNDS = 8;
