@@ -67,19 +67,9 @@ export const ALERTS_TO_NOTIFIER: RuleDefinition = {
   },
 };
 
-/** Every outbound event of the tracker (position changes and alerts), e.g. for snapshots. */
-export const TRACKER_OUTBOUND: RuleDefinition = {
-  name: 'TrackerOutbound',
-  description: 'Every event the tracker publishes: position changes and alerts',
-  pattern: {
-    source: [TRACKER_SOURCE],
-    'detail-type': detailTypes('outbound'),
-  },
-};
-
 /**
- * Position changes only, to the snapshot writer: TRACKER_OUTBOUND would also deliver the alerts,
- * which the writer has no use for and would have to reject.
+ * Position changes only, to the snapshot writer: a rule on every outbound event would also deliver
+ * the alerts, which the writer has no use for and would have to reject.
  */
 export const POSITION_CHANGES_TO_SNAPSHOTS: RuleDefinition = {
   name: 'PositionChangesToSnapshots',
@@ -103,6 +93,7 @@ export const TRACKER_CHANGES_TO_FEEDS: RuleDefinition = {
   },
 };
 
+/** Every rule definition; each one is deployed (infra/constructs/bus-rules.ts) and routed by the local bus. */
 export const RULES: readonly RuleDefinition[] = [
-  ...PROCESSOR_RULES, ALERTS_TO_NOTIFIER, TRACKER_OUTBOUND, POSITION_CHANGES_TO_SNAPSHOTS, TRACKER_CHANGES_TO_FEEDS,
+  ...PROCESSOR_RULES, ALERTS_TO_NOTIFIER, POSITION_CHANGES_TO_SNAPSHOTS, TRACKER_CHANGES_TO_FEEDS,
 ];

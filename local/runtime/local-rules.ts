@@ -2,7 +2,9 @@
  * Rules that exist only locally, on the tracker's outbound events: the console prints each one,
  * and with `--alerts-webhook` each alert is POSTed there.
  */
-import { ALERTS_TO_NOTIFIER, TRACKER_OUTBOUND } from '../../events/rules.ts';
+import { detailTypes } from '../../events/catalog.ts';
+import { TRACKER_SOURCE } from '../../events/common.ts';
+import { ALERTS_TO_NOTIFIER } from '../../events/rules.ts';
 import type { PositionReader } from '../../functions/application/read-model.ts';
 import type { LocalEventBus } from '../bus/local-event-bus.ts';
 import type { Output } from '../console/terminal.ts';
@@ -13,7 +15,8 @@ export function addLocalRules(bus: LocalEventBus, reader: PositionReader, output
   const names = registryNames(reader);
   bus.addRule({
     name: 'LocalConsole',
-    pattern: TRACKER_OUTBOUND.pattern,
+    // Every event the tracker publishes; a local rule only, nothing in AWS prints them.
+    pattern: { source: [TRACKER_SOURCE], 'detail-type': detailTypes('outbound') },
     target: async (event) => output.line(describeOutbound(event, await names())),
   });
   if (alertsWebhook === undefined) return undefined;

@@ -15,6 +15,7 @@ import {
   POSITION_CHANGES_TO_SNAPSHOTS,
   TRACKER_CHANGES_TO_FEEDS,
   PROCESSOR_RULES,
+  RULES,
   TRACKER_SOURCED_INPUTS_TO_PROCESSOR,
   UNMATCHED_TO_PROCESSOR,
   type RuleDefinition,
@@ -194,6 +195,10 @@ describe('EventBridge rules', () => {
       expect(covered, contract.detailType).toContain(contract.detailType);
     }
     expect(inbound.statements.length).toBeGreaterThan(0);
+  });
+
+  it('deploys every shared rule definition: none is defined for a rule nobody creates', () => {
+    expect(RULES.map((definition) => definition.name).sort()).toEqual(DEPLOYED_RULES.map((definition) => definition.name).sort());
   });
 
   describe.each(DEPLOYED_RULES.map((definition) => [definition.name, definition] as const))('%s', (_name, definition) => {
