@@ -7,14 +7,15 @@ import { CONNECTION_HELP, connection, parse } from './connection.ts';
 import { CliError, type CliIo } from './io.ts';
 import { publishAndWait } from './publishing.ts';
 
-const PUBLISH_HELP = `Usage: tracker publish --speaker ID --issue ID --stance N --quote TEXT --outlet NAME [options]
+const PUBLISH_HELP = `Usage: tracker publish --speaker NAME --issue ID --stance N --quote TEXT --outlet NAME [options]
        tracker publish --file FILE
 
 Publishes one Statement Recorded event (source ${DESK_SOURCE}) through PutEvents, or every event of FILE
 (one event or an array; EventBridge style {"source","detail-type","detail"} or PutEvents entries).
 
 Statement:
-  --speaker ID            registry id of who said it (putin, rutte, elysee-source...)
+  --speaker NAME          who said it: registry id, name or alias, Arabic or English
+                          (putin, "Vladimir Putin", "قائد الكرملين"), resolved by the tracker
   --issue ID              registry id of the issue (western-troops-in-ukraine...)
   --stance N              -2 reject, -1 oppose, 0 undecided, 1 support, 2 commit
   --hedged                a hedged statement ("maybe")
@@ -26,7 +27,7 @@ Statement:
   --outlet NAME           the source outlet
   --url URL               the source's URL
   --statement-id ID       stable id (default: generated); publishing the same id twice is a no-op
-  --actor ID              the actor spoken for, when the registry does not know the speaker
+  --actor NAME            the actor spoken for, when the registry does not know the speaker (id or name)
   --recorded-by NAME      who records it (default: cli)
 Other:
   --file FILE             publish the events of FILE instead
