@@ -7,7 +7,9 @@
 import type * as z from './zod.ts';
 import { CONTRACTS, findContract } from './catalog.ts';
 import type { StanceChangedV1 } from './inbound/stance-changed.v1.ts';
+import type { StatementCorrectedV1 } from './inbound/statement-corrected.v1.ts';
 import type { StatementRecordedV1 } from './inbound/statement-recorded.v1.ts';
+import type { StatementRetractedV1 } from './inbound/statement-retracted.v1.ts';
 import type { PositionsConvergedV1, PositionsDivergedV1 } from './outbound/divergence-alert.v1.ts';
 import type { PositionChangedV1 } from './outbound/position-changed.v1.ts';
 import type {
@@ -24,6 +26,8 @@ export interface FieldProblem {
 export interface DetailByType {
   'Statement Recorded': StatementRecordedV1;
   'Stance Changed': StanceChangedV1;
+  'Statement Corrected': StatementCorrectedV1;
+  'Statement Retracted': StatementRetractedV1;
   'Actor Registered': ActorRegisteredV1;
   'Speaker Registered': SpeakerRegisteredV1;
   'Issue Registered': IssueRegisteredV1;

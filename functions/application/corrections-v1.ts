@@ -12,6 +12,7 @@ import {
   CORRECTABLE_FIELDS as V1_CORRECTABLE_FIELDS, STATEMENT_CORRECTED, type StatementCorrectedV1,
 } from '../../events/inbound/statement-corrected.v1.ts';
 import { STATEMENT_RETRACTED, type StatementRetractedV1 } from '../../events/inbound/statement-retracted.v1.ts';
+import type { ParsedEvent } from '../../events/validation.ts';
 import { CORRECTABLE_FIELDS, type CorrectableField, type Correction, type Retraction, type Revision, type StatementChanges } from '../core/corrections.ts';
 import { ValidationError } from '../core/errors.ts';
 import { ReferenceProblems } from '../core/resolution.ts';
@@ -27,6 +28,11 @@ void [FIELDS_AGREE, SAME_ORDER];
 export type RevisionDetail =
   | { detailType: typeof STATEMENT_CORRECTED; detail: StatementCorrectedV1 }
   | { detailType: typeof STATEMENT_RETRACTED; detail: StatementRetractedV1 };
+
+export type RevisionEventV1 = Extract<ParsedEvent, RevisionDetail>;
+
+export const isRevisionEvent = (event: ParsedEvent): event is RevisionEventV1 =>
+  event.schemaVersion === '1' && (event.detailType === STATEMENT_CORRECTED || event.detailType === STATEMENT_RETRACTED);
 
 /** Validation has already refused what cannot be normalised; should it let one through, the field is still named. */
 const canonical = (field: string, value: string): string => {
