@@ -268,7 +268,9 @@ export const planReplay = (args: {
   const retracted = new Set(diff.retracted.map((e) => e.episodeId));
   const news = presentNews(heardOf(recorded), replay.state);
   const entries = new Map(recorded.map((entry) => [entry.alertId, entry] as const));
-  const facts = { statements: target.statementsById, recordedAt };
+  // A retracted cause is in no replay, but the episodes it withdraws quote it.
+  const known = target.statementsById.has(cause.statementId) ? target.statementsById : new Map([...target.statementsById, [cause.statementId, cause]]);
+  const facts = { statements: known, recordedAt };
 
   /** A new alert is recorded; a recorded one is pushed now if it must be, or else revised in place. */
   const note = (alert: AlertRecord, changed: boolean): void => {
