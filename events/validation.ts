@@ -12,6 +12,7 @@ import type { StatementRecordedV1 } from './inbound/statement-recorded.v1.ts';
 import type { StatementRetractedV1 } from './inbound/statement-retracted.v1.ts';
 import type { PositionsConvergedV1, PositionsDivergedV1 } from './outbound/divergence-alert.v1.ts';
 import type { PositionChangedV1 } from './outbound/position-changed.v1.ts';
+import type { StatementRevisedV1 } from './outbound/statement-revised.v1.ts';
 import type {
   ActorRegisteredV1, BlocRegisteredV1, IssueRegisteredV1, SpeakerRegisteredV1, WatchRegisteredV1,
 } from './registry/registry-events.v1.ts';
@@ -36,6 +37,7 @@ export interface DetailByType {
   'Position Changed': PositionChangedV1;
   'Positions Diverged': PositionsDivergedV1;
   'Positions Converged': PositionsConvergedV1;
+  'Statement Revised': StatementRevisedV1;
 }
 export type DetailType = keyof DetailByType;
 

@@ -14,6 +14,7 @@ import { ConflictingIdError } from '../core/errors.ts';
 import type { FieldProblem } from '../core/errors.ts';
 import type { Registry, StatementRef } from '../core/types.ts';
 import type { Clock, EventPublisher, RevisedStatement, TrackerRepository } from './ports.ts';
+import { statementRevisedDetails } from './corrections-v1.ts';
 import { AlertLedger, type AlertCounts } from './record/alert-ledger.ts';
 import { movingChanges, revisedStatement } from './revise/revised-statement.ts';
 import { publishAfterRevision, settleByReplay } from './revise/settle-revision.ts';
@@ -85,6 +86,7 @@ export const applyRevision = async (
   await tracker.recomputePosition(record.issue, record.actor);
   const ledger = new AlertLedger(tracker, record.issue);
   const snapshot = await settleByReplay({ tracker, clock, registry, statement: record, ledger }, maxRounds);
-  const published = await publishAfterRevision({ tracker, publisher, ledger }, snapshot, []);
+  const own = statementRevisedDetails(revised.effective).filter((event) => event.detail.revisionId === revisionId);
+  const published = await publishAfterRevision({ tracker, publisher, ledger }, snapshot, own);
   return { ...base, status: claim.first ? 'applied' : 'duplicate', issue: record.issue, alerts: ledger.counts, published };
 };

@@ -22,6 +22,7 @@ import { AlertLedger, type AlertCounts } from './record/alert-ledger.ts';
 import { publishOutbox } from './record/publish-outbox.ts';
 import { settle, type Settled } from './record/settle.ts';
 import { statementChangeOf } from './record/statement-change.ts';
+import { statementRevisedDetails } from './corrections-v1.ts';
 import { revisedStatement } from './revise/revised-statement.ts';
 
 export { NotConvergedError } from './record/settle.ts';
@@ -52,6 +53,13 @@ export interface RecordOutcome extends Omit<Settled, 'snapshot'> {
 
 export const DEFAULT_MAX_ROUNDS = 12;
 
+/** The revisions that waited for the statement, announced once it is recorded as they make it. */
+const publishRevised = async (publisher: EventPublisher, revised: RevisedStatement | undefined): Promise<number> => {
+  const events = revised === undefined ? [] : statementRevisedDetails(revised.effective);
+  if (events.length > 0) await publisher.publish(events);
+  return events.length;
+};
+
 /** Retracted before it arrived: in history with its trail, counting for nothing, so nothing else moves. */
 const retractedOnArrival = ({ statementId, issue, actor }: StatementRecord, history: HistoryWrite): RecordOutcome => ({
   statementId, issue, actor, history, position: 'unchanged', late: false, replayed: false, rounds: 0,
@@ -81,13 +89,13 @@ export const recordStatement = async (
   const { revised: hasRevisions } = await claimIdentity(tracker, statement);
   const revised = hasRevisions ? await revisedOnArrival(tracker, statement) : undefined;
   const history = await tracker.recordStatement(revised?.effective.record ?? statement, revised);
-  if (revised?.effective.status === 'retracted') return retractedOnArrival(statement, history);
+  if (revised?.effective.status === 'retracted') return { ...retractedOnArrival(statement, history), published: await publishRevised(publisher, revised) };
   if (revised !== undefined) statement = revised.effective.record;
   const position = await tracker.applyPosition(statement);
   const ledger = new AlertLedger(tracker, statement.issue);
   const { snapshot, ...settled } = await settle({ tracker, clock, registry, statement, ledger }, maxRounds);
   await tracker.recordStatementChange(statement.statementId, statementChangeOf(statement, snapshot.positions.get(statement.actor), clock.now()));
-  const published = await publishOutbox({ tracker, publisher, ledger, statement }, snapshot);
+  const published = await publishOutbox({ tracker, publisher, ledger, statement }, snapshot) + (await publishRevised(publisher, revised));
   const { statementId, issue, actor } = statement;
   return { statementId, issue, actor, history, position, ...settled, alerts: ledger.counts, published };
 };
