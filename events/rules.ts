@@ -3,7 +3,7 @@
  * bus routes with them.
  */
 import { TRACKER_SOURCE } from './common.ts';
-import { detailTypes, POSITION_CHANGED, POSITIONS_CONVERGED, POSITIONS_DIVERGED } from './catalog.ts';
+import { detailTypes, POSITION_CHANGED, POSITIONS_CONVERGED, POSITIONS_DIVERGED, STATEMENT_REVISED } from './catalog.ts';
 
 export type EventPattern = Record<string, unknown>;
 
@@ -73,7 +73,7 @@ export const ALERTS_TO_NOTIFIER: RuleDefinition = {
 /** Every outbound event of the tracker (position changes and alerts), e.g. for snapshots. */
 export const TRACKER_OUTBOUND: RuleDefinition = {
   name: 'TrackerOutbound',
-  description: 'Every event the tracker publishes: position changes and alerts',
+  description: 'Every event the tracker publishes: position changes, alerts and applied revisions',
   pattern: {
     source: [TRACKER_SOURCE],
     'detail-type': detailTypes('outbound'),
@@ -81,15 +81,16 @@ export const TRACKER_OUTBOUND: RuleDefinition = {
 };
 
 /**
- * Position changes only, to the snapshot writer: TRACKER_OUTBOUND would also deliver the alerts,
- * which the writer has no use for and would have to reject.
+ * Position changes and revisions, to the snapshot writer: TRACKER_OUTBOUND would also deliver the
+ * alerts, which the writer has no use for and would have to reject. A revision rewrites the
+ * snapshot too: a corrected quote, or a redaction that must leave no text behind.
  */
 export const POSITION_CHANGES_TO_SNAPSHOTS: RuleDefinition = {
   name: 'PositionChangesToSnapshots',
-  description: 'Position Changed published by the tracker, to the snapshot writer',
+  description: 'Position Changed and Statement Revised published by the tracker, to the snapshot writer',
   pattern: {
     source: [TRACKER_SOURCE],
-    'detail-type': [POSITION_CHANGED],
+    'detail-type': [POSITION_CHANGED, STATEMENT_REVISED],
   },
 };
 
