@@ -85,7 +85,8 @@ export const applyRevision = async (
   const { record } = revised.effective;
   await tracker.recomputePosition(record.issue, record.actor);
   const ledger = new AlertLedger(tracker, record.issue);
-  const snapshot = await settleByReplay({ tracker, clock, registry, statement: record, ledger }, maxRounds);
+  const cause = { revisionId, kind: revision.kind, statementId: revision.statementId, reason: revision.reason };
+  const snapshot = await settleByReplay({ tracker, clock, registry, statement: record, ledger, revision: cause }, maxRounds);
   const own = statementRevisedDetails(revised.effective).filter((event) => event.detail.revisionId === revisionId);
   const published = await publishAfterRevision({ tracker, publisher, ledger }, snapshot, own);
   return { ...base, status: claim.first ? 'applied' : 'duplicate', issue: record.issue, alerts: ledger.counts, published };

@@ -59,6 +59,14 @@ export interface RevisedStatement {
   revisions: number;
 }
 
+/** A correction or a retraction as the alerts it causes name it. */
+export interface RevisionCause {
+  revisionId: string;
+  kind: Revision['kind'];
+  statementId: string;
+  reason: string;
+}
+
 /** A history item as the revision path reads it. */
 export interface RecordedStatement {
   /** The record as it reads now. */

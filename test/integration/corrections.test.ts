@@ -6,7 +6,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESK_SOURCE } from '../../events/common.ts';
-import { POSITIONS_CONVERGED, STATEMENT_CORRECTED, STATEMENT_RETRACTED } from '../../events/catalog.ts';
+import { POSITIONS_CONVERGED, STATEMENT_CORRECTED, STATEMENT_RETRACTED, STATEMENT_REVISED } from '../../events/catalog.ts';
 import { REMOVAL_NOTICE } from '../../functions/core/corrections.ts';
 import { startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
 import { injectCrashes } from '../support/fault-injection.ts';
@@ -95,7 +95,11 @@ describe('a wrong stance corrected', () => {
     expect(await position(rig, 'western-troops-in-ukraine', 'germany')).toMatchObject({ stance: 2, statementId: GERMANY });
     expect(await openKinds(rig, 'western-troops-in-ukraine')).toEqual(['actor-vs-bloc:russia']);
     const published = rig.publisher.published.slice(before);
-    expect(published.map((e) => e.detailType)).toEqual([POSITIONS_CONVERGED]);
+    expect(published.map((e) => e.detailType)).toEqual([POSITIONS_CONVERGED, STATEMENT_REVISED]);
+    expect(published[0]!.detail).toMatchObject({
+      kind: 'bloc-split', actor: 'germany', revision: { revisionId: 'corr-germany-stance', kind: 'correction', statementId: GERMANY },
+    });
+    expect(published[1]!.detail).toMatchObject({ revisionId: 'corr-germany-stance', outcome: 'applied', changed: ['stance'], statement: { stance: 2 } });
     const item = await historyItem(rig, GERMANY);
     expect(item).toMatchObject({ stance: 2, status: 'standing', original: { stance: 0 } });
     expect(item?.['trail']).toEqual([expect.objectContaining({
@@ -104,10 +108,10 @@ describe('a wrong stance corrected', () => {
     })]);
     expect(rig.reports.at(-1)?.counts).toMatchObject({ applied: 1, quarantined: 0, failed: 0, alertsWithdrawn: 1 });
 
-    // Act again: the same correction redelivered is a duplicate and publishes nothing.
+    // Act again: the same correction redelivered is a duplicate: no alert again, its Statement Revised again (same revisionId).
     await deliverAll(rig, [correction('corr-germany-stance', { stance: 2 }, '2025-09-05T08:00:00Z')]);
-    expect(rig.reports.at(-1)?.counts).toMatchObject({ duplicates: 1, published: 0 });
-    expect(rig.publisher.published.length).toBe(before + 1);
+    expect(rig.reports.at(-1)?.counts).toMatchObject({ duplicates: 1, alertsWithdrawn: 0 });
+    expect(rig.publisher.published.slice(before).map((e) => e.detailType)).toEqual([POSITIONS_CONVERGED, STATEMENT_REVISED, STATEMENT_REVISED]);
   });
 });
 
@@ -133,8 +137,9 @@ describe('the only statement behind an open divergence retracted, with redact', 
     const table = JSON.stringify(await scanTable(rig.client, rig.tableName));
     expect(table).not.toContain(quote.text);
     if (quote.translation) expect(table).not.toContain(quote.translation.text);
-    const closing = rig.publisher.published.at(-1)!;
-    expect(closing.detailType).toBe(POSITIONS_CONVERGED);
+    const [closing, revised] = rig.publisher.published.slice(-2);
+    expect(closing).toMatchObject({ detailType: POSITIONS_CONVERGED, detail: { issue: 'russia-as-guarantor', revision: { revisionId: 'retr-russia-guarantor', kind: 'retraction' } } });
+    expect(revised).toMatchObject({ detailType: STATEMENT_REVISED, detail: { status: 'retracted', redacted: true, statement: { quote: REMOVAL_NOTICE } } });
 
     // Act again: the statement redelivered late does not come back.
     await deliverAll(rig, samples.filter((e) => (e.detail as { statementId: string }).statementId === RUSSIA_GUARANTOR));
