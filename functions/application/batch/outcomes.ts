@@ -46,6 +46,15 @@ export interface BatchReport {
   counts: BatchCounts;
 }
 
+/** What one call recorded and published, added to the batch's counts. */
+const addAlerts = (counts: BatchCounts, result: { alerts: Record<'opened' | 'closed' | 'withdrawn' | 'reinstated', number>; published: number }): void => {
+  counts.alertsOpened += result.alerts.opened;
+  counts.alertsClosed += result.alerts.closed;
+  counts.alertsWithdrawn += result.alerts.withdrawn;
+  counts.alertsReinstated += result.alerts.reinstated;
+  counts.published += result.published;
+};
+
 export const countOutcomes = (outcomes: readonly MessageOutcome[]): BatchCounts => {
   const counts: BatchCounts = {
     received: outcomes.length, applied: 0, duplicates: 0, late: 0, quarantined: 0, registry: 0, failed: 0,
@@ -58,22 +67,14 @@ export const countOutcomes = (outcomes: readonly MessageOutcome[]): BatchCounts 
         if (result.history === 'recorded') counts.applied += 1;
         else counts.duplicates += 1;
         if (result.late && result.history === 'recorded') counts.late += 1;
-        counts.alertsOpened += result.alerts.opened;
-        counts.alertsClosed += result.alerts.closed;
-        counts.alertsWithdrawn += result.alerts.withdrawn;
-        counts.alertsReinstated += result.alerts.reinstated;
-        counts.published += result.published;
+        addAlerts(counts, result);
         break;
       }
       case 'revision': {
         const { result } = outcome;
         if (result.status === 'duplicate') counts.duplicates += 1;
         else counts.applied += 1;
-        counts.alertsOpened += result.alerts.opened;
-        counts.alertsClosed += result.alerts.closed;
-        counts.alertsWithdrawn += result.alerts.withdrawn;
-        counts.alertsReinstated += result.alerts.reinstated;
-        counts.published += result.published;
+        addAlerts(counts, result);
         break;
       }
       case 'registry':
