@@ -4,6 +4,7 @@
  * order the statement and its revisions arrive in, and after a crash at any write.
  */
 import type { SQSRecord } from 'aws-lambda';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESK_SOURCE } from '../../events/common.ts';
 import { POSITIONS_CONVERGED, STATEMENT_CORRECTED, STATEMENT_RETRACTED, STATEMENT_REVISED } from '../../events/catalog.ts';
@@ -192,6 +193,40 @@ describe('order', () => {
     expect(await position(racing, 'western-troops-in-ukraine', 'germany')).toMatchObject({ stance: 1 });
     expect(comparableState(await readTableState(racing.client, racing.tableName)).pointers)
       .toEqual(comparableState(await readTableState(reference.client, reference.tableName)).pointers);
+  });
+});
+
+describe('any order, with copies, on the store', () => {
+  const revisions = [
+    correction('corr-a', { stance: 1 }, '2025-09-05T08:00:00Z'),
+    correction('corr-b', { stance: 2, hedged: true }, '2025-09-05T09:00:00Z'),
+    retraction('retr-russia', RUSSIA_GUARANTOR, true),
+    correction('corr-quote', { quote: { text: 'نص مصحح', lang: 'ar' } }, '2025-09-05T07:00:00Z', 'seed-05-ukraine-russia-as-guarantor'),
+  ];
+  const trails = async (rig: ProcessorRig) =>
+    (await scanTable(rig.client, rig.tableName)).filter((item) => String(item['sk']).startsWith('H#'))
+      .map((item) => [item['statementId'], item['status'] ?? 'standing', item['trail'] ?? [], item['quote']]);
+
+  it('leaves the positions, history with trails, open divergences and standing episodes of the in-order once-each delivery', async () => {
+    const reference = await newRig();
+    await deliverAll(reference, [...seedSampleEvents(), ...revisions]);
+    const expected = { state: comparableState(await readTableState(reference.client, reference.tableName)), trails: await trails(reference) };
+    const events = [...seedSampleEvents(), ...revisions];
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.nat({ max: events.length - 1 }), { maxLength: 6 }).chain((repeats) => {
+          const copies = [...events, ...repeats.map((i) => events[i]!)];
+          return fc.shuffledSubarray(copies, { minLength: copies.length, maxLength: copies.length });
+        }),
+        async (delivered) => {
+          const rig = await newRig();
+          await deliverAll(rig, delivered);
+          expect({ state: comparableState(await readTableState(rig.client, rig.tableName)), trails: await trails(rig) }).toEqual(expected);
+        },
+      ),
+      { numRuns: 12 },
+    );
   });
 });
 
