@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESK_SOURCE } from '../../events/common.ts';
 import { POSITIONS_CONVERGED, STATEMENT_CORRECTED, STATEMENT_RETRACTED, STATEMENT_REVISED } from '../../events/catalog.ts';
 import { REMOVAL_NOTICE } from '../../functions/core/corrections.ts';
-import { startDynalite, type EmbeddedDynamo } from '../support/dynalite.ts';
+import { startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
 import { injectCrashes } from '../support/fault-injection.ts';
-import { createProcessorRig, loadSeedRegistry, seedSampleEvents, type ProcessorRig } from '../support/processor-rig.ts';
-import { sqsRecord, type PublishedEvent } from '../support/sqs-events.ts';
+import { createProcessorRig, loadSeedRegistry, seedSampleEvents, type ProcessorRig } from '../../support/processor-rig.ts';
+import { sqsRecord, type PublishedEvent } from '../../support/sqs-events.ts';
 import { comparableState, readTableState, scanTable } from '../support/tracker-table.ts';
 
 let store: EmbeddedDynamo;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvent } from '../../events/validation.ts';
 import { DESK_SOURCE } from '../../events/common.ts';
-import { RevisionFlagError, correctionDetail, retractionDetail } from '../../local/revision-details.ts';
+import { RevisionFlagError, correctionDetail, retractionDetail } from '../../local/cli/revision-details.ts';
 
 const NOW = () => '2026-01-06T14:30:00.000Z';
 
