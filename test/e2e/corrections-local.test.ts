@@ -5,16 +5,10 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Matrix } from '../../functions/api/schemas.ts';
-import { runCli, type CliIo } from '../../local/cli.ts';
-import { apiGet, divergenceKey, openAlerts, seedQuotes, stancesOf, startTestRuntime, type TestRuntime } from './support.ts';
-
-const cliIo = (): CliIo & { stdout: string[]; stderr: string[] } => {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (text) => void stdout.push(text), err: (text) => void stderr.push(text), write: () => undefined, env: {} };
-};
+import { runCli } from '../../local/cli.ts';
+import { apiGet, cliIo, divergenceKey, openAlerts, seedQuotes, stancesOf, useSeededRuntime } from './support.ts';
 
 const RUSSIA_GUARANTOR = 'seed-04-russia-russia-as-guarantor';
 
@@ -28,32 +22,22 @@ const eventually = async (check: () => Promise<boolean>, what: string): Promise<
 };
 
 describe('tracker correct and tracker retract against the local runtime', () => {
-  let test: TestRuntime;
-  let connection: string[];
-
-  beforeAll(async () => {
-    test = await startTestRuntime({ replay: true, report: false });
-    connection = ['--endpoint', test.runtime.endpoints.bus, '--api', test.runtime.endpoints.api, '--api-key', test.runtime.apiKey];
-  });
-
-  afterAll(async () => {
-    await test?.stop();
-  });
+  const seeded = useSeededRuntime();
 
   it('correct --wait: the stance is right in the API, the false bloc split is gone, and the fate is reported', async () => {
     const io = cliIo();
 
     const code = await runCli([
       'correct', '--statement', 'seed-09-germany-western-troops-in-ukraine', '--stance', '2', '--reason', 'Berlin backs the troops',
-      '--by', 'standards-desk', '--correction-id', 'corr-e2e-germany', '--wait', ...connection,
+      '--by', 'standards-desk', '--correction-id', 'corr-e2e-germany', '--wait', ...seeded.connection,
     ], io);
 
     expect(io.stderr).toEqual([]);
     expect(code).toBe(0);
     expect(io.stdout.join('\n')).toContain('applied: Statement Corrected corr-e2e-germany');
-    const { body } = await apiGet<Matrix>(test.runtime, '/issues/western-troops-in-ukraine/positions');
+    const { body } = await apiGet<Matrix>(seeded.test.runtime, '/issues/western-troops-in-ukraine/positions');
     expect(stancesOf(body)).toMatchObject({ germany: 2 });
-    expect((await openAlerts(test.runtime)).map(divergenceKey)).not.toContain('bloc-split western-troops-in-ukraine germany allies');
+    expect((await openAlerts(seeded.test.runtime)).map(divergenceKey)).not.toContain('bloc-split western-troops-in-ukraine germany allies');
   });
 
   it('retract --redact --wait: the divergence closes, and the quote is in neither the API nor the snapshots', async () => {
@@ -61,19 +45,19 @@ describe('tracker correct and tracker retract against the local runtime', () => 
     const quote = seedQuotes().get(RUSSIA_GUARANTOR)!;
 
     const code = await runCli([
-      'retract', '--statement', RUSSIA_GUARANTOR, '--reason', 'Removed at the request of counsel', '--redact', '--wait', ...connection,
+      'retract', '--statement', RUSSIA_GUARANTOR, '--reason', 'Removed at the request of counsel', '--redact', '--wait', ...seeded.connection,
     ], io);
 
     expect(io.stderr).toEqual([]);
     expect(code).toBe(0);
-    expect((await openAlerts(test.runtime)).map(divergenceKey)).not.toContain('actor-vs-bloc russia-as-guarantor russia allies');
-    const { body } = await apiGet<Matrix>(test.runtime, '/issues/russia-as-guarantor/positions');
+    expect((await openAlerts(seeded.test.runtime)).map(divergenceKey)).not.toContain('actor-vs-bloc russia-as-guarantor russia allies');
+    const { body } = await apiGet<Matrix>(seeded.test.runtime, '/issues/russia-as-guarantor/positions');
     expect(stancesOf(body)).toEqual({ ukraine: -2 });
     for (const path of ['/issues/russia-as-guarantor/positions', '/alerts?limit=100']) {
-      const response = await fetch(`${test.runtime.endpoints.api}${path}`, { headers: { 'x-api-key': test.runtime.apiKey } });
+      const response = await fetch(`${seeded.test.runtime.endpoints.api}${path}`, { headers: { 'x-api-key': seeded.test.runtime.apiKey } });
       expect(await response.text(), path).not.toContain(quote);
     }
-    const snapshots = join(test.dir, 'snapshots');
+    const snapshots = join(seeded.test.dir, 'snapshots');
     const snapshotText = async () => (await Promise.all((await readdir(snapshots, { recursive: true, withFileTypes: true }))
       .filter((entry) => entry.isFile()).map((entry) => readFile(join(entry.parentPath, entry.name), 'utf8')))).join('\n');
     await eventually(async () => !(await snapshotText()).includes(quote), 'the snapshots are rewritten without the quote');
