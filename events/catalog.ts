@@ -13,6 +13,7 @@ import {
 } from './registry/registry-events.v1.ts';
 import { POSITION_CHANGED, positionChangedV1 } from './outbound/position-changed.v1.ts';
 import { POSITIONS_CONVERGED, POSITIONS_DIVERGED, positionsConvergedV1, positionsDivergedV1 } from './outbound/divergence-alert.v1.ts';
+import { STATEMENT_REVISED, statementRevisedV1 } from './outbound/statement-revised.v1.ts';
 
 /**
  * `correction`: an editor's revision of a recorded statement (a correction or a retraction). Its
@@ -52,6 +53,7 @@ export const CONTRACTS: readonly Contract[] = [
   contract(POSITION_CHANGED, '1', 'outbound', positionChangedV1),
   contract(POSITIONS_DIVERGED, '1', 'outbound', positionsDivergedV1),
   contract(POSITIONS_CONVERGED, '1', 'outbound', positionsConvergedV1),
+  contract(STATEMENT_REVISED, '1', 'outbound', statementRevisedV1),
 ];
 
 export const detailTypes = (...directions: Direction[]): string[] =>
@@ -62,5 +64,5 @@ export const findContract = (detailType: string, version: string): Contract | un
 
 export {
   STATEMENT_RECORDED, STANCE_CHANGED, STATEMENT_CORRECTED, STATEMENT_RETRACTED, ACTOR_REGISTERED, SPEAKER_REGISTERED, ISSUE_REGISTERED,
-  BLOC_REGISTERED, WATCH_REGISTERED, POSITION_CHANGED, POSITIONS_DIVERGED, POSITIONS_CONVERGED,
+  BLOC_REGISTERED, WATCH_REGISTERED, POSITION_CHANGED, POSITIONS_DIVERGED, POSITIONS_CONVERGED, STATEMENT_REVISED,
 };

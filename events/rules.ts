@@ -3,7 +3,7 @@
  * bus routes with them.
  */
 import { TRACKER_SOURCE } from './common.ts';
-import { detailTypes, POSITION_CHANGED, POSITIONS_CONVERGED, POSITIONS_DIVERGED } from './catalog.ts';
+import { detailTypes, POSITION_CHANGED, POSITIONS_CONVERGED, POSITIONS_DIVERGED, STATEMENT_REVISED } from './catalog.ts';
 
 export type EventPattern = Record<string, unknown>;
 
@@ -14,13 +14,16 @@ export interface RuleDefinition {
   pattern: EventPattern;
 }
 
-/** Statements, stance changes and registry updates from any publisher, to the processor queue. */
+/** What the processor consumes: statements and stance changes, their corrections and retractions, registry updates. */
+export const PROCESSOR_INPUT_TYPES: readonly string[] = detailTypes('inbound', 'correction', 'registry');
+
+/** Statements, stance changes, revisions and registry updates from any publisher, to the processor queue. */
 export const INBOUND_TO_PROCESSOR: RuleDefinition = {
   name: 'InboundToProcessor',
-  description: 'Statements, stance changes and registry updates, from any publisher but the tracker itself, to the processor queue',
+  description: 'Statements, stance changes, corrections, retractions and registry updates, from any publisher but the tracker itself, to the processor queue',
   pattern: {
     source: [{ 'anything-but': [TRACKER_SOURCE] }],
-    'detail-type': detailTypes('inbound', 'registry'),
+    'detail-type': PROCESSOR_INPUT_TYPES,
   },
 };
 
@@ -33,10 +36,10 @@ export const INBOUND_TO_PROCESSOR: RuleDefinition = {
  */
 export const UNMATCHED_TO_PROCESSOR: RuleDefinition = {
   name: 'UnmatchedToProcessor',
-  description: 'Every event from any publisher but the tracker that no inbound or registry contract describes, to the processor queue (quarantined there)',
+  description: 'Every event from any publisher but the tracker that no inbound, correction or registry contract describes, to the processor queue (quarantined there)',
   pattern: {
     source: [{ 'anything-but': [TRACKER_SOURCE] }],
-    'detail-type': [{ 'anything-but': detailTypes('inbound', 'registry') }],
+    'detail-type': [{ 'anything-but': PROCESSOR_INPUT_TYPES }],
   },
 };
 
@@ -47,10 +50,10 @@ export const UNMATCHED_TO_PROCESSOR: RuleDefinition = {
  */
 export const TRACKER_SOURCED_INPUTS_TO_PROCESSOR: RuleDefinition = {
   name: 'TrackerSourcedInputsToProcessor',
-  description: 'Statements, stance changes and registry updates sent with the tracker\'s own source, to the processor queue (quarantined there)',
+  description: 'Statements, stance changes, revisions and registry updates sent with the tracker\'s own source, to the processor queue (quarantined there)',
   pattern: {
     source: [TRACKER_SOURCE],
-    'detail-type': detailTypes('inbound', 'registry'),
+    'detail-type': PROCESSOR_INPUT_TYPES,
   },
 };
 
@@ -73,10 +76,10 @@ export const ALERTS_TO_NOTIFIER: RuleDefinition = {
  */
 export const POSITION_CHANGES_TO_SNAPSHOTS: RuleDefinition = {
   name: 'PositionChangesToSnapshots',
-  description: 'Position Changed published by the tracker, to the snapshot writer',
+  description: 'Position Changed and Statement Revised published by the tracker, to the snapshot writer',
   pattern: {
     source: [TRACKER_SOURCE],
-    'detail-type': [POSITION_CHANGED],
+    'detail-type': [POSITION_CHANGED, STATEMENT_REVISED],
   },
 };
 

@@ -7,9 +7,12 @@
 import type * as z from './zod.ts';
 import { CONTRACTS, findContract } from './catalog.ts';
 import type { StanceChangedV1 } from './inbound/stance-changed.v1.ts';
+import type { StatementCorrectedV1 } from './inbound/statement-corrected.v1.ts';
 import type { StatementRecordedV1 } from './inbound/statement-recorded.v1.ts';
+import type { StatementRetractedV1 } from './inbound/statement-retracted.v1.ts';
 import type { PositionsConvergedV1, PositionsDivergedV1 } from './outbound/divergence-alert.v1.ts';
 import type { PositionChangedV1 } from './outbound/position-changed.v1.ts';
+import type { StatementRevisedV1 } from './outbound/statement-revised.v1.ts';
 import type {
   ActorRegisteredV1, BlocRegisteredV1, IssueRegisteredV1, SpeakerRegisteredV1, WatchRegisteredV1,
 } from './registry/registry-events.v1.ts';
@@ -24,6 +27,8 @@ export interface FieldProblem {
 export interface DetailByType {
   'Statement Recorded': StatementRecordedV1;
   'Stance Changed': StanceChangedV1;
+  'Statement Corrected': StatementCorrectedV1;
+  'Statement Retracted': StatementRetractedV1;
   'Actor Registered': ActorRegisteredV1;
   'Speaker Registered': SpeakerRegisteredV1;
   'Issue Registered': IssueRegisteredV1;
@@ -32,6 +37,7 @@ export interface DetailByType {
   'Position Changed': PositionChangedV1;
   'Positions Diverged': PositionsDivergedV1;
   'Positions Converged': PositionsConvergedV1;
+  'Statement Revised': StatementRevisedV1;
 }
 export type DetailType = keyof DetailByType;
 

@@ -20,6 +20,7 @@ import { CliError, OutputClosedError, defaultIo, type CliIo } from './cli/io.ts'
 import { publishCommand, replayCommand } from './cli/publish-commands.ts';
 import { alertsCommand, positionsCommand, quarantineCommand } from './cli/read-commands.ts';
 import { registerCommand } from './cli/register-command.ts';
+import { correctCommand, retractCommand } from './cli/revision-commands.ts';
 
 export { CliError, type CliIo } from './cli/io.ts';
 
@@ -29,6 +30,8 @@ Usage: tracker <command> [options]
 
 Commands:
   publish            publish one statement from flags, or the events of a file (--file)
+  correct            correct a recorded statement (Statement Corrected) from flags, or a file (--file)
+  retract            retract a recorded statement (Statement Retracted), optionally redacting its quote
   replay FILE|DIR    publish every event of a file, or of the .json files of a directory in name order
   register           publish registry records (actor, speaker, issue, bloc, watch) from flags or a file
   positions ISSUE    show an issue's position matrix
@@ -44,6 +47,8 @@ ${CONNECTION_HELP}`;
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   publish: publishCommand,
+  correct: correctCommand,
+  retract: retractCommand,
   replay: replayCommand,
   register: registerCommand,
   positions: positionsCommand,

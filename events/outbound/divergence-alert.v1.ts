@@ -49,6 +49,16 @@ export const positionsConvergedV1 = z
   .object({
     ...alertFields,
     closedAt: isoDateTime.check(z.describe('Said-time of the statement that closed the divergence.')),
+    revision: z
+      .optional(
+        z.object({
+          revisionId: z.string(),
+          kind: z.enum(['correction', 'retraction']),
+          statementId: z.string(),
+          reason: z.string(),
+        }),
+      )
+      .check(z.describe('On a withdrawal caused by a correction or a retraction: the revision, and why the desk made it.')),
   })
   .check(z.describe('Positions Converged v1'));
 

@@ -12,11 +12,16 @@ import {
   CORRECTABLE_FIELDS as V1_CORRECTABLE_FIELDS, STATEMENT_CORRECTED, type StatementCorrectedV1,
 } from '../../events/inbound/statement-corrected.v1.ts';
 import { STATEMENT_RETRACTED, type StatementRetractedV1 } from '../../events/inbound/statement-retracted.v1.ts';
-import { CORRECTABLE_FIELDS, type CorrectableField, type Correction, type Retraction, type Revision, type StatementChanges } from '../core/corrections.ts';
+import { STATEMENT_REVISED, type StatementRevisedV1 } from '../../events/outbound/statement-revised.v1.ts';
+import type { ParsedEvent } from '../../events/validation.ts';
+import {
+  CORRECTABLE_FIELDS, type CorrectableField, type Correction, type EffectiveStatement, type Retraction, type Revision, type StatementChanges,
+} from '../core/corrections.ts';
 import { ValidationError } from '../core/errors.ts';
 import { ReferenceProblems } from '../core/resolution.ts';
 import { normaliseInstant } from '../core/time.ts';
 import type { ActorId, Registry } from '../core/types.ts';
+import { toEvidence } from './contracts-v1.ts';
 
 /** The contract and the core name the same correctable fields, in the same order (checked both ways). */
 type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -27,6 +32,11 @@ void [FIELDS_AGREE, SAME_ORDER];
 export type RevisionDetail =
   | { detailType: typeof STATEMENT_CORRECTED; detail: StatementCorrectedV1 }
   | { detailType: typeof STATEMENT_RETRACTED; detail: StatementRetractedV1 };
+
+export type RevisionEventV1 = Extract<ParsedEvent, RevisionDetail>;
+
+export const isRevisionEvent = (event: ParsedEvent): event is RevisionEventV1 =>
+  event.schemaVersion === '1' && (event.detailType === STATEMENT_CORRECTED || event.detailType === STATEMENT_RETRACTED);
 
 /** Validation has already refused what cannot be normalised; should it let one through, the field is still named. */
 const canonical = (field: string, value: string): string => {
@@ -101,3 +111,27 @@ export const toRetraction = (detail: StatementRetractedV1): Retraction => ({
 /** Either revision, from a parsed event's detail-type and detail. */
 export const resolveRevision = (input: RevisionDetail, registry: Registry): Revision =>
   input.detailType === STATEMENT_CORRECTED ? resolveCorrection(input.detail, registry) : toRetraction(input.detail);
+
+/**
+ * Every revision on the effective statement's trail as Statement Revised v1: what each did, and the
+ * statement as it now reads (the removal notice in place of its text once redacted).
+ */
+export const statementRevisedDetails = (effective: EffectiveStatement): Array<{ detailType: typeof STATEMENT_REVISED; detail: StatementRevisedV1 }> =>
+  effective.trail.map((entry) => ({
+    detailType: STATEMENT_REVISED,
+    detail: {
+      schemaVersion: '1',
+      revisionId: entry.kind === 'correction' ? entry.correctionId : entry.retractionId,
+      kind: entry.kind,
+      statementId: effective.record.statementId,
+      outcome: entry.outcome,
+      changed: entry.kind === 'correction' && entry.outcome === 'applied' ? entry.changes.map((change) => change.field) : [],
+      reason: entry.reason,
+      revisedAt: entry.kind === 'correction' ? entry.correctedAt : entry.retractedAt,
+      recordedBy: entry.recordedBy,
+      status: effective.status,
+      redacted: effective.redacted,
+      issue: effective.record.issue,
+      statement: toEvidence(effective.record),
+    },
+  }));

@@ -8,7 +8,7 @@ import { isMemberAt } from '../core/blocs.ts';
 import { compareSaid, refOf } from '../core/positions.ts';
 import { diffReplay, heardOpen, presentNews, type IssueReplay } from '../core/tracker.ts';
 import type { Episode, IssueId, Position, Registry, StatementRecord } from '../core/types.ts';
-import type { AlertEntry, AlertRecord, StoredIssueState, OpenPointer, StatementRef, StoredEpisode } from './ports.ts';
+import type { AlertEntry, AlertRecord, StoredIssueState, OpenPointer, RevisionCause, StatementRef, StoredEpisode } from './ports.ts';
 import { convergedAlert, divergedAlert } from './record/alert-records.ts';
 
 export const pointerOf = (episode: Omit<Episode, 'status'>): OpenPointer => ({
@@ -210,13 +210,17 @@ const withdrawal = (
   have: StoredEpisode,
   cause: { by: string; at: string; why: string },
   facts: { statements: ReadonlyMap<string, StatementRecord>; recordedAt: string; pushed: boolean },
+  byRevision?: RevisionCause,
 ): { alert: AlertRecord; write: EpisodeWrite } => {
   const revision = have.revision + 1;
   const withdrawnAt = { ...have.episode, closedBy: cause.by, closedAt: cause.at };
   const correction = correctionAlertId(have.episode.episodeId, 'withdrawn', revision);
-  const withdrawnReason = `the said-time replay of ${have.episode.issue} ${cause.why} no longer contains this episode`;
+  const withdrawnReason = byRevision === undefined
+    ? `the said-time replay of ${have.episode.issue} ${cause.why} no longer contains this episode`
+    : `${byRevision.kind} ${byRevision.revisionId} of statement ${byRevision.statementId}: ${byRevision.reason}`;
+  const alert = convergedAlert(withdrawnAt, 'withdrawn', { alertId: correction, ...facts });
   return {
-    alert: convergedAlert(withdrawnAt, 'withdrawn', { alertId: correction, ...facts }),
+    alert: byRevision === undefined ? alert : ({ ...alert, detail: { ...alert.detail, revision: byRevision } } as AlertRecord),
     write: { type: 'replace', episode: { ...have, status: 'withdrawn', revision, withdrawnReason }, expectedRevision: have.revision },
   };
 };
@@ -258,8 +262,10 @@ export const planReplay = (args: {
   recorded: readonly AlertEntry[];
   cause: ReplayCause;
   recordedAt: string;
+  /** The correction or retraction behind this replay, named by the withdrawals it causes. */
+  revision?: RevisionCause;
 }): ReplayPlan => {
-  const { replay, stored, snapshot, recorded, cause, recordedAt } = args;
+  const { replay, stored, snapshot, recorded, cause, recordedAt, revision } = args;
   const { issue } = replay.state;
   const target = targetOf(replay);
   const plan: ReplayPlan = { alerts: [], revisions: [], episodes: [], pointers: [] };
@@ -268,7 +274,11 @@ export const planReplay = (args: {
   const retracted = new Set(diff.retracted.map((e) => e.episodeId));
   const news = presentNews(heardOf(recorded), replay.state);
   const entries = new Map(recorded.map((entry) => [entry.alertId, entry] as const));
-  const facts = { statements: target.statementsById, recordedAt };
+  // A retracted cause is in no replay, but the episodes it withdraws quote it.
+  const known: ReadonlyMap<string, StatementRecord> = isRegistryCause(cause) || target.statementsById.has(cause.statementId)
+    ? target.statementsById
+    : new Map([...target.statementsById, [cause.statementId, cause]]);
+  const facts = { statements: known, recordedAt };
 
   /** A new alert is recorded; a recorded one is pushed now if it must be, or else revised in place. */
   const note = (alert: AlertRecord, changed: boolean): void => {
@@ -312,7 +322,7 @@ export const planReplay = (args: {
     // Withdrawn once (recorded only, or told), and heard open since: told the withdrawal once more.
     const converged = news.converged.has(episodeId);
     if (!retracted.has(episodeId) && !converged) continue;
-    const { alert, write } = withdrawal(have, withdrawnBy(cause, snapshot, have), { ...facts, pushed: converged });
+    const { alert, write } = withdrawal(have, withdrawnBy(cause, snapshot, have), { ...facts, pushed: converged }, revision);
     plan.alerts.push(alert);
     plan.episodes.push(write);
   }

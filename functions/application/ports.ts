@@ -6,6 +6,7 @@
 import type { PositionsConvergedV1, PositionsDivergedV1 } from '../../events/outbound/divergence-alert.v1.ts';
 import type { RegistryUpdate } from '../core/registry.ts';
 import type { FieldProblem } from '../core/errors.ts';
+import type { EffectiveStatement, Revision, RevisionIdentity } from '../core/corrections.ts';
 import type { StatementIdentity } from '../core/identity.ts';
 import type { SaidKey } from '../core/positions.ts';
 import type {
@@ -37,7 +38,43 @@ export type HistoryWrite = 'recorded' | 'duplicate';
  * What claiming a statement id found: free or held by this very statement (`claimed`: a first
  * delivery, a redelivery, or a retry after a crash past the claim), or held by another statement.
  */
-export type StatementClaim = { status: 'claimed' } | { status: 'conflict'; recorded: StatementIdentity };
+export type StatementClaim = { status: 'claimed'; revised?: true } | { status: 'conflict'; recorded: StatementIdentity };
+
+/**
+ * What claiming a revision id found. `claimed`: free or held by this very revision (`first` when it
+ * was free), with where its statement sits in history once the statement is claimed too; of a
+ * revision and its statement claimed side by side, at least one sees the other. `conflict`: the id
+ * holds another revision.
+ */
+export type RevisionClaim =
+  | { status: 'claimed'; first: boolean; statement?: StatementRef }
+  | { status: 'conflict'; recorded: RevisionIdentity };
+
+/** A statement and its revisions, as its history item keeps them. */
+export interface RevisedStatement {
+  /** As first recorded (redacted once a retraction asks it): what every revision applies to. */
+  original: StatementRecord;
+  effective: EffectiveStatement;
+  /** How many revisions it reflects: the set only grows, so a rewrite never goes back to fewer. */
+  revisions: number;
+}
+
+/** A correction or a retraction as the alerts it causes name it. */
+export interface RevisionCause {
+  revisionId: string;
+  kind: Revision['kind'];
+  statementId: string;
+  reason: string;
+}
+
+/** A history item as the revision path reads it. */
+export interface RecordedStatement {
+  /** The record as it reads now. */
+  shown: StatementRecord;
+  original: StatementRecord;
+  retracted: boolean;
+  revisions: number;
+}
 
 /**
  * What the conditional position write did: the statement became the actor's current position,
@@ -140,8 +177,30 @@ export interface TrackerRepository {
    * the other finds the conflict.
    */
   claimStatement(identity: StatementIdentity): Promise<StatementClaim>;
-  /** Adds the statement to history unless a statement with its key is already there (claim it first). */
-  recordStatement(statement: StatementRecord): Promise<HistoryWrite>;
+  /**
+   * Adds the statement to history unless a statement with its key is already there (claim it
+   * first); with `revised`, as its revisions make it, the trail beside it.
+   */
+  recordStatement(statement: StatementRecord, revised?: RevisedStatement): Promise<HistoryWrite>;
+  /**
+   * Claims the revision's id for its content, keeps the revision beside its statement's claim and
+   * marks that claim revised (creating it, without content, when the statement is not claimed yet).
+   */
+  claimRevision(identity: RevisionIdentity, revision: Revision): Promise<RevisionClaim>;
+  /** Every revision kept for the statement. */
+  loadRevisions(statementId: string): Promise<Revision[]>;
+  /** The statement's history item, revised or not: `undefined` until its statement is recorded. */
+  loadRecorded(ref: StatementRef): Promise<RecordedStatement | undefined>;
+  /** Rewrites the history item unless it already reflects more revisions: `false` then. */
+  rewriteStatement(revised: RevisedStatement): Promise<boolean>;
+  /** Replaces the text of the kept revisions (a corrected quote) by what a redaction leaves of them. */
+  redactRevisions(revisions: readonly Revision[]): Promise<void>;
+  /**
+   * Makes the actor's position what its history says (current and previous, retracted statements
+   * left out and barred from coming back), conditional on the item it read: a revision can take a
+   * position away, which the monotonic write cannot. Retries on a concurrent write.
+   */
+  recomputePosition(issue: IssueId, actor: ActorId): Promise<PositionWrite>;
   /**
    * Lists what recording the statement changed in the change feed, once per statement id: the first
    * recording stands (a redelivery lists nothing twice). `false` when it was listed before.
@@ -151,7 +210,7 @@ export interface TrackerRepository {
   applyPosition(statement: StatementRecord): Promise<PositionWrite>;
   /** Positions, open pointers and outbox of the issue in one strongly consistent read. */
   loadIssueState(issue: IssueId): Promise<StoredIssueState>;
-  /** Every statement of the issue (for a replay). */
+  /** Every statement of the issue that counts (for a replay): retracted ones are left out. */
   loadHistory(issue: IssueId): Promise<StatementRecord[]>;
   /** One actor's statements said after `after` and at or before `upTo`, in said order. */
   /** References only (keys): a long-open episode can have many; the few an alert quotes are loaded by loadStatements. */

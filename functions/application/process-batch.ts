@@ -1,12 +1,13 @@
 /**
  * One batch of inbound messages (EventBridge events as SQS bodies). Every message ends applied, a
- * duplicate, quarantined with its reason, or failed back to the queue, in four steps (batch/):
+ * duplicate, quarantined with its reason, or failed back to the queue, in five steps (batch/):
  *
  * 1. triage: validate against the contracts; refuse what is not an input of the tracker;
  * 2. registry events: apply them first, so a statement may name what its batch registers, and
  *    re-evaluate at once every issue they can change (its alerts go out like any alert);
  * 3. resolution: translate each statement and resolve its names against the registry;
- * 4. record by issue: each issue's statements in said order, different issues side by side.
+ * 4. record by issue: each issue's statements in said order, different issues side by side;
+ * 5. revisions: corrections and retractions, resolved and applied (apply-revision.ts).
  *
  * Translating and resolving an event's fields is pure, so whatever it throws is about the event:
  * it is quarantined with the field, since retrying cannot fix it and must not block the queue. A
@@ -15,6 +16,8 @@
  */
 import { DEFAULT_REGISTRY_SOURCES } from '../../events/common.ts';
 import { applyRegistryEvents } from './batch/apply-registry-events.ts';
+import { applyRevisions, type ApplyOne } from './batch/apply-revisions.ts';
+import { applyRevision } from './apply-revision.ts';
 import { BatchLedger } from './batch/ledger.ts';
 import type { BatchReport, InboundMessage } from './batch/outcomes.ts';
 import { recordByIssue, type RecordOne } from './batch/record-by-issue.ts';
@@ -62,11 +65,13 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
     recordStatement({ tracker, publisher, clock, ...(options.maxRounds ? { maxRounds: options.maxRounds } : {}) }, statement, registry);
   const reevaluateOne: ReevaluateOne = (issue, registry, cause) =>
     reevaluateIssue({ tracker, publisher, clock, maxRounds: options.maxRounds ?? DEFAULT_MAX_ROUNDS }, issue, registry, cause);
+  const applyOne: ApplyOne = (revision, registry) =>
+    applyRevision({ tracker, publisher, clock, maxRounds: options.maxRounds ?? DEFAULT_MAX_ROUNDS }, revision, registry);
 
   return async (messages) => {
     const batchStartedMs = Date.now();
     const ledger = new BatchLedger(ports.quarantine, clock, log);
-    const { registryEvents, statements, refused } = triage(messages, registrySources);
+    const { registryEvents, statements, revisions, refused } = triage(messages, registrySources);
     for (const { message, reason, problems, detailType } of refused) await ledger.quarantine(message, reason, problems, detailType);
     const registrations = await applyRegistryEvents(registryEvents, ports.registry, ledger, clock.now());
     if (registrations.changed) cache.invalidate();
@@ -74,6 +79,7 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
     await reevaluateIssues(registrations.delivered, () => ports.registry.loadRegistry(), reevaluateOne, issueConcurrency, ledger);
     const resolved = await resolveStatements(statements, { cache, batchStartedMs, failedReferences: registrations.failedReferences }, ledger);
     await recordByIssue(resolved, recordOne, issueConcurrency, ledger);
+    await applyRevisions(revisions, cache, applyOne, ledger);
     return ledger.report(messages);
   };
 };

@@ -17,11 +17,13 @@
 import { ConflictingIdError } from '../core/errors.ts';
 import { identityConflicts, statementIdentity } from '../core/identity.ts';
 import type { Registry, StatementRecord } from '../core/types.ts';
-import type { Clock, EventPublisher, HistoryWrite, PositionWrite, TrackerRepository } from './ports.ts';
+import type { Clock, EventPublisher, HistoryWrite, PositionWrite, RevisedStatement, TrackerRepository } from './ports.ts';
 import { AlertLedger, type AlertCounts } from './record/alert-ledger.ts';
 import { publishOutbox } from './record/publish-outbox.ts';
 import { settle, type Settled } from './record/settle.ts';
 import { statementChangeOf } from './record/statement-change.ts';
+import { statementRevisedDetails } from './corrections-v1.ts';
+import { revisedStatement } from './revise/revised-statement.ts';
 
 export { NotConvergedError } from './record/settle.ts';
 export type { AlertCounts } from './record/alert-ledger.ts';
@@ -51,28 +53,49 @@ export interface RecordOutcome extends Omit<Settled, 'snapshot'> {
 
 export const DEFAULT_MAX_ROUNDS = 12;
 
+/** The revisions that waited for the statement, announced once it is recorded as they make it. */
+const publishRevised = async (publisher: EventPublisher, revised: RevisedStatement | undefined): Promise<number> => {
+  const events = revised === undefined ? [] : statementRevisedDetails(revised.effective);
+  if (events.length > 0) await publisher.publish(events);
+  return events.length;
+};
+
+/** Retracted before it arrived: in history with its trail, counting for nothing, so nothing else moves. */
+const retractedOnArrival = ({ statementId, issue, actor }: StatementRecord, history: HistoryWrite): RecordOutcome => ({
+  statementId, issue, actor, history, position: 'unchanged', late: false, replayed: false, rounds: 0,
+  alerts: { opened: 0, closed: 0, withdrawn: 0, reinstated: 0 }, published: 0,
+});
+
 /**
  * Claims the statement's id for its content, before anything is written or published: an id
  * already recorded with other content is refused (ConflictingIdError, quarantined by the caller).
  */
-export const claimIdentity = async (tracker: Pick<TrackerRepository, 'claimStatement'>, statement: StatementRecord): Promise<void> => {
+export const claimIdentity = async (tracker: Pick<TrackerRepository, 'claimStatement'>, statement: StatementRecord): Promise<{ revised: boolean }> => {
   const identity = statementIdentity(statement);
   const claim = await tracker.claimStatement(identity);
   if (claim.status === 'conflict') throw new ConflictingIdError(statement.statementId, identityConflicts(claim.recorded, identity));
+  return { revised: claim.revised === true };
 };
+
+/** Revisions delivered before their statement (its claim says so): the statement is recorded as they make it. */
+const revisedOnArrival = async (tracker: TrackerRepository, statement: StatementRecord): Promise<RevisedStatement> =>
+  revisedStatement(statement, await tracker.loadRevisions(statement.statementId));
 
 export const recordStatement = async (
   { tracker, publisher, clock, maxRounds = DEFAULT_MAX_ROUNDS }: RecordStatementDeps,
   statement: StatementRecord,
   registry: Registry,
 ): Promise<RecordOutcome> => {
-  await claimIdentity(tracker, statement);
-  const history = await tracker.recordStatement(statement);
+  const { revised: hasRevisions } = await claimIdentity(tracker, statement);
+  const revised = hasRevisions ? await revisedOnArrival(tracker, statement) : undefined;
+  const history = await tracker.recordStatement(revised?.effective.record ?? statement, revised);
+  if (revised?.effective.status === 'retracted') return { ...retractedOnArrival(statement, history), published: await publishRevised(publisher, revised) };
+  if (revised !== undefined) statement = revised.effective.record;
   const position = await tracker.applyPosition(statement);
   const ledger = new AlertLedger(tracker, statement.issue);
   const { snapshot, ...settled } = await settle({ tracker, clock, registry, statement, ledger }, maxRounds);
   await tracker.recordStatementChange(statement.statementId, statementChangeOf(statement, snapshot.positions.get(statement.actor), clock.now()));
-  const published = await publishOutbox({ tracker, publisher, ledger, statement }, snapshot);
+  const published = await publishOutbox({ tracker, publisher, ledger, statement }, snapshot) + (await publishRevised(publisher, revised));
   const { statementId, issue, actor } = statement;
   return { statementId, issue, actor, history, position, ...settled, alerts: ledger.counts, published };
 };

@@ -233,11 +233,18 @@ const foldRetraction = (state: Fold, retraction: Retraction): Fold => {
 const redactChange = (change: FieldChange): FieldChange =>
   change.field !== 'quote' ? change : { field: 'quote', ...(change.from === undefined ? {} : { from: REMOVAL_NOTICE }), to: REMOVAL_NOTICE };
 
-const redactRecord = (record: StatementRecord): StatementRecord => ({
+/** The record with its text replaced by REMOVAL_NOTICE: what a redaction leaves of it. */
+export const redactRecord = (record: StatementRecord): StatementRecord => ({
   ...record,
   ...(record.quote === undefined ? {} : { quote: REMOVAL_NOTICE }),
   ...(record.reason === undefined ? {} : { reason: REMOVAL_NOTICE.translation.text }),
 });
+
+/** A correction as a redaction of its statement leaves it: a quote it set is the notice too. */
+export const redactRevision = (revision: Revision): Revision =>
+  revision.kind === 'correction' && revision.changes.quote !== undefined
+    ? { ...revision, changes: { ...revision.changes, quote: REMOVAL_NOTICE } }
+    : revision;
 
 const redactEntry = (entry: TrailEntry): TrailEntry =>
   entry.kind === 'retraction' ? entry : { ...entry, changes: entry.changes.map(redactChange) };

@@ -1,5 +1,5 @@
 /**
- * Snapshot writer: Position Changed events arrive on a queue; for every issue named in the batch the
+ * Snapshot writer: Position Changed and Statement Revised events arrive on a queue; for every issue named in the batch the
  * issue's current matrix is written once as JSON (S3 in AWS, a folder locally). Writing the whole
  * current matrix, rather than patching the previous snapshot, makes a late, duplicated or reordered
  * event harmless: each write reflects the store as it is.
@@ -9,6 +9,7 @@
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { POSITION_CHANGED } from '../../events/outbound/position-changed.v1.ts';
+import { STATEMENT_REVISED } from '../../events/outbound/statement-revised.v1.ts';
 import { DynamoReadRepository } from '../adapters/dynamodb/read.repository.ts';
 import { createS3SnapshotWriter } from '../adapters/s3/snapshot-writer.ts';
 import { silentLogger, type LoggerPort } from '../application/logger.ts';
@@ -35,7 +36,9 @@ const triggersOf = (records: readonly SQSRecord[], logger: LoggerPort): { byIssu
   const byIssue = new Map<string, string[]>();
   const rejected: string[] = [];
   for (const record of records) {
-    const received = receiveEvent(record.body, [POSITION_CHANGED]);
+    // A revision can change a matrix with no Position Changed (a corrected quote) and must reach the
+    // snapshot when it removes text (a redaction), so it triggers a rewrite too.
+    const received = receiveEvent(record.body, [POSITION_CHANGED, STATEMENT_REVISED]);
     if (received.kind === 'invalid') {
       logger.error('rejected snapshot trigger', { messageId: record.messageId, reason: describeProblems(received.problems) });
       rejected.push(record.messageId);

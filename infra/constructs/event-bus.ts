@@ -71,7 +71,8 @@ export class TrackerEventBus extends Construct {
       }),
     ];
     // Registry events rename actors and move speakers between them: they rewrite what every
-    // later statement means, so only the named publishers may send them.
+    // later statement means. Corrections and retractions rewrite what another publisher recorded
+    // (events/README.md, "Who may correct"). So only the named publishers may send either.
     if (registryPublisherArns.length > 0) {
       statements.push(
         new PolicyStatement({
@@ -81,7 +82,7 @@ export class TrackerEventBus extends Construct {
           actions: ['events:PutEvents'],
           resources: [busArn],
           conditions: {
-            StringEquals: { 'events:detail-type': detailTypes('registry') },
+            StringEquals: { 'events:detail-type': detailTypes('registry', 'correction') },
             ArnNotEquals: { 'aws:PrincipalArn': [...registryPublisherArns] },
           },
         }),

@@ -82,6 +82,10 @@ export const createEventFates = (limit = DEFAULT_REMEMBERED_EVENTS): EventFates 
           case 'registry':
             fate = { status: outcome.result === 'applied' ? 'applied' : 'duplicate', detailType, id: outcome.id };
             break;
+          case 'revision':
+            // Kept until its statement arrives is applied as far as the publisher is concerned: nothing to send again.
+            fate = { status: outcome.result.status === 'duplicate' ? 'duplicate' : 'applied', detailType, id: outcome.result.revisionId };
+            break;
           case 'quarantined':
             fate = { status: 'quarantined', detailType: carried.detailType, reason: outcome.reason, problems: outcome.problems };
             break;

@@ -6,34 +6,24 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChangesPage } from '../../functions/api/schemas.ts';
 import { runCli } from '../../local/cli.ts';
 import { csvRecords } from '../support/csv-records.ts';
-import { apiGet, cliIo, startTestRuntime, type TestRuntime } from './support.ts';
+import { apiGet, cliIo, useSeededRuntime } from './support.ts';
 
 describe('tracker register and the change feed, through the local runtime', () => {
-  let test: TestRuntime;
-  let connection: string[];
-
-  beforeAll(async () => {
-    test = await startTestRuntime({ replay: true, report: false });
-    connection = ['--endpoint', test.runtime.endpoints.bus, '--api', test.runtime.endpoints.api, '--api-key', test.runtime.apiKey];
-  });
-
-  afterAll(async () => {
-    await test?.stop();
-  });
+  const seeded = useSeededRuntime();
 
   it('registers a watch from flags, waits for it to apply, and the feed lists it after the seed', async () => {
     // Prepare
-    const before = (await apiGet<ChangesPage>(test.runtime, '/changes?limit=100')).body;
+    const before = (await apiGet<ChangesPage>(seeded.test.runtime, '/changes?limit=100')).body;
     const io = cliIo();
 
     // Act
     const code = await runCli(
       ['register', '--kind', 'watch', '--id', 'e2e-guarantor-watch', '--watch-kind', 'actor-vs-bloc', '--actor', 'ukraine', '--bloc', 'allies',
-        '--issues', 'russia-as-guarantor', '--threshold', '3', '--wait', ...connection],
+        '--issues', 'russia-as-guarantor', '--threshold', '3', '--wait', ...seeded.connection],
       io,
     );
 
@@ -45,14 +35,14 @@ describe('tracker register and the change feed, through the local runtime', () =
     expect(before.changes.some((c) => c.kind === 'position-changed')).toBe(true);
     expect(before.changes.some((c) => c.kind === 'divergence-opened')).toBe(true);
     const since = before.changes.at(-1)!.recordedAt;
-    const after = (await apiGet<ChangesPage>(test.runtime, `/changes?since=${since}&limit=100`)).body.changes;
+    const after = (await apiGet<ChangesPage>(seeded.test.runtime, `/changes?since=${since}&limit=100`)).body.changes;
     const watch = after.find((c) => c.kind === 'registry-changed' && c.changed['id'] === 'e2e-guarantor-watch');
     expect(watch?.changed).toMatchObject({ registryKind: 'watch', record: { threshold: 3, bloc: 'allies', actor: 'ukraine' } });
   });
 
   it('registers the records of a file of bare details, one per line, and exits 1 naming the field of the one refused', async () => {
     // Prepare
-    const file = join(test.dir, 'registry.ndjson');
+    const file = join(seeded.test.dir, 'registry.ndjson');
     const lines = [
       { actor: 'e2e-moldova', kind: 'state', names: { en: 'Moldova', ar: 'مولدوفا' }, aliases: ['مولدافيا'] },
       { bloc: 'e2e-neighbours', names: { en: 'Neighbours', ar: 'الجيران' }, members: ['e2e-moldova', 'ukraine'] },
@@ -62,7 +52,7 @@ describe('tracker register and the change feed, through the local runtime', () =
     const io = cliIo();
 
     // Act
-    const code = await runCli(['register', '--file', file, '--wait', ...connection], io);
+    const code = await runCli(['register', '--file', file, '--wait', ...seeded.connection], io);
 
     // Assess
     expect(code).toBe(1);
@@ -70,7 +60,7 @@ describe('tracker register and the change feed, through the local runtime', () =
     expect(io.stderr.join('\n')).toContain(`quarantined: ${file}:3: invalid-event`);
     expect(io.stderr.join('\n')).toContain('detail.kind');
     const since = new Date(Date.now() - 60_000).toISOString();
-    const changes = (await apiGet<ChangesPage>(test.runtime, `/changes?since=${since}&limit=100`)).body.changes;
+    const changes = (await apiGet<ChangesPage>(seeded.test.runtime, `/changes?since=${since}&limit=100`)).body.changes;
     const registered = changes.filter((c) => c.kind === 'registry-changed').map((c) => c.changed['id']);
     expect(registered).toContain('e2e-moldova');
     expect(registered).toContain('e2e-neighbours');
@@ -78,8 +68,8 @@ describe('tracker register and the change feed, through the local runtime', () =
   });
 
   it('answers the change feed as CSV, one row per change, in the order of the JSON', async () => {
-    const json = (await apiGet<ChangesPage>(test.runtime, '/changes?limit=20')).body;
-    const response = await fetch(`${test.runtime.endpoints.api}/changes?limit=20`, { headers: { 'x-api-key': test.runtime.apiKey, accept: 'text/csv' } });
+    const json = (await apiGet<ChangesPage>(seeded.test.runtime, '/changes?limit=20')).body;
+    const response = await fetch(`${seeded.test.runtime.endpoints.api}/changes?limit=20`, { headers: { 'x-api-key': seeded.test.runtime.apiKey, accept: 'text/csv' } });
     expect(response.status).toBe(200);
     const rows = csvRecords(await response.text());
     expect(rows.map((row) => row['change_id'])).toEqual(json.changes.map((c) => c.changeId));

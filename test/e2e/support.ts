@@ -3,6 +3,7 @@
  * scenario must raise, a quiet runtime on free ports, and the read API called over HTTP.
  */
 import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,5 +140,29 @@ export const cliIo = (): CliIo & { stdout: string[]; stderr: string[]; bytes: Bu
     err: (text) => void stderr.push(text),
     write: (chunk) => void bytes.push(Buffer.from(chunk)),
     env: {},
+  };
+};
+
+/**
+ * A runtime with the seed replayed for the tests of one describe block, started before them and
+ * stopped after; `connection` is the CLI's flags for it. Read both inside the tests.
+ */
+export const useSeededRuntime = (): { readonly test: TestRuntime; readonly connection: string[] } => {
+  let test: TestRuntime | undefined;
+  beforeAll(async () => {
+    test = await startTestRuntime({ replay: true, report: false });
+  });
+  afterAll(async () => {
+    await test?.stop();
+  });
+  return {
+    get test() {
+      if (test === undefined) throw new Error('the seeded runtime is read before it started');
+      return test;
+    },
+    get connection() {
+      const { endpoints, apiKey } = this.test.runtime;
+      return ['--endpoint', endpoints.bus, '--api', endpoints.api, '--api-key', apiKey];
+    },
   };
 };

@@ -95,14 +95,16 @@ describe('bus policy', () => {
     expect(busStatements(prod).filter((statement) => statement.Effect === 'Allow')).toEqual([]);
   });
 
-  it('denies registry events to every principal not named in registryPublishers.principals', () => {
+  it('denies registry events, corrections and retractions to every principal not named in registryPublishers.principals', () => {
     const statement = statementWithSid(prod, BUS_POLICY_SIDS.registry)!;
 
     expectPutEventsDeniedOnThisBus(statement);
     expect(statement.Condition.ArnNotEquals).toEqual({ 'aws:PrincipalArn': [...FULL_SETTINGS.registryPublishers.principals] });
     const registryTypes = statement.Condition.StringEquals!['events:detail-type'] as string[];
-    expect([...registryTypes].sort()).toEqual(['Actor Registered', 'Bloc Registered', 'Issue Registered', 'Speaker Registered', 'Watch Registered']);
-    expect([...registryTypes].sort()).toEqual(detailTypes('registry').sort());
+    expect([...registryTypes].sort()).toEqual([
+      'Actor Registered', 'Bloc Registered', 'Issue Registered', 'Speaker Registered', 'Statement Corrected', 'Statement Retracted', 'Watch Registered',
+    ]);
+    expect([...registryTypes].sort()).toEqual(detailTypes('registry', 'correction').sort());
   });
 
   it('leaves registry events to IAM and the source allow-list when no principal is configured', () => {

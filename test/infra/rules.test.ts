@@ -126,14 +126,13 @@ const spoofed = {
   positionChangeFromDesk: busEvent(DESK_SOURCE, POSITION_CHANGED, outbound.positionChanged.detail),
 };
 
-/**
- * Corrections and retractions, as a desk publishes them. Not inputs the processor applies yet:
- * the catch-all brings them to it, to be kept in quarantine rather than lost.
- */
+/** Corrections and retractions, as a desk publishes them: inputs of the processor, which applies them. */
 const revisions = ['01-ukraine-russia-as-guarantor-corrected.json', '02-putin-ceasefire-before-peace-deal-retracted.json'].map((file) => {
   const { source, 'detail-type': detailType, detail } = JSON.parse(readFileSync(new URL(`../../events/samples/corrections/${file}`, import.meta.url), 'utf8'));
   return busEvent(source, detailType, detail);
 });
+
+const revisionFromTracker = busEvent(TRACKER_SOURCE, revisions[1]!['detail-type'], revisions[1]!.detail);
 
 /** Detail-types no contract describes, from publishers: quarantined as `unknown-detail-type`. */
 const unknown = {
@@ -152,13 +151,14 @@ const allEvents: BusEvent[] = [
   ...Object.values(spoofed),
   ...Object.values(unknown),
   ...revisions,
+  revisionFromTracker,
   trackerUnknown,
 ];
 
 const meantFor = new Map<RuleDefinition, BusEvent[]>([
-  [INBOUND_TO_PROCESSOR, [...inbound.statements.map(({ event }) => event), inbound.stanceChanged, ...inbound.registry]],
-  [UNMATCHED_TO_PROCESSOR, [spoofed.alertFromDesk, spoofed.positionChangeFromDesk, unknown.misspelt, unknown.foreign, ...revisions]],
-  [TRACKER_SOURCED_INPUTS_TO_PROCESSOR, [spoofed.statementFromTracker, spoofed.registrationFromTracker]],
+  [INBOUND_TO_PROCESSOR, [...inbound.statements.map(({ event }) => event), inbound.stanceChanged, ...inbound.registry, ...revisions]],
+  [UNMATCHED_TO_PROCESSOR, [spoofed.alertFromDesk, spoofed.positionChangeFromDesk, unknown.misspelt, unknown.foreign]],
+  [TRACKER_SOURCED_INPUTS_TO_PROCESSOR, [spoofed.statementFromTracker, spoofed.registrationFromTracker, revisionFromTracker]],
   [ALERTS_TO_NOTIFIER, [outbound.diverged, outbound.converged]],
   [POSITION_CHANGES_TO_SNAPSHOTS, [outbound.positionChanged]],
   [TRACKER_CHANGES_TO_FEEDS, [outbound.positionChanged, outbound.diverged, outbound.converged]],
@@ -189,9 +189,9 @@ describe('EventBridge rules', () => {
     );
   });
 
-  it('has sample events for every inbound and registry contract', () => {
+  it('has sample events for every inbound, correction and registry contract', () => {
     const covered = new Set(meantFor.get(INBOUND_TO_PROCESSOR)!.map((event) => event['detail-type']));
-    for (const contract of CONTRACTS.filter((c) => c.direction === 'inbound' || c.direction === 'registry')) {
+    for (const contract of CONTRACTS.filter((c) => c.direction !== 'outbound')) {
       expect(covered, contract.detailType).toContain(contract.detailType);
     }
     expect(inbound.statements.length).toBeGreaterThan(0);

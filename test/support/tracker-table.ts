@@ -6,9 +6,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import {
-  changeFromItem, claimFromItem, episodeFromItem, historyFromItem, pointerFromItem, positionFromItem, storedAlertFromItem, type StoredAlert,
+  changeFromItem, claimFromItem, episodeFromItem, historyFromItem, holdsPosition, pointerFromItem, positionFromItem, storedAlertFromItem, type StoredAlert,
 } from '../../functions/adapters/dynamodb/items.ts';
-import { ISSUE, REGISTRY_LOG_PK, REGISTRY_PK, STATEMENT_CHANGE_PREFIX, STATEMENT_PK_PREFIX } from '../../functions/adapters/dynamodb/keys.ts';
+import { ISSUE, REGISTRY_LOG_PK, REGISTRY_PK, REVISION_PREFIX, STATEMENT_CHANGE_PREFIX, STATEMENT_PK_PREFIX } from '../../functions/adapters/dynamodb/keys.ts';
 import type { ChangeRecord, OpenPointer, StoredEpisode } from '../../functions/application/ports.ts';
 import type { StatementIdentity } from '../../functions/core/identity.ts';
 import type { Position, StatementRecord } from '../../functions/core/types.ts';
@@ -41,6 +41,10 @@ export interface TableState {
   registry: Item[];
   /** The change feed's own items (statement changes, registry versions); alerts list themselves. */
   changes: ChangeRecord[];
+  /** Corrections and retractions kept beside their statement's claim, as stored. */
+  revisions: Item[];
+  /** Position items that hold only the said keys of retracted statements (no position). */
+  retractedOnly: Item[];
 }
 
 const bySk = (a: Item, b: Item): number => {
@@ -51,15 +55,20 @@ const bySk = (a: Item, b: Item): number => {
 
 export const readTableState = async (client: DynamoDBClient, tableName: string): Promise<TableState> => {
   const items = (await scanTable(client, tableName)).sort(bySk);
-  const state: TableState = { positions: [], history: [], claims: [], episodes: [], pointers: [], alerts: [], outbox: [], quarantine: [], registry: [], changes: [] };
+  const state: TableState = {
+    positions: [], history: [], claims: [], episodes: [], pointers: [], alerts: [], outbox: [], quarantine: [], registry: [], changes: [], revisions: [],
+    retractedOnly: [],
+  };
   for (const item of items) {
     const pk = item['pk'] as string;
     const sk = item['sk'] as string;
     if (pk === REGISTRY_PK) state.registry.push(item);
     else if (pk === REGISTRY_LOG_PK || sk.startsWith(STATEMENT_CHANGE_PREFIX)) state.changes.push(changeFromItem(item));
     else if (pk.startsWith('QUARANTINE#')) state.quarantine.push(item);
-    else if (pk.startsWith(STATEMENT_PK_PREFIX)) state.claims.push(claimFromItem(item));
-    else if (sk.startsWith(ISSUE.positionPrefix)) state.positions.push(positionFromItem(item));
+    else if (pk.startsWith(STATEMENT_PK_PREFIX) && sk.startsWith(REVISION_PREFIX)) state.revisions.push(item);
+    // A claim item with no fingerprint marks revisions of a statement not recorded yet.
+    else if (pk.startsWith(STATEMENT_PK_PREFIX)) state.claims.push(...(item['fp'] === undefined ? [] : [claimFromItem(item)]));
+    else if (sk.startsWith(ISSUE.positionPrefix)) (holdsPosition(item) ? state.positions.push(positionFromItem(item)) : state.retractedOnly.push(item));
     else if (sk.startsWith(ISSUE.openPrefix)) state.pointers.push(pointerFromItem(item));
     else if (sk.startsWith(ISSUE.outboxPrefix)) state.outbox.push(sk.slice(ISSUE.outboxPrefix.length));
     else if (sk.startsWith(ISSUE.historyPrefix)) state.history.push(historyFromItem(item));

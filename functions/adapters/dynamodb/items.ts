@@ -7,16 +7,18 @@
 import type { Stance } from '../../../events/common.ts';
 import { refOf } from '../../core/positions.ts';
 import type {
-  AlertEntry, AlertRecord, AlertTransition, ChangeKind, ChangeRecord, OpenPointer, StatementRef, StoredEpisode, StoredQuarantinedEvent,
+  AlertEntry, AlertRecord, AlertTransition, ChangeKind, ChangeRecord, OpenPointer, RecordedStatement, RevisedStatement, StatementRef, StoredEpisode,
+  StoredQuarantinedEvent,
 } from '../../application/ports.ts';
+import type { Revision, RevisionIdentity } from '../../core/corrections.ts';
 import type { RegistryUpdate } from '../../core/registry.ts';
 import type { FieldSummary, StatementIdentity } from '../../core/identity.ts';
 import type { DivergenceKind, Position, StatementRecord } from '../../core/types.ts';
 import type { Item } from './document-client.ts';
 import { toEvidence } from '../../application/contracts-v1.ts';
 import {
-  ISSUE, NO_SAID_KEY, STATEMENT_PK_PREFIX, alertKey, changeIndexKey, claimKey, episodeFeedKey, episodeKey, evidenceRef, historyKey,
-  openPointerKey, parseEvidenceRef, parseSaidKey, quarantineFeedKey, quarantineKey, registryLogKey, statementChangeKey,
+  ISSUE, NO_SAID_KEY, REVISION_PREFIX, STATEMENT_PK_PREFIX, alertKey, changeIndexKey, claimKey, episodeFeedKey, episodeKey, evidenceRef,
+  historyKey, openPointerKey, parseEvidenceRef, parseSaidKey, quarantineFeedKey, quarantineKey, registryLogKey, revisionKey, statementChangeKey,
 } from './keys.ts';
 
 /** Current position: `ck` said key, `s` stance, `h` hedged; previous: `p` said key (or NO_SAID_KEY), `ps`, `ph`. */
@@ -97,29 +99,68 @@ export const historyToItem = (statement: StatementRecord): Item => ({
   recordedAt: statement.recordedAt,
 });
 
+/**
+ * A revised statement's history item: the record as it now reads (what every reader sees), and
+ * beside it what it is made from and how it came to read so (REVISION_ATTRIBUTES).
+ */
+export const revisedHistoryToItem = (revised: RevisedStatement): Item => {
+  const { effective } = revised;
+  return {
+    ...historyToItem(effective.record),
+    original: revised.original,
+    status: effective.status,
+    trail: effective.trail,
+    ...(effective.retraction === undefined ? {} : { retraction: effective.retraction }),
+    redacted: effective.redacted,
+    rn: revised.revisions,
+  };
+};
+
+/** What a revised history item holds beside the record; none of it belongs to the statement. */
+const REVISION_ATTRIBUTES = ['original', 'status', 'trail', 'retraction', 'redacted', 'rn'] as const;
+
 export const historyFromItem = (item: Item): StatementRecord => {
   const { pk: _pk, sk: _sk, ...rest } = item;
+  for (const name of REVISION_ATTRIBUTES) delete rest[name];
   return rest as unknown as StatementRecord;
 };
+
+/** The history item as the revision path reads it: the record shown and, once revised, what it is made from. */
+export const recordedFromItem = (item: Item): RecordedStatement => {
+  const shown = historyFromItem(item);
+  if (item['original'] === undefined) return { shown, original: shown, retracted: false, revisions: 0 };
+  return {
+    shown,
+    original: item['original'] as StatementRecord,
+    retracted: item['status'] === 'retracted',
+    revisions: item['rn'] as number,
+  };
+};
+
+/** A retracted statement stays in history (readable, with its trail) but counts for nothing. */
+export const isRetractedItem = (item: Item): boolean => item['status'] === 'retracted';
+
+/** A position item can hold only the said keys of its actor's retracted statements (`rx`), and no position. */
+export const holdsPosition = (item: Item): boolean => item['ck'] !== undefined;
+
+/** `|<said key>|` for each retracted statement of the actor: what `contains(rx, :rk)` looks for. */
+export const retractedKeysAttribute = (keys: readonly string[]): string => (keys.length === 0 ? '' : `|${keys.join('|')}|`);
+export const retractedKeyNeedle = (key: string): string => `|${key}|`;
 
 const CLAIM_VALUE = 'v:';
 const CLAIM_TEXT = 't:';
 
-/**
- * Statement claim: `fp` the content fingerprint, then one attribute per field of the record:
- * `v:<path>` its value, or for free text `t:<path>` as `<bytes>:<digest>`. Scalars only, so the
- * item returned by a failed condition reads without the DocumentClient, and it stays under 1 KB.
- */
-export const claimToItem = (identity: StatementIdentity): Item => {
-  const item: Item = { ...claimKey(identity.statementId), fp: identity.fingerprint };
-  for (const [path, summary] of Object.entries(identity.fields)) {
+/** One attribute per field: `v:<path>` its value, or for free text `t:<path>` as `<bytes>:<digest>`. */
+const summaryAttributes = (fields: Record<string, FieldSummary>): Item => {
+  const item: Item = {};
+  for (const [path, summary] of Object.entries(fields)) {
     if (summary.kind === 'value') item[`${CLAIM_VALUE}${path}`] = summary.value;
     else item[`${CLAIM_TEXT}${path}`] = `${summary.bytes}:${summary.digest}`;
   }
   return item;
 };
 
-export const claimFromItem = (item: Item): StatementIdentity => {
+const summariesOf = (item: Item): Record<string, FieldSummary> => {
   const fields: Record<string, FieldSummary> = {};
   for (const [name, value] of Object.entries(item)) {
     if (name.startsWith(CLAIM_VALUE)) {
@@ -129,8 +170,54 @@ export const claimFromItem = (item: Item): StatementIdentity => {
       fields[name.slice(CLAIM_TEXT.length)] = { kind: 'text', bytes: Number(bytes), digest: digest ?? '' };
     }
   }
-  return { statementId: (item['pk'] as string).slice(STATEMENT_PK_PREFIX.length), fingerprint: item['fp'] as string, fields };
+  return fields;
 };
+
+/**
+ * Statement claim: `fp` the content fingerprint, then one attribute per field of the record (see
+ * summaryAttributes). Scalars only, so the item returned by a failed condition reads without the
+ * DocumentClient, and it stays under 1 KB.
+ */
+export const claimToItem = (identity: StatementIdentity): Item => ({
+  ...claimKey(identity.statementId),
+  fp: identity.fingerprint,
+  ...summaryAttributes(identity.fields),
+});
+
+export const claimFromItem = (item: Item): StatementIdentity => ({
+  statementId: (item['pk'] as string).slice(STATEMENT_PK_PREFIX.length),
+  fingerprint: item['fp'] as string,
+  fields: summariesOf(item),
+});
+
+/** Where the claimed statement sits in history, from the values its claim keeps. */
+export const claimedRef = (identity: StatementIdentity): StatementRef => {
+  const value = (path: string): string => {
+    const field = identity.fields[path];
+    if (field?.kind !== 'value') throw new Error(`the claim of statement ${identity.statementId} has no ${path}`);
+    return String(field.value);
+  };
+  return { issue: value('issue'), actor: value('actor'), saidAt: value('saidAt'), statementId: identity.statementId };
+};
+
+/**
+ * A correction or a retraction: its identity as a claim keeps it (what a conflict is told by) and
+ * the revision itself (what the effective statement is made from; redacted with its statement).
+ */
+export const revisionToItem = (identity: RevisionIdentity, revision: Revision): Item => ({
+  ...revisionKey(revision.statementId, identity.revisionId),
+  fp: identity.fingerprint,
+  ...summaryAttributes(identity.fields),
+  revision,
+});
+
+export const revisionIdentityFromItem = (item: Item): RevisionIdentity => ({
+  revisionId: (item['sk'] as string).slice(REVISION_PREFIX.length),
+  fingerprint: item['fp'] as string,
+  fields: summariesOf(item),
+});
+
+export const revisionFromItem = (item: Item): Revision => item['revision'] as Revision;
 
 const encodeRefs = (refs: readonly StatementRef[]): string[] => refs.map((ref) => evidenceRef(ref));
 

@@ -12,7 +12,8 @@
  *   E#<divergenceId>#<openedAt>#<episodeId>     every divergence episode, open, closed or withdrawn
  *   A#<alertId>                                 every alert, its evidence as references into history
  *   CH#<statementId>                            what recording the statement changed (a change-feed entry)
- * Statement partition `STATEMENT#<statementId>`, sort key `CLAIM`: which content the id names, for good.
+ * Statement partition `STATEMENT#<statementId>`, sort key `CLAIM`: which content the id names, for good
+ * (and `rv`, set once a revision of it is known); `REVISION#<revisionId>`: each correction or retraction of it.
  * Registry partition `REGISTRY`: `<KIND>#<id>` for actors, speakers, issues, blocs and watches.
  * Registry log partition `REGISTRY#LOG`: `<KIND>#<id>#<updatedAt>#<fp>`, every version applied (registry
  *   items are overwritten by newer versions, so the change feed lists these instead).
@@ -193,6 +194,14 @@ export const STATEMENT_PK_PREFIX = `STATEMENT${SEP}`;
 export const claimKey = (statementId: string): TableKey => ({
   pk: `${STATEMENT_PK_PREFIX}${statementId}`,
   sk: 'CLAIM',
+});
+
+export const REVISION_PREFIX = 'REVISION#';
+
+/** A correction or a retraction, beside the claim of the statement it revises (one Query reads them all). */
+export const revisionKey = (statementId: string, revisionId: string): TableKey => ({
+  pk: claimKey(statementId).pk,
+  sk: `${REVISION_PREFIX}${revisionId}`,
 });
 
 export const REGISTRY_PK = 'REGISTRY';

@@ -16,7 +16,7 @@ import {
 import { compareSaid, type SaidKey } from '../../core/positions.ts';
 import type { ActorId, IssueId, Position, Registry, StatementRecord } from '../../core/types.ts';
 import { batchGet, documentClient, queryAll, queryUpTo, type Item } from './document-client.ts';
-import { changeFromItem, episodeFromItem, historyFromItem, positionFromItem } from './items.ts';
+import { changeFromItem, episodeFromItem, historyFromItem, holdsPosition, positionFromItem } from './items.ts';
 import {
   CHANGES_FEED, EPISODES_FEED, ISSUE, actorHistoryFrom, feedPositionOf, historyKey, isChangeFeedPosition, isEpisodeFeedPosition,
   isQuarantineFeedPosition,
@@ -87,7 +87,7 @@ export class DynamoReadRepository implements ReadStore {
   }
 
   async issuePositions(issue: IssueId): Promise<Position[]> {
-    return (await this.queryPrefix(issue, ISSUE.positionPrefix)).map(positionFromItem);
+    return (await this.queryPrefix(issue, ISSUE.positionPrefix)).filter(holdsPosition).map(positionFromItem);
   }
 
   async issueHistory(issue: IssueId, until?: string): Promise<StatementRecord[]> {
@@ -107,7 +107,7 @@ export class DynamoReadRepository implements ReadStore {
 
   async actorPositions(actor: ActorId, issues: readonly IssueId[]): Promise<Position[]> {
     if (issues.length === 0) return [];
-    return (await batchGet(this.doc, this.tableName, issues.map((issue) => positionKey(issue, actor)))).map(positionFromItem);
+    return (await batchGet(this.doc, this.tableName, issues.map((issue) => positionKey(issue, actor)))).filter(holdsPosition).map(positionFromItem);
   }
 
   /**

@@ -6,17 +6,20 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
-  AlertEntry, AlertRecord, ChangeRecord, HistoryWrite, StoredIssueState, OpenPointer, PositionWrite, StatementClaim, StatementRef, StoredEpisode,
-  TrackerRepository,
+  AlertEntry, AlertRecord, ChangeRecord, HistoryWrite, StoredIssueState, OpenPointer, PositionWrite, RecordedStatement, RevisedStatement,
+  RevisionClaim, StatementClaim, StatementRef, StoredEpisode, TrackerRepository,
 } from '../../application/ports.ts';
+import type { Revision, RevisionIdentity } from '../../core/corrections.ts';
 import type { StatementIdentity } from '../../core/identity.ts';
 import { compareSaid, type SaidKey } from '../../core/positions.ts';
 import type { ActorId, IssueId, Position, StatementRecord } from '../../core/types.ts';
 import { batchGet, conditionally, documentClient, isConditionFailure, queryAll, type Item } from './document-client.ts';
 import {
-  alertDetailAttributes, alertEntryFromItem, alertFromStored, alertToItem, claimFromItem, claimToItem, episodeFromItem, episodeToItem, historyFromItem, historyToItem, pointerFromItem,
-  pointerToItem, positionFromItem, statementChangeToItem, storedAlertFromItem,
+  alertDetailAttributes, alertEntryFromItem, alertFromStored, alertToItem, claimFromItem, claimToItem, episodeFromItem, episodeToItem, historyFromItem,
+  historyToItem, holdsPosition, isRetractedItem, pointerFromItem, pointerToItem, positionFromItem, retractedKeyNeedle, revisedHistoryToItem,
+  statementChangeToItem, storedAlertFromItem,
 } from './items.ts';
+import * as revisions from './revisions.ts';
 import {
   ISSUE, NO_SAID_KEY, actorHistoryBound, alertKey, claimKey, episodeKey, historyKey, openPointerKey, outboxKey, positionKey,
   parseEvidenceRef, saidKey,
@@ -53,23 +56,30 @@ export class DynamoTrackerRepository implements TrackerRepository {
   }
 
   /**
-   * One conditional put: it lands when the id is free or already holds this very fingerprint (an
-   * identical claim rewritten is a no-op), so a retry after a crash past the claim goes on. It fails
-   * only for other content; DynamoDB then returns the claim with the failure, and a store that does
-   * not (dynalite) is asked once, on that path only.
+   * One conditional update: it lands when the id is free or already holds this very fingerprint (an
+   * identical claim rewritten is a no-op), so a retry after a crash past the claim goes on, and its
+   * result tells whether a revision of the statement is kept (claimRevision marks the claim). It
+   * fails only for other content; DynamoDB then returns the claim with the failure, and a store that
+   * does not (dynalite) is asked once, on that path only.
    */
   async claimStatement(identity: StatementIdentity): Promise<StatementClaim> {
+    const { pk: _pk, sk: _sk, ...attributes } = claimToItem(identity);
+    const names = Object.keys(attributes);
     try {
-      await this.doc.send(
-        new PutCommand({
+      const claimed = await this.doc.send(
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: claimToItem(identity),
-          ConditionExpression: 'attribute_not_exists(pk) OR fp = :fp',
-          ExpressionAttributeValues: { ':fp': identity.fingerprint },
+          Key: claimKey(identity.statementId),
+          UpdateExpression: `SET ${names.map((_, i) => `#a${i} = :a${i}`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#a${i}`, name])),
+          ExpressionAttributeValues: { ...Object.fromEntries(names.map((name, i) => [`:a${i}`, attributes[name]])), ':fp': identity.fingerprint },
+          // A claim item without a fingerprint is the mark of revisions that came first.
+          ConditionExpression: 'attribute_not_exists(fp) OR fp = :fp',
+          ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { status: 'claimed' };
+      return claimed.Attributes?.['rv'] === true ? { status: 'claimed', revised: true } : { status: 'claimed' };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const returned = (error as { Item?: Record<string, AttributeValue> }).Item;
@@ -82,12 +92,12 @@ export class DynamoTrackerRepository implements TrackerRepository {
     }
   }
 
-  async recordStatement(statement: StatementRecord): Promise<HistoryWrite> {
+  async recordStatement(statement: StatementRecord, revised?: RevisedStatement): Promise<HistoryWrite> {
     const recorded = await conditionally(() =>
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: historyToItem(statement),
+          Item: revised === undefined ? historyToItem(statement) : revisedHistoryToItem(revised),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
@@ -107,15 +117,44 @@ export class DynamoTrackerRepository implements TrackerRepository {
     );
   }
 
+  private table(): { doc: DynamoDBDocumentClient; tableName: string } {
+    return { doc: this.doc, tableName: this.tableName };
+  }
+
+  claimRevision(identity: RevisionIdentity, revision: Revision): Promise<RevisionClaim> {
+    return revisions.claimRevision(this.table(), identity, revision);
+  }
+
+  loadRevisions(statementId: string): Promise<Revision[]> {
+    return revisions.loadRevisions(this.table(), statementId);
+  }
+
+  loadRecorded(ref: StatementRef): Promise<RecordedStatement | undefined> {
+    return revisions.loadRecorded(this.table(), ref);
+  }
+
+  rewriteStatement(revised: RevisedStatement): Promise<boolean> {
+    return revisions.rewriteStatement(this.table(), revised);
+  }
+
+  redactRevisions(kept: readonly Revision[]): Promise<void> {
+    return revisions.redactRevisions(this.table(), kept);
+  }
+
+  recomputePosition(issue: IssueId, actor: ActorId): Promise<PositionWrite> {
+    return revisions.recomputePosition(this.table(), issue, actor);
+  }
+
   /**
    * One update makes the statement current when it is said after the current one (or first); the
    * old current moves to `previous`, read from the item before the update as DynamoDB evaluates
    * every SET operand against the old item. Only when that fails, a second update tries the
-   * `previous` slot. A failed condition is the answer, not an error.
+   * `previous` slot. A failed condition is the answer, not an error. A retracted statement never
+   * takes a slot: its said key is in the item's `rx` once its retraction is applied.
    */
   async applyPosition(statement: StatementRecord): Promise<PositionWrite> {
     const key = positionKey(statement.issue, statement.actor);
-    const values = { ':k': saidKey(statement), ':s': statement.stance, ':h': statement.hedged };
+    const values = { ':k': saidKey(statement), ':s': statement.stance, ':h': statement.hedged, ':rk': retractedKeyNeedle(saidKey(statement)) };
     const current = await conditionally(() =>
       this.doc.send(
         new UpdateCommand({
@@ -123,7 +162,7 @@ export class DynamoTrackerRepository implements TrackerRepository {
           Key: key,
           UpdateExpression:
             'SET p = if_not_exists(ck, :none), ps = if_not_exists(s, :zero), ph = if_not_exists(h, :no), ck = :k, s = :s, h = :h',
-          ConditionExpression: 'attribute_not_exists(ck) OR ck < :k',
+          ConditionExpression: '(attribute_not_exists(ck) OR ck < :k) AND NOT contains(rx, :rk)',
           ExpressionAttributeValues: { ...values, ':none': NO_SAID_KEY, ':zero': 0, ':no': false },
         }),
       ),
@@ -135,7 +174,7 @@ export class DynamoTrackerRepository implements TrackerRepository {
           TableName: this.tableName,
           Key: key,
           UpdateExpression: 'SET p = :k, ps = :s, ph = :h',
-          ConditionExpression: 'ck > :k AND p < :k',
+          ConditionExpression: 'ck > :k AND p < :k AND NOT contains(rx, :rk)',
           ExpressionAttributeValues: values,
         }),
       ),
@@ -171,6 +210,7 @@ export class DynamoTrackerRepository implements TrackerRepository {
     for (const item of items) {
       const sk = item['sk'] as string;
       if (sk.startsWith(ISSUE.positionPrefix)) {
+        if (!holdsPosition(item)) continue;
         const position = positionFromItem(item);
         positions.set(position.actor, position);
         if (watermark === undefined || compareSaid(position, watermark) > 0) {
@@ -193,7 +233,7 @@ export class DynamoTrackerRepository implements TrackerRepository {
       ExpressionAttributeValues: { ':pk': ISSUE.pk(issue), ':history': ISSUE.historyPrefix },
       ConsistentRead: true,
     });
-    return items.map(historyFromItem);
+    return items.filter((item) => !isRetractedItem(item)).map(historyFromItem);
   }
 
   async loadHistoryWindow(issue: IssueId, actor: ActorId, after: SaidKey, upTo: SaidKey): Promise<StatementRef[]> {
@@ -206,11 +246,13 @@ export class DynamoTrackerRepository implements TrackerRepository {
         ':to': actorHistoryBound(actor, saidKey(upTo)),
       },
       // The sort key is the reference; the quotes are not needed to know what was said when.
-      ProjectionExpression: 'sk',
+      ProjectionExpression: 'sk, #status',
+      ExpressionAttributeNames: { '#status': 'status' },
       ConsistentRead: true,
     });
     // BETWEEN includes its lower bound; the window does not.
     return items
+      .filter((item) => !isRetractedItem(item))
       .map((item) => parseEvidenceRef(issue, String(item['sk']).slice(ISSUE.historyPrefix.length)))
       .filter((ref) => compareSaid(ref, after) > 0);
   }

@@ -4,6 +4,7 @@
  */
 import type { FieldProblem } from '../../core/errors.ts';
 import type { QuarantineReason, RegistryWrite } from '../ports.ts';
+import type { RevisionOutcome } from '../apply-revision.ts';
 import type { RecordOutcome } from '../record-statement.ts';
 
 export interface InboundMessage {
@@ -15,12 +16,13 @@ export interface InboundMessage {
 export type MessageOutcome =
   | { messageId: string; status: 'statement'; result: RecordOutcome }
   | { messageId: string; status: 'registry'; result: RegistryWrite; kind: string; id: string }
+  | { messageId: string; status: 'revision'; result: RevisionOutcome }
   | { messageId: string; status: 'quarantined'; reason: QuarantineReason; problems: FieldProblem[] }
   | { messageId: string; status: 'failed'; error: unknown };
 
 export interface BatchCounts {
   received: number;
-  /** New statements recorded and registry records that took effect. */
+  /** New statements recorded, registry records that took effect, and new revisions (applied or kept for their statement). */
   applied: number;
   /** Statements already recorded and registry records already superseded. */
   duplicates: number;
@@ -44,6 +46,15 @@ export interface BatchReport {
   counts: BatchCounts;
 }
 
+/** What one call recorded and published, added to the batch's counts. */
+const addAlerts = (counts: BatchCounts, result: { alerts: Record<'opened' | 'closed' | 'withdrawn' | 'reinstated', number>; published: number }): void => {
+  counts.alertsOpened += result.alerts.opened;
+  counts.alertsClosed += result.alerts.closed;
+  counts.alertsWithdrawn += result.alerts.withdrawn;
+  counts.alertsReinstated += result.alerts.reinstated;
+  counts.published += result.published;
+};
+
 export const countOutcomes = (outcomes: readonly MessageOutcome[]): BatchCounts => {
   const counts: BatchCounts = {
     received: outcomes.length, applied: 0, duplicates: 0, late: 0, quarantined: 0, registry: 0, failed: 0,
@@ -56,11 +67,14 @@ export const countOutcomes = (outcomes: readonly MessageOutcome[]): BatchCounts 
         if (result.history === 'recorded') counts.applied += 1;
         else counts.duplicates += 1;
         if (result.late && result.history === 'recorded') counts.late += 1;
-        counts.alertsOpened += result.alerts.opened;
-        counts.alertsClosed += result.alerts.closed;
-        counts.alertsWithdrawn += result.alerts.withdrawn;
-        counts.alertsReinstated += result.alerts.reinstated;
-        counts.published += result.published;
+        addAlerts(counts, result);
+        break;
+      }
+      case 'revision': {
+        const { result } = outcome;
+        if (result.status === 'duplicate') counts.duplicates += 1;
+        else counts.applied += 1;
+        addAlerts(counts, result);
         break;
       }
       case 'registry':

@@ -1,19 +1,23 @@
 /**
- * Triage, the first step of a batch: which messages are inputs of the tracker (registry events and
- * statements, validated against the contracts) and which are refused, and why: an invalid event,
- * a detail-type no contract describes (the catch-all rule sends those here too), the tracker's own
- * source, an outbound type, or a registry event from a source not allowed to publish them. Pure.
+ * Triage, the first step of a batch: which messages are inputs of the tracker (registry events,
+ * statements and their revisions, validated against the contracts) and which are refused, and why:
+ * an invalid event, a detail-type no contract describes (the catch-all rule sends those here too),
+ * the tracker's own source, an outbound type, or a registry event, a correction or a retraction
+ * from a source not allowed to publish them (events/README.md, "Who may correct"). Pure.
  */
 import { TRACKER_SOURCE } from '../../../events/common.ts';
 import { CONTRACTS, detailTypes } from '../../../events/catalog.ts';
 import { parseEvent, type FieldProblem } from '../../../events/validation.ts';
 import { isInboundEvent, isRegistryEvent, type InboundEventV1, type RegistryEventV1 } from '../contracts-v1.ts';
+import { isRevisionEvent, type RevisionEventV1 } from '../corrections-v1.ts';
 import type { QuarantineReason } from '../ports.ts';
 import type { InboundMessage } from './outcomes.ts';
 
 const KNOWN_DETAIL_TYPES = new Set(CONTRACTS.map((contract) => contract.detailType));
-const INPUT_DETAIL_TYPES = new Set(detailTypes('inbound', 'registry'));
-const REGISTRY_DETAIL_TYPES = new Set(detailTypes('registry'));
+const INPUT_DETAIL_TYPES = new Set(detailTypes('inbound', 'correction', 'registry'));
+/** Registry events and revisions: only the registry sources may publish them. */
+const RESTRICTED_DETAIL_TYPES = new Set(detailTypes('registry', 'correction'));
+const RESTRICTED_REVISION_TYPES = new Set(detailTypes('correction'));
 /** A detail-type is kept with its quarantined event for reading; the body holds it whole. */
 const MAX_KEPT_DETAIL_TYPE = 256;
 
@@ -24,8 +28,9 @@ const quoted = (value: string): string => {
 };
 
 export type Admission =
-  | { admitted: true; event: RegistryEventV1; registry: true }
-  | { admitted: true; event: InboundEventV1; registry: false }
+  | { admitted: true; event: RegistryEventV1; kind: 'registry' }
+  | { admitted: true; event: RevisionEventV1; kind: 'revision' }
+  | { admitted: true; event: InboundEventV1; kind: 'statement' }
   | { admitted: false; reason: QuarantineReason; problems: FieldProblem[]; detailType?: string };
 
 /** The envelope fields of a body that failed validation, read only as far as they are strings. */
@@ -53,10 +58,12 @@ const publishedByTracker = (detailType: string): FieldProblem => ({
   reason: `'${detailType}' is an event the tracker publishes, not one it consumes`,
 });
 
-const unauthorisedSource = (source: string, allowed: ReadonlySet<string>): FieldProblem => ({
+const unauthorisedSource = (source: string, allowed: ReadonlySet<string>, what = 'registry events'): FieldProblem => ({
   field: 'source',
-  reason: `${quoted(source)} may not publish registry events (allowed: ${[...allowed].map(quoted).join(', ')})`,
+  reason: `${quoted(source)} may not publish ${what} (allowed: ${[...allowed].map(quoted).join(', ')})`,
 });
+
+const REVISIONS = 'corrections or retractions';
 
 const kept = (detailType: string): string =>
   detailType.length > MAX_KEPT_DETAIL_TYPE ? `${detailType.slice(0, MAX_KEPT_DETAIL_TYPE)}…` : detailType;
@@ -77,8 +84,9 @@ const refuseInvalid = (body: string, problems: FieldProblem[], registrySources: 
   if (!INPUT_DETAIL_TYPES.has(detailType)) {
     return { admitted: false, reason: 'not-an-input', problems: [publishedByTracker(detailType), ...problems], detailType };
   }
-  if (source !== undefined && REGISTRY_DETAIL_TYPES.has(detailType) && !registrySources.has(source)) {
-    return { admitted: false, reason: 'unauthorised-source', problems: [unauthorisedSource(source, registrySources)], detailType };
+  if (source !== undefined && RESTRICTED_DETAIL_TYPES.has(detailType) && !registrySources.has(source)) {
+    const what = RESTRICTED_REVISION_TYPES.has(detailType) ? REVISIONS : undefined;
+    return { admitted: false, reason: 'unauthorised-source', problems: [unauthorisedSource(source, registrySources, what)], detailType };
   }
   return { admitted: false, reason: 'invalid-event', problems, detailType };
 };
@@ -95,9 +103,15 @@ export const admit = (body: string, registrySources: ReadonlySet<string>): Admis
     if (!registrySources.has(event.source)) {
       return { admitted: false, reason: 'unauthorised-source', problems: [unauthorisedSource(event.source, registrySources)], detailType: event.detailType };
     }
-    return { admitted: true, event, registry: true };
+    return { admitted: true, event, kind: 'registry' };
   }
-  if (isInboundEvent(event)) return { admitted: true, event, registry: false };
+  if (isRevisionEvent(event)) {
+    if (!registrySources.has(event.source)) {
+      return { admitted: false, reason: 'unauthorised-source', problems: [unauthorisedSource(event.source, registrySources, REVISIONS)], detailType: event.detailType };
+    }
+    return { admitted: true, event, kind: 'revision' };
+  }
+  if (isInboundEvent(event)) return { admitted: true, event, kind: 'statement' };
   return { admitted: false, reason: 'not-an-input', problems: [publishedByTracker(event.detailType)], detailType: event.detailType };
 };
 
@@ -116,18 +130,20 @@ export interface Refusal {
 export interface Triage {
   registryEvents: Array<Admitted<RegistryEventV1>>;
   statements: Array<Admitted<InboundEventV1>>;
+  revisions: Array<Admitted<RevisionEventV1>>;
   refused: Refusal[];
 }
 
-/** Sorts a batch into registry events, statements and refusals, each in the order it came. */
+/** Sorts a batch into registry events, statements, revisions and refusals, each in the order it came. */
 export const triage = (messages: readonly InboundMessage[], registrySources: ReadonlySet<string>): Triage => {
-  const sorted: Triage = { registryEvents: [], statements: [], refused: [] };
+  const sorted: Triage = { registryEvents: [], statements: [], revisions: [], refused: [] };
   for (const message of messages) {
     const admission = admit(message.body, registrySources);
     if (!admission.admitted) {
       const { reason, problems, detailType } = admission;
       sorted.refused.push({ message, reason, problems, ...(detailType === undefined ? {} : { detailType }) });
-    } else if (admission.registry) sorted.registryEvents.push({ message, event: admission.event });
+    } else if (admission.kind === 'registry') sorted.registryEvents.push({ message, event: admission.event });
+    else if (admission.kind === 'revision') sorted.revisions.push({ message, event: admission.event });
     else sorted.statements.push({ message, event: admission.event });
   }
   return sorted;

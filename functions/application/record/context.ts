@@ -1,6 +1,6 @@
 /** What every step of recording one statement works with. */
 import type { Registry, StatementRecord } from '../../core/types.ts';
-import type { Clock, StoredIssueState, StatementRef, TrackerRepository } from '../ports.ts';
+import type { Clock, StoredIssueState, RevisionCause, StatementRef, TrackerRepository } from '../ports.ts';
 import type { AlertLedger } from './alert-ledger.ts';
 
 export interface RecordContext {
@@ -10,6 +10,8 @@ export interface RecordContext {
   /** The statement being recorded: the cause of every transition the steps write. */
   statement: StatementRecord;
   ledger: AlertLedger;
+  /** Set when a correction or a retraction is the cause: the alerts it withdraws name it. */
+  revision?: RevisionCause;
 }
 
 /** `known` plus the statements named by `ids` that it lacks, read in one batch through their refs. */

@@ -46,12 +46,13 @@ export const writePlan = async (
 export const replayRound = async (ctx: ReplayContext): Promise<RoundResult> => {
   const { tracker, registry, clock } = ctx;
   const { issue, cause } = subjectOf(ctx);
+  const revision = 'statement' in ctx ? ctx.revision : undefined;
   // Positions first: any statement behind a position read here is then in the history read after.
   const snapshot = await tracker.loadIssueState(issue);
   const history = await tracker.loadHistory(issue);
   const [stored, recorded] = await Promise.all([tracker.loadEpisodes(issue), tracker.loadAlertEntries(issue)]);
   const replay = replayIssue(issue, history, registry);
-  const plan = planReplay({ replay, stored, snapshot, recorded, cause, recordedAt: clock.now() });
+  const plan = planReplay({ replay, stored, snapshot, recorded, cause, recordedAt: clock.now(), ...(revision === undefined ? {} : { revision }) });
   if (isEmptyPlan(plan)) return { snapshot, next: 'settled' };
   await writePlan({ tracker, ledger: ctx.ledger, issue }, plan);
   return { snapshot, next: 'replay' };

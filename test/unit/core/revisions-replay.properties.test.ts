@@ -1,0 +1,117 @@
+/**
+ * The record a set of statements and revisions leaves, whatever the delivery order and copies:
+ * what the processor keeps is each statement once and each revision once (its claims), and what it
+ * derives is each statement's effective form (core/corrections.ts) and the replay of the standing
+ * ones (core/tracker.ts). The oracle is the statements as they would have been recorded correctly:
+ * each correction's fields set by hand, latest correctedAt last, the retracted ones left out.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  effectiveStatement, revisionIdOf, type Correction, type Retraction, type Revision,
+} from '../../../functions/core/corrections.ts';
+import { replayIssue } from '../../../functions/core/tracker.ts';
+import type { Registry, StatementRecord } from '../../../functions/core/types.ts';
+import { at } from './helpers.ts';
+import { RUNS, registryArb, stanceArb, statementsArb } from './timeline-arbitraries.ts';
+
+type Delivery = { kind: 'statement'; statement: StatementRecord } | { kind: 'revision'; revision: Revision };
+
+/** Revisions that do not move a statement (stance, hedge, quote), and retractions, of some of the statements. */
+const revisionsArb = (statements: readonly StatementRecord[]): fc.Arbitrary<Revision[]> =>
+  fc.array(
+    fc.record({
+      target: fc.nat({ max: statements.length - 1 }),
+      retract: fc.boolean(),
+      stance: stanceArb,
+      hedged: fc.option(fc.boolean(), { nil: undefined }),
+      minute: fc.integer({ min: 0, max: 3 }),
+    }),
+    { maxLength: 6 },
+  ).map((specs) => specs.map(({ target, retract, stance, hedged, minute }, index): Revision => {
+    const statementId = statements[target]!.statementId;
+    const common = { statementId, reason: `revision ${index}`, recordedBy: 'desk' };
+    return retract
+      ? { kind: 'retraction', retractionId: `r${index}`, retractedAt: at(100 + minute), redact: index % 2 === 0, ...common }
+      : { kind: 'correction', correctionId: `c${index}`, correctedAt: at(100 + minute), changes: { stance, ...(hedged === undefined ? {} : { hedged }) }, ...common };
+  }));
+
+const revisionTime = (r: Revision): string => (r.kind === 'correction' ? r.correctedAt : r.retractedAt);
+const byTimeThenId = (a: Revision, b: Revision): number =>
+  revisionTime(a) < revisionTime(b) ? -1 : revisionTime(a) > revisionTime(b) ? 1 : revisionIdOf(a) < revisionIdOf(b) ? -1 : 1;
+
+/** The statements as they would have been recorded correctly, built without core/corrections.ts. */
+const recordedCorrectly = (statements: readonly StatementRecord[], revisions: readonly Revision[]): StatementRecord[] =>
+  statements.flatMap((statement) => {
+    const own = revisions.filter((r) => r.statementId === statement.statementId).sort(byTimeThenId);
+    const firstRetraction = own.findIndex((r) => r.kind === 'retraction');
+    if (firstRetraction >= 0) return [];
+    return [own.reduce<StatementRecord>((record, r) => (r.kind === 'correction' ? { ...record, ...r.changes } : record), statement)];
+  });
+
+/** What the processor keeps of the deliveries (each id once), and what it derives from that. */
+const derive = (deliveries: readonly Delivery[], registry: Registry, issues: readonly string[]) => {
+  const statements = new Map<string, StatementRecord>();
+  const revisions = new Map<string, Revision>();
+  for (const delivery of deliveries) {
+    if (delivery.kind === 'statement') statements.set(delivery.statement.statementId, delivery.statement);
+    else revisions.set(revisionIdOf(delivery.revision), delivery.revision);
+  }
+  const effective = [...statements.values()].map((statement) => {
+    const own = [...revisions.values()].filter((r) => r.statementId === statement.statementId);
+    return effectiveStatement(
+      statement,
+      own.filter((r): r is Correction => r.kind === 'correction'),
+      own.filter((r): r is Retraction => r.kind === 'retraction'),
+    );
+  });
+  const standing = effective.filter((e) => e.status === 'standing').map((e) => e.record);
+  return {
+    trails: Object.fromEntries(effective.map((e) => [e.record.statementId, { status: e.status, trail: e.trail, record: e.record }])),
+    issues: issues.map((issue) => summary(replayIssue(issue, standing.filter((s) => s.issue === issue), registry))),
+  };
+};
+
+const summary = (replay: ReturnType<typeof replayIssue>) => ({
+  positions: [...replay.state.positions.values()].sort((a, b) => (a.actor < b.actor ? -1 : 1)),
+  open: [...replay.state.open.keys()].sort(),
+  episodes: replay.episodes,
+});
+
+const scenarioArb = registryArb.chain(({ registry, issues }) =>
+  statementsArb(issues).chain((statements) =>
+    revisionsArb(statements).chain((revisions) => {
+      const once: Delivery[] = [
+        ...statements.map((statement): Delivery => ({ kind: 'statement', statement })),
+        ...[...revisions].sort(byTimeThenId).map((revision): Delivery => ({ kind: 'revision', revision })),
+      ];
+      return fc.array(fc.nat({ max: once.length - 1 }), { maxLength: 12 }).chain((repeats) => {
+        const copies = [...once, ...repeats.map((i) => structuredClone(once[i]!))];
+        return fc.shuffledSubarray(copies, { minLength: copies.length, maxLength: copies.length })
+          .map((delivered) => ({ registry, issues, statements, revisions, once, delivered }));
+      });
+    }),
+  ),
+);
+
+describe('statements, corrections and retractions in any order, with copies', () => {
+  it('leave the positions, open divergences, episodes and trails of the in-order once-each sequence', () => {
+    fc.assert(
+      fc.property(scenarioArb, ({ registry, issues, once, delivered }) => {
+        expect(derive(delivered, registry, issues)).toEqual(derive(once, registry, issues));
+      }),
+      RUNS,
+    );
+  });
+
+  it('leave what the statements recorded correctly (or never) would have left', () => {
+    fc.assert(
+      fc.property(scenarioArb, ({ registry, issues, statements, revisions, delivered }) => {
+        const correct = recordedCorrectly(statements, revisions);
+        const expected = issues.map((issue) => summary(replayIssue(issue, correct.filter((s) => s.issue === issue), registry)));
+        expect(derive(delivered, registry, issues).issues).toEqual(expected);
+      }),
+      RUNS,
+    );
+  });
+});
