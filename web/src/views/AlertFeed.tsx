@@ -46,13 +46,13 @@ function AlertCard({ alert, registry, names, issueTitle }: { alert: AlertItem; r
   const other = alert.bloc === null ? null : nameIn(registry.blocs.get(alert.bloc)?.names ?? names.get(`bloc:${alert.bloc}`), lang, alert.bloc);
   const withdrawal = registry.withdrawals.get(alert.episodeId);
   return (
-    <li class={`alert alert-${alert.status}`} data-alert={alert.episodeId} data-status={alert.status} data-divergence={alert.divergenceId}>
+    <li class={`alert alert-${alert.status}`} data-alert={alert.episodeId} data-status={alert.status} data-divergence={alert.divergenceId} data-key={`${alert.kind} ${alert.issue} ${alert.actor} ${alert.bloc ?? '-'}`}>
       <h3>
         <span class={`status-badge status-${alert.status}`}>{t.statusNames[alert.status] ?? alert.status}</span>{' '}
         <bdi>{actor}</bdi>{other === null ? null : <> {t.against} <bdi>{other}</bdi></>} · <bdi>{issueTitle}</bdi>
       </h3>
       <p class="alert-facts">
-        {t.kindNames[alert.kind] ?? alert.kind} · {formatStance(alert.actorStance)} / {formatStance(alert.otherStance)} · {t.gap} {alert.gap}
+        {t.kindNames[alert.kind] ?? alert.kind} · <bdi dir="ltr">{formatStance(alert.actorStance)} / {formatStance(alert.otherStance)}</bdi> · {t.gap} {alert.gap}
         {' · '}{t.opened} <time dateTime={alert.openedAt}>{formatInstant(alert.openedAt, lang)}</time>
         {alert.closedAt === null ? null : <>{' · '}{t.closed} <time dateTime={alert.closedAt}>{formatInstant(alert.closedAt, lang)}</time></>}
       </p>

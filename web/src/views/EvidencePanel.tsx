@@ -61,7 +61,7 @@ export function EvidencePanel({ client, position, issueName, registry, asOf, rev
     <section class="evidence" aria-labelledby="evidence-title" id="evidence">
       <header class="panel-head">
         <h2 id="evidence-title" tabIndex={-1} ref={heading}>
-          {t.evidence}: <bdi>{actorName}</bdi> · <bdi>{issueName}</bdi> ({formatStance(position.stance)})
+          {t.evidence}: <bdi>{actorName}</bdi> · <bdi>{issueName}</bdi> (<bdi dir="ltr">{formatStance(position.stance)}</bdi>)
         </h2>
         <button type="button" class="close" onClick={onClose}>{t.close}</button>
       </header>

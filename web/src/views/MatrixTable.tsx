@@ -36,7 +36,7 @@ function ActorCellView({ row, issue, cell, onOpen, selected }: {
         aria-pressed={selected}
         onClick={() => onOpen({ actor: row.actor, issue: issue.issue })}
       >
-        <span class="cell-value" aria-hidden="true">{formatStance(stance)}</span>
+        <span class="cell-value" dir="ltr" aria-hidden="true">{formatStance(stance)}</span>
         {hedged ? <span class="mark mark-hedged" aria-hidden="true">~</span> : null}
         {diverged ? <span class="mark mark-diverged" aria-hidden="true">!</span> : null}
       </button>
@@ -51,8 +51,8 @@ function BlocCellView({ cell, name }: { cell: BlocCell | undefined; name: string
   const diverged = cell.divergences.length > 0;
   return (
     <td class={`bloc-cell ${stanceClass(stance)}${diverged ? ' diverged' : ''}`} data-bloc-issue={name}>
-      <span class="cell-value">{formatStance(stance)}</span>
-      <span class="basis"> ({basis} {t.blocMembers})</span>
+      <span class="cell-value" dir="ltr">{formatStance(stance)}</span>
+      <span class="basis"> ({basis} {basis === 1 ? t.blocMember : t.blocMembers})</span>
       {diverged ? <span class="mark mark-diverged" aria-hidden="true">!</span> : null}
       {diverged ? <span class="visually-hidden">, {t.divergent}</span> : null}
     </td>
@@ -99,7 +99,7 @@ export function Legend() {
       <h3 id="legend-title">{t.legend}</h3>
       <ul>
         {STANCE_STEPS.map((step) => (
-          <li key={step}><span class={`swatch ${stanceClass(step)}`} aria-hidden="true">{formatStance(step)}</span> {formatStance(step)} {t.stanceNames[String(step)]}</li>
+          <li key={step}><span class={`swatch ${stanceClass(step)}`} dir="ltr" aria-hidden="true">{formatStance(step)}</span> <bdi dir="ltr">{formatStance(step)}</bdi> {t.stanceNames[String(step)]}</li>
         ))}
         <li><span class="swatch stance-0 hedged" aria-hidden="true">~</span> {t.legendHedged}</li>
         <li class="legend-diverged"><span class="swatch stance-0 diverged" aria-hidden="true">!</span> {t.legendDivergent}</li>
@@ -115,7 +115,7 @@ export function MatrixTable({ grid, onOpen, selected }: { grid: Grid; onOpen: (r
   return (
     <div class="matrix-scroll">
       <table class="matrix" id="matrix">
-        <caption>{t.matrix}</caption>
+        <caption class="visually-hidden">{t.matrix}</caption>
         <thead>
           <tr>
             <th scope="col" class="row-head">{t.actor}</th>

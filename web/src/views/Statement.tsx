@@ -17,7 +17,7 @@ export function Statement({ statement, registry }: { statement: Evidence; regist
   return (
     <article class="statement" data-statement={statement.statementId}>
       <p class="statement-meta">
-        <span class="stance-tag">{formatStance(statement.stance)}</span>
+        <span class="stance-tag" dir="ltr">{formatStance(statement.stance)}</span>
         {statement.hedged ? <span class="hedged-tag"> {t.hedged}</span> : null}
         {' · '}
         <time dateTime={statement.saidAt}>{t.saidAt} {formatInstant(statement.saidAt, lang)}</time>

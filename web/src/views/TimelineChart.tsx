@@ -9,7 +9,7 @@ export function TimelineChart({ statements, title }: { statements: readonly Evid
   const shape = timelineShape(statements);
   return (
     <figure class="timeline">
-      <svg viewBox={`0 0 ${shape.width} ${shape.height}`} role="img" aria-label={title} dir="ltr">
+      <svg viewBox={`0 0 ${shape.width} ${shape.height}`} role="img" aria-label={title}>
         <title>{title}</title>
         {shape.gridlines.map((line) => (
           <g key={line.stance} class="gridline">
