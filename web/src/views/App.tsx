@@ -47,7 +47,7 @@ function SignedIn({ client, me, onSignOut, lang, onLang }: { client: ApiClient; 
         </nav>
         <div class="session">
           <span>{t.signedInAs} {me.role === 'editor' ? t.roleEditor : t.roleReader}</span>
-          <button type="button" id="language-switch" lang={lang === 'en' ? 'ar' : 'en'} aria-label={t.languageLabel} onClick={() => onLang(lang === 'en' ? 'ar' : 'en')}>{t.language}</button>
+          <button type="button" id="language-switch" lang={lang === 'en' ? 'ar' : 'en'} title={t.languageLabel} onClick={() => onLang(lang === 'en' ? 'ar' : 'en')}>{t.language}</button>
           <button type="button" onClick={onSignOut}>{t.signOut}</button>
         </div>
       </header>

@@ -12,7 +12,7 @@ export function SignIn({ auth, problem, onSignIn, lang, onLang, waiting }: {
     <main id="main" class="sign-in">
       <header class="top">
         <h1>{t.appTitle}</h1>
-        <button type="button" id="language-switch" lang={lang === 'en' ? 'ar' : 'en'} aria-label={t.languageLabel} onClick={() => onLang(lang === 'en' ? 'ar' : 'en')}>{t.language}</button>
+        <button type="button" id="language-switch" lang={lang === 'en' ? 'ar' : 'en'} title={t.languageLabel} onClick={() => onLang(lang === 'en' ? 'ar' : 'en')}>{t.language}</button>
       </header>
       {problem === null ? null : <p role="alert" class="error">{problem}</p>}
       {waiting ? <p role="status">{t.loading}</p> : auth === 'cognito' ? (
