@@ -23,6 +23,10 @@ module.exports = {
       '^functions/adapters/', { path: '^functions/handlers/' }),
     forbid('functions-no-local-test-bench', 'What is deployed to Lambda imports nothing that only runs on a laptop or in the test run.',
       '^functions/', { path: '^(local|test|bench|support)/' }),
+    forbid('web-reuses-only-pure-parts', "The web app runs in a browser: it reuses the contracts, the core's Arabic normalisation and the API's types, never an adapter, a use case, a handler, the local runtime or the SDK.",
+      '^web/src/', { path: '^(functions/(adapters|application|handlers|shared|notify)|local|infra|support|test|bench)/|(^|/)node_modules/@aws-sdk/|^@aws-sdk/' }),
+    forbid('web-no-node-builtins', 'What the browser loads has no Node built-in to import (web/build.ts, which runs in Node, may).',
+      '^web/src/', { dependencyTypes: ['core'] }),
     forbid('functions-no-cycles', 'A cycle makes two modules one unit that cannot be read or tested alone.',
       '^functions/', { circular: true }),
   ],
@@ -35,7 +39,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
-      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.d.ts'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json', '.d.ts'],
     },
   },
 };

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEPCRUISE = fileURLToPath(new URL('../../node_modules/dependency-cruiser/bin/dependency-cruiser.mjs', import.meta.url));
-const FOLDERS = ['functions', 'events', 'local', 'infra', 'bench', 'support', 'test'].filter((folder) => existsSync(`${ROOT}${folder}`));
+const FOLDERS = ['functions', 'events', 'local', 'infra', 'bench', 'support', 'test', 'web'].filter((folder) => existsSync(`${ROOT}${folder}`));
 
 interface Violation {
   from: string;
@@ -49,6 +49,7 @@ describe('import direction', () => {
     const sources = new Set(result.modules.map((module) => module.source));
     expect(sources).toContain('functions/core/positions.ts');
     expect(sources).toContain('events/catalog.ts');
+    expect(sources).toContain('web/src/views/App.tsx');
     expect([...sources].some((source) => source.includes('node_modules/@aws-sdk/'))).toBe(true);
     expect(result.summary.violations.map(describeViolation)).toEqual([]);
   });
