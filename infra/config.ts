@@ -139,6 +139,17 @@ const settings = z.strictObject({
     .string()
     .regex(/^\/[A-Za-z0-9_.\-/]{1,1010}$/, 'must be an SSM parameter name starting with / (letters, digits, _ . - /)')
     .optional(),
+  /**
+   * The feeds' own host name (feeds.example.org) and its ACM certificate, which CloudFront requires
+   * in us-east-1. Without it the feeds are served from the distribution's *.cloudfront.net name,
+   * which changes if the distribution is ever replaced and whose shared certificate allows TLS 1.0.
+   */
+  feedsDomain: z
+    .strictObject({
+      name: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lower-case DNS name such as feeds.example.org'),
+      certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be the ARN of an ACM certificate in us-east-1 (CloudFront takes no other region)'),
+    })
+    .optional(),
   metricsNamespace: z
     .string()
     .regex(/^[A-Za-z0-9_.\-/#:]{1,255}$/, 'must be 1-255 characters of A-Z a-z 0-9 . _ - / # :')
