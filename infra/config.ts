@@ -45,7 +45,7 @@ const scopeName = z
   .regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/, 'must be an OAuth scope (printable ASCII, no spaces, quotes or backslashes), such as tracker/read');
 
 /** The scope names a JWT must carry, per kind of route. Cognito spells them `<resource server>/<scope>`. */
-export const DEFAULT_API_SCOPES = { read: 'tracker/read', quarantine: 'tracker/quarantine.read' } as const satisfies Record<ApiScope, string>;
+export const DEFAULT_API_SCOPES = { read: 'tracker/read', quarantine: 'tracker/quarantine.read', write: 'tracker/write' } as const satisfies Record<ApiScope, string>;
 
 const apiScopes = z
   .strictObject({
@@ -53,10 +53,16 @@ const apiScopes = z
     read: scopeName,
     /** Rejected inbound events, bodies as received: publishers' raw input, for editors who triage it. */
     quarantine: scopeName,
+    /** The desk's write routes (POST /desk/events, /desk/preview): editors only. */
+    write: scopeName.default(DEFAULT_API_SCOPES.write),
   })
   .refine((scopes) => scopes.read !== scopes.quarantine, {
     message: 'must differ from apiAuth.scopes.read, or every reader could read the quarantine',
     path: ['quarantine'],
+  })
+  .refine((scopes) => scopes.write !== scopes.read && scopes.write !== scopes.quarantine, {
+    message: 'must differ from apiAuth.scopes.read and .quarantine, or every reader could write',
+    path: ['write'],
   });
 
 const apiAuth = z.discriminatedUnion(
