@@ -85,14 +85,14 @@ export const POSITION_CHANGES_TO_SNAPSHOTS: RuleDefinition = {
 
 /**
  * Every change the tracker publishes, to the feed writer: a position change moves a matrix and a
- * timeline, an alert the live notes. The writer's queue batches them, so a burst is one write per issue.
+' * timeline, an alert the live notes, a correction or retraction the timeline. The writer's queue batches them, so a burst is one write per issue.
  */
 export const TRACKER_CHANGES_TO_FEEDS: RuleDefinition = {
   name: 'TrackerChangesToFeeds',
-  description: 'Position Changed, Positions Diverged and Positions Converged published by the tracker, to the feed writer',
+  description: 'Position Changed, Positions Diverged, Positions Converged and Statement Revised published by the tracker, to the feed writer',
   pattern: {
     source: [TRACKER_SOURCE],
-    'detail-type': [POSITION_CHANGED, POSITIONS_DIVERGED, POSITIONS_CONVERGED],
+    'detail-type': [POSITION_CHANGED, POSITIONS_DIVERGED, POSITIONS_CONVERGED, STATEMENT_REVISED],
   },
 };
 

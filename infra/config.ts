@@ -45,7 +45,7 @@ const scopeName = z
   .regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/, 'must be an OAuth scope (printable ASCII, no spaces, quotes or backslashes), such as tracker/read');
 
 /** The scope names a JWT must carry, per kind of route. Cognito spells them `<resource server>/<scope>`. */
-export const DEFAULT_API_SCOPES = { read: 'tracker/read', quarantine: 'tracker/quarantine.read' } as const satisfies Record<ApiScope, string>;
+export const DEFAULT_API_SCOPES = { read: 'tracker/read', quarantine: 'tracker/quarantine.read', write: 'tracker/write' } as const satisfies Record<ApiScope, string>;
 
 const apiScopes = z
   .strictObject({
@@ -53,10 +53,16 @@ const apiScopes = z
     read: scopeName,
     /** Rejected inbound events, bodies as received: publishers' raw input, for editors who triage it. */
     quarantine: scopeName,
+    /** The desk's write routes (POST /desk/events, /desk/preview): editors only. */
+    write: scopeName.default(DEFAULT_API_SCOPES.write),
   })
   .refine((scopes) => scopes.read !== scopes.quarantine, {
     message: 'must differ from apiAuth.scopes.read, or every reader could read the quarantine',
     path: ['quarantine'],
+  })
+  .refine((scopes) => scopes.write !== scopes.read && scopes.write !== scopes.quarantine, {
+    message: 'must differ from apiAuth.scopes.read and .quarantine, or every reader could write',
+    path: ['write'],
   });
 
 const apiAuth = z.discriminatedUnion(
@@ -138,6 +144,17 @@ const settings = z.strictObject({
   feedsTokenParameter: z
     .string()
     .regex(/^\/[A-Za-z0-9_.\-/]{1,1010}$/, 'must be an SSM parameter name starting with / (letters, digits, _ . - /)')
+    .optional(),
+  /**
+   * The feeds' own host name (feeds.example.org) and its ACM certificate, which CloudFront requires
+   * in us-east-1. Without it the feeds are served from the distribution's *.cloudfront.net name,
+   * which changes if the distribution is ever replaced and whose shared certificate allows TLS 1.0.
+   */
+  feedsDomain: z
+    .strictObject({
+      name: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lower-case DNS name such as feeds.example.org'),
+      certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be the ARN of an ACM certificate in us-east-1 (CloudFront takes no other region)'),
+    })
     .optional(),
   metricsNamespace: z
     .string()

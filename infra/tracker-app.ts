@@ -42,7 +42,7 @@ export function buildTracker(app: App, config: TrackerConfig): TrackerStacks {
     table: stateful.table,
     snapshotBucketName: snapshotBucketName(config.stage),
     feedBucketName: feedBucketName(config.stage),
-    feedsDomainName: stateful.feeds.distribution.distributionDomainName,
+    feedsDomainName: stateful.feeds.domainName,
   });
   // The bucket and the processor's role are referenced by name, not by a CDK reference, so the
   // order is stated here.

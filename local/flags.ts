@@ -30,7 +30,9 @@ Options:
   --bus-port PORT             PutEvents endpoint (default ${DEFAULT_PUT_EVENTS_PORT}; 0 = any free port)
   --api-port PORT             read API and /_local admin routes (default ${DEFAULT_API_PORT}; 0 = any)
   --dynamodb-port PORT        embedded DynamoDB (default ${DEFAULT_DYNAMODB_PORT}; 0 = any)
-  --api-key KEY               key for the read API (env TRACKER_API_KEY; generated and printed if absent)
+  --api-key KEY               the editor's key: read API, desk API, admin (env TRACKER_API_KEY; generated and printed if absent)
+  --reader-key KEY            a reader's key: the read routes only (env TRACKER_READER_KEY; generated and printed if absent)
+  --no-web                    do not build and serve the web app at /
   --registry-sources LIST     comma-separated event sources allowed to publish registry events
                               (default ${DEFAULT_REGISTRY_SOURCES.join(',')}; env TRACKER_REGISTRY_SOURCES); the seed
                               registry is published with the first
@@ -76,6 +78,8 @@ export function parseMainArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
         'api-port': { type: 'string' },
         'dynamodb-port': { type: 'string' },
         'api-key': { type: 'string' },
+        'reader-key': { type: 'string' },
+        'no-web': { type: 'boolean' },
         'alerts-webhook': { type: 'string' },
         'registry-sources': { type: 'string' },
         'snapshots-dir': { type: 'string' },
@@ -93,6 +97,8 @@ export function parseMainArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     throw new UsageError('--dynamodb-port configures the embedded DynamoDB, which --dynamodb-endpoint replaces');
   }
   const apiKey = values['api-key'] ?? (env['TRACKER_API_KEY'] || undefined);
+  const readerKey = values['reader-key'] ?? (env['TRACKER_READER_KEY'] || undefined);
+  if (apiKey !== undefined && readerKey === apiKey) throw new UsageError('--reader-key must differ from --api-key, or a reader could write');
   const registrySources = values['registry-sources'] === undefined ? readList('registrySources', env) : sourceList(values['registry-sources']);
   const tableName = values.table ?? (env['TRACKER_TABLE_NAME'] || undefined);
   const options: RuntimeOptions = {
@@ -102,6 +108,8 @@ export function parseMainArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     ...(dynamodbEndpoint === undefined ? {} : { dynamodbEndpoint }),
     ...(tableName === undefined ? {} : { tableName }),
     ...(apiKey === undefined ? {} : { apiKey }),
+    ...(readerKey === undefined ? {} : { readerKey }),
+    ...(values['no-web'] === true ? { webApp: false } : {}),
     ...(values['alerts-webhook'] === undefined ? {} : { alertsWebhook: values['alerts-webhook'] }),
     ...(values['snapshots-dir'] === undefined ? {} : { snapshotsDir: values['snapshots-dir'] }),
     ...(values['feeds-dir'] === undefined ? {} : { feedsDir: values['feeds-dir'] }),

@@ -65,6 +65,7 @@ async function main(): Promise<number> {
     api: runtime.endpoints.api,
     dynamodb: runtime.endpoints.dynamodb,
     apiKey: runtime.apiKey,
+    readerKey: runtime.readerKey,
     startedAt: new Date().toISOString(),
   }).catch((error: unknown) => {
     terminal.error(`(could not write the runtime file for the CLI: ${(error as Error).message})`);

@@ -11,7 +11,10 @@ export interface RuntimeFile {
   bus: string;
   api: string;
   dynamodb: string;
+  /** The editor's key. */
   apiKey: string;
+  /** The reader's key (read routes only); absent in files older runtimes wrote. */
+  readerKey?: string;
   startedAt: string;
 }
 

@@ -15,21 +15,24 @@
 import './environment.ts';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { DEFAULT_REGISTRY_SOURCES, DESK_SOURCE } from '../events/common.ts';
+import { DEFAULT_REGISTRY_SOURCES, DESK_SOURCE, REGISTRY_SOURCE } from '../events/common.ts';
 import { createFsFeedStore } from '../functions/adapters/fs/feed-store.ts';
 import { createFsSnapshotStore } from '../functions/adapters/fs/snapshot-store.ts';
 import { DynamoQuarantineRepository } from '../functions/adapters/dynamodb/quarantine.repository.ts';
 import { DynamoReadRepository } from '../functions/adapters/dynamodb/read.repository.ts';
+import { DynamoTrackerRepository } from '../functions/adapters/dynamodb/tracker.repository.ts';
+import { createDeskApi } from '../functions/api/desk-api.ts';
 import type { SnapshotStore } from '../functions/application/snapshots.ts';
 import { createPositionReader, type PositionReader } from '../functions/application/read-model.ts';
 import { createReadApi } from '../functions/api/read-api.ts';
 import { FEEDS_REBUILD_BODY } from '../functions/handlers/write-feeds.ts';
+import { localBusDeskPublisher } from './bus/desk-bus-publisher.ts';
 import { DEFAULT_PUT_EVENTS_PORT, startPutEventsServer } from './bus/put-events-server.ts';
 import { Terminal, type Output } from './console/terminal.ts';
 import type { AlertWebhook } from './delivery/alert-webhook.ts';
 import { createHandlerLogger } from './delivery/handler-logger.ts';
 import { DEFAULT_API_PORT, startApiServer } from './http/api-server.ts';
-import { resolveApiKey } from './store/api-key-file.ts';
+import { READER_KEY_FILE, resolveApiKey } from './store/api-key-file.ts';
 import { lockDirectory } from './store/dir-lock.ts';
 import { createReports, printStartup } from './runtime/console-report.ts';
 import { createDeliveries, drainOnShutdown, redriveDeadLetters, type Deliveries } from './runtime/deliveries.ts';
@@ -39,6 +42,7 @@ import { createRunner } from './runtime/run.ts';
 import { seedNotStored, seedRegistryFileEvents } from './runtime/seed.ts';
 import { Shutdown } from './runtime/shutdown.ts';
 import { connectStore, type RuntimeStore } from './runtime/store.ts';
+import { buildLocalWebApp } from './runtime/web-app.ts';
 import type { Runtime, RuntimeEndpoints, RuntimeOptions, RuntimeStatus } from './runtime/types.ts';
 
 export type { PublishOutcome, RunOutcome, Runtime, RuntimeEndpoints, RuntimeOptions, RuntimeStatus } from './runtime/types.ts';
@@ -90,7 +94,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const { processed } = startHandlers(deliveries, { ...settings, store, reader, snapshotStore, feedStore, feedsUrl });
     const webhook = addLocalRules(deliveries.bus, reader, output, settings.alertsWebhook);
     const status = statusOf({ settings, store, deliveries, processed, webhook, endpoints: () => endpoints });
-    const endpoints = await openEndpoints({ settings, store, deliveries, reader, snapshotStore, apiKey: key.apiKey, status }, shutdown);
+    const webDir = settings.webApp === false ? undefined : await buildLocalWebApp(settings.dataDir, output, shutdown);
+    const endpoints = await openEndpoints({ settings, store, deliveries, reader, snapshotStore, keys: key, webDir, status }, shutdown);
 
     const run = createRunner({ deliveries, quarantine: new DynamoQuarantineRepository({ tableName: settings.tableName, client: store.client }), output });
     const reports = createReports(reader, output);
@@ -100,6 +105,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const runtime: Runtime = {
       endpoints,
       ...key,
+      webDir: webDir ?? null,
       tableName: settings.tableName,
       bus: deliveries.bus,
       reader,
@@ -131,8 +137,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   }
 }
 
-/** Locks the data directory for this runtime, and finds the API key (given, kept there, or generated). */
-async function claimDataDir(settings: RuntimeSettings, shutdown: Shutdown): Promise<Pick<Runtime, 'apiKey' | 'apiKeySource' | 'apiKeyFile'>> {
+type RuntimeKeys = Pick<Runtime, 'apiKey' | 'apiKeySource' | 'apiKeyFile' | 'readerKey' | 'readerKeySource' | 'readerKeyFile'>;
+
+/** Locks the data directory for this runtime, and finds the editor's and the reader's keys (given, kept there, or generated). */
+async function claimDataDir(settings: RuntimeSettings, shutdown: Shutdown): Promise<RuntimeKeys> {
   const { dataDir } = settings;
   if (dataDir !== null) {
     await mkdir(dataDir, { recursive: true });
@@ -140,7 +148,9 @@ async function claimDataDir(settings: RuntimeSettings, shutdown: Shutdown): Prom
     shutdown.add(() => lock.release());
   }
   const { apiKey, source, path } = await resolveApiKey(settings.apiKey, dataDir);
-  return { apiKey, apiKeySource: source, apiKeyFile: path };
+  const reader = await resolveApiKey(settings.readerKey, dataDir, { file: READER_KEY_FILE, prefix: 'reader' });
+  if (reader.apiKey === apiKey) throw new Error('the reader key must differ from the API key, or a reader could write');
+  return { apiKey, apiKeySource: source, apiKeyFile: path, readerKey: reader.apiKey, readerKeySource: reader.source, readerKeyFile: reader.path };
 }
 
 interface EndpointParts {
@@ -149,9 +159,19 @@ interface EndpointParts {
   deliveries: Deliveries;
   reader: PositionReader;
   snapshotStore: SnapshotStore;
-  apiKey: string;
+  keys: RuntimeKeys;
+  webDir: string | undefined;
   status: () => Promise<RuntimeStatus>;
 }
+
+/** The desk API on the local bus, its previews read from the store the processor writes. */
+const localDeskApi = ({ settings, store, deliveries, reader }: EndpointParts) =>
+  createDeskApi({
+    publisher: localBusDeskPublisher(deliveries.bus),
+    preview: { registry: () => reader.registry(), history: new DynamoTrackerRepository({ tableName: settings.tableName, client: store.client }) },
+    sources: { statements: DESK_SOURCE, registryAndRevisions: settings.registrySources[0] ?? REGISTRY_SOURCE },
+    logger: createHandlerLogger('desk-api', settings.output, { verbose: settings.verbose }).logger,
+  });
 
 /**
  * The PutEvents endpoint, then the read API with the admin routes. They close first on shutdown,
@@ -176,7 +196,10 @@ async function openEndpoints(parts: EndpointParts, shutdown: Shutdown): Promise<
   });
   const api = await startApiServer({
     api: readApi,
-    apiKey: parts.apiKey,
+    apiKey: parts.keys.apiKey,
+    readerKey: parts.keys.readerKey,
+    desk: localDeskApi(parts),
+    ...(parts.webDir === undefined ? {} : { webDir: parts.webDir }),
     feedsDir: settings.feedsDir,
     host: settings.host,
     port: settings.apiPort ?? DEFAULT_API_PORT,

@@ -10,6 +10,7 @@ import * as z from '../../events/zod.ts';
 import { CSV_COLUMNS } from './csv.ts';
 import { ERROR_STATUS } from './errors.ts';
 import { CSV_TYPE, type MediaType } from './http.ts';
+import { DESK_ROUTES, type DeskRouteSpec } from './desk-routes.ts';
 import { ROUTES, type RouteErrors, type RouteSpec } from './routes.ts';
 import { apiError, apiSchemas } from './schemas.ts';
 
@@ -80,18 +81,39 @@ const operation = (route: RouteSpec): JsonObject => {
   };
 };
 
+const deskOperation = (route: DeskRouteSpec): JsonObject => ({
+  operationId: route.id,
+  summary: route.summary,
+  ...(route.description === undefined ? {} : { description: route.description }),
+  ...(route.request === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: ref(route.request) } } } }),
+  responses: {
+    [String(route.status)]: { description: route.status === 202 ? 'Accepted: the event is on the bus' : 'OK', content: { 'application/json': { schema: ref(route.response) } } },
+    '401': errorResponse('No or wrong credentials.'),
+    ...Object.fromEntries((Object.entries(route.errors) as Array<[keyof typeof ERROR_STATUS, string]>).map(([code, description]) => [String(ERROR_STATUS[code]), errorResponse(description)])),
+    '500': errorResponse('Unexpected error.'),
+  },
+});
+
+/** Paths of both tables, each with its operations by method. */
+const paths = (): JsonObject => {
+  const byPath: Record<string, JsonObject> = Object.fromEntries(ROUTES.map((route) => [route.path, { get: operation(route) }]));
+  for (const route of DESK_ROUTES) byPath[route.path] = { ...byPath[route.path], [route.method.toLowerCase()]: deskOperation(route) };
+  return byPath;
+};
+
 export const buildOpenApiDocument = (): JsonObject => ({
   openapi: '3.1.0',
   info: {
-    title: 'Negotiation position tracker: read API',
+    title: 'Negotiation position tracker: read and desk API',
     version: '1.0.0',
     description:
       'Where every actor stands on every open question, what changed, and where positions diverge, with the quote ' +
-      'that proves it. JSON everywhere; CSV (Accept: text/csv) for the matrix and an actor history.',
+      'that proves it. JSON everywhere; CSV (Accept: text/csv) for the matrix and an actor history. The desk routes ' +
+      '(`write` scope, editors) record statements, corrections and registry records as events for the processor, and preview their effect.',
   },
   servers: [{ url: 'http://localhost:3000', description: 'The local runtime (npm start)' }],
   security: [{ bearerAuth: [] }, { apiKeyHeader: [] }, { awsSigV4: [] }],
-  paths: Object.fromEntries(ROUTES.map((route) => [route.path, { get: operation(route) }])),
+  paths: paths(),
   components: {
     schemas: componentSchemas(),
     securitySchemes: {

@@ -13,7 +13,7 @@ import { negotiate } from './negotiation.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { NO_QUERY, parsePathParams, parseQuery } from './parameters.ts';
 import { createRouter } from './router.ts';
-import { ROUTES, type RouteDeps } from './routes.ts';
+import { ROUTES, type ApiScope, type RouteDeps } from './routes.ts';
 
 export interface ReadApiDeps {
   reader: PositionReader;
@@ -47,4 +47,13 @@ export const createReadApi = ({ reader, snapshots, logger }: ReadApiDeps): ReadA
       return errorResponse(INTERNAL_ERROR);
     }
   };
+};
+
+/** The scope the read route at this method and path needs; undefined for a path it has no route for (its 404 or 405 comes from the API). */
+export const routeScope = (method: string, path: string): ApiScope | undefined => {
+  try {
+    return route(method, path).route.scope;
+  } catch {
+    return undefined;
+  }
 };

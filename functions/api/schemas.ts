@@ -320,6 +320,7 @@ export const snapshotLink = z
 export const ERROR_CODES = [
   'BadRequest',
   'Unauthorized',
+  'Forbidden',
   'NotFound',
   'MethodNotAllowed',
   'NotAcceptable',
@@ -333,6 +334,9 @@ export const apiError = z
     error: z.enum(ERROR_CODES),
     parameter: z.optional(z.string()).check(z.describe('The path or query parameter at fault (400 only).')),
     message: z.string(),
+    problems: z
+      .optional(z.array(fieldProblem))
+      .check(z.describe('On a desk request refused with 400: every problem, `field` a dotted path inside `detail` (`quote.lang`), `detailType`, or `body`.')),
   })
   .register(apiSchemas, { id: 'Error' });
 

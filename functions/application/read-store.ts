@@ -62,7 +62,7 @@ export interface ReadStore {
   loadRegistry(): Promise<Registry>;
   /** Current positions of every actor on the issue. */
   issuePositions(issue: IssueId): Promise<Position[]>;
-  /** Every statement on the issue said at or before `until` (all of them without it). */
+  /** Every statement on the issue said at or before `until` (all of them without it), as corrected; retracted ones left out. */
   issueHistory(issue: IssueId, until?: string): Promise<StatementRecord[]>;
   /** The statements named; unknown ones are left out. */
   statements(refs: readonly StatementRef[]): Promise<StatementRecord[]>;

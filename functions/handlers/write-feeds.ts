@@ -1,6 +1,6 @@
 /**
  * Feed writer: the tracker's outbound events (Position Changed, Positions Diverged, Positions
- * Converged) arrive on a queue whose batching window is the debounce; for every issue named in a
+ * Converged, Statement Revised) arrive on a queue whose batching window is the debounce; for every issue named in a
  * batch the issue's feeds are rebuilt once, then the index (functions/application/feeds.ts).
  *
  * Events of other detail-types are acknowledged and skipped. A record that is not a valid event
@@ -11,6 +11,7 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { POSITIONS_CONVERGED, POSITIONS_DIVERGED } from '../../events/outbound/divergence-alert.v1.ts';
 import { POSITION_CHANGED } from '../../events/outbound/position-changed.v1.ts';
+import { STATEMENT_REVISED } from '../../events/outbound/statement-revised.v1.ts';
 import { DynamoReadRepository } from '../adapters/dynamodb/read.repository.ts';
 import { createS3FeedStore } from '../adapters/s3/feed-store.ts';
 import { refreshFeeds, type FeedDeps, type FeedRefresh } from '../application/feeds.ts';
@@ -27,7 +28,8 @@ import { batchResponse, receiveEvent } from '../shared/sqs-batch.ts';
 /** What an operator sends to the feed queue to have every feed written again. */
 export const FEEDS_REBUILD_BODY = '{"rebuild":"all"}';
 
-const TRIGGERS = [POSITION_CHANGED, POSITIONS_DIVERGED, POSITIONS_CONVERGED] as const;
+/** A correction or retraction rewrites the timeline (and, through the position, the matrix) of its issue. */
+const TRIGGERS = [POSITION_CHANGED, POSITIONS_DIVERGED, POSITIONS_CONVERGED, STATEMENT_REVISED] as const;
 
 export interface WriteFeedsDeps extends Omit<FeedDeps, 'now'> {
   now?: () => Date;

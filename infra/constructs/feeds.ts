@@ -12,6 +12,7 @@ import {
   AllowedMethods, CachedMethods, CachePolicy, CacheQueryStringBehavior, CacheHeaderBehavior, CacheCookieBehavior, Distribution, HttpVersion,
   PriceClass, ResponseHeadersPolicy, SecurityPolicyProtocol, ViewerProtocolPolicy, HeadersFrameOption,
 } from 'aws-cdk-lib/aws-cloudfront';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -36,6 +37,8 @@ export interface FeedDistributionProps {
   retainData: boolean;
   /** Days to keep access logs and superseded feed versions. */
   historyDays: number;
+  /** The feeds' own host name and its us-east-1 certificate (stage config `feedsDomain`). */
+  domain?: { name: string; certificateArn: string } | undefined;
 }
 
 export class FeedDistribution extends Construct {
@@ -44,8 +47,10 @@ export class FeedDistribution extends Construct {
   readonly distribution: Distribution;
   readonly cachePolicy: CachePolicy;
   readonly responseHeadersPolicy: ResponseHeadersPolicy;
+  /** The host name in every feed URL: the custom domain when configured, else d123.cloudfront.net. */
+  readonly domainName: string;
 
-  constructor(scope: Construct, id: string, { stage, retainData, historyDays }: FeedDistributionProps) {
+  constructor(scope: Construct, id: string, { stage, retainData, historyDays, domain }: FeedDistributionProps) {
     super(scope, id);
 
     // CloudFront's standard logs are delivered with an ACL, so this one bucket keeps ACLs
@@ -108,7 +113,15 @@ export class FeedDistribution extends Construct {
         compress: true,
       },
       httpVersion: HttpVersion.HTTP2_AND_3,
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+      // A security policy applies to a distribution's own certificate only; the shared
+      // *.cloudfront.net one keeps CloudFront's fixed policy, so it is set with a custom domain alone.
+      ...(domain === undefined
+        ? {}
+        : {
+          domainNames: [domain.name],
+          certificate: Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
+          minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+        }),
       priceClass: PriceClass.PRICE_CLASS_100,
       enableLogging: true,
       logBucket: this.logBucket,
@@ -118,8 +131,11 @@ export class FeedDistribution extends Construct {
       'No geo restriction: the feeds are public charts embedded by newsrooms and read wherever their readers are.');
     acknowledge(this.distribution, 'AwsSolutions-CFR2',
       'No WAF: the distribution serves small static files from S3 with a few seconds of caching, takes no input (no query strings, cookies or headers in the key) and has nothing a WAF rule would protect.');
-    acknowledge(this.distribution, 'AwsSolutions-CFR4',
-      'The distribution uses the default *.cloudfront.net certificate until a custom domain is configured; CloudFront then allows TLS 1.0 viewers for that certificate, which the minimum protocol version setting cannot change.');
+    if (domain === undefined) {
+      acknowledge(this.distribution, 'AwsSolutions-CFR4',
+        'No custom domain is configured for this stage (feedsDomain), so the distribution serves the shared *.cloudfront.net certificate, whose TLS policy CloudFront fixes; with feedsDomain set the distribution requires TLS 1.2 (TLSv1.2_2021).');
+    }
+    this.domainName = domain?.name ?? this.distribution.distributionDomainName;
   }
 }
 

@@ -44,6 +44,7 @@ export class StatefulStack extends Stack {
       stage: config.stage,
       retainData: config.retainData,
       historyDays: config.logRetentionDays,
+      domain: config.feedsDomain,
     });
 
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.bus.eventBusName, description: 'Publish statements here (PutEvents)' });
@@ -51,6 +52,12 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'SchemaRegistryName', { value: this.eventBus.registry.attrRegistryName });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'SnapshotBucketName', { value: this.snapshots.bucket.bucketName });
-    new CfnOutput(this, 'FeedsDomainName', { value: this.feeds.distribution.distributionDomainName, description: 'Feeds: https://<this>/<token>/index.json' });
+    new CfnOutput(this, 'FeedsDomainName', { value: this.feeds.domainName, description: 'Feeds: https://<this>/<token>/index.json' });
+    if (config.feedsDomain !== undefined) {
+      new CfnOutput(this, 'FeedsDistributionDomainName', {
+        value: this.feeds.distribution.distributionDomainName,
+        description: `Point a CNAME (or a Route 53 alias) for ${config.feedsDomain.name} at this`,
+      });
+    }
   }
 }

@@ -12,14 +12,23 @@
  *                                         applied, duplicate, quarantined (with its problems),
  *                                         retrying or dead-lettered; null while not yet processed
  *
- * The one exception is /feeds/ (feed-route.ts): public by design, as in AWS.
+ * Two keys: the editor's (the API key: everything) and the reader's (the read routes with the
+ * `read` scope only; 403 elsewhere). The desk API (GET /me, POST /desk/events, POST /desk/preview,
+ * functions/api/desk-api.ts) is served here too, on the same origin as the web app.
+ *
+ * The exceptions are public by design, as in AWS: /feeds/ (feed-route.ts) and the web app's static
+ * files, `/`, `/app/*` and `/config.json` (web-files.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { authenticate } from '../../functions/api/auth.ts';
+import { MAX_DESK_BODY_BYTES } from '../../functions/application/desk/desk-request.ts';
+import { forbidden, identify, type Caller } from '../../functions/api/auth.ts';
+import { isDeskPath, type DeskApi } from '../../functions/api/desk-api.ts';
 import { errorResponse } from '../../functions/api/errors.ts';
 import { jsonResponse as json, type ReadApi, type ReadApiRequest, type ReadApiResponse } from '../../functions/api/http.ts';
+import { routeScope } from '../../functions/api/read-api.ts';
 import { isFeedPath, serveFeed } from './feed-route.ts';
+import { isWebPath, serveWebFile } from './web-files.ts';
 
 export const DEFAULT_API_PORT = 3000;
 export const ADMIN_PREFIX = '/_local/';
@@ -34,8 +43,14 @@ export interface AdminRoutes {
 export interface ApiServerOptions {
   api: ReadApi;
   admin: AdminRoutes;
-  /** Required on every request, read API and admin alike (not for the feeds). */
+  /** The editor's key: required on every request, read API, desk and admin alike (not for the feeds or the web app's files). */
   apiKey: string;
+  /** The reader's key: the read routes with the `read` scope, GET /me; 403 on the rest. */
+  readerKey?: string;
+  /** The desk API (GET /me, POST /desk/*); without it those paths are the read API's 404. */
+  desk?: DeskApi;
+  /** The built web app, served publicly at / and /app/*, with /config.json. */
+  webDir?: string;
   /** The folder the feed writer writes to, served under /feeds/ without the key. */
   feedsDir?: string;
   port?: number;
@@ -85,14 +100,36 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       send(response, await serveFeed(request.method ?? 'GET', rawPath, options.feedsDir), request.method === 'HEAD');
       return;
     }
-    const refused = authenticate(headers, apiKey);
-    if (refused !== undefined) {
+    if (options.webDir !== undefined && isWebPath(rawPath)) {
       request.resume();
-      send(response, errorResponse(refused));
+      const file = await serveWebFile(request.method ?? 'GET', rawPath, options.webDir);
+      response.writeHead(file.statusCode, { ...file.headers, 'content-length': String(file.body.length) });
+      response.end(request.method === 'HEAD' ? undefined : file.body);
+      return;
+    }
+    const caller = identify(headers, { editor: apiKey, reader: options.readerKey });
+    if (!('role' in caller)) {
+      request.resume();
+      send(response, errorResponse(caller));
       return;
     }
     if (rawPath.startsWith(ADMIN_PREFIX)) {
+      if (caller.role !== 'editor') {
+        request.resume();
+        send(response, errorResponse(forbidden(caller, 'write')));
+        return;
+      }
       send(response, await handleAdmin(request, url));
+      return;
+    }
+    if (options.desk !== undefined && isDeskPath(rawPath)) {
+      send(response, await options.desk({ method: request.method ?? 'GET', path: rawPath, body: await readBody(request, MAX_DESK_BODY_BYTES), caller }));
+      return;
+    }
+    const refused = readRefusal(caller, request.method ?? 'GET', rawPath);
+    if (refused !== undefined) {
+      request.resume();
+      send(response, refused);
       return;
     }
     // The body of a GET is never read; drain it so the connection can be reused.
@@ -160,6 +197,25 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         server.closeAllConnections();
       }),
   };
+}
+
+/** A reader holds only some scopes; the read API itself never checks them (API Gateway does in AWS). */
+function readRefusal(caller: Caller, method: string, path: string): ReadApiResponse | undefined {
+  const scope = routeScope(method, path);
+  return scope === undefined || caller.scopes.includes(scope) ? undefined : errorResponse(forbidden(caller, scope));
+}
+
+/** The body, cut after `limit` + 1 bytes (enough to tell it is too large); the rest is drained. */
+async function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    if (size > limit) continue;
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  const body = Buffer.concat(chunks);
+  return body.length > limit ? body.subarray(0, limit + 1) : body;
 }
 
 function flattenHeaders(request: IncomingMessage): Record<string, string | undefined> {

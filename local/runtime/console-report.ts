@@ -102,13 +102,17 @@ export function printStartup(output: Output, runtime: Runtime, context: StartupC
   output.line(`  Snapshots              ${context.snapshotsDir}`);
   output.line(`  Feeds (public)         ${endpoints.api}/feeds/index.json   (no API key: for Datawrapper, Flourish, spreadsheets)`);
   if (context.webhook !== undefined) output.line(`  Alerts webhook         ${context.webhook}`);
-  output.line(`  API key                ${describeApiKey(runtime)}`);
+  output.line(`  Desk API               ${endpoints.api}   (GET /me, POST /desk/events, POST /desk/preview; the editor's key)`);
+  output.line(`  API key (editor)       ${describeApiKey({ key: runtime.apiKey, source: runtime.apiKeySource, file: runtime.apiKeyFile }, '--api-key or TRACKER_API_KEY')}`);
+  output.line(`  Reader key             ${describeApiKey({ key: runtime.readerKey, source: runtime.readerKeySource, file: runtime.readerKeyFile }, '--reader-key or TRACKER_READER_KEY')}`);
+  if (runtime.webDir !== null) {
+    const key = runtime.apiKeySource === 'given' ? '<your API key>' : runtime.apiKey;
+    output.line(`  Web app                ${endpoints.api}/#key=${key}   (the key stays in the page: a fragment never reaches the server)`);
+  }
 }
 
-const describeApiKey = (runtime: Pick<Runtime, 'apiKey' | 'apiKeySource' | 'apiKeyFile'>): string => {
-  if (runtime.apiKeySource === 'given') return '(as given)';
-  if (runtime.apiKeySource === 'kept') return `${runtime.apiKey}   (kept in ${runtime.apiKeyFile ?? '?'})`;
-  return runtime.apiKeyFile === null
-    ? `${runtime.apiKey}   (generated; set --api-key or TRACKER_API_KEY to choose one)`
-    : `${runtime.apiKey}   (generated, kept in ${runtime.apiKeyFile} for the next runs)`;
+const describeApiKey = ({ key, source, file }: { key: string; source: Runtime['apiKeySource']; file: string | null }, flags: string): string => {
+  if (source === 'given') return '(as given)';
+  if (source === 'kept') return `${key}   (kept in ${file ?? '?'})`;
+  return file === null ? `${key}   (generated; set ${flags} to choose one)` : `${key}   (generated, kept in ${file} for the next runs)`;
 };

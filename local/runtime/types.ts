@@ -26,8 +26,15 @@ export interface RuntimeOptions {
   /** Use this DynamoDB (LocalStack, moto, a dev table in AWS) instead of the embedded one. */
   dynamodbEndpoint?: string;
   tableName?: string;
-  /** When absent: the one kept in `dataDir` (generated there on the first run), else generated; printed either way. */
+  /** The editor's key. When absent: the one kept in `dataDir` (generated there on the first run), else generated; printed either way. */
   apiKey?: string;
+  /** The reader's key (read routes only), found like `apiKey` (`DIR/reader-key`). */
+  readerKey?: string;
+  /**
+   * Build the web app (web/build.ts, when the checkout has it) into `<dataDir>/web` (a temporary
+   * folder without one) and serve it at `/`. @default true
+   */
+  webApp?: boolean;
   alertsWebhook?: string;
   /** @default .local-data/snapshots */
   snapshotsDir?: string;
@@ -87,6 +94,12 @@ export interface Runtime {
   apiKeySource: ApiKeySource;
   /** The file the key is kept in, with a data directory. */
   apiKeyFile: string | null;
+  /** The reader's key: GET on the read routes with the `read` scope and GET /me; 403 on the desk, the quarantine and the admin routes. */
+  readerKey: string;
+  readerKeySource: ApiKeySource;
+  readerKeyFile: string | null;
+  /** Where the built web app is served from; null when it was not built. */
+  webDir: string | null;
   tableName: string;
   bus: LocalEventBus;
   reader: PositionReader;

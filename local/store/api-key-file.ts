@@ -8,6 +8,8 @@ import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const API_KEY_FILE = 'api-key';
+/** The reader's key (reads only, no desk writes), kept beside the editor's. */
+export const READER_KEY_FILE = 'reader-key';
 const OWNER_ONLY = 0o600;
 
 export type ApiKeySource = 'given' | 'generated' | 'kept';
@@ -20,7 +22,7 @@ export interface ResolvedApiKey {
 }
 
 /** A key that is easy to paste and hard to guess. */
-export const generateApiKey = (): string => `local-${randomBytes(18).toString('base64url')}`;
+export const generateApiKey = (prefix = 'local'): string => `${prefix}-${randomBytes(18).toString('base64url')}`;
 
 const readKept = async (path: string): Promise<string | undefined> => {
   let text: string;
@@ -34,18 +36,23 @@ const readKept = async (path: string): Promise<string | undefined> => {
   return key === '' ? undefined : key;
 };
 
-export async function resolveApiKey(given: string | undefined, dataDir: string | null): Promise<ResolvedApiKey> {
+/** The editor's key by default; `{ file: READER_KEY_FILE, prefix: 'reader' }` for the reader's. */
+export async function resolveApiKey(
+  given: string | undefined,
+  dataDir: string | null,
+  { file = API_KEY_FILE, prefix = 'local' }: { file?: string; prefix?: string } = {},
+): Promise<ResolvedApiKey> {
   if (given !== undefined && given !== '') return { apiKey: given, source: 'given', path: null };
-  if (dataDir === null) return { apiKey: generateApiKey(), source: 'generated', path: null };
+  if (dataDir === null) return { apiKey: generateApiKey(prefix), source: 'generated', path: null };
 
-  const path = join(dataDir, API_KEY_FILE);
+  const path = join(dataDir, file);
   const kept = await readKept(path);
   if (kept !== undefined) {
     // A copy or an unpacked archive may have widened it; the key opens the whole local API.
     if (((await stat(path)).mode & 0o077) !== 0) await chmod(path, OWNER_ONLY);
     return { apiKey: kept, source: 'kept', path };
   }
-  const apiKey = generateApiKey();
+  const apiKey = generateApiKey(prefix);
   await writeFile(path, `${apiKey}\n`, { encoding: 'utf8', mode: OWNER_ONLY });
   // writeFile's mode applies only to a file it creates; an empty one left behind keeps its own.
   await chmod(path, OWNER_ONLY);

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESK_SOURCE } from '../../events/common.ts';
 import { ISSUE_REGISTERED } from '../../events/registry/registry-events.v1.ts';
 import { STATEMENT_RECORDED } from '../../events/inbound/statement-recorded.v1.ts';
+import { STATEMENT_CORRECTED } from '../../events/inbound/statement-corrected.v1.ts';
+import { STATEMENT_RETRACTED } from '../../events/inbound/statement-retracted.v1.ts';
 import { loadSeedRegistryDetails, loadSeedSamples } from '../../local/seed/seed-files.ts';
 import type { FeedEntry, FeedIndex, LiveMetadata } from '../../functions/application/feed-files.ts';
 import { TIMELINE_COLUMNS } from '../../functions/application/feed-files.ts';
@@ -142,6 +144,33 @@ describe('feeds for graphics desks, through the local runtime', () => {
     expect(ar.title).toBe('نشر قوات غربية في أوكرانيا');
     expect(ar.annotate.notes).toContain(`عدد التصريحات المسجلة: ${count}`);
     expect(en.describe['source-name'].length).toBeGreaterThan(0);
+  });
+
+  // Last, as it changes the record the tests above read.
+  it('shows a correction and a retraction after the next update: the corrected stance in the timeline and the matrix, the retracted statement gone', async () => {
+    const issue = 'western-troops-in-ukraine';
+    const corrected = 'seed-09-germany-western-troops-in-ukraine';
+    const retracted = 'seed-08-rutte-western-troops-in-ukraine';
+    const revision = (detailType: string, detail: Record<string, unknown>) => ({
+      origin: detailType,
+      entry: { Source: DESK_SOURCE, DetailType: detailType, Detail: JSON.stringify({ schemaVersion: '1', recordedBy: 'standards-desk', ...detail }) },
+    });
+    const outcome = await test.runtime.run('A correction and a retraction', [
+      revision(STATEMENT_CORRECTED, {
+        statementId: corrected, correctionId: 'corr-feeds-germany', changes: { stance: 2 }, reason: 'Berlin backs the troops', correctedAt: '2025-09-05T09:00:00Z',
+      }),
+      revision(STATEMENT_RETRACTED, { statementId: retracted, retractionId: 'retr-feeds-rutte', reason: 'Misattributed', retractedAt: '2025-09-05T09:30:00Z' }),
+    ]);
+    expect(outcome.clean).toBe(true);
+    await test.runtime.settle();
+
+    const timeline = parseCsv((await fetchFeed(feedOf(issue, 'timeline').url)).text).data;
+    expect(timeline.find((row) => row['statement_id'] === corrected)?.['stance']).toBe('2');
+    expect(timeline.map((row) => row['statement_id'])).not.toContain(retracted);
+    const matrix = parseCsv((await fetchFeed(feedOf(issue, 'matrix').url)).text).data;
+    expect(matrix.find((row) => row['actor'] === 'germany')?.['stance']).toBe('2');
+    const live = JSON.parse((await fetchFeed(feedOf(issue, 'live', 'en').url)).text) as LiveMetadata;
+    expect(live.annotate.notes).toContain(`· ${timeline.length} statements on record`);
   });
 
   it('keeps an unpublished issue out of every feed', async () => {

@@ -135,6 +135,11 @@ describe('configuration', () => {
     [{ registryPublishers: { sources: ['desk,registry'] } }, 'config.registryPublishers.sources[0]: must be an event source'],
     [{ registryPublishers: { sources: [] } }, 'config.registryPublishers.sources: must list at least one source'],
     [{ registryPublishers: { principal: [] } }, 'config.registryPublishers: Unrecognized key: "principal"'],
+    [
+      { feedsDomain: { name: 'feeds.example.org', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f7c3a4e-5b6d-4c8e-9a1b-2c3d4e5f6a7b' } },
+      'config.feedsDomain.certificateArn: must be the ARN of an ACM certificate in us-east-1',
+    ],
+    [{ feedsDomain: { name: 'https://feeds.example.org' } }, 'config.feedsDomain.name: must be a lower-case DNS name'],
   ])('rejects %j naming the setting', (settings, message) => {
     const problems = problemsOf(() => parseConfig({ stage: 'dev', ...settings }));
 

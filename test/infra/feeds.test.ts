@@ -63,6 +63,21 @@ describe('feeds', () => {
     expect(config.HttpVersion).toBe('http2and3');
   });
 
+  it('keeps the shared certificate without a custom domain, and requires TLS 1.2 on its own name and certificate with one', () => {
+    const distributionOf = (tracker: SynthesizedTracker) => only(resourcesOf(tracker.stateful, 'AWS::CloudFront::Distribution'), 'distribution')[1];
+    const shared = distributionOf(synth).Properties?.DistributionConfig;
+    expect(shared.Aliases).toBeUndefined();
+    expect(shared.ViewerCertificate).toBeUndefined();
+
+    const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/0f7c3a4e-5b6d-4c8e-9a1b-2c3d4e5f6a7b';
+    const custom = synthTracker({ ...FULL_SETTINGS, feedsDomain: { name: 'feeds.example.org', certificateArn } });
+    const own = distributionOf(custom).Properties?.DistributionConfig;
+    expect(own.Aliases).toEqual(['feeds.example.org']);
+    expect(own.ViewerCertificate).toMatchObject({ AcmCertificateArn: certificateArn, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
+    const writer = resourcesOf(custom.stateless, 'AWS::Lambda::Function')[functionId(custom.stateless, 'FeedWriterFunction')]!;
+    expect(JSON.stringify(writer.Properties?.Environment.Variables[ENV.feedsBaseUrl])).toContain('https://feeds.example.org/');
+  });
+
   it('answers any origin for GET and HEAD, without credentials', () => {
     const [, policy] = only(resourcesOf(synth.stateful, 'AWS::CloudFront::ResponseHeadersPolicy'), 'response headers policy');
     const cors = policy.Properties?.ResponseHeadersPolicyConfig.CorsConfig;

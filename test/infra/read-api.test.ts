@@ -3,6 +3,7 @@
  * throttled, and the routes are the ones newsroom tools call.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DESK_ROUTES } from '../../functions/api/desk-routes.ts';
 import { API_SCOPES, ROUTES } from '../../functions/api/routes.ts';
 import { DEFAULT_API_SCOPES } from '../../infra/config.ts';
 import { FULL_SETTINGS, functionId, resourcesOf, synthTracker, type SynthesizedTracker } from './synth.ts';
@@ -31,7 +32,7 @@ describe('read API', () => {
 
     expect([...scopesByRoute.keys()].sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
     for (const route of ROUTES) expect(scopesByRoute.get(`${route.method} ${route.path}`), route.id).toEqual([DEFAULT_API_SCOPES[route.scope]]);
-    expect(new Set(ROUTES.map((route) => route.scope))).toEqual(new Set(API_SCOPES));
+    expect(new Set([...ROUTES, ...DESK_ROUTES].map((route) => route.scope))).toEqual(new Set(API_SCOPES));
   });
 
   it('puts every route, /openapi.json included, behind IAM authorization by default', () => {
@@ -69,7 +70,7 @@ describe('read API', () => {
       'GET /quarantine': [DEFAULT_API_SCOPES.quarantine],
       'GET /openapi.json': [DEFAULT_API_SCOPES.read],
     });
-    expect(DEFAULT_API_SCOPES).toEqual({ read: 'tracker/read', quarantine: 'tracker/quarantine.read' });
+    expect(DEFAULT_API_SCOPES).toEqual({ read: 'tracker/read', quarantine: 'tracker/quarantine.read', write: 'tracker/write' });
   });
 
   it('uses the scope names the stage configures', () => {

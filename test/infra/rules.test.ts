@@ -4,10 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CONTRACTS, POSITION_CHANGED, POSITIONS_CONVERGED, POSITIONS_DIVERGED, STANCE_CHANGED, STATEMENT_RECORDED } from '../../events/catalog.ts';
+import { CONTRACTS, POSITION_CHANGED, POSITIONS_CONVERGED, POSITIONS_DIVERGED, STANCE_CHANGED, STATEMENT_RECORDED, STATEMENT_REVISED } from '../../events/catalog.ts';
 import { DESK_SOURCE, TRACKER_SOURCE } from '../../events/common.ts';
 import { positionsConvergedV1, positionsDivergedV1 } from '../../events/outbound/divergence-alert.v1.ts';
 import { positionChangedV1 } from '../../events/outbound/position-changed.v1.ts';
+import { statementRevisedV1 } from '../../events/outbound/statement-revised.v1.ts';
 import { stanceChangedV1 } from '../../events/inbound/stance-changed.v1.ts';
 import {
   ALERTS_TO_NOTIFIER,
@@ -93,6 +94,25 @@ const outbound = {
     POSITIONS_CONVERGED,
     positionsConvergedV1.parse({ ...alertDetail, closedAt: '2025-09-05T10:00:00Z' }),
   ),
+  statementRevised: busEvent(
+    TRACKER_SOURCE,
+    STATEMENT_REVISED,
+    statementRevisedV1.parse({
+      schemaVersion: '1',
+      revisionId: 'corr-russia-troops-stance',
+      kind: 'correction',
+      statementId: evidence.statementId,
+      outcome: 'applied',
+      changed: ['stance'],
+      reason: 'The stance was misread',
+      revisedAt: '2025-09-05T09:00:00Z',
+      recordedBy: 'standards-desk',
+      status: 'standing',
+      redacted: false,
+      issue: 'western-troops-in-ukraine',
+      statement: evidence,
+    }),
+  ),
 };
 
 const inbound = {
@@ -160,8 +180,8 @@ const meantFor = new Map<RuleDefinition, BusEvent[]>([
   [UNMATCHED_TO_PROCESSOR, [spoofed.alertFromDesk, spoofed.positionChangeFromDesk, unknown.misspelt, unknown.foreign]],
   [TRACKER_SOURCED_INPUTS_TO_PROCESSOR, [spoofed.statementFromTracker, spoofed.registrationFromTracker, revisionFromTracker]],
   [ALERTS_TO_NOTIFIER, [outbound.diverged, outbound.converged]],
-  [POSITION_CHANGES_TO_SNAPSHOTS, [outbound.positionChanged]],
-  [TRACKER_CHANGES_TO_FEEDS, [outbound.positionChanged, outbound.diverged, outbound.converged]],
+  [POSITION_CHANGES_TO_SNAPSHOTS, [outbound.positionChanged, outbound.statementRevised]],
+  [TRACKER_CHANGES_TO_FEEDS, [outbound.positionChanged, outbound.diverged, outbound.converged, outbound.statementRevised]],
 ]);
 
 describe('EventBridge rules', () => {

@@ -8,6 +8,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESK_SOURCE } from '../../events/common.ts';
 import { POSITIONS_CONVERGED, STATEMENT_CORRECTED, STATEMENT_RETRACTED, STATEMENT_REVISED } from '../../events/catalog.ts';
+import { DynamoReadRepository } from '../../functions/adapters/dynamodb/read.repository.ts';
+import { createPositionReader } from '../../functions/application/read-model.ts';
 import { REMOVAL_NOTICE } from '../../functions/core/corrections.ts';
 import { startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
 import { injectCrashes } from '../support/fault-injection.ts';
@@ -141,6 +143,11 @@ describe('the only statement behind an open divergence retracted, with redact', 
     const [closing, revised] = rig.publisher.published.slice(-2);
     expect(closing).toMatchObject({ detailType: POSITIONS_CONVERGED, detail: { issue: 'russia-as-guarantor', revision: { revisionId: 'retr-russia-guarantor', kind: 'retraction' } } });
     expect(revised).toMatchObject({ detailType: STATEMENT_REVISED, detail: { status: 'retracted', redacted: true, statement: { quote: REMOVAL_NOTICE } } });
+
+    // The record as of any later date agrees: an as-of matrix replays history, which holds the retraction.
+    const reader = createPositionReader({ store: new DynamoReadRepository({ tableName: rig.tableName, client: rig.client }) });
+    const asOf = await reader.issueMatrix('russia-as-guarantor', '2025-09-30T00:00:00Z');
+    expect(asOf.positions.map((p) => p.actor)).toEqual(['ukraine']);
 
     // Act again: the statement redelivered late does not come back.
     await deliverAll(rig, samples.filter((e) => (e.detail as { statementId: string }).statementId === RUSSIA_GUARANTOR));

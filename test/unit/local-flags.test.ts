@@ -43,6 +43,14 @@ describe('npm start flags', () => {
     expect(parseMainArgs([], { TRACKER_API_KEY: '' }).options.apiKey).toBeUndefined();
   });
 
+  it('takes the reader key from --reader-key or TRACKER_READER_KEY, refuses it equal to the API key, and --no-web', () => {
+    expect(parseMainArgs([], { TRACKER_READER_KEY: 'reader-env' }).options.readerKey).toBe('reader-env');
+    expect(parseMainArgs(['--reader-key', 'r'], { TRACKER_READER_KEY: 'reader-env' }).options.readerKey).toBe('r');
+    expect(() => parseMainArgs(['--api-key', 'same', '--reader-key', 'same'], {})).toThrow(/--reader-key must differ/);
+    expect(parseMainArgs(['--no-web'], {}).options.webApp).toBe(false);
+    expect(parseMainArgs([], {}).options.webApp).toBeUndefined();
+  });
+
   it('reads the registry allow-list from --registry-sources or TRACKER_REGISTRY_SOURCES; the flag wins', () => {
     const env = { TRACKER_REGISTRY_SOURCES: 'newsroom.registry, newsroom.desk' };
     expect(parseMainArgs([], env).options.registrySources).toEqual(['newsroom.registry', 'newsroom.desk']);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../functions/api/csv.ts';
 import { OPENAPI_PATH, buildOpenApiDocument, renderOpenApiDocument } from '../../functions/api/openapi.ts';
+import { DESK_ROUTES } from '../../functions/api/desk-routes.ts';
 import { ROUTES } from '../../functions/api/routes.ts';
 import type { PositionReader } from '../../functions/application/read-model.ts';
 import { createReadApi } from '../../functions/api/read-api.ts';
@@ -28,16 +29,31 @@ describe('the OpenAPI document', () => {
     expect(committed()).toBe(renderOpenApiDocument());
   });
 
-  it('is OpenAPI 3.1 with one GET operation per route, each with a unique operationId', () => {
+  it('is OpenAPI 3.1 with one operation per route of the read and desk tables, each with a unique operationId', () => {
     // Act
     const document = buildOpenApiDocument() as Json;
 
     // Assess
     expect(document['openapi']).toBe('3.1.0');
-    expect(Object.keys(document['paths'])).toEqual(ROUTES.map((route) => route.path));
-    const ids = ROUTES.map((route) => document['paths'][route.path].get.operationId);
-    expect(ids).toEqual(ROUTES.map((route) => route.id));
+    const all = [...ROUTES, ...DESK_ROUTES];
+    expect(Object.keys(document['paths'])).toEqual(all.map((route) => route.path));
+    const ids = all.map((route) => document['paths'][route.path][route.method.toLowerCase()].operationId);
+    expect(ids).toEqual(all.map((route) => route.id));
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('documents the desk routes: the request body, 202 on /desk/events, 400 with problems and 403 for a reader', () => {
+    // Act
+    const document = buildOpenApiDocument() as Json;
+
+    // Assess
+    const events = document['paths']['/desk/events'].post;
+    expect(events.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/DeskRequest');
+    expect(Object.keys(events.responses).sort()).toEqual(['202', '400', '401', '403', '500']);
+    expect(document['paths']['/desk/preview'].post.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/DeskPreview');
+    expect(document['paths']['/me'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/Me');
+    expect(document['components'].schemas.Error.properties.error.enum).toContain('Forbidden');
+    expect(document['components'].schemas.Error.properties).toHaveProperty('problems');
   });
 
   it('resolves every $ref to a component schema', () => {

@@ -16,7 +16,7 @@ import {
 import { compareSaid, type SaidKey } from '../../core/positions.ts';
 import type { ActorId, IssueId, Position, Registry, StatementRecord } from '../../core/types.ts';
 import { batchGet, documentClient, queryAll, queryUpTo, type Item } from './document-client.ts';
-import { changeFromItem, episodeFromItem, historyFromItem, holdsPosition, positionFromItem } from './items.ts';
+import { changeFromItem, episodeFromItem, historyFromItem, holdsPosition, isRetractedItem, positionFromItem } from './items.ts';
 import {
   CHANGES_FEED, EPISODES_FEED, ISSUE, actorHistoryFrom, feedPositionOf, historyKey, isChangeFeedPosition, isEpisodeFeedPosition,
   isQuarantineFeedPosition,
@@ -97,7 +97,8 @@ export class DynamoReadRepository implements ReadStore {
       ISSUE.historyPrefix,
       until === undefined ? {} : { FilterExpression: 'saidAt <= :until', ExpressionAttributeValues: { ':until': until } },
     );
-    return items.map(historyFromItem);
+    // A retracted statement counts for nothing: not in an as-of matrix, not in a timeline.
+    return items.filter((item) => !isRetractedItem(item)).map(historyFromItem);
   }
 
   async statements(refs: readonly StatementRef[]): Promise<StatementRecord[]> {
