@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// The functions these files hand to page.evaluate run in the page, on the DOM.
 /**
  * First render of the dashboard's matrix in Chromium against the local runtime with the seed: the
  * time from the start of navigation (the page's `performance.timeOrigin`) to the first animation

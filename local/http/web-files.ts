@@ -54,7 +54,8 @@ const text = (statusCode: number, message: string, extra: Record<string, string>
 
 /** The file a path names inside `root`, or undefined when it would leave it (`..`, an encoded slash or NUL). */
 export const webFileFor = (root: string, rawPath: string): string | undefined => {
-  const relative = rawPath === '/' || rawPath === '/index.html' ? 'index.html' : rawPath.slice(WEB_APP_PREFIX.length);
+  // `/app/x` is the file `app/x` of the folder, as in the app's bucket behind CloudFront: one tree, served alike.
+  const relative = rawPath === '/' || rawPath === '/index.html' ? 'index.html' : rawPath.slice(1);
   let decoded: string;
   try {
     decoded = decodeURIComponent(relative);

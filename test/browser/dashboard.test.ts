@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// The functions these files hand to page.evaluate run in the page, on the DOM.
 /**
  * The dashboard in a real Chromium against the local runtime with the seed: what a reader of the
  * matrix sees, in English and in Arabic, and that hostile text stays text.

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// The functions these files hand to page.evaluate run in the page, on the DOM.
 /**
  * The desk in a real Chromium against the local runtime with the seed: an editor records a
  * statement and corrects it through the forms, the dashboard follows without a reload, bad input

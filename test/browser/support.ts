@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// The functions these files hand to page.evaluate run in the page, on the DOM.
 /**
  * What the browser tests share: Debian's Chromium driven by playwright-core (no browser download),
  * the local runtime with the seed serving the app at its own origin, and the checks a user relies

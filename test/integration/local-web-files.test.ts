@@ -31,9 +31,9 @@ describe('the web app on the local API server', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tracker-web-test-'));
-    await mkdir(join(dir, 'web', 'assets'), { recursive: true });
+    await mkdir(join(dir, 'web', 'app', 'assets'), { recursive: true });
     await writeFile(join(dir, 'web', 'index.html'), INDEX, 'utf8');
-    await writeFile(join(dir, 'web', 'assets', 'app.js'), 'console.log("app")', 'utf8');
+    await writeFile(join(dir, 'web', 'app', 'assets', 'app.js'), 'console.log("app")', 'utf8');
     await writeFile(join(dir, 'secret.txt'), 'not for the browser', 'utf8');
     const api = async () => ({ statusCode: 200, headers: {}, body: '{}' });
     const admin = { listDeadLetters: async () => ({}), redrive: async () => ({}), status: async () => ({}), eventFates: async () => ({}) };
