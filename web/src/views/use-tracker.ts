@@ -64,8 +64,11 @@ export function useTracker(client: ApiClient, asOf: string | null): TrackerData 
     const registry = emptyRegistry();
     const follower = new ChangeFollower((query) => client.get<ChangesPage>('/changes', query));
     const load = async (): Promise<void> => {
-      const [{ issues }, alerts] = await Promise.all([client.get<{ issues: IssueSummary[] }>('/issues'), allAlerts(client)]);
-      const matrices = await Promise.all(issues.map((issue) => matrixOf(client, issue.issue, asOfRef.current)));
+      const pendingAlerts = allAlerts(client);
+      // Awaited below; marked handled now so a failed /issues does not also report it unhandled.
+      pendingAlerts.catch(() => undefined);
+      const { issues } = await client.get<{ issues: IssueSummary[] }>('/issues');
+      const [matrices, alerts] = await Promise.all([Promise.all(issues.map((issue) => matrixOf(client, issue.issue, asOfRef.current))), pendingAlerts]);
       if (stopped) return;
       setData((old) => ({ ...old, loading: false, error: null, issues, matrices, alerts, revision: old.revision + 1 }));
       applyChanges(registry, await follower.poll());
