@@ -51,7 +51,7 @@ describe('the matrix grid', () => {
 
   it('takes bloc members from the registry when it knows them, so a member without a stance on one issue stays in its group', () => {
     const registry = emptyRegistry();
-    registry.blocs.set('allies', { id: 'allies', names: names('Allies'), members: ['france', 'germany', 'russia'] });
+    registry.blocs.set('allies', { id: 'allies', names: names('Allies'), members: ['france', 'germany', 'russia'], updatedAt: '2025-09-01T00:00:00.000Z' });
     const grid = buildGrid(issues, [backstop], [], registry);
 
     expect(grid.groups.map((group) => group.bloc?.id ?? null)).toEqual(['allies', null]);

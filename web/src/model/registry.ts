@@ -4,13 +4,11 @@
  * the feed says about revisions of statements. The read API has no registry route; the feed,
  * which the app follows anyway for live updates, holds every version.
  */
+import type { Registry, Speaker } from '../../../functions/core/types.ts';
 import type { ChangeItem, Names } from '../api/types.ts';
 
-export interface RegistryActor { id: string; names: Names; aliases: string[]; kind?: string }
-export interface RegistrySpeaker { id: string; actor: string; names: Names; aliases: string[]; role?: Names }
-export interface RegistryIssue { id: string; title: Names; proposition: Names; status?: string }
-export interface RegistryBloc { id: string; names: Names; members: string[] }
-export interface RegistryWatch { id: string; kind: string; actor?: string; bloc: string }
+/** The feed's records are the core's registry records as stored. */
+export type RegistrySpeaker = Speaker;
 
 /** A correction or a retraction of a statement, as the feed reports it. */
 export interface RevisionNote {
@@ -20,16 +18,12 @@ export interface RevisionNote {
   reason: string;
 }
 
-export interface RegistryView {
-  actors: Map<string, RegistryActor>;
-  speakers: Map<string, RegistrySpeaker>;
-  issues: Map<string, RegistryIssue>;
-  blocs: Map<string, RegistryBloc>;
-  watches: Map<string, RegistryWatch>;
+/** The core's registry, kept current in place as the feed brings versions, with what the feed says of revisions. */
+export type RegistryView = { [K in keyof Registry]: Registry[K] extends ReadonlyMap<infer Id, infer Entry> ? Map<Id, Entry> : never } & {
   revisions: Map<string, RevisionNote[]>;
   /** The revision that withdrew an episode, by episode id. */
   withdrawals: Map<string, RevisionNote>;
-}
+};
 
 export const emptyRegistry = (): RegistryView => ({
   actors: new Map(), speakers: new Map(), issues: new Map(), blocs: new Map(), watches: new Map(), revisions: new Map(), withdrawals: new Map(),
@@ -52,8 +46,11 @@ const applyRegistryChange = (view: RegistryView, changed: Record<string, unknown
   const map = view[KIND_TO_MAP[kind as keyof typeof KIND_TO_MAP]] as Map<string, unknown>;
   const known = map.get(record['id']);
   if (known !== undefined && updatedAt(known) > updatedAt(record)) return;
-  const aliases = Array.isArray(record['aliases']) ? record['aliases'].filter((alias): alias is string => typeof alias === 'string') : [];
-  map.set(record['id'], kind === 'bloc' ? { ...record, members: memberIds(record['members']) } : { ...record, aliases });
+  if (kind === 'bloc') map.set(record['id'], { ...record, members: memberIds(record['members']) });
+  else if (kind === 'actor' || kind === 'speaker') {
+    const aliases = Array.isArray(record['aliases']) ? record['aliases'].filter((alias): alias is string => typeof alias === 'string') : [];
+    map.set(record['id'], { ...record, aliases });
+  } else map.set(record['id'], record);
 };
 
 const revisionOf = (value: unknown): RevisionNote | undefined => {
