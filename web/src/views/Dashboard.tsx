@@ -75,7 +75,12 @@ export function Dashboard({ client, data, asOf, onAsOf }: { client: ApiClient; d
             registry={data.registry}
             asOf={asOf === null ? null : endOfDay(asOf)}
             revision={data.revision}
-            onClose={() => setSelected(null)}
+            onClose={() => {
+              // Back to the cell the panel was opened from, so the keyboard does not lose its place.
+              const from = document.querySelector<HTMLButtonElement>(`button.cell[data-actor="${selected?.actor}"][data-issue="${selected?.issue}"]`);
+              setSelected(null);
+              from?.focus();
+            }}
           />
         )}
       </div>

@@ -58,7 +58,7 @@ export function EvidencePanel({ client, position, issueName, registry, asOf, rev
   const latestFirst = [...shown].reverse();
   const actorName = position.names[lang];
   return (
-    <section class="evidence" aria-labelledby="evidence-title" id="evidence">
+    <section class="evidence" aria-labelledby="evidence-title" id="evidence" onKeyDown={(event) => event.key === 'Escape' && onClose()}>
       <header class="panel-head">
         <h2 id="evidence-title" tabIndex={-1} ref={heading}>
           {t.evidence}: <bdi>{actorName}</bdi> · <bdi>{issueName}</bdi> (<bdi dir="ltr">{formatStance(position.stance)}</bdi>)
