@@ -24,6 +24,7 @@ import { settle, type Settled } from './record/settle.ts';
 import { statementChangeOf } from './record/statement-change.ts';
 import { statementRevisedDetails } from './corrections-v1.ts';
 import { revisedStatement } from './revise/revised-statement.ts';
+import { recordRevisionChanges } from './revise/revision-change.ts';
 
 export { NotConvergedError } from './record/settle.ts';
 export type { AlertCounts } from './record/alert-ledger.ts';
@@ -89,12 +90,16 @@ export const recordStatement = async (
   const { revised: hasRevisions } = await claimIdentity(tracker, statement);
   const revised = hasRevisions ? await revisedOnArrival(tracker, statement) : undefined;
   const history = await tracker.recordStatement(revised?.effective.record ?? statement, revised);
-  if (revised?.effective.status === 'retracted') return { ...retractedOnArrival(statement, history), published: await publishRevised(publisher, revised) };
+  if (revised?.effective.status === 'retracted') {
+    await recordRevisionChanges(tracker, revised.effective, clock.now());
+    return { ...retractedOnArrival(statement, history), published: await publishRevised(publisher, revised) };
+  }
   if (revised !== undefined) statement = revised.effective.record;
   const position = await tracker.applyPosition(statement);
   const ledger = new AlertLedger(tracker, statement.issue);
   const { snapshot, ...settled } = await settle({ tracker, clock, registry, statement, ledger }, maxRounds);
   await tracker.recordStatementChange(statement.statementId, statementChangeOf(statement, snapshot.positions.get(statement.actor), clock.now()));
+  if (revised !== undefined) await recordRevisionChanges(tracker, revised.effective, clock.now());
   const published = await publishOutbox({ tracker, publisher, ledger, statement }, snapshot) + (await publishRevised(publisher, revised));
   const { statementId, issue, actor } = statement;
   return { statementId, issue, actor, history, position, ...settled, alerts: ledger.counts, published };

@@ -3,12 +3,16 @@
  * (`tracker correct`, `tracker retract`) on the local bus, routed by the real rules to the real
  * processor, read back through the read API and the snapshot files.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { Matrix } from '../../functions/api/schemas.ts';
 import { runCli } from '../../local/cli.ts';
-import { apiGet, cliIo, divergenceKey, openAlerts, seedQuotes, stancesOf, useSeededRuntime } from './support.ts';
+import { AWS_CLI_SKIP, HAS_AWS_CLI, apiGet, awsCliEnv, cliIo, divergenceKey, openAlerts, seedQuotes, stancesOf, useSeededRuntime } from './support.ts';
+
+const run = promisify(execFile);
 
 const RUSSIA_GUARANTOR = 'seed-04-russia-russia-as-guarantor';
 
@@ -61,6 +65,38 @@ describe('tracker correct and tracker retract against the local runtime', () => 
     const snapshotText = async () => (await Promise.all((await readdir(snapshots, { recursive: true, withFileTypes: true }))
       .filter((entry) => entry.isFile()).map((entry) => readFile(join(entry.parentPath, entry.name), 'utf8')))).join('\n');
     await eventually(async () => !(await snapshotText()).includes(quote), 'the snapshots are rewritten without the quote');
+  });
+
+  it.skipIf(!HAS_AWS_CLI)(`aws events put-events with a corrected speaker: NATO has no position left, the United Kingdom has it${AWS_CLI_SKIP}`, async () => {
+    // Prepare: the seed has Rutte (NATO) at 2 on troops; the words were the UK defence secretary's.
+    const { runtime, dir } = seeded.test;
+    const file = join(dir, 'correction-entries.json');
+    await writeFile(file, JSON.stringify([{
+      Source: 'newsroom.desk',
+      DetailType: 'Statement Corrected',
+      Detail: JSON.stringify({
+        schemaVersion: '1', statementId: 'seed-08-rutte-western-troops-in-ukraine', correctionId: 'corr-e2e-speaker', changes: { speaker: 'Healey' },
+        reason: 'Misattributed: the words were John Healey\'s', correctedAt: '2025-09-05T09:00:00Z', recordedBy: 'standards-desk',
+      }),
+    }]), 'utf8');
+
+    // Act
+    const { stdout } = await run(
+      'aws',
+      ['events', 'put-events', '--endpoint-url', runtime.endpoints.bus, '--region', 'us-east-1', '--output', 'json', '--entries', `file://${file}`],
+      { env: awsCliEnv(dir), timeout: 60_000 },
+    );
+    expect((JSON.parse(stdout) as { FailedEntryCount: number }).FailedEntryCount).toBe(0);
+    await runtime.settle();
+
+    // Assess
+    const { body } = await apiGet<Matrix>(runtime, '/issues/western-troops-in-ukraine/positions');
+    expect(stancesOf(body)).not.toHaveProperty('nato');
+    expect(body.positions.find((p) => p.actor === 'united-kingdom')).toMatchObject({ stance: 2, statementId: 'seed-08-rutte-western-troops-in-ukraine' });
+    const history = await apiGet<{ statements: Array<{ statementId: string; speaker?: string }> }>(runtime, '/actors/united-kingdom/history?issue=western-troops-in-ukraine');
+    expect(history.body.statements).toEqual([expect.objectContaining({ statementId: 'seed-08-rutte-western-troops-in-ukraine', speaker: 'healey' })]);
+    const nato = await apiGet<{ statements: unknown[] }>(runtime, '/actors/nato/history?issue=western-troops-in-ukraine');
+    expect(nato.body.statements).toEqual([]);
   });
 
   it('correct and retract have --help', async () => {

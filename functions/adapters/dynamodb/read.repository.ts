@@ -16,7 +16,8 @@ import {
 import { compareSaid, type SaidKey } from '../../core/positions.ts';
 import type { ActorId, IssueId, Position, Registry, StatementRecord } from '../../core/types.ts';
 import { batchGet, documentClient, queryAll, queryUpTo, type Item } from './document-client.ts';
-import { changeFromItem, episodeFromItem, historyFromItem, holdsPosition, isRetractedItem, positionFromItem } from './items.ts';
+import { changeFromItem, countsInHistory, episodeFromItem, historyFromItem, holdsPosition, positionFromItem } from './items.ts';
+import { followMoves } from './revisions.ts';
 import {
   CHANGES_FEED, EPISODES_FEED, ISSUE, actorHistoryFrom, feedPositionOf, historyKey, isChangeFeedPosition, isEpisodeFeedPosition,
   isQuarantineFeedPosition,
@@ -97,13 +98,16 @@ export class DynamoReadRepository implements ReadStore {
       ISSUE.historyPrefix,
       until === undefined ? {} : { FilterExpression: 'saidAt <= :until', ExpressionAttributeValues: { ':until': until } },
     );
-    // A retracted statement counts for nothing: not in an as-of matrix, not in a timeline.
-    return items.filter((item) => !isRetractedItem(item)).map(historyFromItem);
+    // A retracted statement counts for nothing (not in an as-of matrix, not in a timeline); a place a correction
+    // moved a statement from holds no statement.
+    return items.filter(countsInHistory).map(historyFromItem);
   }
 
   async statements(refs: readonly StatementRef[]): Promise<StatementRecord[]> {
     if (refs.length === 0) return [];
-    return (await batchGet(this.doc, this.tableName, refs.map(historyKey))).map(historyFromItem);
+    const items = await batchGet(this.doc, this.tableName, refs.map(historyKey));
+    // A reference into a place a correction moved the statement from resolves to where it stands now.
+    return (await followMoves({ doc: this.doc, tableName: this.tableName }, items)).map(historyFromItem);
   }
 
   async actorPositions(actor: ActorId, issues: readonly IssueId[]): Promise<Position[]> {
@@ -125,6 +129,8 @@ export class DynamoReadRepository implements ReadStore {
             TableName: this.tableName,
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
             ExpressionAttributeValues: { ':pk': ISSUE.pk(issue), ':from': from, ':to': to },
+            // Not the places corrections moved statements from: a page counts statements only.
+            FilterExpression: 'attribute_not_exists(movedTo)',
             ConsistentRead: true,
           },
           limit + 1,
