@@ -205,6 +205,8 @@ export interface TrackerRepository {
    * revisions: `false` when the effective place did (a concurrent application read a later set).
    */
   relocateStatement(revised: RevisedStatement, from: readonly StatementRef[]): Promise<boolean>;
+  /** Replaces the statement's text in the quarantined events that name it (a reused id), and in any quarantined later. */
+  redactQuarantined(statementId: string): Promise<void>;
   /** Replaces the text of the kept revisions (a corrected quote) by what a redaction leaves of them. */
   redactRevisions(revisions: readonly Revision[]): Promise<void>;
   /**

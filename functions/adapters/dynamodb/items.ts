@@ -10,7 +10,8 @@ import type {
   AlertEntry, AlertRecord, AlertTransition, ChangeKind, ChangeRecord, OpenPointer, RecordedStatement, RevisedStatement, StatementRef, StoredEpisode,
   StoredQuarantinedEvent,
 } from '../../application/ports.ts';
-import type { Revision, RevisionIdentity } from '../../core/corrections.ts';
+import type { Revision, RevisionIdentity, TrailEntry } from '../../core/corrections.ts';
+import type { ShownStatement } from '../../application/read-store.ts';
 import type { RegistryUpdate } from '../../core/registry.ts';
 import type { FieldSummary, StatementIdentity } from '../../core/identity.ts';
 import type { DivergenceKind, Position, StatementRecord } from '../../core/types.ts';
@@ -123,6 +124,16 @@ export const historyFromItem = (item: Item): StatementRecord => {
   const { pk: _pk, sk: _sk, ...rest } = item;
   for (const name of REVISION_ATTRIBUTES) delete rest[name];
   return rest as unknown as StatementRecord;
+};
+
+/** The history item as the read side shows it: the record, and once revised its status and trail. */
+export const shownFromItem = (item: Item): ShownStatement => {
+  const record = historyFromItem(item);
+  if (item['trail'] === undefined) return record;
+  const trail = item['trail'] as TrailEntry[];
+  const corrected = trail.some((entry) => entry.kind === 'correction' && entry.outcome === 'applied');
+  const status = item['status'] === 'retracted' ? 'retracted' : corrected ? 'corrected' : 'recorded';
+  return { ...record, revision: { status, trail, redacted: item['redacted'] === true } };
 };
 
 /** The history item as the revision path reads it: the record shown and, once revised, what it is made from. */

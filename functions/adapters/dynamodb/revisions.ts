@@ -40,7 +40,8 @@ export const claimRevision = async ({ doc, tableName }: Table, identity: Revisio
     new UpdateCommand({
       TableName: tableName,
       Key: claimKey(revision.statementId),
-      UpdateExpression: 'SET rv = :yes',
+      // A redaction marks the claim at once, so an event quarantined under the id later is redacted as it is kept (redaction.ts).
+      UpdateExpression: revision.kind === 'retraction' && revision.redact ? 'SET rv = :yes, rd = :yes' : 'SET rv = :yes',
       ExpressionAttributeValues: { ':yes': true },
       ReturnValues: 'ALL_NEW',
     }),

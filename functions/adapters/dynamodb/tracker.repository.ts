@@ -19,6 +19,7 @@ import {
   countsInHistory, historyToItem, holdsPosition, pointerFromItem, pointerToItem, positionFromItem, retractedKeyNeedle, revisedHistoryToItem,
   statementChangeToItem, storedAlertFromItem,
 } from './items.ts';
+import * as redaction from './redaction.ts';
 import * as revisions from './revisions.ts';
 import {
   ISSUE, NO_SAID_KEY, actorHistoryBound, alertKey, claimKey, episodeKey, historyKey, openPointerKey, outboxKey, positionKey,
@@ -139,6 +140,10 @@ export class DynamoTrackerRepository implements TrackerRepository {
 
   recordRevisionChange(statementId: string, change: ChangeRecord): Promise<boolean> {
     return revisions.recordRevisionChange(this.table(), statementId, change);
+  }
+
+  redactQuarantined(statementId: string): Promise<void> {
+    return redaction.redactQuarantined(this.table(), statementId);
   }
 
   redactRevisions(kept: readonly Revision[]): Promise<void> {

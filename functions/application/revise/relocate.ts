@@ -27,7 +27,7 @@ const distinct = <T>(values: readonly T[]): T[] => [...new Map(values.map((value
 
 /** `undefined` while the statement is claimed but not yet in history (its own delivery is under way). */
 export const relocateRecord = async (
-  tracker: Pick<TrackerRepository, 'loadRevisions' | 'loadPlaces' | 'relocateStatement' | 'redactRevisions'>,
+  tracker: Pick<TrackerRepository, 'loadRevisions' | 'loadPlaces' | 'relocateStatement' | 'redactRevisions' | 'redactQuarantined'>,
   claimed: StatementRef,
 ): Promise<Relocated | undefined> => {
   const revisions = await tracker.loadRevisions(claimed.statementId);
@@ -40,7 +40,10 @@ export const relocateRecord = async (
   const others = distinct([...held.map((place) => place.ref), ...path]).filter((ref) => canonicalJson(ref) !== canonicalJson(effective));
   // False means a concurrent application read a later set of revisions: it writes what stands.
   await tracker.relocateStatement(revised, others);
-  if (revised.effective.redacted) await tracker.redactRevisions(revisions);
+  if (revised.effective.redacted) {
+    await tracker.redactRevisions(revisions);
+    await tracker.redactQuarantined(claimed.statementId);
+  }
   return { revised, places: [...others, effective] };
 };
 
