@@ -13,6 +13,7 @@ import {
 import { replayIssue } from '../../../functions/core/tracker.ts';
 import type { Registry, StatementRecord } from '../../../functions/core/types.ts';
 import { at } from './helpers.ts';
+import { deriveRecord, recordScenarioArb, type DerivedRecord } from './record-arbitraries.ts';
 import { RUNS, registryArb, stanceArb, statementsArb } from './timeline-arbitraries.ts';
 
 type Delivery = { kind: 'statement'; statement: StatementRecord } | { kind: 'revision'; revision: Revision };
@@ -110,6 +111,32 @@ describe('statements, corrections and retractions in any order, with copies', ()
         const correct = recordedCorrectly(statements, revisions);
         const expected = issues.map((issue) => summary(replayIssue(issue, correct.filter((s) => s.issue === issue), registry)));
         expect(derive(delivered, registry, issues).issues).toEqual(expected);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('statements, corrections that move them, retractions and registry changes in any order, with copies', () => {
+  const summarise = ({ trails, replays }: DerivedRecord) => ({ trails, issues: [...replays].map(([issue, replay]) => [issue, summary(replay)]) });
+
+  it('leave the positions, history with its trails, open divergences and episodes of the in-order once-each sequence', () => {
+    fc.assert(
+      fc.property(recordScenarioArb, ({ issues, once, delivered }) => {
+        expect(summarise(deriveRecord(delivered, issues))).toEqual(summarise(deriveRecord(once, issues)));
+      }),
+      RUNS,
+    );
+  });
+
+  it('leave what the statements recorded correctly (or never), under the registry as it stands last, would have left', () => {
+    fc.assert(
+      fc.property(recordScenarioArb, ({ issues, statements, revisions, delivered }) => {
+        const derived = deriveRecord(delivered, issues);
+        const correct = recordedCorrectly(statements, revisions);
+        for (const issue of issues) {
+          expect(summary(derived.replays.get(issue)!), issue).toEqual(summary(replayIssue(issue, correct.filter((s) => s.issue === issue), derived.registry)));
+        }
       }),
       RUNS,
     );
