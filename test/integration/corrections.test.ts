@@ -349,6 +349,23 @@ describe('corrections that move a statement', () => {
     expect(await openKinds(rig, TROOPS)).toEqual(['actor-vs-bloc:russia', 'bloc-split:germany', 'reversal:russia']);
   });
 
+  it('withdraws an episode whose evidence names a statement moved away before, quoting it where it stands now', async () => {
+    // Prepare: Germany's split from the allies quotes Rutte's 2; Rutte's words move to another issue first.
+    const rig = await newRig();
+    await deliverAll(rig, seedSampleEvents());
+    await deliverAll(rig, [correction('corr-rutte-issue', { issue: 'us-security-backstop' }, '2025-09-05T07:00:00Z', 'seed-08-rutte-western-troops-in-ukraine')]);
+    expect(await openKinds(rig, TROOPS)).toContain('bloc-split:germany');
+
+    // Act: then Germany's words move too.
+    await deliverAll(rig, [correction('corr-germany-issue', { issue: 'us-security-backstop' }, '2025-09-05T08:00:00Z')]);
+
+    // Assess
+    expect(await openKinds(rig, TROOPS)).not.toContain('bloc-split:germany');
+    const withdrawal = rig.publisher.published.find((e) =>
+      e.detailType === POSITIONS_CONVERGED && (e.detail as { revision?: { revisionId: string } }).revision?.revisionId === 'corr-germany-issue');
+    expect(withdrawal?.detail).toMatchObject({ kind: 'bloc-split', actor: 'germany', issue: TROOPS });
+  });
+
   it('ends in one record whatever the order of the statement and two corrections that move it twice', async () => {
     const speaker = correction('corr-speaker', { speaker: 'starmer' }, '2025-09-05T08:00:00Z');
     const said = correction('corr-said', { saidAt: '2025-09-04T13:00:00Z' }, '2025-09-05T07:00:00Z');
