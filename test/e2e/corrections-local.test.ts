@@ -99,6 +99,19 @@ describe('tracker correct and tracker retract against the local runtime', () => 
     expect(nato.body.statements).toEqual([]);
   });
 
+  it('GET /changes lists each correction and retraction applied, once, after the seed', async () => {
+    const { body } = await apiGet<{ changes: Array<{ changeId: string; kind: string; changed: Record<string, unknown> }>; nextCursor: string | null }>(
+      seeded.test.runtime, '/changes?limit=100&since=2020-01-01',
+    );
+    const revisions = body.changes.filter((c) => c.kind === 'statement-corrected' || c.kind === 'statement-retracted');
+    expect(revisions.map((c) => [c.kind, c.changed['statementId']])).toEqual([
+      ['statement-corrected', 'seed-09-germany-western-troops-in-ukraine'],
+      ['statement-retracted', RUSSIA_GUARANTOR],
+      ['statement-corrected', 'seed-08-rutte-western-troops-in-ukraine'],
+    ].filter(([, id]) => id !== 'seed-08-rutte-western-troops-in-ukraine' || HAS_AWS_CLI));
+    expect(revisions.find((c) => c.kind === 'statement-retracted')?.changed).toMatchObject({ redacted: true, outcome: 'retracted' });
+  });
+
   it('correct and retract have --help', async () => {
     for (const command of ['correct', 'retract']) {
       const help = cliIo();
