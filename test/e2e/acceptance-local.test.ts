@@ -3,17 +3,12 @@
  * would: a reused id, a bloc's quorum, a watch added where positions already diverge, 30 statements
  * back-filled in random said order, and the change feed that lists every change they made.
  */
-import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
 import type { ActorHistory, ChangeItem, ChangesPage, QuarantinePage } from '../../functions/api/schemas.ts';
 import { seededRandom, shuffled } from '../../support/shuffle.ts';
-import { AWS_CLI_SKIP, HAS_AWS_CLI, apiGet, awsCliEnv, openAlerts, seedEntries, useSeededRuntime } from './support.ts';
+import { AWS_CLI_SKIP, HAS_AWS_CLI, apiGet, openAlerts, putWithAwsCli, seedEntries, useSeededRuntime } from './support.ts';
 
-const run = promisify(execFile);
 const DESK = 'newsroom.desk';
 
 const stanceChange = (changeId: string, actor: string, issue: string, stance: number, effectiveAt: string): PutEventsRequestEntry => ({
@@ -34,21 +29,7 @@ const issueEntry = (id: string) =>
 describe.skipIf(!HAS_AWS_CLI)(`issue 11's scenarios through the local runtime, with the AWS CLI${AWS_CLI_SKIP}`, () => {
   const seeded = useSeededRuntime();
 
-  /** aws events put-events, 10 entries a call, then the runtime settled. */
-  const putWithAwsCli = async (entries: readonly PutEventsRequestEntry[]): Promise<void> => {
-    const { runtime, dir } = seeded.test;
-    const file = join(dir, 'acceptance-entries.json');
-    for (let i = 0; i < entries.length; i += 10) {
-      await writeFile(file, JSON.stringify(entries.slice(i, i + 10)), 'utf8');
-      const { stdout } = await run(
-        'aws',
-        ['events', 'put-events', '--endpoint-url', runtime.endpoints.bus, '--region', 'us-east-1', '--output', 'json', '--entries', `file://${file}`],
-        { env: awsCliEnv(dir), timeout: 60_000 },
-      );
-      expect((JSON.parse(stdout) as { FailedEntryCount: number }).FailedEntryCount).toBe(0);
-    }
-    await runtime.settle();
-  };
+  const put = (entries: readonly PutEventsRequestEntry[]): Promise<void> => putWithAwsCli(seeded.test, entries);
 
   const changesOf = async (query: string): Promise<ChangeItem[]> => {
     const all: ChangeItem[] = [];
@@ -75,8 +56,8 @@ describe.skipIf(!HAS_AWS_CLI)(`issue 11's scenarios through the local runtime, w
     const germany = JSON.parse(seedEntries().find((e) => e.Detail!.includes('seed-09-germany'))!.Detail!) as Record<string, unknown>;
     const resend = (changes: Record<string, unknown>): PutEventsRequestEntry => ({ Source: DESK, DetailType: 'Statement Recorded', Detail: JSON.stringify({ ...germany, ...changes }) });
 
-    await putWithAwsCli([resend({ stance: -2 }), resend({ saidAt: '2025-09-01T09:00:00Z' })]);
-    await putWithAwsCli([stanceChange('e2e-late-de', 'germany', 'western-troops-in-ukraine', 1, '2025-08-01T09:00:00Z')]);
+    await put([resend({ stance: -2 }), resend({ saidAt: '2025-09-01T09:00:00Z' })]);
+    await put([stanceChange('e2e-late-de', 'germany', 'western-troops-in-ukraine', 1, '2025-08-01T09:00:00Z')]);
 
     const quarantine = (await apiGet<QuarantinePage>(runtime, '/quarantine?limit=100')).body.events;
     const reused = quarantine.filter((q) => q.reason === 'conflicting-id' && q.body.includes('seed-09-germany'));
@@ -89,25 +70,25 @@ describe.skipIf(!HAS_AWS_CLI)(`issue 11's scenarios through the local runtime, w
   });
 
   it('raises no bloc-split with two members of the bloc on record, and raises it with a third', async () => {
-    await putWithAwsCli([issueEntry('e2e-grain-corridor')]);
-    await putWithAwsCli([
+    await put([issueEntry('e2e-grain-corridor')]);
+    await put([
       stanceChange('e2e-de-1', 'germany', 'e2e-grain-corridor', -2, '2025-09-05T10:00:00Z'),
       stanceChange('e2e-fr-1', 'france', 'e2e-grain-corridor', 2, '2025-09-05T11:00:00Z'),
     ]);
     expect(await openKeys('e2e-grain-corridor')).toEqual([]);
 
-    await putWithAwsCli([stanceChange('e2e-nl-1', 'netherlands', 'e2e-grain-corridor', 2, '2025-09-05T12:00:00Z')]);
+    await put([stanceChange('e2e-nl-1', 'netherlands', 'e2e-grain-corridor', 2, '2025-09-05T12:00:00Z')]);
 
     expect(await openKeys('e2e-grain-corridor')).toContain('bloc-split:germany');
   });
 
   it('opens at once, with no statement after it, a divergence a newly registered watch finds', async () => {
     const issue = 'e2e-prisoner-exchange';
-    await putWithAwsCli([issueEntry(issue), registration('Bloc Registered', { bloc: 'e2e-paris-club', names: { en: 'Paris club', ar: 'نادي باريس' }, members: ['france', 'united-kingdom'] })]);
-    await putWithAwsCli([stanceChange('e2e-px-fr', 'france', issue, 2, '2025-09-05T10:00:00Z'), stanceChange('e2e-px-de', 'germany', issue, -1, '2025-09-05T11:00:00Z')]);
+    await put([issueEntry(issue), registration('Bloc Registered', { bloc: 'e2e-paris-club', names: { en: 'Paris club', ar: 'نادي باريس' }, members: ['france', 'united-kingdom'] })]);
+    await put([stanceChange('e2e-px-fr', 'france', issue, 2, '2025-09-05T10:00:00Z'), stanceChange('e2e-px-de', 'germany', issue, -1, '2025-09-05T11:00:00Z')]);
     expect(await openKeys(issue)).toEqual([]);
 
-    await putWithAwsCli([registration('Watch Registered', {
+    await put([registration('Watch Registered', {
       watch: 'e2e-germany-vs-paris-club', kind: 'actor-vs-bloc', actor: 'germany', bloc: 'e2e-paris-club', issues: [issue], quorum: 1,
     }, '2025-09-06T00:00:00Z')]);
 
@@ -125,7 +106,7 @@ describe.skipIf(!HAS_AWS_CLI)(`issue 11's scenarios through the local runtime, w
       stances.set(actor, stance);
       return { id: `e2e-m${i}`, actor, stance, at: new Date(Date.parse('2025-10-01T09:00:00Z') + i * 86_400_000).toISOString() };
     });
-    await putWithAwsCli([issueEntry('e2e-in-order'), issueEntry('e2e-back-fill')]);
+    await put([issueEntry('e2e-in-order'), issueEntry('e2e-back-fill')]);
 
     // Act: the same month on two issues, one in said order (each applied before the next), one back-filled in random order.
     const client = new EventBridgeClient({ endpoint: runtime.endpoints.bus, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
@@ -133,7 +114,7 @@ describe.skipIf(!HAS_AWS_CLI)(`issue 11's scenarios through the local runtime, w
       expect((await client.send(new PutEventsCommand({ Entries: [stanceChange(`${s.id}-in`, s.actor, 'e2e-in-order', s.stance, s.at)] }))).FailedEntryCount).toBe(0);
       await runtime.settle();
     }
-    await putWithAwsCli(shuffled(said, random).map((s) => stanceChange(`${s.id}-bf`, s.actor, 'e2e-back-fill', s.stance, s.at)));
+    await put(shuffled(said, random).map((s) => stanceChange(`${s.id}-bf`, s.actor, 'e2e-back-fill', s.stance, s.at)));
 
     // Assess: per divergence, subscribers were told open, then no longer, and so on, ending where it stands; both end alike.
     const toldOf = async (issue: string) => {

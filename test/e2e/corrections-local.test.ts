@@ -3,16 +3,12 @@
  * (`tracker correct`, `tracker retract`) on the local bus, routed by the real rules to the real
  * processor, read back through the read API and the snapshot files.
  */
-import { execFile } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { Matrix } from '../../functions/api/schemas.ts';
 import { runCli } from '../../local/cli.ts';
-import { AWS_CLI_SKIP, HAS_AWS_CLI, apiGet, awsCliEnv, cliIo, divergenceKey, openAlerts, seedQuotes, stancesOf, useSeededRuntime } from './support.ts';
-
-const run = promisify(execFile);
+import { AWS_CLI_SKIP, HAS_AWS_CLI, apiGet, cliIo, divergenceKey, openAlerts, putWithAwsCli, seedQuotes, stancesOf, useSeededRuntime } from './support.ts';
 
 const RUSSIA_GUARANTOR = 'seed-04-russia-russia-as-guarantor';
 
@@ -69,25 +65,18 @@ describe('tracker correct and tracker retract against the local runtime', () => 
 
   it.skipIf(!HAS_AWS_CLI)(`aws events put-events with a corrected speaker: NATO has no position left, the United Kingdom has it${AWS_CLI_SKIP}`, async () => {
     // Prepare: the seed has Rutte (NATO) at 2 on troops; the words were the UK defence secretary's.
-    const { runtime, dir } = seeded.test;
-    const file = join(dir, 'correction-entries.json');
-    await writeFile(file, JSON.stringify([{
+    const { runtime } = seeded.test;
+    const entry = {
       Source: 'newsroom.desk',
       DetailType: 'Statement Corrected',
       Detail: JSON.stringify({
         schemaVersion: '1', statementId: 'seed-08-rutte-western-troops-in-ukraine', correctionId: 'corr-e2e-speaker', changes: { speaker: 'Healey' },
         reason: 'Misattributed: the words were John Healey\'s', correctedAt: '2025-09-05T09:00:00Z', recordedBy: 'standards-desk',
       }),
-    }]), 'utf8');
+    };
 
     // Act
-    const { stdout } = await run(
-      'aws',
-      ['events', 'put-events', '--endpoint-url', runtime.endpoints.bus, '--region', 'us-east-1', '--output', 'json', '--entries', `file://${file}`],
-      { env: awsCliEnv(dir), timeout: 60_000 },
-    );
-    expect((JSON.parse(stdout) as { FailedEntryCount: number }).FailedEntryCount).toBe(0);
-    await runtime.settle();
+    await putWithAwsCli(seeded.test, [entry]);
 
     // Assess
     const { body } = await apiGet<Matrix>(runtime, '/issues/western-troops-in-ukraine/positions');
