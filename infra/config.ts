@@ -65,10 +65,26 @@ const apiScopes = z
     path: ['write'],
   });
 
+/** A Cognito hosted sign-in domain prefix: lower-case letters, digits and hyphens, without the words Cognito reserves. */
+const domainPrefix = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be 1-63 lower-case letters, digits or hyphens, not starting or ending with a hyphen')
+  .refine((prefix) => !/aws|amazon|cognito/.test(prefix), 'must not contain aws, amazon or cognito (Cognito reserves them)');
+
 const apiAuth = z.discriminatedUnion(
   'type',
   [
     z.strictObject({ type: z.literal('iam') }),
+    /**
+     * The tracker's own Cognito user pool (infra/constructs/sign-in.ts): groups `editors` and
+     * `readers`, the resource server `tracker` whose scopes are DEFAULT_API_SCOPES, the web app's
+     * client; API Gateway's JWT authorizer trusts that pool.
+     */
+    z.strictObject({
+      type: z.literal('cognito'),
+      /** The hosted sign-in domain, `<prefix>.auth.<region>.amazoncognito.com`. @default pt-<stage>-<account> */
+      domainPrefix: domainPrefix.optional(),
+    }),
     z.strictObject({
       type: z.literal('jwt'),
       issuer: z.url({ protocol: /^https$/, message: 'must be the https URL of the token issuer' }),
@@ -76,7 +92,7 @@ const apiAuth = z.discriminatedUnion(
       scopes: apiScopes.default({ ...DEFAULT_API_SCOPES }),
     }),
   ],
-  { message: 'must be { "type": "iam" } or { "type": "jwt", "issuer": "https://…", "audience": ["…"], "scopes": { "read": "…", "quarantine": "…" } }' },
+  { message: 'must be { "type": "iam" }, { "type": "cognito" } or { "type": "jwt", "issuer": "https://…", "audience": ["…"], "scopes": { "read": "…", "quarantine": "…", "write": "…" } }' },
 );
 
 /**
@@ -172,6 +188,8 @@ export type AlertEmail = TrackerConfig['alertEmails'][number];
 export type AlertFilter = NonNullable<AlertEmail['filter']>;
 export type ApiAuth = TrackerConfig['apiAuth'];
 export type ApiScopes = Extract<ApiAuth, { type: 'jwt' }>['scopes'];
+/** What the API's authorizer is given: IAM, or a JWT issuer (an external one, or the tracker's own user pool resolved). */
+export type ResolvedApiAuth = Exclude<ApiAuth, { type: 'cognito' }>;
 export type RegistryPublishers = TrackerConfig['registryPublishers'];
 
 export class ConfigError extends Error {
