@@ -146,6 +146,17 @@ const settings = z.strictObject({
     .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), `must be one of ${LOG_RETENTION_DAYS.join(', ')}`)
     .default(30),
   apiAuth: apiAuth.default({ type: 'iam' }),
+  /**
+   * The web app's own domain on CloudFront, with its ACM certificate (in us-east-1). Without it the
+   * app is served on the distribution's *.cloudfront.net name, where CloudFront cannot hold viewers
+   * to TLS 1.2; with it, TLS 1.2 (2021 policy) is the minimum.
+   */
+  webDomain: z
+    .strictObject({
+      domainName: z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lower-case domain name such as tracker.example.org'),
+      certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be the ARN of an ACM certificate in us-east-1 (CloudFront reads certificates there only)'),
+    })
+    .optional(),
   registryPublishers: registryPublishers.default({ principals: [], sources: [...DEFAULT_REGISTRY_SOURCES] }),
   apiThrottle: z
     .strictObject({

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { AssetHashType, DockerImage, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, AssetHashType, DockerImage, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -46,7 +46,7 @@ export class WebAppFiles extends Construct {
 
   constructor(scope: Construct, id: string, { bucket, distribution, apiUrl, auth, logRetention, retainLogs }: WebAppFilesProps) {
     super(scope, id);
-    const files = Source.asset(REPO_ROOT, {
+    const files = existsSync(WEB_BUILD_SCRIPT) ? [Source.asset(REPO_ROOT, {
       // The build's output decides the hash: the repository itself is never fingerprinted or copied.
       assetHashType: AssetHashType.OUTPUT,
       bundling: {
@@ -54,14 +54,15 @@ export class WebAppFiles extends Construct {
         image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24-slim'),
         local: { tryBundle: (outputDir) => buildWebApp(outputDir) },
       },
-    });
+    })] : [];
+    if (files.length === 0) Annotations.of(this).addWarningV2('tracker:web-app-missing', `${WEB_BUILD_SCRIPT} is not in this checkout: only config.json is deployed`);
     const logGroup = new LogGroup(this, 'DeploymentLogs', { retention: logRetention, removalPolicy: retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY });
     // Our own role rather than the one CDK would make with AWSLambdaBasicExecutionRole: it writes to its own log group only.
     const role = new Role(this, 'DeploymentRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: "Copies the web app's files into its bucket" });
     logGroup.grantWrite(role);
     this.deployment = new BucketDeployment(this, 'Deployment', {
       role,
-      sources: [files, Source.jsonData('config.json', { apiUrl, auth })],
+      sources: [...files, Source.jsonData('config.json', { apiUrl, auth })],
       destinationBucket: bucket,
       distribution,
       distributionPaths: ['/*'],

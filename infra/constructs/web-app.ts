@@ -15,6 +15,7 @@ import {
   AllowedMethods, CachePolicy, Distribution, HeadersFrameOption, HeadersReferrerPolicy, HttpVersion, PriceClass, ResponseHeadersPolicy,
   SecurityPolicyProtocol, ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -31,6 +32,8 @@ export interface WebHostingProps {
   historyDays: number;
   /** The hosted sign-in's host name, when the stage signs in with the tracker's own user pool. */
   signInDomain?: string | undefined;
+  /** The app's own domain and its certificate (us-east-1); the distribution's name otherwise. */
+  customDomain?: { domainName: string; certificateArn: string } | undefined;
 }
 
 /** Where the app may connect besides its own origin: the API (regional wildcard, see above) and Cognito. */
@@ -45,7 +48,9 @@ export class WebHosting extends Construct {
   readonly distribution: Distribution;
   readonly responseHeadersPolicy: ResponseHeadersPolicy;
 
-  constructor(scope: Construct, id: string, { stage, retainData, historyDays, signInDomain }: WebHostingProps) {
+  readonly domainName: string;
+
+  constructor(scope: Construct, id: string, { stage, retainData, historyDays, signInDomain, customDomain }: WebHostingProps) {
     super(scope, id);
 
     // CloudFront's standard logs are delivered with an ACL: this one bucket keeps ACLs (object writer).
@@ -84,6 +89,9 @@ export class WebHosting extends Construct {
         responseHeadersPolicy: this.responseHeadersPolicy,
         compress: true,
       },
+      ...(customDomain === undefined
+        ? {}
+        : { domainNames: [customDomain.domainName], certificate: Certificate.fromCertificateArn(this, 'Certificate', customDomain.certificateArn) }),
       httpVersion: HttpVersion.HTTP2_AND_3,
       minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
       priceClass: PriceClass.PRICE_CLASS_100,
@@ -95,12 +103,15 @@ export class WebHosting extends Construct {
       "No geo restriction: the newsroom's editors and readers work from wherever a story takes them; sign-in and the API's authorizer decide who gets data.");
     acknowledge(this.distribution, 'AwsSolutions-CFR2',
       'No WAF: the distribution serves the static files of the app (no data, no input: GET and HEAD only, nothing but the path in the cache key); every data request goes to the API, behind its JWT authorizer and throttling.');
-    acknowledge(this.distribution, 'AwsSolutions-CFR4',
-      'The distribution uses the default *.cloudfront.net certificate until a custom domain is configured; CloudFront then allows TLS 1.0 viewers for that certificate, which the minimum protocol version setting cannot change.');
+    this.domainName = customDomain?.domainName ?? this.distribution.distributionDomainName;
+    if (customDomain === undefined) {
+      acknowledge(this.distribution, 'AwsSolutions-CFR4',
+        'Without the stage setting webDomain the distribution uses the default *.cloudfront.net certificate, for which CloudFront allows TLS 1.0 viewers whatever the minimum protocol version says; with webDomain, TLS 1.2 is the minimum.');
+    }
   }
 
   /** The app's URL, the sign-in's callback. */
   get url(): string {
-    return `https://${this.distribution.distributionDomainName}/`;
+    return `https://${this.domainName}/`;
   }
 }

@@ -67,6 +67,7 @@ export class StatefulStack extends Stack {
       retainData: config.retainData,
       historyDays: config.logRetentionDays,
       signInDomain: domainPrefix === undefined ? undefined : signInDomainName(domainPrefix),
+      customDomain: config.webDomain,
     });
     this.signIn = domainPrefix === undefined
       ? undefined

@@ -109,7 +109,7 @@ export class StatelessStack extends Stack {
       snapshotBucket,
       auth: resolveAuth(config, signIn),
       throttle: config.apiThrottle,
-      corsOrigins: [`https://${web.distribution.distributionDomainName}`],
+      corsOrigins: [`https://${web.domainName}`],
     });
     this.deskApi = new DeskApi(this, 'DeskApi', { settings, table, bus, api: this.readApi, registrySources: config.registryPublishers.sources });
     this.webAppFiles = new WebAppFiles(this, 'WebAppFiles', {

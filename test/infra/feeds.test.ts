@@ -29,6 +29,9 @@ describe('feeds', () => {
     return { id, bucket };
   };
 
+  /** The feeds' own resources of a type (the web app has a distribution of its own). */
+  const feedsOnly = (type: string) => Object.fromEntries(Object.entries(resourcesOf(synth.stateful, type)).filter(([id]) => id.startsWith('Feeds')));
+
   it('keeps the bucket private, encrypted, versioned and logged', () => {
     const { bucket } = feedBucket();
     expect(bucket.Properties?.PublicAccessBlockConfiguration).toEqual({
@@ -51,11 +54,11 @@ describe('feeds', () => {
     expect(allows[0]).toMatchObject({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' });
     expect(JSON.stringify(allows[0]?.Condition)).toContain('AWS:SourceArn');
     expect(statements.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
-    expect(Object.keys(resourcesOf(synth.stateful, 'AWS::CloudFront::OriginAccessControl'))).toHaveLength(1);
+    expect(Object.keys(feedsOnly('AWS::CloudFront::OriginAccessControl'))).toHaveLength(1);
   });
 
   it('serves HTTPS only, GET/HEAD/OPTIONS, from the feeds prefix, with logging', () => {
-    const [, distribution] = only(resourcesOf(synth.stateful, 'AWS::CloudFront::Distribution'), 'distribution');
+    const [, distribution] = only(feedsOnly('AWS::CloudFront::Distribution'), 'distribution');
     const config = distribution.Properties?.DistributionConfig;
     expect(config.DefaultCacheBehavior).toMatchObject({ ViewerProtocolPolicy: 'https-only', AllowedMethods: ['GET', 'HEAD', 'OPTIONS'] });
     expect(config.Origins[0].OriginPath).toBe('/feeds');
@@ -79,7 +82,7 @@ describe('feeds', () => {
   });
 
   it('answers any origin for GET and HEAD, without credentials', () => {
-    const [, policy] = only(resourcesOf(synth.stateful, 'AWS::CloudFront::ResponseHeadersPolicy'), 'response headers policy');
+    const [, policy] = only(feedsOnly('AWS::CloudFront::ResponseHeadersPolicy'), 'response headers policy');
     const cors = policy.Properties?.ResponseHeadersPolicyConfig.CorsConfig;
     expect(cors.AccessControlAllowOrigins.Items).toEqual(['*']);
     expect(cors.AccessControlAllowMethods.Items).toEqual(expect.arrayContaining(['GET', 'HEAD']));
@@ -88,7 +91,7 @@ describe('feeds', () => {
   });
 
   it('caches a few seconds, keyed by the path alone', () => {
-    const [, policy] = only(resourcesOf(synth.stateful, 'AWS::CloudFront::CachePolicy'), 'cache policy');
+    const [, policy] = only(feedsOnly('AWS::CloudFront::CachePolicy'), 'cache policy');
     const config = policy.Properties?.CachePolicyConfig;
     expect(config).toMatchObject({ DefaultTTL: FEED_MAX_AGE_SECONDS, MaxTTL: FEED_MAX_AGE_SECONDS, MinTTL: 0 });
     const key = config.ParametersInCacheKeyAndForwardedToOrigin;
