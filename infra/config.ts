@@ -123,6 +123,12 @@ const registryPublishers = z.strictObject({
   sources: z.array(registrySource).min(1, 'must list at least one source').default([...DEFAULT_REGISTRY_SOURCES]),
 });
 
+/** A distribution's own host name and its ACM certificate, which CloudFront requires in us-east-1. */
+const customDomain = z.strictObject({
+  name: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lower-case DNS name such as feeds.example.org'),
+  certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be the ARN of an ACM certificate in us-east-1 (CloudFront takes no other region)'),
+});
+
 /** Short enough for the snapshot bucket name (63 characters with account and region). */
 const stageSlug = slug.check(z.maxLength(20, 'must be at most 20 characters (it is part of the snapshot bucket name)'));
 
@@ -151,12 +157,7 @@ const settings = z.strictObject({
    * app is served on the distribution's *.cloudfront.net name, where CloudFront cannot hold viewers
    * to TLS 1.2; with it, TLS 1.2 (2021 policy) is the minimum.
    */
-  webDomain: z
-    .strictObject({
-      domainName: z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lower-case domain name such as tracker.example.org'),
-      certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be the ARN of an ACM certificate in us-east-1 (CloudFront reads certificates there only)'),
-    })
-    .optional(),
+  webDomain: customDomain.optional(),
   registryPublishers: registryPublishers.default({ principals: [], sources: [...DEFAULT_REGISTRY_SOURCES] }),
   apiThrottle: z
     .strictObject({
@@ -177,12 +178,7 @@ const settings = z.strictObject({
    * in us-east-1. Without it the feeds are served from the distribution's *.cloudfront.net name,
    * which changes if the distribution is ever replaced and whose shared certificate allows TLS 1.0.
    */
-  feedsDomain: z
-    .strictObject({
-      name: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lower-case DNS name such as feeds.example.org'),
-      certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be the ARN of an ACM certificate in us-east-1 (CloudFront takes no other region)'),
-    })
-    .optional(),
+  feedsDomain: customDomain.optional(),
   metricsNamespace: z
     .string()
     .regex(/^[A-Za-z0-9_.\-/#:]{1,255}$/, 'must be 1-255 characters of A-Z a-z 0-9 . _ - / # :')

@@ -33,7 +33,7 @@ export interface WebHostingProps {
   /** The hosted sign-in's host name, when the stage signs in with the tracker's own user pool. */
   signInDomain?: string | undefined;
   /** The app's own domain and its certificate (us-east-1); the distribution's name otherwise. */
-  customDomain?: { domainName: string; certificateArn: string } | undefined;
+  customDomain?: { name: string; certificateArn: string } | undefined;
 }
 
 /** Where the app may connect besides its own origin: the API (regional wildcard, see above) and Cognito. */
@@ -91,7 +91,7 @@ export class WebHosting extends Construct {
       },
       ...(customDomain === undefined
         ? {}
-        : { domainNames: [customDomain.domainName], certificate: Certificate.fromCertificateArn(this, 'Certificate', customDomain.certificateArn) }),
+        : { domainNames: [customDomain.name], certificate: Certificate.fromCertificateArn(this, 'Certificate', customDomain.certificateArn) }),
       httpVersion: HttpVersion.HTTP2_AND_3,
       minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
       priceClass: PriceClass.PRICE_CLASS_100,
@@ -103,7 +103,7 @@ export class WebHosting extends Construct {
       "No geo restriction: the newsroom's editors and readers work from wherever a story takes them; sign-in and the API's authorizer decide who gets data.");
     acknowledge(this.distribution, 'AwsSolutions-CFR2',
       'No WAF: the distribution serves the static files of the app (no data, no input: GET and HEAD only, nothing but the path in the cache key); every data request goes to the API, behind its JWT authorizer and throttling.');
-    this.domainName = customDomain?.domainName ?? this.distribution.distributionDomainName;
+    this.domainName = customDomain?.name ?? this.distribution.distributionDomainName;
     if (customDomain === undefined) {
       acknowledge(this.distribution, 'AwsSolutions-CFR4',
         'Without the stage setting webDomain the distribution uses the default *.cloudfront.net certificate, for which CloudFront allows TLS 1.0 viewers whatever the minimum protocol version says; with webDomain, TLS 1.2 is the minimum.');

@@ -56,7 +56,7 @@ describe('the web app and its sign-in', () => {
     const domain = synthTracker({
       ...FULL_SETTINGS,
       apiAuth: { type: 'cognito' },
-      webDomain: { domainName: 'tracker.example.org', certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/12345678-1234-1234-1234-123456789012' },
+      webDomain: { name: 'tracker.example.org', certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/12345678-1234-1234-1234-123456789012' },
     });
     const [, distribution] = only(Object.fromEntries(Object.entries(resourcesOf(domain.stateful, 'AWS::CloudFront::Distribution')).filter(([id]) => id.startsWith('WebApp'))), 'web distribution');
     const config = distribution.Properties?.DistributionConfig;
