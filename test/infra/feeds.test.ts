@@ -67,7 +67,8 @@ describe('feeds', () => {
   });
 
   it('keeps the shared certificate without a custom domain, and requires TLS 1.2 on its own name and certificate with one', () => {
-    const distributionOf = (tracker: SynthesizedTracker) => only(resourcesOf(tracker.stateful, 'AWS::CloudFront::Distribution'), 'distribution')[1];
+    const distributionOf = (tracker: SynthesizedTracker) =>
+      only(Object.fromEntries(Object.entries(resourcesOf(tracker.stateful, 'AWS::CloudFront::Distribution')).filter(([id]) => id.startsWith('Feeds'))), 'distribution')[1];
     const shared = distributionOf(synth).Properties?.DistributionConfig;
     expect(shared.Aliases).toBeUndefined();
     expect(shared.ViewerCertificate).toBeUndefined();
