@@ -13,15 +13,15 @@
 import { Aws, Duration } from 'aws-cdk-lib';
 import {
   AllowedMethods, CachePolicy, Distribution, HeadersFrameOption, HeadersReferrerPolicy, HttpVersion, PriceClass, ResponseHeadersPolicy,
-  SecurityPolicyProtocol, ViewerProtocolPolicy,
+  ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { webAppContentSecurityPolicy } from '../../functions/shared/web-app-policy.ts';
 import { acknowledge } from '../nag.ts';
-import { privateBucketProps, removalOf } from './snapshots.ts';
+import { acknowledgeSharedCertificate, distributionLogBucket, ownDomainProps, type OwnDomain } from './distribution-parts.ts';
+import { privateBucketProps } from './snapshots.ts';
 
 /** Derived, like the feed bucket's, so the stateless stack's deployment grant needs no cross-stack reference. */
 export const webBucketName = (stage: string): string => `pt-web-${stage}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
@@ -33,7 +33,7 @@ export interface WebHostingProps {
   /** The hosted sign-in's host name, when the stage signs in with the tracker's own user pool. */
   signInDomain?: string | undefined;
   /** The app's own domain and its certificate (us-east-1); the distribution's name otherwise. */
-  customDomain?: { name: string; certificateArn: string } | undefined;
+  customDomain?: OwnDomain | undefined;
 }
 
 /** Where the app may connect besides its own origin: the API (regional wildcard, see above) and Cognito. */
@@ -53,15 +53,7 @@ export class WebHosting extends Construct {
   constructor(scope: Construct, id: string, { stage, retainData, historyDays, signInDomain, customDomain }: WebHostingProps) {
     super(scope, id);
 
-    // CloudFront's standard logs are delivered with an ACL: this one bucket keeps ACLs (object writer).
-    this.logBucket = new Bucket(this, 'Logs', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.OBJECT_WRITER,
-      lifecycleRules: [{ expiration: Duration.days(historyDays) }],
-      ...removalOf(retainData),
-    });
+    this.logBucket = distributionLogBucket(this, { historyDays, retainData });
     this.bucket = new Bucket(this, 'Files', {
       bucketName: webBucketName(stage),
       ...privateBucketProps({ retainData, historyDays, logs: this.logBucket, logPrefix: 'web-bucket/' }),
@@ -89,11 +81,8 @@ export class WebHosting extends Construct {
         responseHeadersPolicy: this.responseHeadersPolicy,
         compress: true,
       },
-      ...(customDomain === undefined
-        ? {}
-        : { domainNames: [customDomain.name], certificate: Certificate.fromCertificateArn(this, 'Certificate', customDomain.certificateArn) }),
       httpVersion: HttpVersion.HTTP2_AND_3,
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+      ...ownDomainProps(this, customDomain),
       priceClass: PriceClass.PRICE_CLASS_100,
       enableLogging: true,
       logBucket: this.logBucket,
@@ -104,10 +93,7 @@ export class WebHosting extends Construct {
     acknowledge(this.distribution, 'AwsSolutions-CFR2',
       'No WAF: the distribution serves the static files of the app (no data, no input: GET and HEAD only, nothing but the path in the cache key); every data request goes to the API, behind its JWT authorizer and throttling.');
     this.domainName = customDomain?.name ?? this.distribution.distributionDomainName;
-    if (customDomain === undefined) {
-      acknowledge(this.distribution, 'AwsSolutions-CFR4',
-        'Without the stage setting webDomain the distribution uses the default *.cloudfront.net certificate, for which CloudFront allows TLS 1.0 viewers whatever the minimum protocol version says; with webDomain, TLS 1.2 is the minimum.');
-    }
+    acknowledgeSharedCertificate(this.distribution, customDomain, 'webDomain');
   }
 
   /** The app's URL, the sign-in's callback. */

@@ -7,13 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FEED_MAX_AGE_SECONDS } from '../../functions/application/feed-files.ts';
 import { ENV } from '../../functions/shared/env-names.ts';
 import { FEED_BATCHING_WINDOW } from '../../infra/constructs/feeds.ts';
-import { FULL_SETTINGS, functionId, resourcesOf, roleStatements, synthTracker, type SynthesizedTracker } from './synth.ts';
-
-const only = <T>(record: Record<string, T>, what: string): [string, T] => {
-  const entries = Object.entries(record);
-  if (entries.length !== 1) throw new Error(`expected one ${what}, found ${entries.length}`);
-  return entries[0]!;
-};
+import { FULL_SETTINGS, expectReadOnlyByCloudFront, functionId, only, resourcesOf, roleStatements, synthTracker, type SynthesizedTracker } from './synth.ts';
 
 describe('feeds', () => {
   let synth: SynthesizedTracker;
@@ -43,17 +37,7 @@ describe('feeds', () => {
   });
 
   it('lets only the distribution read the bucket (OAC, SourceArn), and refuses plain HTTP', () => {
-    const { id } = feedBucket();
-    const [, policy] = only(
-      Object.fromEntries(Object.entries(resourcesOf(synth.stateful, 'AWS::S3::BucketPolicy')).filter(([, p]) => JSON.stringify(p.Properties?.Bucket).includes(id))),
-      'feed bucket policy',
-    );
-    const statements = policy.Properties?.PolicyDocument.Statement as Array<Record<string, any>>;
-    const allows = statements.filter((s) => s.Effect === 'Allow');
-    expect(allows).toHaveLength(1);
-    expect(allows[0]).toMatchObject({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' });
-    expect(JSON.stringify(allows[0]?.Condition)).toContain('AWS:SourceArn');
-    expect(statements.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
+    expectReadOnlyByCloudFront(synth.stateful, feedBucket().id);
     expect(Object.keys(feedsOnly('AWS::CloudFront::OriginAccessControl'))).toHaveLength(1);
   });
 

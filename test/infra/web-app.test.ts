@@ -7,13 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/env-names.ts';
-import { FULL_SETTINGS, actionsOf, functionId, renderValue, resourcesOf, roleStatements, synthTracker, type SynthesizedTracker } from './synth.ts';
-
-const only = <T>(resources: Record<string, T>, what: string): [string, T] => {
-  const entries = Object.entries(resources);
-  if (entries.length !== 1) throw new Error(`expected one ${what}, found ${entries.length}`);
-  return entries[0]!;
-};
+import { FULL_SETTINGS, actionsOf, expectReadOnlyByCloudFront, functionId, only, renderValue, resourcesOf, roleStatements, synthTracker, type SynthesizedTracker } from './synth.ts';
 
 describe('the web app and its sign-in', () => {
   let synth: SynthesizedTracker;
@@ -29,16 +23,7 @@ describe('the web app and its sign-in', () => {
     expect(JSON.stringify(bucket.Properties?.BucketEncryption)).toContain('AES256');
     expect(bucket.Properties?.LoggingConfiguration?.LogFilePrefix).toBe('web-bucket/');
 
-    const [, policy] = only(
-      Object.fromEntries(Object.entries(resourcesOf(synth.stateful, 'AWS::S3::BucketPolicy')).filter(([, p]) => JSON.stringify(p.Properties?.Bucket).includes(bucketId))),
-      'web bucket policy',
-    );
-    const statements = policy.Properties?.PolicyDocument.Statement as Array<Record<string, any>>;
-    const allows = statements.filter((s) => s.Effect === 'Allow');
-    expect(allows).toHaveLength(1);
-    expect(allows[0]).toMatchObject({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' });
-    expect(JSON.stringify(allows[0]?.Condition)).toContain('AWS:SourceArn');
-    expect(statements.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
+    expectReadOnlyByCloudFront(synth.stateful, bucketId);
     expect(Object.keys(webOnly('AWS::CloudFront::OriginAccessControl'))).toHaveLength(1);
   });
 
