@@ -22,7 +22,9 @@ import { REPO_ROOT, cdkJsonContext } from './synth.ts';
 
 /** The SDK packages each function may import from the runtime: the clients it calls, no others. */
 const RUNTIME_SDK_IMPORTS: Record<string, string[]> = {
+  'desk-api': ['@aws-sdk/client-dynamodb', '@aws-sdk/client-eventbridge', '@aws-sdk/lib-dynamodb'],
   'notify-alert': ['@aws-sdk/client-dynamodb', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-sns', '@aws-sdk/lib-dynamodb'],
+  'pre-token-generation': [],
   'process-statements': ['@aws-sdk/client-dynamodb', '@aws-sdk/client-eventbridge', '@aws-sdk/lib-dynamodb'],
   'read-api': ['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/lib-dynamodb'],
   'write-feeds': ['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/lib-dynamodb'],
