@@ -10,9 +10,10 @@
  *    (a fixpoint, record/settle.ts), so of two processors racing on one issue the last one to
  *    read leaves the divergences equal to what the whole set of statements implies.
  *
- * The steps, each in its own module under record/: settle by the incremental path (in order,
- * record/incremental-round.ts, committing openings and closings) or by replay rounds
- * (record/replay-round.ts), then publish (record/publish-outbox.ts).
+ * The steps, each in its own module under record/: a restatement that can change no divergence
+ * takes the quiet path (record/restatement.ts: no read of the issue); any other statement settles
+ * by the incremental path (in order, record/incremental-round.ts, committing openings and closings)
+ * or by replay rounds (record/replay-round.ts), then publishes (record/publish-outbox.ts).
  */
 import { ConflictingIdError } from '../core/errors.ts';
 import { identityConflicts, statementIdentity } from '../core/identity.ts';
@@ -20,6 +21,7 @@ import type { Registry, StatementRecord } from '../core/types.ts';
 import type { Clock, EventPublisher, HistoryWrite, PositionWrite, RevisedStatement, TrackerRepository } from './ports.ts';
 import { AlertLedger, type AlertCounts } from './record/alert-ledger.ts';
 import { publishOutbox } from './record/publish-outbox.ts';
+import { quietPosition, recordRestatement } from './record/restatement.ts';
 import { settle, type Settled } from './record/settle.ts';
 import { statementChangeOf } from './record/statement-change.ts';
 import { statementRevisedDetails } from './corrections-v1.ts';
@@ -60,10 +62,10 @@ const publishRevised = async (publisher: EventPublisher, revised: RevisedStateme
   return events.length;
 };
 
-/** Retracted before it arrived: in history with its trail, counting for nothing, so nothing else moves. */
-const retractedOnArrival = ({ statementId, issue, actor }: StatementRecord, history: HistoryWrite): RecordOutcome => ({
-  statementId, issue, actor, history, position: 'unchanged', late: false, replayed: false, rounds: 0,
-  alerts: { opened: 0, closed: 0, withdrawn: 0, reinstated: 0 }, published: 0,
+/** An outcome without a round of settling: nothing read, nothing alerted. */
+const withoutRounds = ({ statementId, issue, actor }: StatementRecord, history: HistoryWrite, position: PositionWrite, published: number): RecordOutcome => ({
+  statementId, issue, actor, history, position, late: false, replayed: false, rounds: 0,
+  alerts: { opened: 0, closed: 0, withdrawn: 0, reinstated: 0 }, published,
 });
 
 /**
@@ -89,13 +91,21 @@ export const recordStatement = async (
   const { revised: hasRevisions } = await claimIdentity(tracker, statement);
   const revised = hasRevisions ? await revisedOnArrival(tracker, statement) : undefined;
   const history = await tracker.recordStatement(revised?.effective.record ?? statement, revised);
-  if (revised?.effective.status === 'retracted') return { ...retractedOnArrival(statement, history), published: await publishRevised(publisher, revised) };
+  // Retracted before it arrived: in history with its trail, counting for nothing, so nothing else moves.
+  if (revised?.effective.status === 'retracted') return withoutRounds(statement, history, 'unchanged', await publishRevised(publisher, revised));
   if (revised !== undefined) statement = revised.effective.record;
-  const position = await tracker.applyPosition(statement);
+  const advance = await tracker.advancePosition(statement);
+  const position = advance.write;
+  const quiet = revised === undefined ? quietPosition(statement, advance, registry) : undefined;
+  if (quiet !== undefined) return withoutRounds(statement, history, 'current', await recordRestatement({ tracker, publisher, clock }, statement, quiet));
   const ledger = new AlertLedger(tracker, statement.issue);
   const { snapshot, ...settled } = await settle({ tracker, clock, registry, statement, ledger }, maxRounds);
-  await tracker.recordStatementChange(statement.statementId, statementChangeOf(statement, snapshot.positions.get(statement.actor), clock.now()));
-  const published = await publishOutbox({ tracker, publisher, ledger, statement }, snapshot) + (await publishRevised(publisher, revised));
+  // The change-feed entry and the publication depend on the settled snapshot only: side by side.
+  const [, outbox] = await Promise.all([
+    tracker.recordStatementChange(statement.statementId, statementChangeOf(statement, snapshot.positions.get(statement.actor), clock.now())),
+    publishOutbox({ tracker, publisher, ledger, statement }, snapshot),
+  ]);
+  const published = outbox + (await publishRevised(publisher, revised));
   const { statementId, issue, actor } = statement;
   return { statementId, issue, actor, history, position, ...settled, alerts: ledger.counts, published };
 };
