@@ -18,7 +18,7 @@
 import { ConflictingIdError } from '../core/errors.ts';
 import { identityConflicts, statementIdentity } from '../core/identity.ts';
 import type { Registry, StatementRecord } from '../core/types.ts';
-import type { Clock, EventPublisher, HistoryWrite, PositionWrite, RevisedStatement, TrackerRepository } from './ports.ts';
+import type { Clock, EventPublisher, HistoryWrite, PositionAdvance, PositionWrite, RevisedStatement, TrackerRepository } from './ports.ts';
 import { AlertLedger, type AlertCounts } from './record/alert-ledger.ts';
 import { publishOutbox } from './record/publish-outbox.ts';
 import { quietPosition, recordRestatement } from './record/restatement.ts';
@@ -83,21 +83,59 @@ export const claimIdentity = async (tracker: Pick<TrackerRepository, 'claimState
 const revisedOnArrival = async (tracker: TrackerRepository, statement: StatementRecord): Promise<RevisedStatement> =>
   revisedStatement(statement, await tracker.loadRevisions(statement.statementId));
 
-export const recordStatement = async (
-  { tracker, publisher, clock, maxRounds = DEFAULT_MAX_ROUNDS }: RecordStatementDeps,
-  statement: StatementRecord,
+/** What is written of a statement before anything is evaluated: its claim, history and position. */
+export interface WrittenStatement {
+  /** As recorded: as its revisions make it, when some came first. */
+  statement: StatementRecord;
+  revised?: RevisedStatement;
+  history: HistoryWrite;
+  /** Absent for a statement retracted before it arrived, which takes no position. */
+  advance?: PositionAdvance;
+}
+
+export const writeStatement = async ({ tracker }: Pick<RecordStatementDeps, 'tracker'>, arrived: StatementRecord): Promise<WrittenStatement> => {
+  const { revised: hasRevisions } = await claimIdentity(tracker, arrived);
+  const revised = hasRevisions ? await revisedOnArrival(tracker, arrived) : undefined;
+  const history = await tracker.recordStatement(revised?.effective.record ?? arrived, revised);
+  const withRevisions = revised === undefined ? {} : { revised };
+  // Retracted before it arrived: in history with its trail, counting for nothing, so nothing else moves.
+  if (revised?.effective.status === 'retracted') return { statement: arrived, history, ...withRevisions };
+  const statement = revised?.effective.record ?? arrived;
+  return { statement, history, ...withRevisions, advance: await tracker.advancePosition(statement) };
+};
+
+/**
+ * New to history and said before its actor's current statement, so before the issue's latest: only
+ * a replay can place it. Such statements of one batch share one replay (record/late-group.ts).
+ */
+export const isLateArrival = ({ history, revised, advance }: WrittenStatement): boolean =>
+  history === 'recorded' && revised === undefined && advance !== undefined && advance.write !== 'current';
+
+/**
+ * What is left once the statement is written, when it needs no read of the issue: a statement
+ * retracted on arrival, or a quiet restatement. `undefined` when it must settle.
+ */
+export const settleWithoutReading = async (
+  { tracker, publisher, clock }: RecordStatementDeps,
+  { statement, revised, history, advance }: WrittenStatement,
+  registry: Registry,
+): Promise<RecordOutcome | undefined> => {
+  if (advance === undefined) return withoutRounds(statement, history, 'unchanged', await publishRevised(publisher, revised));
+  const quiet = revised === undefined ? quietPosition(statement, advance, registry) : undefined;
+  if (quiet === undefined) return undefined;
+  return withoutRounds(statement, history, 'current', await recordRestatement({ tracker, publisher, clock }, statement, quiet));
+};
+
+/** Settles a written statement on its own: in order, or by replay rounds, then its change entry and publication. */
+export const settleStatement = async (
+  deps: RecordStatementDeps,
+  written: WrittenStatement,
   registry: Registry,
 ): Promise<RecordOutcome> => {
-  const { revised: hasRevisions } = await claimIdentity(tracker, statement);
-  const revised = hasRevisions ? await revisedOnArrival(tracker, statement) : undefined;
-  const history = await tracker.recordStatement(revised?.effective.record ?? statement, revised);
-  // Retracted before it arrived: in history with its trail, counting for nothing, so nothing else moves.
-  if (revised?.effective.status === 'retracted') return withoutRounds(statement, history, 'unchanged', await publishRevised(publisher, revised));
-  if (revised !== undefined) statement = revised.effective.record;
-  const advance = await tracker.advancePosition(statement);
-  const position = advance.write;
-  const quiet = revised === undefined ? quietPosition(statement, advance, registry) : undefined;
-  if (quiet !== undefined) return withoutRounds(statement, history, 'current', await recordRestatement({ tracker, publisher, clock }, statement, quiet));
+  const { tracker, publisher, clock, maxRounds = DEFAULT_MAX_ROUNDS } = deps;
+  const withoutReading = await settleWithoutReading(deps, written, registry);
+  if (withoutReading !== undefined) return withoutReading;
+  const { statement, revised, history } = written;
   const ledger = new AlertLedger(tracker, statement.issue);
   const { snapshot, ...settled } = await settle({ tracker, clock, registry, statement, ledger }, maxRounds);
   // The change-feed entry and the publication depend on the settled snapshot only: side by side.
@@ -107,5 +145,8 @@ export const recordStatement = async (
   ]);
   const published = outbox + (await publishRevised(publisher, revised));
   const { statementId, issue, actor } = statement;
-  return { statementId, issue, actor, history, position, ...settled, alerts: ledger.counts, published };
+  return { statementId, issue, actor, history, position: written.advance?.write ?? 'unchanged', ...settled, alerts: ledger.counts, published };
 };
+
+export const recordStatement = async (deps: RecordStatementDeps, statement: StatementRecord, registry: Registry): Promise<RecordOutcome> =>
+  settleStatement(deps, await writeStatement(deps, statement), registry);
