@@ -28,7 +28,7 @@ import { triage } from './batch/triage.ts';
 import { silentLogger, type LoggerPort } from './logger.ts';
 import type { Clock, EventPublisher, QuarantineRepository, RegistryRepository, TrackerRepository } from './ports.ts';
 import { reevaluateIssue } from './reevaluate-issue.ts';
-import { DEFAULT_MAX_ROUNDS, settleStatement, writeStatement } from './record-statement.ts';
+import { DEFAULT_MAX_ROUNDS, claimIdentity, quietRestatement, recordQuietRestatements, settleStatement, writeStatement } from './record-statement.ts';
 import { settleLateGroup } from './record/late-group.ts';
 import { RegistryCache, type RegistryCacheOptions } from './registry-cache.ts';
 
@@ -66,7 +66,10 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
   const maxRounds = options.maxRounds ?? DEFAULT_MAX_ROUNDS;
   const recordDeps = { tracker, publisher, clock, maxRounds };
   const recorder: StatementRecorder = {
-    write: (statement) => writeStatement(recordDeps, statement),
+    claim: (statement) => claimIdentity(tracker, statement),
+    write: (statement, claimed) => writeStatement(recordDeps, statement, claimed),
+    quiet: quietRestatement,
+    recordQuiet: (quiet) => recordQuietRestatements(recordDeps, quiet),
     settle: (written, registry) => settleStatement(recordDeps, written, registry),
     settleLate: (late, registry) => settleLateGroup(recordDeps, late, registry),
   };

@@ -21,7 +21,7 @@ import type { Registry, StatementRecord } from '../core/types.ts';
 import type { Clock, EventPublisher, HistoryWrite, PositionAdvance, PositionWrite, RevisedStatement, TrackerRepository } from './ports.ts';
 import { AlertLedger, type AlertCounts } from './record/alert-ledger.ts';
 import { publishOutbox } from './record/publish-outbox.ts';
-import { quietPosition, recordRestatement } from './record/restatement.ts';
+import { quietPosition, recordRestatements, type Restatement } from './record/restatement.ts';
 import { settle, type Settled } from './record/settle.ts';
 import { statementChangeOf } from './record/statement-change.ts';
 import { statementRevisedDetails } from './corrections-v1.ts';
@@ -93,8 +93,13 @@ export interface WrittenStatement {
   advance?: PositionAdvance;
 }
 
-export const writeStatement = async ({ tracker }: Pick<RecordStatementDeps, 'tracker'>, arrived: StatementRecord): Promise<WrittenStatement> => {
-  const { revised: hasRevisions } = await claimIdentity(tracker, arrived);
+/** `claimed`: the claim's answer, when the caller claimed the id already (claims of a batch go side by side). */
+export const writeStatement = async (
+  { tracker }: Pick<RecordStatementDeps, 'tracker'>,
+  arrived: StatementRecord,
+  claimed?: { revised: boolean },
+): Promise<WrittenStatement> => {
+  const { revised: hasRevisions } = claimed ?? (await claimIdentity(tracker, arrived));
   const revised = hasRevisions ? await revisedOnArrival(tracker, arrived) : undefined;
   const history = await tracker.recordStatement(revised?.effective.record ?? arrived, revised);
   const withRevisions = revised === undefined ? {} : { revised };
@@ -111,19 +116,30 @@ export const writeStatement = async ({ tracker }: Pick<RecordStatementDeps, 'tra
 export const isLateArrival = ({ history, revised, advance }: WrittenStatement): boolean =>
   history === 'recorded' && revised === undefined && advance !== undefined && advance.write !== 'current';
 
+/** The actor's position once the statement is current, when it is a quiet restatement (no revisions). */
+export const quietRestatement = ({ statement, revised, advance }: WrittenStatement, registry: Registry): Restatement | undefined => {
+  const current = revised === undefined && advance !== undefined ? quietPosition(statement, advance, registry) : undefined;
+  return current === undefined ? undefined : { statement, current };
+};
+
+/** Quiet restatements of one issue, written: their change entries and Position Changed events together. */
+export const recordQuietRestatements = async (
+  deps: RecordStatementDeps,
+  written: ReadonlyArray<{ written: WrittenStatement; restatement: Restatement }>,
+): Promise<RecordOutcome[]> => {
+  const published = await recordRestatements(deps, written.map(({ restatement }) => restatement));
+  return written.map(({ written: { statement, history } }, i) => withoutRounds(statement, history, 'current', published[i] ?? 0));
+};
+
 /**
  * What is left once the statement is written, when it needs no read of the issue: a statement
  * retracted on arrival, or a quiet restatement. `undefined` when it must settle.
  */
-export const settleWithoutReading = async (
-  { tracker, publisher, clock }: RecordStatementDeps,
-  { statement, revised, history, advance }: WrittenStatement,
-  registry: Registry,
-): Promise<RecordOutcome | undefined> => {
-  if (advance === undefined) return withoutRounds(statement, history, 'unchanged', await publishRevised(publisher, revised));
-  const quiet = revised === undefined ? quietPosition(statement, advance, registry) : undefined;
-  if (quiet === undefined) return undefined;
-  return withoutRounds(statement, history, 'current', await recordRestatement({ tracker, publisher, clock }, statement, quiet));
+const settleWithoutReading = async (deps: RecordStatementDeps, written: WrittenStatement, registry: Registry): Promise<RecordOutcome | undefined> => {
+  const { statement, revised, history, advance } = written;
+  if (advance === undefined) return withoutRounds(statement, history, 'unchanged', await publishRevised(deps.publisher, revised));
+  const restatement = quietRestatement(written, registry);
+  return restatement === undefined ? undefined : (await recordQuietRestatements(deps, [{ written, restatement }]))[0];
 };
 
 /** Settles a written statement on its own: in order, or by replay rounds, then its change entry and publication. */

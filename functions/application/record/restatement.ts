@@ -19,17 +19,26 @@ export const quietPosition = (statement: StatementRecord, advance: PositionAdvan
   return applyToPosition(advance.replaced, statement).position;
 };
 
-/** Lists the change and publishes the Position Changed; returns how many events went on the bus. */
-export const recordRestatement = async (
+/** A quiet restatement, written, with its actor's position once it is current. */
+export interface Restatement {
+  statement: StatementRecord;
+  current: Position;
+}
+
+/**
+ * Lists each change and publishes the Position Changed events, in said order, in one publication
+ * side by side with the entries (independent of each other: one round trip). Returns, for each,
+ * how many events it put on the bus.
+ */
+export const recordRestatements = async (
   { tracker, publisher, clock }: { tracker: Pick<TrackerRepository, 'recordStatementChange'>; publisher: EventPublisher; clock: Clock },
-  statement: StatementRecord,
-  current: Position,
-): Promise<number> => {
-  const change = positionChangedEvent(statement, current);
-  // Independent of each other: side by side, one round trip.
+  restatements: readonly Restatement[],
+): Promise<number[]> => {
+  const changes = restatements.map(({ statement, current }) => positionChangedEvent(statement, current));
+  const events = changes.flatMap((change) => change ?? []);
   await Promise.all([
-    tracker.recordStatementChange(statement.statementId, statementChangeOf(statement, current, clock.now())),
-    change === undefined ? undefined : publisher.publish([change]),
+    ...restatements.map(({ statement, current }) => tracker.recordStatementChange(statement.statementId, statementChangeOf(statement, current, clock.now()))),
+    events.length === 0 ? undefined : publisher.publish(events),
   ]);
-  return change === undefined ? 0 : 1;
+  return changes.map((change) => (change === undefined ? 0 : 1));
 };

@@ -20,12 +20,18 @@ const outcome = (s: StatementRecord): RecordOutcome => ({
 type RecordOne = (statement: StatementRecord, registry: Registry) => Promise<RecordOutcome>;
 
 /** A recorder whose statements are all in order (current for their actor): each settles alone, through `record`. */
-const inOrder = (record: RecordOne): StatementRecorder => ({
+const inOrder = (record: RecordOne, overrides: Partial<StatementRecorder> = {}): StatementRecorder => ({
+  claim: async () => ({ revised: false }),
   write: async (statement) => ({ statement, history: 'recorded', advance: { write: 'current' } }),
+  quiet: () => undefined,
+  recordQuiet: async () => {
+    throw new Error('no statement here is quiet');
+  },
   settle: (written, registry) => record(written.statement, registry),
   settleLate: async () => {
     throw new Error('no statement here is late');
   },
+  ...overrides,
 });
 
 const setUp = (statements: StatementRecord[]) => {
@@ -72,13 +78,16 @@ describe('recordByIssue', () => {
     ];
     const { ledger, quarantine, resolved, messages, registry } = setUp(statements);
     const record: RecordOne = async (s) => {
-      if (s.statementId === 'taken') throw new ConflictingIdError('taken', [{ field: 'detail.stance', reason: 'differs' }]);
       if (s.statementId === 'broken') throw new Error('ThrottlingException');
       return outcome(s);
     };
+    const claim: StatementRecorder['claim'] = async (s) => {
+      if (s.statementId === 'taken') throw new ConflictingIdError('taken', [{ field: 'detail.stance', reason: 'differs' }]);
+      return { revised: false };
+    };
 
     // Act
-    await recordByIssue({ registry, statements: resolved }, inOrder(record), 4, ledger);
+    await recordByIssue({ registry, statements: resolved }, inOrder(record, { claim }), 4, ledger);
 
     // Assess
     expect(quarantine.kept.map((q) => [q.messageId, q.reason, q.detailType])).toEqual([[messages[0]!.messageId, 'conflicting-id', 'Stance Changed']]);
@@ -93,7 +102,7 @@ describe('recordByIssue', () => {
     ];
     const { ledger, resolved, messages, registry } = setUp(statements);
     const steps: string[] = [];
-    const recorder: StatementRecorder = {
+    const recorder = inOrder(async () => { throw new Error('unused'); }, {
       write: async (s): Promise<WrittenStatement> => {
         steps.push(`write ${s.statementId}`);
         return { statement: s, history: 'recorded', advance: { write: s.statementId.startsWith('l') ? 'previous' : 'current' } };
@@ -106,7 +115,7 @@ describe('recordByIssue', () => {
         steps.push(`replay ${late.map((w) => w.statement.statementId).join(' ')}`);
         return late.map((w) => ({ ...outcome(w.statement), late: true, replayed: true }));
       },
-    };
+    });
 
     // Act
     await recordByIssue({ registry, statements: resolved }, recorder, 4, ledger);
@@ -122,19 +131,50 @@ describe('recordByIssue', () => {
       statement('l1', 'a', '2025-09-01T00:00:00.000Z'), statement('n1', 'a', '2025-09-02T00:00:00.000Z'), statement('b1', 'b', '2025-09-01T00:00:00.000Z'),
     ];
     const { ledger, resolved, messages, registry } = setUp(statements);
-    const recorder: StatementRecorder = {
+    const recorder = inOrder(async (s) => outcome(s), {
       write: async (s) => ({ statement: s, history: 'recorded', advance: { write: s.statementId === 'l1' ? 'previous' : 'current' } }),
-      settle: async (written) => outcome(written.statement),
       settleLate: async () => {
         throw new Error('ThrottlingException');
       },
-    };
+    });
 
     // Act
     await recordByIssue({ registry, statements: resolved }, recorder, 4, ledger);
 
     // Assess
     expect(ledger.report(messages).outcomes.map((o) => o.status)).toEqual(['failed', 'failed', 'statement']);
+  });
+
+  it('claims every id of an issue before writing any, and records quiet restatements together before the next statement that settles', async () => {
+    // Prepare: q1, q2 and q4 restate; s3 moves a stance.
+    const statements = ['q1', 'q2', 's3', 'q4'].map((id, i) => statement(id, 'a', `2025-09-0${i + 1}T00:00:00.000Z`));
+    const { ledger, resolved, messages, registry } = setUp(statements);
+    const steps: string[] = [];
+    const recorder = inOrder(async (s) => {
+      steps.push(`settle ${s.statementId}`);
+      return outcome(s);
+    }, {
+      claim: async (s) => {
+        steps.push(`claim ${s.statementId}`);
+        return { revised: false };
+      },
+      write: async (s) => {
+        steps.push(`write ${s.statementId}`);
+        return { statement: s, history: 'recorded', advance: { write: 'current' } };
+      },
+      quiet: (written) => (written.statement.statementId.startsWith('q') ? { statement: written.statement, current: { ...written.statement } } : undefined),
+      recordQuiet: async (quiet) => {
+        steps.push(`quiet ${quiet.map(({ written }) => written.statement.statementId).join(' ')}`);
+        return quiet.map(({ written }) => ({ ...outcome(written.statement), rounds: 0 }));
+      },
+    });
+
+    // Act
+    await recordByIssue({ registry, statements: resolved }, recorder, 4, ledger);
+
+    // Assess
+    expect(steps).toEqual(['claim q1', 'claim q2', 'claim s3', 'claim q4', 'write q1', 'write q2', 'write s3', 'quiet q1 q2', 'settle s3', 'write q4', 'quiet q4']);
+    expect(ledger.report(messages).counts).toMatchObject({ applied: 4, failed: 0 });
   });
 
   it('does nothing for a batch without statements', async () => {
