@@ -1,23 +1,27 @@
 /**
- * Size and cold import time of every Lambda bundle, built exactly as the CDK construct builds it
- * (infra/constructs/function-bundling.ts, through support/function-bundles.ts).
+ * Size and cold import time of every Lambda bundle (every handler in functions/handlers/), built
+ * exactly as the CDK construct builds it (infra/constructs/function-bundling.ts, through
+ * support/function-bundles.ts), beside the same function built the other way round: the shipped
+ * design imports the SDK clients from the runtime (`sdk: 'runtime'`); the alternative bundles them
+ * (`sdk: 'bundled'`). Both are measured in the same run, interleaved.
  *
  * Each import is timed in a fresh Node process, as a cold start loads the function: the process
- * imports the bundle (which imports its SDK clients, resolved from this repository's node_modules
- * as the runtime resolves its own) with the environment the construct and Lambda set, dummy values
- * where they name resources. Nothing is invoked: the handlers read their settings and build their
- * clients on the first event. A second series first loads the SDK packages the bundle imports, then
- * times the bundle alone, to show which share is ours and which the SDK's.
+ * imports the bundle (which imports its external SDK clients, resolved from this repository's
+ * node_modules as the runtime resolves its own) with the environment the construct and Lambda set,
+ * dummy values where they name resources. Nothing is invoked: the handlers read their settings and
+ * build their clients on the first event. A third series first loads the SDK packages the shipped
+ * bundle imports, then times the bundle alone, to show which share is ours and which the SDK's.
  *
  * Prints one line per bundle, then the JSON also written to bench/results/bundles.json. Exits 1 when
- * a bundle exceeds 250 KB or a median cold import exceeds 100 ms. Run with `npm run bench:bundles`.
+ * a shipped bundle exceeds 250 KB or its median cold import exceeds 100 ms. Run with
+ * `npm run bench:bundles`.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { MAX_BUNDLE_BYTES } from '../infra/constructs/function-bundling.ts';
+import { DEFAULT_SDK_BUNDLING, MAX_BUNDLE_BYTES, functionBundling, type SdkBundling } from '../infra/constructs/function-bundling.ts';
 import { ENV } from '../functions/shared/env-names.ts';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/observability.ts';
 import { buildFunctionBundle, handlerFiles, type FunctionBundle } from '../support/function-bundles.ts';
@@ -79,7 +83,7 @@ interface Probe {
 
 const probe = (bundle: FunctionBundle, preload: readonly string[]): Promise<Probe> =>
   new Promise((resolve, reject) => {
-    const bundleDir = join(BUILD_DIR, bundle.handlerFile);
+    const bundleDir = dirname(bundle.file);
     const child = spawn(process.execPath, ['--input-type=module', '--eval', PROBE], {
       // Bare specifiers in --eval code resolve from the working directory, as the bundle's do from its own.
       cwd: bundleDir,
@@ -105,56 +109,83 @@ const median = (values: readonly number[]): number => {
   return round(sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2);
 };
 
+/** The design `cdk synth` ships and the one measured beside it. */
+const SHIPPED = DEFAULT_SDK_BUNDLING;
+const ALTERNATIVE: SdkBundling = SHIPPED === 'runtime' ? 'bundled' : 'runtime';
+
+interface Series {
+  coldMs: number[];
+  coldCpuMs: number[];
+}
+
+const summary = (bundle: FunctionBundle, series: Series) => {
+  const coldImportMs = median(series.coldMs);
+  return {
+    bytes: bundle.bytes,
+    kib: round(bundle.bytes / 1024),
+    coldImportMs,
+    coldImportRunsMs: series.coldMs.map(round),
+    coldImportCpuMs: median(series.coldCpuMs),
+    runtimeSdkPackages: bundle.externalPackages,
+    withinSize: bundle.bytes <= MAX_BUNDLE_BYTES,
+    withinImportTime: coldImportMs <= MAX_IMPORT_MS,
+  };
+};
+
 const main = async (): Promise<void> => {
   const nodeMajor = Number(process.versions.node.split('.')[0]);
   if (nodeMajor < 24) throw new Error(`Node ${process.versions.node}: the functions run on Node 24; run through npm (npm run bench:bundles)`);
 
   await rm(BUILD_DIR, { recursive: true, force: true });
   await mkdir(BUILD_DIR, { recursive: true });
-  const bundles: FunctionBundle[] = [];
-  for (const handlerFile of handlerFiles()) bundles.push(await buildFunctionBundle(handlerFile, join(BUILD_DIR, handlerFile)));
+  const functions: Array<{ handlerFile: string; shipped: FunctionBundle; alternative: FunctionBundle }> = [];
+  for (const handlerFile of handlerFiles()) {
+    functions.push({
+      handlerFile,
+      shipped: await buildFunctionBundle(handlerFile, join(BUILD_DIR, SHIPPED, handlerFile)),
+      alternative: await buildFunctionBundle(handlerFile, join(BUILD_DIR, ALTERNATIVE, handlerFile), functionBundling({ sdk: ALTERNATIVE })),
+    });
+  }
 
   const loadBefore = round(loadavg()[0] ?? 0);
-  const cold = new Map<string, number[]>(bundles.map((b) => [b.handlerFile, []]));
-  const coldCpu = new Map<string, number[]>(bundles.map((b) => [b.handlerFile, []]));
-  const own = new Map<string, number[]>(bundles.map((b) => [b.handlerFile, []]));
-  const sdk = new Map<string, number[]>(bundles.map((b) => [b.handlerFile, []]));
-  // Interleaved, so a burst of load elsewhere on the machine spreads over every bundle alike.
+  const newSeries = (): Series => ({ coldMs: [], coldCpuMs: [] });
+  const shipped = new Map(functions.map((f) => [f.handlerFile, newSeries()]));
+  const alternative = new Map(functions.map((f) => [f.handlerFile, newSeries()]));
+  const own = new Map<string, number[]>(functions.map((f) => [f.handlerFile, []]));
+  const sdk = new Map<string, number[]>(functions.map((f) => [f.handlerFile, []]));
+  const record = (series: Series, probed: Probe): void => {
+    series.coldMs.push(probed.importMs);
+    series.coldCpuMs.push(probed.importCpuMs);
+  };
+  // Interleaved, so a burst of load elsewhere on the machine spreads over every bundle and both designs alike.
   for (let run = 0; run < RUNS; run += 1) {
-    for (const bundle of bundles) {
-      const whole = await probe(bundle, []);
-      cold.get(bundle.handlerFile)!.push(whole.importMs);
-      coldCpu.get(bundle.handlerFile)!.push(whole.importCpuMs);
-      const split = await probe(bundle, bundle.externalPackages);
-      sdk.get(bundle.handlerFile)!.push(split.preloadMs);
-      own.get(bundle.handlerFile)!.push(split.importMs);
+    for (const f of functions) {
+      record(shipped.get(f.handlerFile)!, await probe(f.shipped, []));
+      record(alternative.get(f.handlerFile)!, await probe(f.alternative, []));
+      const split = await probe(f.shipped, f.shipped.externalPackages);
+      sdk.get(f.handlerFile)!.push(split.preloadMs);
+      own.get(f.handlerFile)!.push(split.importMs);
     }
   }
   const loadAfter = round(loadavg()[0] ?? 0);
 
-  const rows = bundles.map((bundle) => {
-    const coldImportMs = median(cold.get(bundle.handlerFile)!);
-    return {
-      function: bundle.handlerFile,
-      bytes: bundle.bytes,
-      kib: round(bundle.bytes / 1024),
-      coldImportMs,
-      coldImportRunsMs: cold.get(bundle.handlerFile)!.map(round),
-      coldImportCpuMs: median(coldCpu.get(bundle.handlerFile)!),
-      sdkImportMs: median(sdk.get(bundle.handlerFile)!),
-      bundleOnlyImportMs: median(own.get(bundle.handlerFile)!),
-      runtimeSdkPackages: bundle.externalPackages,
-      withinSize: bundle.bytes <= MAX_BUNDLE_BYTES,
-      withinImportTime: coldImportMs <= MAX_IMPORT_MS,
-    };
-  });
+  const rows = functions.map((f) => ({
+    function: f.handlerFile,
+    ...summary(f.shipped, shipped.get(f.handlerFile)!),
+    sdkImportMs: median(sdk.get(f.handlerFile)!),
+    bundleOnlyImportMs: median(own.get(f.handlerFile)!),
+    alternative: { sdk: ALTERNATIVE, ...summary(f.alternative, alternative.get(f.handlerFile)!) },
+  }));
+  const meets = (row: { withinSize: boolean; withinImportTime: boolean }): boolean => row.withinSize && row.withinImportTime;
   const result = {
     benchmark: 'bundles',
     limits: { bytes: MAX_BUNDLE_BYTES, coldImportMs: MAX_IMPORT_MS },
     runs: RUNS,
-    method: 'fresh Node process per import, Lambda environment with dummy values, SDK from node_modules; median of the runs',
+    method: 'fresh Node process per import, Lambda environment with dummy values, external SDK from node_modules; median of the runs, both designs interleaved',
+    sdk: SHIPPED,
     bundles: rows,
-    meetsTargets: rows.every((row) => row.withinSize && row.withinImportTime),
+    meetsTargets: rows.every(meets),
+    alternativeMeetsTargets: rows.every((row) => meets(row.alternative)),
     node: process.version,
     cpus: cpus().length,
     loadAverage: { before: loadBefore, after: loadAfter },
@@ -162,13 +193,19 @@ const main = async (): Promise<void> => {
   };
 
   console.log(`Lambda bundles (limits: ${MAX_BUNDLE_BYTES / 1024} KB, cold import ${MAX_IMPORT_MS} ms; median of ${RUNS} fresh processes each)`);
+  console.log(`  shipped: sdk '${SHIPPED}'; beside it: sdk '${ALTERNATIVE}' (runtime: SDK clients imported from the runtime; bundled: in the bundle)`);
   for (const row of rows) {
+    const alt = row.alternative;
     console.log(
-      `  ${row.function.padEnd(17)} ${String(row.kib).padStart(6)} KB  cold import ${String(row.coldImportMs).padStart(6)} ms ` +
-        `(CPU ${row.coldImportCpuMs} ms; SDK ${row.sdkImportMs} ms, bundle alone ${row.bundleOnlyImportMs} ms)${row.withinSize && row.withinImportTime ? '' : '  OVER'}`,
+      `  ${row.function.padEnd(18)} ${String(row.kib).padStart(6)} KB  cold import ${String(row.coldImportMs).padStart(6)} ms ` +
+        `(CPU ${row.coldImportCpuMs} ms; SDK ${row.sdkImportMs} ms, bundle alone ${row.bundleOnlyImportMs} ms)${meets(row) ? '' : '  OVER'}` +
+        ` | ${ALTERNATIVE}: ${alt.kib} KB, ${alt.coldImportMs} ms (CPU ${alt.coldImportCpuMs} ms)${meets(alt) ? '' : '  OVER'}`,
     );
   }
-  console.log(`  machine: ${result.cpus} CPUs, 1-minute load ${loadBefore} before, ${loadAfter} after; targets ${result.meetsTargets ? 'met' : 'NOT met'}`);
+  console.log(
+    `  machine: ${result.cpus} CPUs, 1-minute load ${loadBefore} before, ${loadAfter} after; ` +
+      `targets ${result.meetsTargets ? 'met' : 'NOT met'} (${ALTERNATIVE}: ${result.alternativeMeetsTargets ? 'met' : 'not met'})`,
+  );
   await mkdir(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
   await writeFile(RESULTS_FILE, `${JSON.stringify(result, null, 2)}\n`, 'utf8');
   console.log(JSON.stringify(result));

@@ -65,10 +65,26 @@ const apiScopes = z
     path: ['write'],
   });
 
+/** A Cognito hosted sign-in domain prefix: lower-case letters, digits and hyphens, without the words Cognito reserves. */
+const domainPrefix = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be 1-63 lower-case letters, digits or hyphens, not starting or ending with a hyphen')
+  .refine((prefix) => !/aws|amazon|cognito/.test(prefix), 'must not contain aws, amazon or cognito (Cognito reserves them)');
+
 const apiAuth = z.discriminatedUnion(
   'type',
   [
     z.strictObject({ type: z.literal('iam') }),
+    /**
+     * The tracker's own Cognito user pool (infra/constructs/sign-in.ts): groups `editors` and
+     * `readers`, the resource server `tracker` whose scopes are DEFAULT_API_SCOPES, the web app's
+     * client; API Gateway's JWT authorizer trusts that pool.
+     */
+    z.strictObject({
+      type: z.literal('cognito'),
+      /** The hosted sign-in domain, `<prefix>.auth.<region>.amazoncognito.com`. @default pt-<stage>-<account> */
+      domainPrefix: domainPrefix.optional(),
+    }),
     z.strictObject({
       type: z.literal('jwt'),
       issuer: z.url({ protocol: /^https$/, message: 'must be the https URL of the token issuer' }),
@@ -76,7 +92,7 @@ const apiAuth = z.discriminatedUnion(
       scopes: apiScopes.default({ ...DEFAULT_API_SCOPES }),
     }),
   ],
-  { message: 'must be { "type": "iam" } or { "type": "jwt", "issuer": "https://…", "audience": ["…"], "scopes": { "read": "…", "quarantine": "…" } }' },
+  { message: 'must be { "type": "iam" }, { "type": "cognito" } or { "type": "jwt", "issuer": "https://…", "audience": ["…"], "scopes": { "read": "…", "quarantine": "…", "write": "…" } }' },
 );
 
 /**
@@ -107,6 +123,12 @@ const registryPublishers = z.strictObject({
   sources: z.array(registrySource).min(1, 'must list at least one source').default([...DEFAULT_REGISTRY_SOURCES]),
 });
 
+/** A distribution's own host name and its ACM certificate, which CloudFront requires in us-east-1. */
+const customDomain = z.strictObject({
+  name: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lower-case DNS name such as feeds.example.org'),
+  certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be the ARN of an ACM certificate in us-east-1 (CloudFront takes no other region)'),
+});
+
 /** Short enough for the snapshot bucket name (63 characters with account and region). */
 const stageSlug = slug.check(z.maxLength(20, 'must be at most 20 characters (it is part of the snapshot bucket name)'));
 
@@ -130,6 +152,12 @@ const settings = z.strictObject({
     .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), `must be one of ${LOG_RETENTION_DAYS.join(', ')}`)
     .default(30),
   apiAuth: apiAuth.default({ type: 'iam' }),
+  /**
+   * The web app's own domain on CloudFront, with its ACM certificate (in us-east-1). Without it the
+   * app is served on the distribution's *.cloudfront.net name, where CloudFront cannot hold viewers
+   * to TLS 1.2; with it, TLS 1.2 (2021 policy) is the minimum.
+   */
+  webDomain: customDomain.optional(),
   registryPublishers: registryPublishers.default({ principals: [], sources: [...DEFAULT_REGISTRY_SOURCES] }),
   apiThrottle: z
     .strictObject({
@@ -150,12 +178,7 @@ const settings = z.strictObject({
    * in us-east-1. Without it the feeds are served from the distribution's *.cloudfront.net name,
    * which changes if the distribution is ever replaced and whose shared certificate allows TLS 1.0.
    */
-  feedsDomain: z
-    .strictObject({
-      name: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lower-case DNS name such as feeds.example.org'),
-      certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be the ARN of an ACM certificate in us-east-1 (CloudFront takes no other region)'),
-    })
-    .optional(),
+  feedsDomain: customDomain.optional(),
   metricsNamespace: z
     .string()
     .regex(/^[A-Za-z0-9_.\-/#:]{1,255}$/, 'must be 1-255 characters of A-Z a-z 0-9 . _ - / # :')
@@ -172,6 +195,8 @@ export type AlertEmail = TrackerConfig['alertEmails'][number];
 export type AlertFilter = NonNullable<AlertEmail['filter']>;
 export type ApiAuth = TrackerConfig['apiAuth'];
 export type ApiScopes = Extract<ApiAuth, { type: 'jwt' }>['scopes'];
+/** What the API's authorizer is given: IAM, or a JWT issuer (an external one, or the tracker's own user pool resolved). */
+export type ResolvedApiAuth = Exclude<ApiAuth, { type: 'cognito' }>;
 export type RegistryPublishers = TrackerConfig['registryPublishers'];
 
 export class ConfigError extends Error {

@@ -5,7 +5,9 @@
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { TrackerConfig } from './config.ts';
+import { deskRoleName } from './constructs/desk-api.ts';
 import { processorRoleName } from './constructs/processor.ts';
+import { functionSettings } from './stacks/stateless-stack.ts';
 import { feedBucketName } from './constructs/feeds.ts';
 import { snapshotBucketName } from './constructs/snapshots.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
@@ -33,6 +35,8 @@ export function buildTracker(app: App, config: TrackerConfig): TrackerStacks {
     description: `Negotiation position tracker (${config.stage}): event bus, tracker table, snapshot bucket`,
     terminationProtection: config.retainData,
     processorRoleName: processorRoleName(config.stage),
+    deskRoleName: deskRoleName(config.stage),
+    settings: functionSettings(config),
   });
   const stateless = new StatelessStack(app, names.stateless, {
     config,
@@ -43,6 +47,8 @@ export function buildTracker(app: App, config: TrackerConfig): TrackerStacks {
     snapshotBucketName: snapshotBucketName(config.stage),
     feedBucketName: feedBucketName(config.stage),
     feedsDomainName: stateful.feeds.domainName,
+    web: stateful.web,
+    signIn: stateful.signIn,
   });
   // The bucket and the processor's role are referenced by name, not by a CDK reference, so the
   // order is stated here.

@@ -110,9 +110,21 @@ const evidenceRow = (evidence: Evidence, actorNames: Names, registry: Registry):
 export const matrixCsv = (matrix: Matrix, registry: Registry, options: CsvOptions = {}): string =>
   toCsv(matrix.positions.map((position) => evidenceRow(position.evidence, position.names, registry)), options);
 
-/** One row per statement, in said order. */
+/** An actor's history adds each statement's status and its revision trail (as JSON) to the columns of a statement. */
+export const HISTORY_CSV_COLUMNS = [...CSV_COLUMNS, 'status', 'trail'] as const;
+
+/** One row per statement, in said order, a retracted one marked so. */
 export const historyCsv = (history: ActorHistory, registry: Registry, options: CsvOptions = {}): string =>
-  toCsv(history.statements.map((statement) => evidenceRow(statement, history.names, registry)), options);
+  tableCsv(
+    HISTORY_CSV_COLUMNS,
+    CSV_NUMBER_COLUMNS,
+    history.statements.map((statement) => ({
+      ...evidenceRow(statement, history.names, registry),
+      status: statement.status,
+      trail: statement.trail.length === 0 ? '' : JSON.stringify(statement.trail),
+    })),
+    options,
+  );
 
 /** The change feed's columns, in order: a statement's stance and the one it replaced, and `changed`, the whole of what changed as JSON. */
 export const CHANGE_CSV_COLUMNS = [

@@ -48,7 +48,8 @@ const errorResponse = (description: string): JsonObject => ({
 });
 
 const CSV_DESCRIPTION =
-  `UTF-8 with a byte order mark, RFC 4180, one row per statement. Columns: ${CSV_COLUMNS.join(', ')}. ` +
+  `UTF-8 with a byte order mark, RFC 4180, one row per statement. Columns: ${CSV_COLUMNS.join(', ')} ` +
+  '(an actor\'s history adds status and trail, the revision trail as JSON). ' +
   'Quotes are byte-exact in their original language, except that a text cell starting with =, +, -, @, a tab or a CR ' +
   'gets a leading apostrophe (and is quoted) so spreadsheets do not run it; `raw=true` writes every cell as stored.';
 

@@ -201,12 +201,39 @@ export const actorPositions = z
   })
   .register(apiSchemas, { id: 'ActorPositions' });
 
+export const trailItem = z
+  .object({
+    kind: z.enum(['correction', 'retraction']),
+    revisionId: z.string().check(z.describe('The correctionId or retractionId.')),
+    revisedAt: isoDateTime.check(z.describe('When the desk made it (correctedAt, retractedAt); revisions apply in this order.')),
+    reason: z.string(),
+    recordedBy: z.string(),
+    outcome: z
+      .enum(['applied', 'unchanged', 'after-retraction', 'inapplicable', 'retracted', 'already-retracted'])
+      .check(z.describe('applied: its changes are in the record; unchanged: it set fields to what they were; after-retraction / inapplicable: kept, not applied; retracted / already-retracted: a retraction, the first or a later one.')),
+    changes: z
+      .array(z.object({ field: z.string(), from: z.optional(z.unknown()), to: z.unknown() }))
+      .check(z.describe('A correction: each field it sets that differed, from what to what (a redacted quote shows the removal notice). Empty for a retraction.')),
+    redact: z.boolean().check(z.describe('A retraction that removed the text for legal reasons.')),
+  })
+  .register(apiSchemas, { id: 'TrailEntry' });
+
+/** A statement as history and evidence show it: as it now reads, with its status and revision trail. */
+export const shownEvidence = z
+  .extend(evidence, {
+    status: z
+      .enum(['recorded', 'corrected', 'retracted'])
+      .check(z.describe('corrected: a correction was applied (the record reads as corrected); retracted: withdrawn, it counts for no position or divergence and stays in history for the record.')),
+    trail: z.array(trailItem).check(z.describe('Every correction and retraction of the statement, once, in the order they apply.')),
+  })
+  .register(apiSchemas, { id: 'HistoryStatement' });
+
 export const actorHistory = z
   .object({
     actor: slug,
     names,
     issue: z.nullable(slug),
-    statements: z.array(evidence).check(z.describe('Every statement and documented change, in said order (earliest first), a page at a time.')),
+    statements: z.array(shownEvidence).check(z.describe('Every statement and documented change, in said order (earliest first), a page at a time; a retracted one too, marked so.')),
     nextCursor: z.nullable(z.string()).check(z.describe('Pass as `cursor` for the next page; null on the last page.')),
   })
   .register(apiSchemas, { id: 'ActorHistory' });
@@ -230,8 +257,8 @@ export const alertItem = z
     closedAt: z.nullable(isoDateTime),
     evidence: z
       .object({
-        actor: z.array(evidence).check(z.describe("The statements behind the actor's side, latest first; for an open divergence, every one said so far (what it opened with and each since).")),
-        other: z.array(evidence).check(z.describe('The statements behind the other side, latest first.')),
+        actor: z.array(shownEvidence).check(z.describe("The statements behind the actor's side, latest first; for an open divergence, every one said so far (what it opened with and each since).")),
+        other: z.array(shownEvidence).check(z.describe('The statements behind the other side, latest first.')),
       })
       .check(z.describe('As the episode was last recorded: at opening while open, at closing once closed.')),
     evidenceOmitted: z.object({ actor: z.number().check(z.int(), z.gte(0)), other: z.number().check(z.int(), z.gte(0)) }).check(
@@ -347,6 +374,8 @@ export type Matrix = z.infer<typeof matrix>;
 export type ActorIssuePosition = z.infer<typeof actorIssuePosition>;
 export type ActorPositions = z.infer<typeof actorPositions>;
 export type ActorHistory = z.infer<typeof actorHistory>;
+export type TrailItem = z.infer<typeof trailItem>;
+export type ShownEvidence = z.infer<typeof shownEvidence>;
 export type AlertItem = z.infer<typeof alertItem>;
 export type AlertsPage = z.infer<typeof alertsPage>;
 export type QuarantinedEventItem = z.infer<typeof quarantinedEvent>;

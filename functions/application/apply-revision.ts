@@ -1,22 +1,26 @@
 /**
  * Applies one correction or retraction: claim its id, keep it beside its statement, and once the
  * statement is recorded make the record what it would have been had the statement been recorded
- * correctly (or never): the history item and its trail, the actor's position, then the issue's
+ * correctly (or never): the history item and its trail, the actors' positions, then the issues'
  * divergences, episodes and alerts by replay. Every step is idempotent and re-derived from the set
  * of revisions kept, so a redelivery after a crash at any write finishes the work, and revisions
  * delivered in any order end in one record (core/corrections.ts orders them).
+ *
+ * A correction of the issue, the actor (a speaker brings its actor) or the said time moves the
+ * statement: it is written at its effective place, and every place it had (revise/relocate.ts)
+ * keeps a pointer to it; every position and issue it touched is recomputed and settled.
  *
  * A revision delivered before its statement is kept and waits: recording the statement finds it
  * (record-statement.ts) and records the statement as revised.
  */
 import { revisionConflicts, revisionIdOf, revisionIdentity, type Revision } from '../core/corrections.ts';
 import { ConflictingIdError } from '../core/errors.ts';
-import type { FieldProblem } from '../core/errors.ts';
-import type { Registry, StatementRef } from '../core/types.ts';
-import type { Clock, EventPublisher, RevisedStatement, TrackerRepository } from './ports.ts';
+import type { Registry } from '../core/types.ts';
+import type { Clock, EventPublisher, RevisionCause, TrackerRepository } from './ports.ts';
 import { statementRevisedDetails } from './corrections-v1.ts';
 import { AlertLedger, type AlertCounts } from './record/alert-ledger.ts';
-import { movingChanges, revisedStatement } from './revise/revised-statement.ts';
+import { relocateRecord, touchedIssues, touchedPositions, type Relocated } from './revise/relocate.ts';
+import { recordRevisionChanges } from './revise/revision-change.ts';
 import { publishAfterRevision, settleByReplay } from './revise/settle-revision.ts';
 
 export interface ApplyRevisionDeps {
@@ -24,14 +28,6 @@ export interface ApplyRevisionDeps {
   publisher: EventPublisher;
   clock: Clock;
   maxRounds?: number;
-}
-
-/** The revision asks for what is not applied yet (see movingChanges): kept in quarantine, nothing written. */
-export class RevisionNotAppliedError extends Error {
-  override readonly name = 'RevisionNotAppliedError';
-  constructor(readonly revisionId: string, readonly problems: readonly FieldProblem[]) {
-    super(`revision ${revisionId} is not applied yet: ${problems.map((p) => `${p.field}: ${p.reason}`).join('; ')}`);
-  }
 }
 
 /** The statement is claimed but its history item is not written yet: its own delivery is under way; retry. */
@@ -48,6 +44,7 @@ export interface RevisionOutcome {
   kind: Revision['kind'];
   /** `pending`: kept until its statement arrives; `applied`/`duplicate`: the id was free, or already held by this revision. */
   status: 'applied' | 'duplicate' | 'pending';
+  /** The issue the statement stands on now. */
   issue?: string;
   alerts: AlertCounts;
   published: number;
@@ -56,15 +53,32 @@ export interface RevisionOutcome {
 const NO_ALERTS: AlertCounts = { opened: 0, closed: 0, withdrawn: 0, reinstated: 0 };
 const DEFAULT_MAX_ROUNDS = 12;
 
-/** The history item made what the set of revisions kept says; `undefined` while the statement is in flight. */
-const rewriteRecord = async (tracker: TrackerRepository, ref: StatementRef): Promise<RevisedStatement | undefined> => {
-  const [recorded, revisions] = await Promise.all([tracker.loadRecorded(ref), tracker.loadRevisions(ref.statementId)]);
-  if (recorded === undefined) return undefined;
-  const revised = revisedStatement(recorded.original, revisions);
-  // Fewer revisions than the item reflects means a concurrent application read a later set: it wins.
-  await tracker.rewriteStatement(revised);
-  if (revised.effective.redacted) await tracker.redactRevisions(revisions);
-  return revised;
+const addCounts = (a: AlertCounts, b: AlertCounts): AlertCounts => ({
+  opened: a.opened + b.opened, closed: a.closed + b.closed, withdrawn: a.withdrawn + b.withdrawn, reinstated: a.reinstated + b.reinstated,
+});
+
+/**
+ * Every issue the statement touched settled by replay, each with the statement as it stood there as
+ * the cause, then each issue's outbox published; the revision's own event goes out with its issue now.
+ */
+const settleIssues = async (
+  { tracker, publisher, clock, maxRounds }: Required<ApplyRevisionDeps>,
+  { revised, places }: Relocated,
+  registry: Registry,
+  cause: RevisionCause,
+): Promise<{ alerts: AlertCounts; published: number }> => {
+  const { record } = revised.effective;
+  const own = statementRevisedDetails(revised.effective).filter((event) => event.detail.revisionId === cause.revisionId);
+  let alerts = NO_ALERTS;
+  let published = 0;
+  for (const [issue, place] of touchedIssues(places)) {
+    const ledger = new AlertLedger(tracker, issue);
+    const statement = { ...record, ...place };
+    const snapshot = await settleByReplay({ tracker, clock, registry, statement, ledger, revision: cause }, maxRounds);
+    published += await publishAfterRevision({ tracker, publisher, ledger }, snapshot, issue === record.issue ? own : []);
+    alerts = addCounts(alerts, ledger.counts);
+  }
+  return { alerts, published };
 };
 
 export const applyRevision = async (
@@ -73,21 +87,16 @@ export const applyRevision = async (
   registry: Registry,
 ): Promise<RevisionOutcome> => {
   const revisionId = revisionIdOf(revision);
-  const moving = movingChanges(revision);
-  if (moving.length > 0) throw new RevisionNotAppliedError(revisionId, moving);
   const identity = revisionIdentity(revision);
   const claim = await tracker.claimRevision(identity, revision);
   if (claim.status === 'conflict') throw new ConflictingIdError(revisionId, revisionConflicts(claim.recorded, identity));
   const base = { revisionId, statementId: revision.statementId, kind: revision.kind, alerts: NO_ALERTS, published: 0 };
   if (claim.statement === undefined) return { ...base, status: 'pending' };
-  const revised = await rewriteRecord(tracker, claim.statement);
-  if (revised === undefined) throw new StatementInFlightError(revision.statementId);
-  const { record } = revised.effective;
-  await tracker.recomputePosition(record.issue, record.actor);
-  const ledger = new AlertLedger(tracker, record.issue);
+  const relocated = await relocateRecord(tracker, claim.statement);
+  if (relocated === undefined) throw new StatementInFlightError(revision.statementId);
+  for (const { issue, actor } of touchedPositions(relocated.places)) await tracker.recomputePosition(issue, actor);
+  await recordRevisionChanges(tracker, relocated.revised.effective, clock.now(), revisionId);
   const cause = { revisionId, kind: revision.kind, statementId: revision.statementId, reason: revision.reason };
-  const snapshot = await settleByReplay({ tracker, clock, registry, statement: record, ledger, revision: cause }, maxRounds);
-  const own = statementRevisedDetails(revised.effective).filter((event) => event.detail.revisionId === revisionId);
-  const published = await publishAfterRevision({ tracker, publisher, ledger }, snapshot, own);
-  return { ...base, status: claim.first ? 'applied' : 'duplicate', issue: record.issue, alerts: ledger.counts, published };
+  const settled = await settleIssues({ tracker, publisher, clock, maxRounds }, relocated, registry, cause);
+  return { ...base, status: claim.first ? 'applied' : 'duplicate', issue: relocated.revised.effective.record.issue, ...settled };
 };

@@ -264,8 +264,13 @@ export const planReplay = (args: {
   recordedAt: string;
   /** The correction or retraction behind this replay, named by the withdrawals it causes. */
   revision?: RevisionCause;
+  /**
+   * Statements the stored episodes name that the replay does not have (retracted, or moved to
+   * another issue by a correction), as history now shows them: their alerts still quote them.
+   */
+  referenced?: ReadonlyMap<string, StatementRecord>;
 }): ReplayPlan => {
-  const { replay, stored, snapshot, recorded, cause, recordedAt, revision } = args;
+  const { replay, stored, snapshot, recorded, cause, recordedAt, revision, referenced } = args;
   const { issue } = replay.state;
   const target = targetOf(replay);
   const plan: ReplayPlan = { alerts: [], revisions: [], episodes: [], pointers: [] };
@@ -275,9 +280,11 @@ export const planReplay = (args: {
   const news = presentNews(heardOf(recorded), replay.state);
   const entries = new Map(recorded.map((entry) => [entry.alertId, entry] as const));
   // A retracted cause is in no replay, but the episodes it withdraws quote it.
-  const known: ReadonlyMap<string, StatementRecord> = isRegistryCause(cause) || target.statementsById.has(cause.statementId)
-    ? target.statementsById
-    : new Map([...target.statementsById, [cause.statementId, cause]]);
+  const known: ReadonlyMap<string, StatementRecord> = new Map([
+    ...(referenced ?? []),
+    ...(isRegistryCause(cause) ? [] : [[cause.statementId, cause] as const]),
+    ...target.statementsById,
+  ]);
   const facts = { statements: known, recordedAt };
 
   /** A new alert is recorded; a recorded one is pushed now if it must be, or else revised in place. */

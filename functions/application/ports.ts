@@ -77,6 +77,14 @@ export interface RecordedStatement {
 }
 
 /**
+ * What one place in history holds for a statement: the statement itself (revised or not), or, once
+ * a correction moved it (another issue, actor or said time), a pointer to where it stands now.
+ */
+export type HistoryPlace =
+  | { ref: StatementRef; state: 'recorded'; recorded: RecordedStatement }
+  | { ref: StatementRef; state: 'moved'; movedTo: StatementRef; revisions: number };
+
+/**
  * What the conditional position write did: the statement became the actor's current position,
  * its previous one, or neither (older than both, or already there).
  */
@@ -195,10 +203,16 @@ export interface TrackerRepository {
   claimRevision(identity: RevisionIdentity, revision: Revision): Promise<RevisionClaim>;
   /** Every revision kept for the statement. */
   loadRevisions(statementId: string): Promise<Revision[]>;
-  /** The statement's history item, revised or not: `undefined` until its statement is recorded. */
-  loadRecorded(ref: StatementRef): Promise<RecordedStatement | undefined>;
-  /** Rewrites the history item unless it already reflects more revisions: `false` then. */
-  rewriteStatement(revised: RevisedStatement): Promise<boolean>;
+  /** What each of these places in history holds (places holding nothing are left out). */
+  loadPlaces(refs: readonly StatementRef[]): Promise<HistoryPlace[]>;
+  /**
+   * Writes the revised statement at the place its effective record names, then at each of `from`
+   * (other than that place) a pointer to it, each write unless the place already reflects more
+   * revisions: `false` when the effective place did (a concurrent application read a later set).
+   */
+  relocateStatement(revised: RevisedStatement, from: readonly StatementRef[]): Promise<boolean>;
+  /** Replaces the statement's text in the quarantined events that name it (a reused id), and in any quarantined later. */
+  redactQuarantined(statementId: string): Promise<void>;
   /** Replaces the text of the kept revisions (a corrected quote) by what a redaction leaves of them. */
   redactRevisions(revisions: readonly Revision[]): Promise<void>;
   /**
@@ -212,6 +226,11 @@ export interface TrackerRepository {
    * recording stands (a redelivery lists nothing twice). `false` when it was listed before.
    */
   recordStatementChange(statementId: string, change: ChangeRecord): Promise<boolean>;
+  /**
+   * Lists an applied revision in the change feed, on its kept item, once: the first recording
+   * stands. `false` when it was listed before (or the revision is not kept).
+   */
+  recordRevisionChange(statementId: string, change: ChangeRecord): Promise<boolean>;
   /** Makes the statement the current (or previous) position when, and only when, it is said later. */
   applyPosition(statement: StatementRecord): Promise<PositionWrite>;
   /** applyPosition, telling also the position the statement replaced when it became current (read with the write, no extra call). */

@@ -7,16 +7,16 @@
  * (`fitAlert`) then keeps the latest of them and counts the rest.
  */
 import { compareSaid, refOf, type SaidKey } from '../core/positions.ts';
-import type { ActorId, IssueId, Position, Registry, StatementRecord } from '../core/types.ts';
+import type { ActorId, IssueId, Position, Registry } from '../core/types.ts';
 import { evidenceAtClose, otherSideActors } from './episode-plan.ts';
 import type { StatementRef, StoredEpisode } from './ports.ts';
-import type { ReadStore } from './read-store.ts';
+import type { ReadStore, ShownStatement } from './read-store.ts';
 
 /** Statements read per call while walking an actor's history since an opening. */
 const WINDOW_PAGE = 100;
 
-const saidSince = async (store: ReadStore, actor: ActorId, issue: IssueId, after: SaidKey): Promise<StatementRecord[]> => {
-  const found: StatementRecord[] = [];
+const saidSince = async (store: ReadStore, actor: ActorId, issue: IssueId, after: SaidKey): Promise<ShownStatement[]> => {
+  const found: ShownStatement[] = [];
   for (let from = after; ; ) {
     const page = await store.actorHistory(actor, [issue], { after: from, limit: WINDOW_PAGE });
     found.push(...page);
@@ -34,9 +34,9 @@ export const withEvidenceSoFar = async (
   store: ReadStore,
   registry: Registry,
   episodes: readonly StoredEpisode[],
-): Promise<{ episodes: StoredEpisode[]; statements: StatementRecord[] }> => {
+): Promise<{ episodes: StoredEpisode[]; statements: ShownStatement[] }> => {
   const positionsOf = new Map<IssueId, Promise<Position[]>>();
-  const read: StatementRecord[] = [];
+  const read: ShownStatement[] = [];
   const completed = await Promise.all(
     episodes.map(async (stored) => {
       if (stored.status !== 'open') return stored;

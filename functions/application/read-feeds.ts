@@ -5,16 +5,17 @@
  */
 import { eventId } from '../../events/common.ts';
 import type { ActorHistory, AlertItem, AlertsPage, QuarantinedEventItem, QuarantinePage } from '../api/schemas.ts';
-import { fitEvidence, toEvidence } from './contracts-v1.ts';
+import { fitEvidence } from './contracts-v1.ts';
 import { compareSaid, type SaidKey } from '../core/positions.ts';
 import { isCanonicalInstant } from '../core/time.ts';
 import type { ActorId, StatementRecord } from '../core/types.ts';
 import type { StoredEpisode, StoredQuarantinedEvent } from './ports.ts';
 import { withEvidenceSoFar } from './read-evidence.ts';
+import { toShownEvidence } from './read-trail.ts';
 import { indexById, requireStatement } from './read-positions.ts';
 import {
   InvalidCursorError, decodeCursorFields, encodeCursor, knownActor, knownIssue, pageOf, type AlertFilter, type HistoryFilter,
-  type QuarantineFilter, type ReadContext, type StorePage,
+  type QuarantineFilter, type ReadContext, type ShownStatement, type StorePage,
 } from './read-store.ts';
 
 /**
@@ -70,22 +71,22 @@ export const actorHistory = async (context: ReadContext, actor: ActorId, { issue
   const page = withinBudget(
     pageOf([...read].sort(compareSaid), limit, (statement) => ({ value: statement, cursor: historyCursor(statement) })),
     // A CSV row repeats the actor's and the speaker's names.
-    (statement) => responseBytes([toEvidence(statement), found.names, reg.speakers.get(statement.speaker ?? '')?.names ?? null]),
+    (statement) => responseBytes([toShownEvidence(statement), found.names, reg.speakers.get(statement.speaker ?? '')?.names ?? null]),
   );
-  return { actor, names: found.names, issue: issue ?? null, statements: page.values.map(toEvidence), nextCursor: page.nextCursor };
+  return { actor, names: found.names, issue: issue ?? null, statements: page.values.map(toShownEvidence), nextCursor: page.nextCursor };
 };
 
 // ---------------------------------------------------------------------------------------------
 // The alert feed
 
 /** The API's alert: the stored episode with the statements its evidence names, latest first. */
-export const toAlertItem = (stored: StoredEpisode, statements: ReadonlyMap<string, StatementRecord>): AlertItem => {
+export const toAlertItem = (stored: StoredEpisode, statements: ReadonlyMap<string, ShownStatement>): AlertItem => {
   const { episode } = stored;
   const resolve = (ids: readonly string[]) =>
     ids
       .map((id) => requireStatement(statements, id, `episode ${episode.episodeId}`))
       .sort((a, b) => compareSaid(b, a))
-      .map(toEvidence);
+      .map(toShownEvidence);
   return {
     episodeId: episode.episodeId,
     divergenceId: episode.divergenceId,

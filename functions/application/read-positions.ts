@@ -26,10 +26,10 @@ export const byId = <T>(key: (item: T) => string) => (a: T, b: T): number => {
 /** A name for an id the registry no longer has: better the id than nothing. */
 const fallbackNames = (id: string): Names => ({ en: id, ar: id });
 
-export const indexById = (statements: readonly StatementRecord[]): Map<string, StatementRecord> =>
+export const indexById = <S extends StatementRecord>(statements: readonly S[]): Map<string, S> =>
   new Map(statements.map((s) => [s.statementId, s]));
 
-export const requireStatement = (statements: ReadonlyMap<string, StatementRecord>, id: string, context: string): StatementRecord => {
+export const requireStatement = <S extends StatementRecord>(statements: ReadonlyMap<string, S>, id: string, context: string): S => {
   const statement = statements.get(id);
   // The processor puts a statement in history before it can become a position: a missing one is a bug, not a 404.
   if (statement === undefined) throw new Error(`statement ${id} behind ${context} was not found`);

@@ -2,6 +2,7 @@
  * The read side's storage port (`ReadStore`), its errors, its cursors and its one paging rule:
  * what the read steps (`read-positions.ts`, `read-feeds.ts`) and the store behind them agree on.
  */
+import type { TrailEntry } from '../core/corrections.ts';
 import type { SaidKey } from '../core/positions.ts';
 import type { Actor, ActorId, Issue, IssueId, Position, Registry, StatementRecord } from '../core/types.ts';
 import type { ChangeRecord, StatementRef, StoredEpisode, StoredQuarantinedEvent } from './ports.ts';
@@ -58,18 +59,26 @@ export const pageOf = <I, T>(read: readonly I[], limit: number, entry: (item: I)
 });
 
 /** What the read side needs from storage. Implementations only read. */
+/**
+ * A statement as history shows it: the record as it now reads and, once revised, how it came to
+ * read so (`corrected` when a correction was applied) or that it was withdrawn (`retracted`).
+ */
+export type ShownStatement = StatementRecord & {
+  readonly revision?: { readonly status: 'corrected' | 'retracted' | 'recorded'; readonly trail: readonly TrailEntry[]; readonly redacted: boolean };
+};
+
 export interface ReadStore {
   loadRegistry(): Promise<Registry>;
   /** Current positions of every actor on the issue. */
   issuePositions(issue: IssueId): Promise<Position[]>;
   /** Every statement on the issue said at or before `until` (all of them without it), as corrected; retracted ones left out. */
-  issueHistory(issue: IssueId, until?: string): Promise<StatementRecord[]>;
+  issueHistory(issue: IssueId, until?: string): Promise<ShownStatement[]>;
   /** The statements named; unknown ones are left out. */
-  statements(refs: readonly StatementRef[]): Promise<StatementRecord[]>;
+  statements(refs: readonly StatementRef[]): Promise<ShownStatement[]>;
   /** The actor's current positions on the given issues (those it has one on). */
   actorPositions(actor: ActorId, issues: readonly IssueId[]): Promise<Position[]>;
   /** The first `limit` statements moving the actor's position on the given issues said after `after`, in said order. */
-  actorHistory(actor: ActorId, issues: readonly IssueId[], page: { after?: SaidKey; limit: number }): Promise<StatementRecord[]>;
+  actorHistory(actor: ActorId, issues: readonly IssueId[], page: { after?: SaidKey; limit: number }): Promise<ShownStatement[]>;
   /** Divergence episodes, latest activity first. Throws InvalidCursorError on a cursor it did not issue. */
   episodes(filter: AlertFilter): Promise<StorePage<StoredEpisode>>;
   /** Changes to the record in the order recorded. Throws InvalidCursorError on a cursor it did not issue. */

@@ -26,6 +26,7 @@ import { settle, type Settled } from './record/settle.ts';
 import { statementChangeOf } from './record/statement-change.ts';
 import { statementRevisedDetails } from './corrections-v1.ts';
 import { revisedStatement } from './revise/revised-statement.ts';
+import { recordRevisionChanges } from './revise/revision-change.ts';
 
 export { NotConvergedError } from './record/settle.ts';
 export type { AlertCounts } from './record/alert-ledger.ts';
@@ -137,7 +138,10 @@ export const recordQuietRestatements = async (
  */
 const settleWithoutReading = async (deps: RecordStatementDeps, written: WrittenStatement, registry: Registry): Promise<RecordOutcome | undefined> => {
   const { statement, revised, history, advance } = written;
-  if (advance === undefined) return withoutRounds(statement, history, 'unchanged', await publishRevised(deps.publisher, revised));
+  if (advance === undefined) {
+    if (revised !== undefined) await recordRevisionChanges(deps.tracker, revised.effective, deps.clock.now());
+    return withoutRounds(statement, history, 'unchanged', await publishRevised(deps.publisher, revised));
+  }
   const restatement = quietRestatement(written, registry);
   return restatement === undefined ? undefined : (await recordQuietRestatements(deps, [{ written, restatement }]))[0];
 };
@@ -154,9 +158,12 @@ export const settleStatement = async (
   const { statement, revised, history } = written;
   const ledger = new AlertLedger(tracker, statement.issue);
   const { snapshot, ...settled } = await settle({ tracker, clock, registry, statement, ledger }, maxRounds);
-  // The change-feed entry and the publication depend on the settled snapshot only: side by side.
+  // The change-feed entries and the publication depend on the settled snapshot only: side by side.
   const [, outbox] = await Promise.all([
-    tracker.recordStatementChange(statement.statementId, statementChangeOf(statement, snapshot.positions.get(statement.actor), clock.now())),
+    (async () => {
+      await tracker.recordStatementChange(statement.statementId, statementChangeOf(statement, snapshot.positions.get(statement.actor), clock.now()));
+      if (revised !== undefined) await recordRevisionChanges(tracker, revised.effective, clock.now());
+    })(),
     publishOutbox({ tracker, publisher, ledger, statement }, snapshot),
   ]);
   const published = outbox + (await publishRevised(publisher, revised));

@@ -21,8 +21,9 @@
  */
 import type { FieldProblem } from './errors.ts';
 import { canonicalJson, contentFingerprint, textDigest } from './ids.ts';
+import { refOf } from './positions.ts';
 import { compareInstants } from './time.ts';
-import type { ActorId, IssueId, Quote, StatementRecord } from './types.ts';
+import type { ActorId, IssueId, Quote, StatementRecord, StatementRef } from './types.ts';
 
 /** The fields a correction may set, in the order they are listed and compared. */
 export const CORRECTABLE_FIELDS = ['stance', 'hedged', 'speaker', 'actor', 'issue', 'saidAt', 'quote', 'source'] as const;
@@ -194,6 +195,8 @@ interface Fold {
   record: StatementRecord;
   retraction?: RetractionEntry;
   trail: TrailEntry[];
+  /** Where the record sits in history after each step of the fold: the original's place first. */
+  places: StatementRef[];
 }
 
 const foldCorrection = (state: Fold, correction: Correction): Fold => {
@@ -210,11 +213,8 @@ const foldCorrection = (state: Fold, correction: Correction): Fold => {
     changes,
     ...(refused === undefined ? {} : { problems: refused.problems }),
   };
-  return {
-    ...state,
-    record: outcome === 'applied' ? applyChanges(state.record, changes) : state.record,
-    trail: [...state.trail, entry],
-  };
+  const record = outcome === 'applied' ? applyChanges(state.record, changes) : state.record;
+  return { ...state, record, trail: [...state.trail, entry], places: [...state.places, refOf(record)] };
 };
 
 const foldRetraction = (state: Fold, retraction: Retraction): Fold => {
@@ -259,6 +259,23 @@ export const effectiveStatement = (
   corrections: readonly Correction[],
   retractions: readonly Retraction[] = [],
 ): EffectiveStatement => {
+  const { folded, accepted, conflicts } = foldRevisions(original, corrections, retractions);
+  const redacted = accepted.some((revision) => revision.kind === 'retraction' && revision.redact);
+  return {
+    record: redacted ? redactRecord(folded.record) : folded.record,
+    status: folded.retraction === undefined ? 'standing' : 'retracted',
+    ...(folded.retraction === undefined ? {} : { retraction: folded.retraction }),
+    redacted,
+    trail: redacted ? folded.trail.map(redactEntry) : folded.trail,
+    conflicts,
+  };
+};
+
+const foldRevisions = (
+  original: StatementRecord,
+  corrections: readonly Correction[],
+  retractions: readonly Retraction[],
+): { folded: Fold; accepted: Revision[]; conflicts: RevisionConflict[] } => {
   const revisions: Revision[] = [...corrections, ...retractions];
   const stray = revisions.find((revision) => revision.statementId !== original.statementId);
   if (stray !== undefined) {
@@ -269,17 +286,42 @@ export const effectiveStatement = (
     .sort(compareRevisions)
     .reduce<Fold>(
       (state, revision) => (revision.kind === 'correction' ? foldCorrection(state, revision) : foldRetraction(state, revision)),
-      { record: original, trail: [] },
+      { record: original, trail: [], places: [refOf(original)] },
     );
-  const redacted = accepted.some((revision) => revision.kind === 'retraction' && revision.redact);
-  return {
-    record: redacted ? redactRecord(folded.record) : folded.record,
-    status: folded.retraction === undefined ? 'standing' : 'retracted',
-    ...(folded.retraction === undefined ? {} : { retraction: folded.retraction }),
-    redacted,
-    trail: redacted ? folded.trail.map(redactEntry) : folded.trail,
-    conflicts,
-  };
+  return { folded, accepted, conflicts };
+};
+
+/**
+ * Every place in history the statement takes as its revisions apply, in their order (the time the
+ * desk made them), each once: the original's first, the effective statement's last. A corrected
+ * issue, actor (a speaker brings its actor) or said time moves the statement; the places before the
+ * last are where it leaves a pointer to the last, so references into history made while it stood
+ * there still resolve.
+ */
+export const statementPlaces = (
+  original: StatementRecord,
+  corrections: readonly Correction[],
+  retractions: readonly Retraction[] = [],
+): StatementRef[] => {
+  const { places } = foldRevisions(original, corrections, retractions).folded;
+  const last = places.at(-1)!;
+  const byKey = new Map(places.map((place) => [canonicalJson(place), place]));
+  byKey.delete(canonicalJson(last));
+  return [...byKey.values(), last];
+};
+
+/**
+ * Every place the statement can have held under any subset of its revisions (the product of each
+ * issue, actor and said time the original and the corrections name): where a statement recorded
+ * before all of its revisions were known may stand, since which subset that was depends on arrival.
+ */
+export const possiblePlaces = (original: StatementRef, revisions: readonly Revision[]): StatementRef[] => {
+  const corrections = revisions.filter((revision): revision is Correction => revision.kind === 'correction');
+  const values = <K extends 'issue' | 'actor' | 'saidAt'>(field: K): string[] =>
+    [...new Set([original[field], ...corrections.flatMap((c) => (c.changes[field] === undefined ? [] : [c.changes[field]!]))])];
+  return values('issue').flatMap((issue) =>
+    values('actor').flatMap((actor) => values('saidAt').map((saidAt) => ({ issue, actor, saidAt, statementId: original.statementId }))),
+  );
 };
 
 /** Every revision once; an id that names two different revisions yields neither, and a conflict. */

@@ -8,7 +8,6 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { ReadApiRequest, ReadApiResponse } from '../api/http.ts';
 import { createReadApi, type ReadApiDeps } from '../api/read-api.ts';
 import { DynamoReadRepository } from '../adapters/dynamodb/read.repository.ts';
 import { createS3SnapshotLinks } from '../adapters/s3/snapshot-links.ts';
@@ -18,27 +17,8 @@ import { s3Client } from '../shared/clients/s3.ts';
 import { readConfig } from '../shared/config.ts';
 import { ENV } from '../shared/env-names.ts';
 import { lambdaHandler, type LambdaFunction } from '../shared/lambda.ts';
+import { fromApiGatewayEvent, toApiGatewayResult } from '../shared/api-gateway.ts';
 import { powertoolsLogger, type MetricsSink, type Observability } from '../shared/observability.ts';
-
-/** With a named stage, rawPath starts with it (`/prod/issues`); the `$default` stage adds nothing. */
-const stripStage = (rawPath: string, stage: string | undefined): string =>
-  stage !== undefined && stage !== '$default' && (rawPath === `/${stage}` || rawPath.startsWith(`/${stage}/`))
-    ? rawPath.slice(stage.length + 1) || '/'
-    : rawPath;
-
-export const fromApiGatewayEvent = (event: APIGatewayProxyEventV2): ReadApiRequest => ({
-  method: event.requestContext.http.method,
-  path: stripStage(event.rawPath, event.requestContext.stage),
-  query: event.queryStringParameters ?? {},
-  headers: event.headers ?? {},
-});
-
-export const toApiGatewayResult = (response: ReadApiResponse): APIGatewayProxyStructuredResultV2 => ({
-  statusCode: response.statusCode,
-  headers: response.headers,
-  body: response.body,
-  isBase64Encoded: false,
-});
 
 export interface ReadApiHandlerDeps extends ReadApiDeps {
   metrics?: MetricsSink;

@@ -19,6 +19,7 @@ const DESCRIPTIONS: Record<SettingName, string> = {
   feedsBaseUrl: 'the https URL the feeds are served from, token included',
   stage: 'deployment stage (dev, prod, ...)',
   registrySources: 'comma-separated event sources allowed to carry registry events',
+  apiScopes: 'the JWT scope of each kind of access, as JSON: {"read": "tracker/read", "quarantine": …, "write": …}',
 };
 
 export class ConfigError extends Error {

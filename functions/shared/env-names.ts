@@ -10,4 +10,5 @@ export const ENV = {
   feedsBaseUrl: 'FEEDS_BASE_URL',
   stage: 'TRACKER_STAGE',
   registrySources: 'TRACKER_REGISTRY_SOURCES',
+  apiScopes: 'TRACKER_API_SCOPES',
 } as const;

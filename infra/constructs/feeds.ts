@@ -10,20 +10,20 @@
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import {
   AllowedMethods, CachedMethods, CachePolicy, CacheQueryStringBehavior, CacheHeaderBehavior, CacheCookieBehavior, Distribution, HttpVersion,
-  PriceClass, ResponseHeadersPolicy, SecurityPolicyProtocol, ViewerProtocolPolicy, HeadersFrameOption,
+  PriceClass, ResponseHeadersPolicy, ViewerProtocolPolicy, HeadersFrameOption,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { feedObjectPrefix, FEEDS_PREFIX } from '../../functions/adapters/s3/feed-store.ts';
 import { FEED_MAX_AGE_SECONDS } from '../../functions/application/feed-files.ts';
 import { ENV } from '../../functions/shared/env-names.ts';
 import { acknowledge, wildcardResourceFinding } from '../nag.ts';
+import { acknowledgeSharedCertificate, distributionLogBucket, ownDomainProps, type OwnDomain } from './distribution-parts.ts';
 import { EventQueue } from './event-queue.ts';
-import { privateBucketProps, removalOf } from './snapshots.ts';
+import { privateBucketProps } from './snapshots.ts';
 import { type FunctionSettings, type TableBinding, TrackerFunction } from './tracker-function.ts';
 
 /** Derived, like the snapshot bucket's, so the writer's grant needs no cross-stack reference. */
@@ -38,7 +38,7 @@ export interface FeedDistributionProps {
   /** Days to keep access logs and superseded feed versions. */
   historyDays: number;
   /** The feeds' own host name and its us-east-1 certificate (stage config `feedsDomain`). */
-  domain?: { name: string; certificateArn: string } | undefined;
+  domain?: OwnDomain | undefined;
 }
 
 export class FeedDistribution extends Construct {
@@ -53,16 +53,7 @@ export class FeedDistribution extends Construct {
   constructor(scope: Construct, id: string, { stage, retainData, historyDays, domain }: FeedDistributionProps) {
     super(scope, id);
 
-    // CloudFront's standard logs are delivered with an ACL, so this one bucket keeps ACLs
-    // (object writer); the S3 server access logs of the feed bucket land here too.
-    this.logBucket = new Bucket(this, 'Logs', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.OBJECT_WRITER,
-      lifecycleRules: [{ expiration: Duration.days(historyDays) }],
-      ...removalOf(retainData),
-    });
+    this.logBucket = distributionLogBucket(this, { historyDays, retainData });
 
     // Versioned like the snapshots: a chart can be checked against the feed as it was; a bad write can be undone.
     this.bucket = new Bucket(this, 'Feeds', {
@@ -113,15 +104,7 @@ export class FeedDistribution extends Construct {
         compress: true,
       },
       httpVersion: HttpVersion.HTTP2_AND_3,
-      // A security policy applies to a distribution's own certificate only; the shared
-      // *.cloudfront.net one keeps CloudFront's fixed policy, so it is set with a custom domain alone.
-      ...(domain === undefined
-        ? {}
-        : {
-          domainNames: [domain.name],
-          certificate: Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
-          minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
-        }),
+      ...ownDomainProps(this, domain),
       priceClass: PriceClass.PRICE_CLASS_100,
       enableLogging: true,
       logBucket: this.logBucket,
@@ -131,10 +114,7 @@ export class FeedDistribution extends Construct {
       'No geo restriction: the feeds are public charts embedded by newsrooms and read wherever their readers are.');
     acknowledge(this.distribution, 'AwsSolutions-CFR2',
       'No WAF: the distribution serves small static files from S3 with a few seconds of caching, takes no input (no query strings, cookies or headers in the key) and has nothing a WAF rule would protect.');
-    if (domain === undefined) {
-      acknowledge(this.distribution, 'AwsSolutions-CFR4',
-        'No custom domain is configured for this stage (feedsDomain), so the distribution serves the shared *.cloudfront.net certificate, whose TLS policy CloudFront fixes; with feedsDomain set the distribution requires TLS 1.2 (TLSv1.2_2021).');
-    }
+    acknowledgeSharedCertificate(this.distribution, domain, 'feedsDomain');
     this.domainName = domain?.name ?? this.distribution.distributionDomainName;
   }
 }

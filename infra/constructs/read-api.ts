@@ -5,6 +5,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   HttpStage,
@@ -17,18 +18,23 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ROUTES } from '../../functions/api/routes.ts';
-import type { ApiAuth } from '../config.ts';
+import type { ResolvedApiAuth } from '../config.ts';
 import { type FunctionSettings, type TableBinding, TrackerFunction } from './tracker-function.ts';
 
 export interface ReadApiProps {
   settings: FunctionSettings;
   table: TableBinding;
   snapshotBucket: IBucket;
-  auth: ApiAuth;
+  auth: ResolvedApiAuth;
   throttle: { rateLimit: number; burstLimit: number };
+  /** Browser origins allowed to call the API (the web app's distribution); none by default. */
+  corsOrigins?: readonly string[];
 }
 
-const authorizerFor = (auth: ApiAuth): IHttpRouteAuthorizer =>
+/** What a browser app may send: the bearer token (or a key), a JSON body. */
+export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'x-api-key'];
+
+const authorizerFor = (auth: ResolvedApiAuth): IHttpRouteAuthorizer =>
   auth.type === 'iam'
     ? new HttpIamAuthorizer()
     : new HttpJwtAuthorizer('JwtAuthorizer', auth.issuer, { jwtAudience: [...auth.audience] });
@@ -56,8 +62,11 @@ export class ReadApi extends Construct {
   readonly stage: HttpStage;
   readonly function: TrackerFunction;
   readonly accessLogGroup: LogGroup;
+  /** The authorizer every route goes through; the desk's routes (desk-api.ts) use it too. */
+  readonly authorizer: IHttpRouteAuthorizer;
+  readonly auth: ResolvedApiAuth;
 
-  constructor(scope: Construct, id: string, { settings, table, snapshotBucket, auth, throttle }: ReadApiProps) {
+  constructor(scope: Construct, id: string, { settings, table, snapshotBucket, auth, throttle, corsOrigins = [] }: ReadApiProps) {
     super(scope, id);
 
     this.function = new TrackerFunction(this, 'Function', {
@@ -72,11 +81,24 @@ export class ReadApi extends Construct {
     this.function.bindSnapshotBucket({ bucket: snapshotBucket, access: 'read' });
 
     const authorizer = authorizerFor(auth);
+    this.authorizer = authorizer;
+    this.auth = auth;
     this.httpApi = new HttpApi(this, 'Api', {
-      description: 'Negotiation position tracker: read API for newsroom tools',
+      description: 'Negotiation position tracker: read and desk API for newsroom tools and the web app',
       // Every route, /openapi.json included, goes through the authorizer; no route overrides it.
       defaultAuthorizer: authorizer,
       createDefaultStage: false,
+      // API Gateway answers the preflight itself, before the authorizer, for these origins only.
+      ...(corsOrigins.length === 0
+        ? {}
+        : {
+            corsPreflight: {
+              allowOrigins: [...corsOrigins],
+              allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
+              allowHeaders: CORS_ALLOWED_HEADERS,
+              maxAge: Duration.hours(1),
+            },
+          }),
     });
     const integration = new HttpLambdaIntegration('ReadApiIntegration', this.function);
     // The routes and their scopes are the read API's own route table: a route it serves is a route here.

@@ -11,7 +11,12 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { TrackerConfig } from '../config.ts';
+import type { ResolvedApiAuth, TrackerConfig } from '../config.ts';
+import { DEFAULT_API_SCOPES } from '../config.ts';
+import { DeskApi } from '../constructs/desk-api.ts';
+import type { SignIn } from '../constructs/sign-in.ts';
+import { webBucketName, type WebHosting } from '../constructs/web-app.ts';
+import { WebAppFiles, type WebAuthConfig } from '../constructs/web-app-files.ts';
 import { Alerts } from '../constructs/alerts.ts';
 import { defaultFeedTokenParameter, FeedWriter } from '../constructs/feeds.ts';
 import { BusRules } from '../constructs/bus-rules.ts';
@@ -31,7 +36,35 @@ export interface StatelessStackProps extends StackProps {
   feedBucketName: string;
   /** The feed distribution's domain name. */
   feedsDomainName: string;
+  /** The web app's bucket and distribution (stateful). */
+  web: WebHosting;
+  /** The tracker's own user pool, when the stage signs in with it. */
+  signIn: SignIn | undefined;
 }
+
+/** Settings every function shares, derived from the stage configuration. */
+export const functionSettings = (config: TrackerConfig): FunctionSettings => ({
+  stage: config.stage,
+  metricsNamespace: config.metricsNamespace,
+  // Validated against the values CloudWatch accepts, which are exactly the enum's.
+  logRetention: config.logRetentionDays as RetentionDays,
+  retainLogs: config.retainData,
+});
+
+/** The authorizer's settings: the tracker's own pool becomes a JWT issuer with its client as the audience. */
+const resolveAuth = (config: TrackerConfig, signIn: SignIn | undefined): ResolvedApiAuth => {
+  if (config.apiAuth.type !== 'cognito') return config.apiAuth;
+  if (signIn === undefined) throw new Error('apiAuth is cognito but the stateful stack has no user pool');
+  return { type: 'jwt', issuer: signIn.issuer, audience: [signIn.client.userPoolClientId], scopes: { ...DEFAULT_API_SCOPES } };
+};
+
+/** What the web app's config.json says about signing in. */
+const webAuthOf = (config: TrackerConfig, signIn: SignIn | undefined): WebAuthConfig => {
+  if (signIn !== undefined) return { type: 'cognito', domain: signIn.domainName, clientId: signIn.client.userPoolClientId, region: Stack.of(signIn).region, scopes: signIn.scopes };
+  const auth = config.apiAuth;
+  if (auth.type === 'jwt') return { type: 'oidc', issuer: auth.issuer, clientId: auth.audience[0] ?? '', scopes: ['openid', ...Object.values(auth.scopes)] };
+  return { type: 'iam' };
+};
 
 export class StatelessStack extends Stack {
   readonly processor: Processor;
@@ -39,19 +72,16 @@ export class StatelessStack extends Stack {
   readonly snapshotWriter: SnapshotWriter;
   readonly feedWriter: FeedWriter;
   readonly readApi: ReadApi;
+  readonly deskApi: DeskApi;
+  readonly webAppFiles: WebAppFiles;
   readonly busRules: BusRules;
   readonly observability: Observability;
 
-  constructor(scope: Construct, id: string, { config, bus, table, snapshotBucketName, feedBucketName, feedsDomainName, ...stackProps }: StatelessStackProps) {
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    const { config, bus, table, snapshotBucketName, feedBucketName, feedsDomainName, web, signIn, ...stackProps } = props;
     super(scope, id, stackProps);
 
-    const settings: FunctionSettings = {
-      stage: config.stage,
-      metricsNamespace: config.metricsNamespace,
-      // Validated against the values CloudWatch accepts, which are exactly the enum's.
-      logRetention: config.logRetentionDays as RetentionDays,
-      retainLogs: config.retainData,
-    };
+    const settings = functionSettings(config);
 
     const snapshotBucket = Bucket.fromBucketName(this, 'SnapshotBucket', snapshotBucketName);
 
@@ -77,8 +107,18 @@ export class StatelessStack extends Stack {
       settings,
       table,
       snapshotBucket,
-      auth: config.apiAuth,
+      auth: resolveAuth(config, signIn),
       throttle: config.apiThrottle,
+      corsOrigins: [`https://${web.domainName}`],
+    });
+    this.deskApi = new DeskApi(this, 'DeskApi', { settings, table, bus, api: this.readApi, registrySources: config.registryPublishers.sources });
+    this.webAppFiles = new WebAppFiles(this, 'WebAppFiles', {
+      bucket: Bucket.fromBucketName(this, 'WebBucket', webBucketName(config.stage)),
+      distribution: web.distribution,
+      apiUrl: this.readApi.url,
+      auth: webAuthOf(config, signIn),
+      logRetention: settings.logRetention,
+      retainLogs: settings.retainLogs,
     });
     this.busRules = new BusRules(this, 'Rules', {
       bus,
@@ -101,6 +141,7 @@ export class StatelessStack extends Stack {
       ['SnapshotWriter', this.snapshotWriter.function],
       ['FeedWriter', this.feedWriter.function],
       ['ReadApi', this.readApi.function],
+      ['DeskApi', this.deskApi.function],
     ]);
     this.observability = new Observability(this, 'Observability', {
       stage: config.stage,

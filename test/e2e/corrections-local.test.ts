@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Matrix } from '../../functions/api/schemas.ts';
 import { runCli } from '../../local/cli.ts';
-import { apiGet, cliIo, divergenceKey, openAlerts, seedQuotes, stancesOf, useSeededRuntime } from './support.ts';
+import { AWS_CLI_SKIP, HAS_AWS_CLI, apiGet, cliIo, divergenceKey, openAlerts, putWithAwsCli, seedQuotes, stancesOf, useSeededRuntime } from './support.ts';
 
 const RUSSIA_GUARANTOR = 'seed-04-russia-russia-as-guarantor';
 
@@ -61,6 +61,44 @@ describe('tracker correct and tracker retract against the local runtime', () => 
     const snapshotText = async () => (await Promise.all((await readdir(snapshots, { recursive: true, withFileTypes: true }))
       .filter((entry) => entry.isFile()).map((entry) => readFile(join(entry.parentPath, entry.name), 'utf8')))).join('\n');
     await eventually(async () => !(await snapshotText()).includes(quote), 'the snapshots are rewritten without the quote');
+  });
+
+  it.skipIf(!HAS_AWS_CLI)(`aws events put-events with a corrected speaker: NATO has no position left, the United Kingdom has it${AWS_CLI_SKIP}`, async () => {
+    // Prepare: the seed has Rutte (NATO) at 2 on troops; the words were the UK defence secretary's.
+    const { runtime } = seeded.test;
+    const entry = {
+      Source: 'newsroom.desk',
+      DetailType: 'Statement Corrected',
+      Detail: JSON.stringify({
+        schemaVersion: '1', statementId: 'seed-08-rutte-western-troops-in-ukraine', correctionId: 'corr-e2e-speaker', changes: { speaker: 'Healey' },
+        reason: 'Misattributed: the words were John Healey\'s', correctedAt: '2025-09-05T09:00:00Z', recordedBy: 'standards-desk',
+      }),
+    };
+
+    // Act
+    await putWithAwsCli(seeded.test, [entry]);
+
+    // Assess
+    const { body } = await apiGet<Matrix>(runtime, '/issues/western-troops-in-ukraine/positions');
+    expect(stancesOf(body)).not.toHaveProperty('nato');
+    expect(body.positions.find((p) => p.actor === 'united-kingdom')).toMatchObject({ stance: 2, statementId: 'seed-08-rutte-western-troops-in-ukraine' });
+    const history = await apiGet<{ statements: Array<{ statementId: string; speaker?: string }> }>(runtime, '/actors/united-kingdom/history?issue=western-troops-in-ukraine');
+    expect(history.body.statements).toEqual([expect.objectContaining({ statementId: 'seed-08-rutte-western-troops-in-ukraine', speaker: 'healey' })]);
+    const nato = await apiGet<{ statements: unknown[] }>(runtime, '/actors/nato/history?issue=western-troops-in-ukraine');
+    expect(nato.body.statements).toEqual([]);
+  });
+
+  it('GET /changes lists each correction and retraction applied, once, after the seed', async () => {
+    const { body } = await apiGet<{ changes: Array<{ changeId: string; kind: string; changed: Record<string, unknown> }>; nextCursor: string | null }>(
+      seeded.test.runtime, '/changes?limit=100&since=2020-01-01',
+    );
+    const revisions = body.changes.filter((c) => c.kind === 'statement-corrected' || c.kind === 'statement-retracted');
+    expect(revisions.map((c) => [c.kind, c.changed['statementId']])).toEqual([
+      ['statement-corrected', 'seed-09-germany-western-troops-in-ukraine'],
+      ['statement-retracted', RUSSIA_GUARANTOR],
+      ['statement-corrected', 'seed-08-rutte-western-troops-in-ukraine'],
+    ].filter(([, id]) => id !== 'seed-08-rutte-western-troops-in-ukraine' || HAS_AWS_CLI));
+    expect(revisions.find((c) => c.kind === 'statement-retracted')?.changed).toMatchObject({ redacted: true, outcome: 'retracted' });
   });
 
   it('correct and retract have --help', async () => {

@@ -2,9 +2,10 @@
  * What the end-to-end suites share: the seed as publishers send it, the divergences the seed
  * scenario must raise, a quiet runtime on free ports, and the read API called over HTTP.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
@@ -14,6 +15,8 @@ import type { AlertItem, Matrix } from '../../functions/api/schemas.ts';
 import type { Output } from '../../local/console/terminal.ts';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../local/runtime.ts';
 import type { CliIo } from '../../local/cli.ts';
+
+const runFile = promisify(execFile);
 
 /** The seed samples as PutEvents entries, in file (said) order. */
 export const seedEntries = (): PutEventsRequestEntry[] => seedSampleEvents().map(({ origin, event }) => toPutEventsEntry(event, origin));
@@ -126,6 +129,23 @@ export const awsCliEnv = (home: string): NodeJS.ProcessEnv => ({
   AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
   AWS_EC2_METADATA_DISABLED: 'true',
 });
+
+/** `aws events put-events` against the runtime's bus, 10 entries a call (the API's limit), then the runtime settled. */
+export const putWithAwsCli = async (test: TestRuntime, entries: readonly PutEventsRequestEntry[]): Promise<void> => {
+  const { runtime, dir } = test;
+  const file = join(dir, 'aws-cli-entries.json');
+  for (let i = 0; i < entries.length; i += 10) {
+    await writeFile(file, JSON.stringify(entries.slice(i, i + 10)), 'utf8');
+    const { stdout } = await runFile(
+      'aws',
+      ['events', 'put-events', '--endpoint-url', runtime.endpoints.bus, '--region', 'us-east-1', '--output', 'json', '--entries', `file://${file}`],
+      { env: awsCliEnv(dir), timeout: 60_000 },
+    );
+    const { FailedEntryCount } = JSON.parse(stdout) as { FailedEntryCount: number };
+    if (FailedEntryCount !== 0) throw new Error(`aws events put-events failed ${FailedEntryCount} entries: ${stdout}`);
+  }
+  await runtime.settle();
+};
 
 /** A CLI io that keeps what the command printed. */
 export const cliIo = (): CliIo & { stdout: string[]; stderr: string[]; bytes: Buffer[] } => {

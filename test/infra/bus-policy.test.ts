@@ -73,7 +73,9 @@ describe('bus policy', () => {
     expect(exception).toBe(`arn:aws:iam::${PSEUDO['AWS::AccountId']}:role/${roleName}`);
     expect(roleName).toBe(`pt-processor-prod-${PSEUDO['AWS::Region']}`);
     const namedRoles = Object.entries(resourcesOf(prod.stateless, 'AWS::IAM::Role')).filter(([, role]) => role.Properties?.RoleName !== undefined);
-    expect(namedRoles.map(([id]) => id)).toEqual([processorRoleId]);
+    // The desk's role is named too, for the registry statement; only the processor's is the tracker source's exception.
+    const [deskRoleId] = roleOf(prod.stateless, functionId(prod.stateless, 'DeskApiFunction'));
+    expect(namedRoles.map(([id]) => id).sort()).toEqual([deskRoleId, processorRoleId].sort());
   });
 
   it('names a different processor role per stage, so one stage cannot speak for another', () => {
@@ -99,7 +101,9 @@ describe('bus policy', () => {
     const statement = statementWithSid(prod, BUS_POLICY_SIDS.registry)!;
 
     expectPutEventsDeniedOnThisBus(statement);
-    expect(statement.Condition.ArnNotEquals).toEqual({ 'aws:PrincipalArn': [...FULL_SETTINGS.registryPublishers.principals] });
+    // The named publishers, and the desk API's role, which sends the editors' registry records and revisions.
+    const deskRole = `arn:aws:iam::${PSEUDO['AWS::AccountId']}:role/pt-desk-api-prod-${PSEUDO['AWS::Region']}`;
+    expect((statement.Condition.ArnNotEquals!['aws:PrincipalArn'] as unknown[]).map(renderValue)).toEqual([...FULL_SETTINGS.registryPublishers.principals, deskRole]);
     const registryTypes = statement.Condition.StringEquals!['events:detail-type'] as string[];
     expect([...registryTypes].sort()).toEqual([
       'Actor Registered', 'Bloc Registered', 'Issue Registered', 'Speaker Registered', 'Statement Corrected', 'Statement Retracted', 'Watch Registered',

@@ -113,7 +113,7 @@ describe('configuration', () => {
     [{ slack: 'yes' }, 'config.slack: must be true or false'],
     [{ apiAuth: { type: 'jwt', audience: ['tools'] } }, 'config.apiAuth.issuer'],
     [{ apiAuth: { type: 'jwt', issuer: 'http://insecure.example.org', audience: ['tools'] } }, 'config.apiAuth.issuer: must be the https URL'],
-    [{ apiAuth: { type: 'cognito' } }, 'config.apiAuth'],
+    [{ apiAuth: { type: 'cognito', domainPrefix: 'my-cognito-desk' } }, 'config.apiAuth.domainPrefix'],
     [{ account: '1234' }, 'config.account: must be a 12-digit AWS account id'],
     [{ alertEmail: [] }, 'config: Unrecognized key: "alertEmail"'],
     [

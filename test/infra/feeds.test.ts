@@ -7,13 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FEED_MAX_AGE_SECONDS } from '../../functions/application/feed-files.ts';
 import { ENV } from '../../functions/shared/env-names.ts';
 import { FEED_BATCHING_WINDOW } from '../../infra/constructs/feeds.ts';
-import { FULL_SETTINGS, functionId, resourcesOf, roleStatements, synthTracker, type SynthesizedTracker } from './synth.ts';
-
-const only = <T>(record: Record<string, T>, what: string): [string, T] => {
-  const entries = Object.entries(record);
-  if (entries.length !== 1) throw new Error(`expected one ${what}, found ${entries.length}`);
-  return entries[0]!;
-};
+import { FULL_SETTINGS, expectReadOnlyByCloudFront, functionId, only, resourcesOf, roleStatements, synthTracker, type SynthesizedTracker } from './synth.ts';
 
 describe('feeds', () => {
   let synth: SynthesizedTracker;
@@ -29,6 +23,9 @@ describe('feeds', () => {
     return { id, bucket };
   };
 
+  /** The feeds' own resources of a type (the web app has a distribution of its own). */
+  const feedsOnly = (type: string) => Object.fromEntries(Object.entries(resourcesOf(synth.stateful, type)).filter(([id]) => id.startsWith('Feeds')));
+
   it('keeps the bucket private, encrypted, versioned and logged', () => {
     const { bucket } = feedBucket();
     expect(bucket.Properties?.PublicAccessBlockConfiguration).toEqual({
@@ -40,22 +37,12 @@ describe('feeds', () => {
   });
 
   it('lets only the distribution read the bucket (OAC, SourceArn), and refuses plain HTTP', () => {
-    const { id } = feedBucket();
-    const [, policy] = only(
-      Object.fromEntries(Object.entries(resourcesOf(synth.stateful, 'AWS::S3::BucketPolicy')).filter(([, p]) => JSON.stringify(p.Properties?.Bucket).includes(id))),
-      'feed bucket policy',
-    );
-    const statements = policy.Properties?.PolicyDocument.Statement as Array<Record<string, any>>;
-    const allows = statements.filter((s) => s.Effect === 'Allow');
-    expect(allows).toHaveLength(1);
-    expect(allows[0]).toMatchObject({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' });
-    expect(JSON.stringify(allows[0]?.Condition)).toContain('AWS:SourceArn');
-    expect(statements.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
-    expect(Object.keys(resourcesOf(synth.stateful, 'AWS::CloudFront::OriginAccessControl'))).toHaveLength(1);
+    expectReadOnlyByCloudFront(synth.stateful, feedBucket().id);
+    expect(Object.keys(feedsOnly('AWS::CloudFront::OriginAccessControl'))).toHaveLength(1);
   });
 
   it('serves HTTPS only, GET/HEAD/OPTIONS, from the feeds prefix, with logging', () => {
-    const [, distribution] = only(resourcesOf(synth.stateful, 'AWS::CloudFront::Distribution'), 'distribution');
+    const [, distribution] = only(feedsOnly('AWS::CloudFront::Distribution'), 'distribution');
     const config = distribution.Properties?.DistributionConfig;
     expect(config.DefaultCacheBehavior).toMatchObject({ ViewerProtocolPolicy: 'https-only', AllowedMethods: ['GET', 'HEAD', 'OPTIONS'] });
     expect(config.Origins[0].OriginPath).toBe('/feeds');
@@ -64,7 +51,8 @@ describe('feeds', () => {
   });
 
   it('keeps the shared certificate without a custom domain, and requires TLS 1.2 on its own name and certificate with one', () => {
-    const distributionOf = (tracker: SynthesizedTracker) => only(resourcesOf(tracker.stateful, 'AWS::CloudFront::Distribution'), 'distribution')[1];
+    const distributionOf = (tracker: SynthesizedTracker) =>
+      only(Object.fromEntries(Object.entries(resourcesOf(tracker.stateful, 'AWS::CloudFront::Distribution')).filter(([id]) => id.startsWith('Feeds'))), 'distribution')[1];
     const shared = distributionOf(synth).Properties?.DistributionConfig;
     expect(shared.Aliases).toBeUndefined();
     expect(shared.ViewerCertificate).toBeUndefined();
@@ -79,7 +67,7 @@ describe('feeds', () => {
   });
 
   it('answers any origin for GET and HEAD, without credentials', () => {
-    const [, policy] = only(resourcesOf(synth.stateful, 'AWS::CloudFront::ResponseHeadersPolicy'), 'response headers policy');
+    const [, policy] = only(feedsOnly('AWS::CloudFront::ResponseHeadersPolicy'), 'response headers policy');
     const cors = policy.Properties?.ResponseHeadersPolicyConfig.CorsConfig;
     expect(cors.AccessControlAllowOrigins.Items).toEqual(['*']);
     expect(cors.AccessControlAllowMethods.Items).toEqual(expect.arrayContaining(['GET', 'HEAD']));
@@ -88,7 +76,7 @@ describe('feeds', () => {
   });
 
   it('caches a few seconds, keyed by the path alone', () => {
-    const [, policy] = only(resourcesOf(synth.stateful, 'AWS::CloudFront::CachePolicy'), 'cache policy');
+    const [, policy] = only(feedsOnly('AWS::CloudFront::CachePolicy'), 'cache policy');
     const config = policy.Properties?.CachePolicyConfig;
     expect(config).toMatchObject({ DefaultTTL: FEED_MAX_AGE_SECONDS, MaxTTL: FEED_MAX_AGE_SECONDS, MinTTL: 0 });
     const key = config.ParametersInCacheKeyAndForwardedToOrigin;

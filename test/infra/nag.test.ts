@@ -29,6 +29,13 @@ describe('cdk-nag', () => {
     expect(() => synthTracker(FULL_SETTINGS)).not.toThrow();
   });
 
+  it("passes with the tracker's own Cognito user pool, its one finding (the Essentials plan) acknowledged", () => {
+    const { app } = synthTracker({ ...FULL_SETTINGS, apiAuth: { type: 'cognito' } });
+
+    const cognito = acknowledgmentsIn(app).filter((a) => a.id.includes('COG'));
+    expect(cognito.map((a) => a.id.replace(/^.*(AwsSolutions-COG\d+).*$/, '$1'))).toEqual(['AwsSolutions-COG8']);
+  });
+
   it('passes on the committed prod configuration', () => {
     const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], stage: 'prod' } });
     const stacks = buildTracker(app, loadConfig({ context: (key) => app.node.tryGetContext(key) }));
@@ -53,15 +60,20 @@ describe('cdk-nag', () => {
     const acknowledgments = acknowledgmentsIn(app);
 
     const rules = [...new Set(acknowledgments.map((a) => a.id.replace(/^(Annotation|AwsSolutions)::/i, '').replace(/\[.*$/, '')))].sort();
-    expect(rules).toEqual(['AwsSolutions-CFR1', 'AwsSolutions-CFR2', 'AwsSolutions-CFR4', 'AwsSolutions-IAM5', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3']);
+    expect(rules).toEqual(['AwsSolutions-CFR1', 'AwsSolutions-CFR2', 'AwsSolutions-CFR4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3']);
     for (const { path, id, reason } of acknowledgments) {
       expect(reason.length, `${path} ${id}`).toBeGreaterThan(60);
     }
-    const wildcardResources = acknowledgments.filter((a) => a.id.includes('IAM5')).map((a) => a.id.replace(/^.*\[Resource::/, ''));
+    const wildcardActions = acknowledgments.filter((a) => a.id.includes('IAM5[Action::')).map((a) => a.id.replace(/^.*\[Action::/, ''));
+    // Only the S3 actions CDK's BucketDeployment grants to deploy the web app.
+    expect([...new Set(wildcardActions)].sort()).toEqual(['s3:Abort*]', 's3:DeleteObject*]', 's3:GetBucket*]', 's3:GetObject*]', 's3:List*]']);
+    const wildcardResources = acknowledgments.filter((a) => a.id.includes('IAM5[Resource::')).map((a) => a.id.replace(/^.*\[Resource::/, ''));
     for (const resource of wildcardResources) {
-      // Only X-Ray's Resource *, the snapshot bucket's objects and the feeds under the stage's token.
+      // Only X-Ray's (and CloudFront invalidation's) Resource *, the snapshot bucket's objects, the feeds under the stage's token,
+      // and the web app's deployment: the staged build in the CDK assets bucket and the app's own bucket.
       expect(
-        resource === '*]' || /:s3:::pt-snapshots-prod-.*\/snapshots\/\*\.json\]$/.test(resource) || /:s3:::pt-feeds-prod-.*\/feeds\/<.*>\/\*\]$/.test(resource),
+        resource === '*]' || /:s3:::pt-snapshots-prod-.*\/snapshots\/\*\.json\]$/.test(resource) || /:s3:::pt-feeds-prod-.*\/feeds\/<.*>\/\*\]$/.test(resource) ||
+          /:s3:::cdk-[a-z0-9]+-assets-<AWS::AccountId>-<AWS::Region>\/\*\]$/.test(resource) || /:s3:::pt-web-prod-.*\/\*\]$/.test(resource),
         resource,
       ).toBe(true);
     }

@@ -18,20 +18,22 @@ describe('read API', () => {
 
   const routes = (synth: SynthesizedTracker) => Object.values(resourcesOf(synth.stateless, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties!);
 
-  it('serves exactly the routes of the route table', () => {
-    expect(routes(iam).map((r) => r.RouteKey).sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+  const ALL_ROUTES = [...ROUTES, ...DESK_ROUTES];
+
+  it('serves exactly the routes of the read and desk route tables', () => {
+    expect(routes(iam).map((r) => r.RouteKey).sort()).toEqual(ALL_ROUTES.map((route) => `${route.method} ${route.path}`).sort());
   });
 
-  it('routes every path of the API contract, /quarantine included, and nothing else', () => {
-    expect(routes(iam)).toHaveLength(9);
-    expect(routes(iam).map((r) => r.RouteKey)).toContain('GET /quarantine');
+  it('routes every path of the API contract, /quarantine and the desk included, and nothing else', () => {
+    expect(routes(iam)).toHaveLength(12);
+    expect(routes(iam).map((r) => r.RouteKey)).toEqual(expect.arrayContaining(['GET /quarantine', 'GET /me', 'POST /desk/events', 'POST /desk/preview']));
   });
 
-  it('gives every route of the table, under JWT, the configured scope of its kind', () => {
+  it('gives every route of the tables, under JWT, the configured scope of its kind', () => {
     const scopesByRoute = new Map(routes(jwt).map((route) => [route.RouteKey as string, route.AuthorizationScopes as string[]]));
 
-    expect([...scopesByRoute.keys()].sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
-    for (const route of ROUTES) expect(scopesByRoute.get(`${route.method} ${route.path}`), route.id).toEqual([DEFAULT_API_SCOPES[route.scope]]);
+    expect([...scopesByRoute.keys()].sort()).toEqual(ALL_ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+    for (const route of ALL_ROUTES) expect(scopesByRoute.get(`${route.method} ${route.path}`), route.id).toEqual([DEFAULT_API_SCOPES[route.scope]]);
     expect(new Set([...ROUTES, ...DESK_ROUTES].map((route) => route.scope))).toEqual(new Set(API_SCOPES));
   });
 
@@ -56,7 +58,7 @@ describe('read API', () => {
     }
   });
 
-  it('makes a JWT carry the read scope for positions, alerts and snapshots, and the quarantine scope for /quarantine', () => {
+  it('makes a JWT carry the read scope for positions, alerts and snapshots, the quarantine scope for /quarantine, the write scope for the desk', () => {
     const scopesByRoute = Object.fromEntries(routes(jwt).map((route) => [route.RouteKey, route.AuthorizationScopes]));
 
     expect(scopesByRoute).toEqual({
@@ -69,20 +71,25 @@ describe('read API', () => {
       'GET /changes': [DEFAULT_API_SCOPES.read],
       'GET /quarantine': [DEFAULT_API_SCOPES.quarantine],
       'GET /openapi.json': [DEFAULT_API_SCOPES.read],
+      'GET /me': [DEFAULT_API_SCOPES.read],
+      'POST /desk/events': [DEFAULT_API_SCOPES.write],
+      'POST /desk/preview': [DEFAULT_API_SCOPES.write],
     });
     expect(DEFAULT_API_SCOPES).toEqual({ read: 'tracker/read', quarantine: 'tracker/quarantine.read', write: 'tracker/write' });
   });
 
   it('uses the scope names the stage configures', () => {
     const named = synthTracker(
-      { apiAuth: { ...FULL_SETTINGS.apiAuth, scopes: { read: 'desk/read', quarantine: 'desk/triage' } } },
+      { apiAuth: { ...FULL_SETTINGS.apiAuth, scopes: { read: 'desk/read', quarantine: 'desk/triage', write: 'desk/write' } } },
       { nag: false },
     );
     const scopesByRoute = new Map(routes(named).map((route) => [route.RouteKey as string, route.AuthorizationScopes as string[]]));
 
     expect(scopesByRoute.get('GET /quarantine')).toEqual(['desk/triage']);
+    expect(scopesByRoute.get('POST /desk/events')).toEqual(['desk/write']);
+    expect(scopesByRoute.get('POST /desk/preview')).toEqual(['desk/write']);
     for (const [routeKey, scopes] of scopesByRoute) {
-      if (routeKey !== 'GET /quarantine') expect(scopes, routeKey).toEqual(['desk/read']);
+      if (routeKey !== 'GET /quarantine' && !routeKey.startsWith('POST /desk/')) expect(scopes, routeKey).toEqual(['desk/read']);
     }
   });
 
@@ -111,11 +118,16 @@ describe('read API', () => {
     expect(format.caller).toBe('$context.identity.userArn');
   });
 
-  it('integrates every route with the read-api function', () => {
-    const fn = functionId(iam.stateless, 'ReadApiFunction');
-    const integrations = Object.values(resourcesOf(iam.stateless, 'AWS::ApiGatewayV2::Integration'));
+  it('integrates the read routes with the read-api function and the desk routes with the desk-api function', () => {
+    const integrations = Object.entries(resourcesOf(iam.stateless, 'AWS::ApiGatewayV2::Integration'));
+    const targetOf = (routeKey: string): string => {
+      const route = routes(iam).find((r) => r.RouteKey === routeKey)!;
+      const integrationId = JSON.stringify(route.Target).match(/"Ref":"([^"]+)"/)![1]!;
+      return JSON.stringify(integrations.find(([id]) => id === integrationId)![1].Properties?.IntegrationUri);
+    };
 
-    expect(integrations).toHaveLength(1);
-    expect(JSON.stringify(integrations[0]!.Properties?.IntegrationUri)).toContain(fn);
+    expect(integrations).toHaveLength(2);
+    for (const route of ROUTES) expect(targetOf(`${route.method} ${route.path}`), route.id).toContain(functionId(iam.stateless, 'ReadApiFunction'));
+    for (const route of DESK_ROUTES) expect(targetOf(`${route.method} ${route.path}`), route.id).toContain(functionId(iam.stateless, 'DeskApiFunction'));
   });
 });

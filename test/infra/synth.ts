@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { expect } from 'vitest';
 import { parseConfig, type TrackerConfig } from '../../infra/config.ts';
 import { applyNag, buildTracker, type TrackerStacks } from '../../infra/tracker-app.ts';
 
@@ -71,6 +72,13 @@ export const FULL_SETTINGS = {
 } as const;
 
 type CfnResource = { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string };
+
+/** The one entry of a record (the one resource of a type), or an error naming what was expected. */
+export const only = <T>(record: Record<string, T>, what: string): [string, T] => {
+  const entries = Object.entries(record);
+  if (entries.length !== 1) throw new Error(`expected one ${what}, found ${entries.length}`);
+  return entries[0]!;
+};
 
 export const resourcesOf = (template: Template, type: string): Record<string, CfnResource> =>
   template.findResources(type) as Record<string, CfnResource>;
@@ -167,4 +175,19 @@ export function policyStatementsIn(template: Template): LocatedStatement[] {
     }
   }
   return located;
+}
+
+/**
+ * The bucket's policy lets only CloudFront (through origin access control, tied to its
+ * distribution by aws:SourceArn) read it, and refuses plain HTTP.
+ */
+export function expectReadOnlyByCloudFront(template: Template, bucketLogicalId: string): void {
+  const policies = Object.values(resourcesOf(template, 'AWS::S3::BucketPolicy')).filter((p) => JSON.stringify(p.Properties?.Bucket).includes(bucketLogicalId));
+  expect(policies, `one policy on ${bucketLogicalId}`).toHaveLength(1);
+  const statements = policies[0]!.Properties?.PolicyDocument.Statement as Array<Record<string, any>>;
+  const allows = statements.filter((s) => s.Effect === 'Allow');
+  expect(allows).toHaveLength(1);
+  expect(allows[0]).toMatchObject({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' });
+  expect(JSON.stringify(allows[0]?.Condition)).toContain('AWS:SourceArn');
+  expect(statements.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
 }

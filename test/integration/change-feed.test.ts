@@ -5,7 +5,7 @@
  * in the order recorded, once, with ids that survive a redelivery, filtered, paged and as CSV.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { POSITION_CHANGED, POSITIONS_CONVERGED, POSITIONS_DIVERGED } from '../../events/catalog.ts';
+import { POSITION_CHANGED, POSITIONS_CONVERGED, POSITIONS_DIVERGED, STATEMENT_CORRECTED, STATEMENT_RETRACTED } from '../../events/catalog.ts';
 import { CHANGE_CSV_COLUMNS } from '../../functions/api/csv.ts';
 import { createReadApi } from '../../functions/api/read-api.ts';
 import type { ChangeItem, ChangesPage } from '../../functions/api/schemas.ts';
@@ -43,11 +43,15 @@ const deliverEach = async (events: readonly PublishedEvent[]) => {
   }
 };
 
-const feed = async (query: Record<string, string> = {}): Promise<ChangeItem[]> => {
+/** Every page of the feed `ask` answers, 100 at a time, as a client pages through it. */
+const pageThrough = async (
+  ask: (query: Record<string, string>) => Promise<{ status: number; body: string }>,
+  query: Record<string, string> = {},
+): Promise<ChangeItem[]> => {
   const all: ChangeItem[] = [];
   let cursor: string | null = null;
   do {
-    const reply = await get({ limit: '100', ...query, ...(cursor === null ? {} : { cursor }) });
+    const reply = await ask({ limit: '100', ...query, ...(cursor === null ? {} : { cursor }) });
     expect(reply.status).toBe(200);
     const page = JSON.parse(reply.body) as ChangesPage;
     all.push(...page.changes);
@@ -55,6 +59,8 @@ const feed = async (query: Record<string, string> = {}): Promise<ChangeItem[]> =
   } while (cursor !== null);
   return all;
 };
+
+const feed = (query: Record<string, string> = {}): Promise<ChangeItem[]> => pageThrough((q) => get(q), query);
 
 beforeAll(async () => {
   store = await startDynalite();
@@ -171,5 +177,92 @@ describe('GET /alerts, evidence while open', () => {
     const alert = (JSON.parse(reply.body) as { alerts: Array<{ divergenceId: string; evidence: { actor: Array<{ statementId: string }> } }> }).alerts
       .find((a) => a.divergenceId === `actor-vs-bloc:${TROOPS}:russia:allies`);
     expect(alert?.evidence.actor.map((e) => e.statementId)).toEqual(['russia-troops-repeated', (sample.detail as { statementId: string }).statementId]);
+  });
+});
+
+describe('GET /changes, corrections and retractions', () => {
+  const revision = (detailType: string, detail: Record<string, unknown>): PublishedEvent => ({
+    source: 'newsroom.desk', 'detail-type': detailType, detail: { schemaVersion: '1', recordedBy: 'standards-desk', ...detail },
+  });
+  const stance = revision(STATEMENT_CORRECTED, {
+    statementId: 'seed-09-germany-western-troops-in-ukraine', correctionId: 'corr-feed-stance', changes: { stance: 2 }, reason: 'Berlin backs the troops',
+    correctedAt: '2025-09-05T08:00:00Z',
+  });
+  const speaker = revision(STATEMENT_CORRECTED, {
+    statementId: 'seed-08-rutte-western-troops-in-ukraine', correctionId: 'corr-feed-speaker', changes: { speaker: 'healey' }, reason: 'Healey said it',
+    correctedAt: '2025-09-05T09:00:00Z',
+  });
+  const retract = revision(STATEMENT_RETRACTED, {
+    statementId: 'seed-04-russia-russia-as-guarantor', retractionId: 'retr-feed-russia', reason: 'counsel', retractedAt: '2025-09-05T10:00:00Z', redact: true,
+  });
+  const early = revision(STATEMENT_CORRECTED, {
+    statementId: 'feed-late-arrival', correctionId: 'corr-feed-early', changes: { stance: -1 }, reason: 'misread', correctedAt: '2025-09-06T08:00:00Z',
+  });
+  const lateArrival = (): PublishedEvent => {
+    const sample = seedSampleEvents().find((e) => (e.detail as { statementId: string }).statementId === 'seed-03-russia-western-troops-in-ukraine')!;
+    return { ...sample, detail: { ...(sample.detail as object), statementId: 'feed-late-arrival', saidAt: '2025-09-06T07:00:00Z' } };
+  };
+
+  let feedRig: ProcessorRig;
+  let changesOf: (query?: Record<string, string>, accept?: string) => Promise<{ status: number; body: string }>;
+  beforeAll(async () => {
+    const table = await store.createTable();
+    feedRig = createProcessorRig({ client: store.client, tableName: table, now: steppingClock('2026-03-01T08:00:00.000Z') });
+    const api = createReadApi({ reader: createPositionReader({ store: new DynamoReadRepository({ tableName: table, client: store.client }) }) });
+    changesOf = async (query = {}, accept = 'application/json') => {
+      const response = await api({ method: 'GET', path: '/changes', query, headers: { accept } });
+      return { status: response.statusCode, body: response.body };
+    };
+    await loadSeedRegistry(feedRig);
+    for (const event of [...seedSampleEvents(), stance, speaker, retract, early, lateArrival()]) {
+      expect((await feedRig.deliver([sqsRecord(event)])).batchItemFailures).toEqual([]);
+    }
+  });
+
+  const all = (query: Record<string, string> = {}): Promise<ChangeItem[]> => pageThrough((q) => changesOf(q), query);
+
+  it('returns, in order, every change the scenarios made: each item the table lists in the feed, the revisions among them', async () => {
+    const since = '2026-03-01';
+    const changes = await all({ since });
+    const listed = (await scanTable(store.client, feedRig.tableName))
+      .filter((item) => item['gsi1pk'] === 'CHANGES')
+      .map((item) => String(item['gsi1sk']))
+      .sort();
+    expect(changes.map((c) => `${c.recordedAt}#${c.changeId}`)).toEqual(listed);
+
+    const revisions = changes.filter((c) => c.kind === 'statement-corrected' || c.kind === 'statement-retracted');
+    expect(revisions.map((c) => [c.kind, c.changeId, c.issue])).toEqual([
+      ['statement-corrected', 'corr-feed-stance', TROOPS],
+      ['statement-corrected', 'corr-feed-speaker', TROOPS],
+      ['statement-retracted', 'retr-feed-russia', 'russia-as-guarantor'],
+      ['statement-corrected', 'corr-feed-early', TROOPS],
+    ]);
+    expect(revisions[1]!.changed).toMatchObject({
+      revisionKind: 'correction', outcome: 'applied', statementId: 'seed-08-rutte-western-troops-in-ukraine', actor: 'united-kingdom', speaker: 'healey',
+      changes: [{ field: 'speaker', from: 'rutte', to: 'healey' }, { field: 'actor', from: 'nato', to: 'united-kingdom' }],
+      reason: 'Healey said it', recordedBy: 'standards-desk', revisedAt: '2025-09-05T09:00:00.000Z', status: 'standing',
+    });
+    expect(revisions[2]!.changed).toMatchObject({ revisionKind: 'retraction', outcome: 'retracted', redact: true, status: 'retracted', redacted: true });
+    // A correction is listed before the withdrawal it causes; the early one once its statement arrived, after the statement.
+    const at = (id: string) => changes.findIndex((c) => c.changeId === id);
+    const withdrawn = changes.filter((c) => c.kind === 'divergence-withdrawn' || c.kind === 'divergence-closed');
+    expect(withdrawn.some((c) => at(c.changeId) > at('corr-feed-stance'))).toBe(true);
+    expect(at('corr-feed-early')).toBeGreaterThan(changes.findIndex((c) => c.changed['statementId'] === 'feed-late-arrival' && !c.kind.startsWith('statement-corrected')));
+    expect(JSON.stringify(changes)).not.toContain((seedSampleEvents().find((e) => (e.detail as { statementId: string }).statementId === 'seed-04-russia-russia-as-guarantor')!.detail as { quote: { text: string } }).quote.text);
+  });
+
+  it('lists no revision twice when every revision is delivered again, and shows them in CSV', async () => {
+    const before = await all();
+    for (const event of [stance, speaker, retract, early]) expect((await feedRig.deliver([sqsRecord(event)])).batchItemFailures).toEqual([]);
+    expect(await all()).toEqual(before);
+
+    const csv = await changesOf({ limit: '100' }, 'text/csv');
+    const rows = csvRecords(csv.body).filter((row) => row['kind'] === 'statement-corrected' || row['kind'] === 'statement-retracted');
+    expect(rows.map((row) => [row['change_id'], row['statement_id'], row['actor']])).toEqual([
+      ['corr-feed-stance', 'seed-09-germany-western-troops-in-ukraine', 'germany'],
+      ['corr-feed-speaker', 'seed-08-rutte-western-troops-in-ukraine', 'united-kingdom'],
+      ['retr-feed-russia', 'seed-04-russia-russia-as-guarantor', 'russia'],
+      ['corr-feed-early', 'feed-late-arrival', 'russia'],
+    ]);
   });
 });

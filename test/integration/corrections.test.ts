@@ -238,13 +238,12 @@ describe('any order, with copies, on the store', () => {
 });
 
 describe('refusals', () => {
-  it('quarantines a reused revision id with other content, a revision from a source not allowed, and a correction that moves a statement', async () => {
+  it('quarantines a reused revision id with other content and a revision from a source not allowed', async () => {
     const rig = await newRig();
     await deliverAll(rig, [...seedSampleEvents(), correction('corr-x', { stance: 2 }, '2025-09-05T08:00:00Z')]);
     const records = [
       sqsRecord(correction('corr-x', { stance: 1 }, '2025-09-05T08:00:00Z')),
       sqsRecord({ ...retraction('retr-y', GERMANY), source: 'wire.ingest' }),
-      sqsRecord(correction('corr-z', { issue: 'us-security-backstop' }, '2025-09-05T08:00:00Z')),
     ];
 
     expect((await rig.deliver(records)).batchItemFailures).toEqual([]);
@@ -252,17 +251,152 @@ describe('refusals', () => {
     const kept = new Map((await rig.ports.quarantine.list()).map((q) => [q.messageId, q]));
     expect(kept.get(records[0]!.messageId)).toMatchObject({ reason: 'conflicting-id', problems: [{ field: 'detail.changes.stance' }] });
     expect(kept.get(records[1]!.messageId)).toMatchObject({ reason: 'unauthorised-source', problems: [{ field: 'source' }] });
-    expect(kept.get(records[2]!.messageId)).toMatchObject({ reason: 'not-an-input', problems: [{ field: 'detail.changes.issue' }] });
     expect(await position(rig, 'western-troops-in-ukraine', 'germany')).toMatchObject({ stance: 2 });
   });
 });
 
+const TROOPS = 'western-troops-in-ukraine';
+
+/** The item at a statement's place in history, as `H#<actor>#<saidAt>#<id>` on its issue. */
+const itemAt = async (rig: ProcessorRig, issue: string, actor: string, saidAt: string, statementId: string) =>
+  (await scanTable(rig.client, rig.tableName)).find((item) => item['pk'] === `ISSUE#${issue}` && item['sk'] === `H#${actor}#${saidAt}#${statementId}`);
+
+describe('corrections that move a statement', () => {
+  it('a wrong speaker corrected: the wrong actor has no position left, the right one has it, and the old place points to the new', async () => {
+    // Prepare: the seed, where the German government's 0 splits Germany from the allies on troops.
+    const rig = await newRig();
+    await deliverAll(rig, seedSampleEvents());
+    expect(await openKinds(rig, TROOPS)).toEqual(['actor-vs-bloc:russia', 'bloc-split:germany']);
+    const germanyAt = '2025-09-04T10:00:00.000Z';
+
+    // Act: the words were Starmer's.
+    await deliverAll(rig, [correction('corr-speaker', { speaker: 'starmer' }, '2025-09-05T08:00:00Z')]);
+
+    // Assess
+    expect(await position(rig, TROOPS, 'germany')).toBeUndefined();
+    expect(await position(rig, TROOPS, 'united-kingdom')).toMatchObject({ stance: 0, statementId: GERMANY });
+    expect(await openKinds(rig, TROOPS)).toEqual(['actor-vs-bloc:russia', 'bloc-split:united-kingdom']);
+    expect(await itemAt(rig, TROOPS, 'united-kingdom', germanyAt, GERMANY)).toMatchObject({
+      speaker: 'starmer', actor: 'united-kingdom', status: 'standing', original: { speaker: 'german-government', actor: 'germany' },
+      trail: [expect.objectContaining({ correctionId: 'corr-speaker', outcome: 'applied', changes: [
+        { field: 'speaker', from: 'german-government', to: 'starmer' }, { field: 'actor', from: 'germany', to: 'united-kingdom' },
+      ] })],
+    });
+    expect(await itemAt(rig, TROOPS, 'germany', germanyAt, GERMANY)).toEqual(expect.objectContaining({
+      status: 'moved', movedTo: { issue: TROOPS, actor: 'united-kingdom', saidAt: germanyAt, statementId: GERMANY },
+    }));
+    expect(Object.keys((await itemAt(rig, TROOPS, 'germany', germanyAt, GERMANY))!)).not.toContain('quote');
+    // The split Germany never had is withdrawn, naming the correction; the United Kingdom's is announced.
+    const published = rig.publisher.published.filter((e) => (e.detail as { revision?: { revisionId: string } }).revision?.revisionId === 'corr-speaker');
+    expect(published).toEqual([expect.objectContaining({ detailType: POSITIONS_CONVERGED, detail: expect.objectContaining({ actor: 'germany' }) })]);
+    expect(rig.publisher.published.slice(-3).map((e) => [e.detailType, (e.detail as { actor?: string }).actor])).toEqual([
+      ['Positions Diverged', 'united-kingdom'], [POSITIONS_CONVERGED, 'germany'], [STATEMENT_REVISED, undefined],
+    ]);
+    // The withdrawn episode's evidence still resolves: it names the old place, which points to the new.
+    const withdrawn = (await readTableState(rig.client, rig.tableName)).episodes.find((e) => e.status === 'withdrawn' && e.episode.actor === 'germany')!;
+    const [quoted] = await rig.ports.tracker.loadStatements(withdrawn.evidenceRefs.actor);
+    expect(quoted).toMatchObject({ statementId: GERMANY, actor: 'united-kingdom' });
+
+    // Act again: a late statement on the issue replays its history, which skips the old place; the statement redelivered changes nothing.
+    const before = comparableState(await readTableState(rig.client, rig.tableName));
+    await deliverAll(rig, seedSampleEvents().filter((e) => (e.detail as { statementId: string }).statementId === GERMANY));
+    expect(comparableState(await readTableState(rig.client, rig.tableName))).toEqual(before);
+    expect(await position(rig, TROOPS, 'germany')).toBeUndefined();
+  });
+
+  it('a moved issue: the statement leaves one issue\'s divergence and opens a reversal on the other', async () => {
+    // Prepare: Russia's 2 on guarantees opens its split from the allies; on the ceasefire Russia said -2 before and after it.
+    const rig = await newRig();
+    await deliverAll(rig, seedSampleEvents());
+    expect(await openKinds(rig, 'russia-as-guarantor')).toEqual(['actor-vs-bloc:russia']);
+
+    // Act: the statement was about the ceasefire.
+    await deliverAll(rig, [correction('corr-issue', { issue: 'ceasefire-before-peace-deal' }, '2025-09-05T08:00:00Z', RUSSIA_GUARANTOR)]);
+
+    // Assess
+    expect(await position(rig, 'russia-as-guarantor', 'russia')).toBeUndefined();
+    expect(await openKinds(rig, 'russia-as-guarantor')).toEqual([]);
+    // Said between Putin's -2 and the government's -2: Russia's previous statement now, so its position reverses.
+    expect(await position(rig, 'ceasefire-before-peace-deal', 'russia')).toMatchObject({
+      stance: -2, statementId: 'seed-12-russia-ceasefire-before-peace-deal', previous: { stance: 2, statementId: RUSSIA_GUARANTOR },
+    });
+    expect(await openKinds(rig, 'ceasefire-before-peace-deal')).toContain('reversal:russia');
+    const history = await rig.ports.tracker.loadHistory('ceasefire-before-peace-deal');
+    expect(history.map((s) => s.statementId)).toContain(RUSSIA_GUARANTOR);
+    expect(await rig.ports.tracker.loadHistory('russia-as-guarantor')).toEqual([
+      expect.objectContaining({ statementId: 'seed-05-ukraine-russia-as-guarantor' }),
+    ]);
+  });
+
+  it('a moved said time reorders the stance timeline: the position goes back to the statement now latest', async () => {
+    // Prepare: a Russian 0 on troops the day after the seed's -2 becomes Russia's position.
+    const rig = await newRig();
+    const later = seedSampleEvents().find((e) => (e.detail as { statementId: string }).statementId === 'seed-03-russia-western-troops-in-ukraine')!;
+    const moved = { ...later, detail: { ...(later.detail as object), statementId: 'russia-troops-later', stance: 0, saidAt: '2025-09-05T09:00:00Z' } };
+    await deliverAll(rig, [...seedSampleEvents(), moved]);
+    expect(await position(rig, TROOPS, 'russia')).toMatchObject({ stance: 0, statementId: 'russia-troops-later' });
+
+    // Act: it was said two days earlier, before the -2.
+    await deliverAll(rig, [correction('corr-said', { saidAt: '2025-09-03T09:00:00Z' }, '2025-09-05T10:00:00Z', 'russia-troops-later')]);
+
+    // Assess
+    expect(await position(rig, TROOPS, 'russia')).toMatchObject({
+      stance: -2, statementId: 'seed-03-russia-western-troops-in-ukraine', previous: { stance: 0, statementId: 'russia-troops-later' },
+    });
+    expect(await itemAt(rig, TROOPS, 'russia', '2025-09-03T09:00:00.000Z', 'russia-troops-later')).toMatchObject({ saidAt: '2025-09-03T09:00:00.000Z', stance: 0 });
+    expect(await itemAt(rig, TROOPS, 'russia', '2025-09-05T09:00:00.000Z', 'russia-troops-later')).toMatchObject({ status: 'moved' });
+    // 0 then -2 is a move of 2 between Russia's two latest statements, as -2 then 0 was.
+    expect(await openKinds(rig, TROOPS)).toEqual(['actor-vs-bloc:russia', 'bloc-split:germany', 'reversal:russia']);
+  });
+
+  it('withdraws an episode whose evidence names a statement moved away before, quoting it where it stands now', async () => {
+    // Prepare: Germany's split from the allies quotes Rutte's 2; Rutte's words move to another issue first.
+    const rig = await newRig();
+    await deliverAll(rig, seedSampleEvents());
+    await deliverAll(rig, [correction('corr-rutte-issue', { issue: 'us-security-backstop' }, '2025-09-05T07:00:00Z', 'seed-08-rutte-western-troops-in-ukraine')]);
+    expect(await openKinds(rig, TROOPS)).toContain('bloc-split:germany');
+
+    // Act: then Germany's words move too.
+    await deliverAll(rig, [correction('corr-germany-issue', { issue: 'us-security-backstop' }, '2025-09-05T08:00:00Z')]);
+
+    // Assess
+    expect(await openKinds(rig, TROOPS)).not.toContain('bloc-split:germany');
+    const withdrawal = rig.publisher.published.find((e) =>
+      e.detailType === POSITIONS_CONVERGED && (e.detail as { revision?: { revisionId: string } }).revision?.revisionId === 'corr-germany-issue');
+    expect(withdrawal?.detail).toMatchObject({ kind: 'bloc-split', actor: 'germany', issue: TROOPS });
+  });
+
+  it('ends in one record whatever the order of the statement and two corrections that move it twice', async () => {
+    const speaker = correction('corr-speaker', { speaker: 'starmer' }, '2025-09-05T08:00:00Z');
+    const said = correction('corr-said', { saidAt: '2025-09-04T13:00:00Z' }, '2025-09-05T07:00:00Z');
+    const germany = seedSampleEvents().find((e) => (e.detail as { statementId: string }).statementId === GERMANY)!;
+    const others = seedSampleEvents().filter((e) => e !== germany && (e.detail as { statementId: string }).statementId !== GERMANY);
+    const reference = await newRig();
+    await deliverAll(reference, [...seedSampleEvents(), said, speaker]);
+    const expected = comparableState(await readTableState(reference.client, reference.tableName));
+    expect(expected.positions.find((p) => p.issue === TROOPS && p.actor === 'united-kingdom')).toMatchObject({ saidAt: '2025-09-04T13:00:00.000Z' });
+
+    for (const order of [[germany, speaker, said], [speaker, germany, said], [speaker, said, germany], [said, speaker, germany], [germany, said, speaker]]) {
+      const rig = await newRig();
+      await deliverAll(rig, [...others, ...order]);
+      expect(comparableState(await readTableState(rig.client, rig.tableName)), order.map((e) => (e.detail as { correctionId?: string }).correctionId ?? 'statement').join(' ')).toEqual(expected);
+    }
+  });
+});
+
 describe('crashes', () => {
-  it('ends where an uninterrupted run does after a crash after every write of a correction', async () => {
-    const fix = correction('corr-germany-stance', { stance: 2 }, '2025-09-05T08:00:00Z');
+  it.each([
+    ['a stance', correction('corr-germany-stance', { stance: 2 }, '2025-09-05T08:00:00Z')],
+    ['a speaker, moving the statement to another actor', correction('corr-speaker', { speaker: 'starmer' }, '2025-09-05T08:00:00Z')],
+    ['a said time, re-dating the episode the statement opened', correction('corr-said', { saidAt: '2025-09-04T13:00:00Z' }, '2025-09-05T08:00:00Z')],
+  ])('ends where an uninterrupted run does after a crash after every write of a correction of %s', async (_what, fix) => {
     const reference = await newRig();
     await deliverAll(reference, [...seedSampleEvents(), fix]);
     const expected = comparableState(await readTableState(reference.client, reference.tableName));
+    const expectedMoved = (await readTableState(reference.client, reference.tableName)).moved;
+    const convergedIds = (rig: ProcessorRig) =>
+      new Set(rig.publisher.published.filter((e) => e.detailType === POSITIONS_CONVERGED).map((e) => (e.detail as { alertId: string }).alertId));
+    const expectedConverged = convergedIds(reference);
 
     const client = store.newClient();
     const crashes = injectCrashes(client);
@@ -282,11 +416,11 @@ describe('crashes', () => {
       await deliverUntilDone(rig, sqsRecord(fix));
 
       expect(crashes.fired, `crash after write ${crashAfter}`).toBe(true);
-      const state = comparableState(await readTableState(rig.client, rig.tableName));
-      expect(state, `crash after write ${crashAfter}`).toEqual(expected);
+      const state = await readTableState(rig.client, rig.tableName);
+      expect(comparableState(state), `crash after write ${crashAfter}`).toEqual(expected);
+      expect(state.moved, `crash after write ${crashAfter}`).toEqual(expectedMoved);
       expect((await historyItem(rig, GERMANY))?.['trail'], `crash after write ${crashAfter}`).toEqual((await historyItem(reference, GERMANY))?.['trail']);
-      const withdrawals = rig.publisher.published.filter((e) => e.detailType === POSITIONS_CONVERGED);
-      expect(new Set(withdrawals.map((e) => (e.detail as { alertId: string }).alertId)).size, `crash after write ${crashAfter}`).toBe(1);
+      expect(convergedIds(rig), `crash after write ${crashAfter}`).toEqual(expectedConverged);
     }
   });
 });

@@ -6,7 +6,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import {
-  changeFromItem, claimFromItem, episodeFromItem, historyFromItem, holdsPosition, pointerFromItem, positionFromItem, storedAlertFromItem, type StoredAlert,
+  changeFromItem, claimFromItem, episodeFromItem, historyFromItem, holdsPosition, isMovedItem, pointerFromItem, positionFromItem, storedAlertFromItem, type StoredAlert,
 } from '../../functions/adapters/dynamodb/items.ts';
 import { ISSUE, REGISTRY_LOG_PK, REGISTRY_PK, REVISION_PREFIX, STATEMENT_CHANGE_PREFIX, STATEMENT_PK_PREFIX } from '../../functions/adapters/dynamodb/keys.ts';
 import type { ChangeRecord, OpenPointer, StoredEpisode } from '../../functions/application/ports.ts';
@@ -45,6 +45,8 @@ export interface TableState {
   revisions: Item[];
   /** Position items that hold only the said keys of retracted statements (no position). */
   retractedOnly: Item[];
+  /** Places in history a correction moved a statement from: pointers to where it stands, which depend on the order revisions arrived in. */
+  moved: Item[];
 }
 
 const bySk = (a: Item, b: Item): number => {
@@ -58,6 +60,7 @@ export const readTableState = async (client: DynamoDBClient, tableName: string):
   const state: TableState = {
     positions: [], history: [], claims: [], episodes: [], pointers: [], alerts: [], outbox: [], quarantine: [], registry: [], changes: [], revisions: [],
     retractedOnly: [],
+    moved: [],
   };
   for (const item of items) {
     const pk = item['pk'] as string;
@@ -71,7 +74,7 @@ export const readTableState = async (client: DynamoDBClient, tableName: string):
     else if (sk.startsWith(ISSUE.positionPrefix)) (holdsPosition(item) ? state.positions.push(positionFromItem(item)) : state.retractedOnly.push(item));
     else if (sk.startsWith(ISSUE.openPrefix)) state.pointers.push(pointerFromItem(item));
     else if (sk.startsWith(ISSUE.outboxPrefix)) state.outbox.push(sk.slice(ISSUE.outboxPrefix.length));
-    else if (sk.startsWith(ISSUE.historyPrefix)) state.history.push(historyFromItem(item));
+    else if (sk.startsWith(ISSUE.historyPrefix)) (isMovedItem(item) ? state.moved.push(item) : state.history.push(historyFromItem(item)));
     else if (sk.startsWith(ISSUE.episodePrefix)) state.episodes.push(episodeFromItem(item));
     else if (sk.startsWith(ISSUE.alertPrefix)) {
       const stored = storedAlertFromItem(item);

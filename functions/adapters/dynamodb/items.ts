@@ -10,7 +10,8 @@ import type {
   AlertEntry, AlertRecord, AlertTransition, ChangeKind, ChangeRecord, OpenPointer, RecordedStatement, RevisedStatement, StatementRef, StoredEpisode,
   StoredQuarantinedEvent,
 } from '../../application/ports.ts';
-import type { Revision, RevisionIdentity } from '../../core/corrections.ts';
+import type { Revision, RevisionIdentity, TrailEntry } from '../../core/corrections.ts';
+import type { ShownStatement } from '../../application/read-store.ts';
 import type { RegistryUpdate } from '../../core/registry.ts';
 import type { FieldSummary, StatementIdentity } from '../../core/identity.ts';
 import type { DivergenceKind, Position, StatementRecord } from '../../core/types.ts';
@@ -125,6 +126,16 @@ export const historyFromItem = (item: Item): StatementRecord => {
   return rest as unknown as StatementRecord;
 };
 
+/** The history item as the read side shows it: the record, and once revised its status and trail. */
+export const shownFromItem = (item: Item): ShownStatement => {
+  const record = historyFromItem(item);
+  if (item['trail'] === undefined) return record;
+  const trail = item['trail'] as TrailEntry[];
+  const corrected = trail.some((entry) => entry.kind === 'correction' && entry.outcome === 'applied');
+  const status = item['status'] === 'retracted' ? 'retracted' : corrected ? 'corrected' : 'recorded';
+  return { ...record, revision: { status, trail, redacted: item['redacted'] === true } };
+};
+
 /** The history item as the revision path reads it: the record shown and, once revised, what it is made from. */
 export const recordedFromItem = (item: Item): RecordedStatement => {
   const shown = historyFromItem(item);
@@ -139,6 +150,31 @@ export const recordedFromItem = (item: Item): RecordedStatement => {
 
 /** A retracted statement stays in history (readable, with its trail) but counts for nothing. */
 export const isRetractedItem = (item: Item): boolean => item['status'] === 'retracted';
+
+/**
+ * Where a correction moved a statement from (another issue, actor or said time): a pointer to its
+ * place now, with no text of it (a redaction has nothing to reach here), and `rn` like the item it
+ * replaced, so a stale application never overwrites a later one.
+ */
+export const movedToItem = (ref: StatementRef, movedTo: StatementRef, revisions: number): Item => ({
+  ...historyKey(ref),
+  statementId: ref.statementId,
+  status: 'moved',
+  movedTo,
+  rn: revisions,
+});
+
+/** A place a statement left: replays, positions and every history read skip it; references to it follow `movedTo`. */
+export const isMovedItem = (item: Item): boolean => item['status'] === 'moved';
+
+export const movedToOf = (item: Item): StatementRef => item['movedTo'] as StatementRef;
+
+/** A history item that counts for positions and divergences: neither retracted nor moved away. */
+export const countsInHistory = (item: Item): boolean => !isRetractedItem(item) && !isMovedItem(item);
+
+/** The statement reference a history item's sort key names. */
+export const historyRefOf = (item: Item): StatementRef =>
+  parseEvidenceRef(ISSUE.issueOf(item['pk'] as string), (item['sk'] as string).slice(ISSUE.historyPrefix.length));
 
 /** A position item can hold only the said keys of its actor's retracted statements (`rx`), and no position. */
 export const holdsPosition = (item: Item): boolean => item['ck'] !== undefined;

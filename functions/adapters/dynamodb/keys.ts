@@ -13,7 +13,8 @@
  *   A#<alertId>                                 every alert, its evidence as references into history
  *   CH#<statementId>                            what recording the statement changed (a change-feed entry)
  * Statement partition `STATEMENT#<statementId>`, sort key `CLAIM`: which content the id names, for good
- * (and `rv`, set once a revision of it is known); `REVISION#<revisionId>`: each correction or retraction of it.
+ * (and `rv`, set once a revision of it is known; `rd` once it is redacted); `REVISION#<revisionId>`: each correction or
+ * retraction of it; `QUARANTINED#<fingerprint>`: each event quarantined as `conflicting-id` that names it.
  * Registry partition `REGISTRY`: `<KIND>#<id>` for actors, speakers, issues, blocs and watches.
  * Registry log partition `REGISTRY#LOG`: `<KIND>#<id>#<updatedAt>#<fp>`, every version applied (registry
  *   items are overwritten by newer versions, so the change feed lists these instead).
@@ -202,6 +203,17 @@ export const REVISION_PREFIX = 'REVISION#';
 export const revisionKey = (statementId: string, revisionId: string): TableKey => ({
   pk: claimKey(statementId).pk,
   sk: `${REVISION_PREFIX}${revisionId}`,
+});
+
+export const QUARANTINED_PREFIX = 'QUARANTINED#';
+
+/**
+ * A quarantined event that names the statement (a reused id, a revision of it): found again here
+ * when a retraction redacts the statement, for the quarantined body holds its text too.
+ */
+export const quarantinedLinkKey = (statementId: string, fingerprint: string): TableKey => ({
+  pk: claimKey(statementId).pk,
+  sk: `${QUARANTINED_PREFIX}${fingerprint}`,
 });
 
 export const REGISTRY_PK = 'REGISTRY';

@@ -11,6 +11,7 @@ import { conditionally, documentClient, queryUpTo } from './document-client.ts';
 import { GSI1 } from './table-definition.ts';
 import { QUARANTINE_FEED, feedPositionOf, type FeedPosition } from './keys.ts';
 import { quarantineFromItem, quarantineToItem } from './items.ts';
+import { linkQuarantined, statementNamedBy } from './redaction.ts';
 
 export interface DynamoQuarantineRepositoryOptions {
   tableName: string;
@@ -29,11 +30,16 @@ export class DynamoQuarantineRepository implements QuarantineRepository {
     this.doc = documentClient(client);
   }
 
-  quarantine(event: QuarantinedEvent): Promise<boolean> {
-    const item = quarantineToItem({ ...event, fingerprint: bodyFingerprint(event.body) });
-    return conditionally(() =>
+  /** A `conflicting-id` event names a statement whose redaction must reach it: it is linked to it (redaction.ts). */
+  async quarantine(event: QuarantinedEvent): Promise<boolean> {
+    const fingerprint = bodyFingerprint(event.body);
+    const item = quarantineToItem({ ...event, fingerprint });
+    const kept = await conditionally(() =>
       this.doc.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
     );
+    const statementId = event.reason === 'conflicting-id' ? statementNamedBy(event.body) : undefined;
+    if (statementId !== undefined) await linkQuarantined({ doc: this.doc, tableName: this.tableName }, statementId, fingerprint);
+    return kept;
   }
 
   async list(limit = 100): Promise<StoredQuarantinedEvent[]> {

@@ -11,12 +11,13 @@ import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dyn
 import type { ChangeRecord, StatementRef, StoredEpisode, StoredQuarantinedEvent } from '../../application/ports.ts';
 import {
   InvalidCursorError, decodeCursorFields, encodeCursor, pageOf, type AlertFilter, type ChangeFilter, type QuarantineFilter, type ReadStore,
-  type StorePage,
+  type ShownStatement, type StorePage,
 } from '../../application/read-store.ts';
 import { compareSaid, type SaidKey } from '../../core/positions.ts';
 import type { ActorId, IssueId, Position, Registry, StatementRecord } from '../../core/types.ts';
 import { batchGet, documentClient, queryAll, queryUpTo, type Item } from './document-client.ts';
-import { changeFromItem, episodeFromItem, historyFromItem, holdsPosition, isRetractedItem, positionFromItem } from './items.ts';
+import { changeFromItem, countsInHistory, episodeFromItem, holdsPosition, positionFromItem, shownFromItem } from './items.ts';
+import { followMoves } from './revisions.ts';
 import {
   CHANGES_FEED, EPISODES_FEED, ISSUE, actorHistoryFrom, feedPositionOf, historyKey, isChangeFeedPosition, isEpisodeFeedPosition,
   isQuarantineFeedPosition,
@@ -90,20 +91,23 @@ export class DynamoReadRepository implements ReadStore {
     return (await this.queryPrefix(issue, ISSUE.positionPrefix)).filter(holdsPosition).map(positionFromItem);
   }
 
-  async issueHistory(issue: IssueId, until?: string): Promise<StatementRecord[]> {
+  async issueHistory(issue: IssueId, until?: string): Promise<ShownStatement[]> {
     // History is ordered by actor, then said time: a time bound across actors is a filter, not a key range.
     const items = await this.queryPrefix(
       issue,
       ISSUE.historyPrefix,
       until === undefined ? {} : { FilterExpression: 'saidAt <= :until', ExpressionAttributeValues: { ':until': until } },
     );
-    // A retracted statement counts for nothing: not in an as-of matrix, not in a timeline.
-    return items.filter((item) => !isRetractedItem(item)).map(historyFromItem);
+    // A retracted statement counts for nothing (not in an as-of matrix, not in a timeline); a place a correction
+    // moved a statement from holds no statement.
+    return items.filter(countsInHistory).map(shownFromItem);
   }
 
-  async statements(refs: readonly StatementRef[]): Promise<StatementRecord[]> {
+  async statements(refs: readonly StatementRef[]): Promise<ShownStatement[]> {
     if (refs.length === 0) return [];
-    return (await batchGet(this.doc, this.tableName, refs.map(historyKey))).map(historyFromItem);
+    const items = await batchGet(this.doc, this.tableName, refs.map(historyKey));
+    // A reference into a place a correction moved the statement from resolves to where it stands now.
+    return (await followMoves({ doc: this.doc, tableName: this.tableName }, items)).map(shownFromItem);
   }
 
   async actorPositions(actor: ActorId, issues: readonly IssueId[]): Promise<Position[]> {
@@ -115,7 +119,7 @@ export class DynamoReadRepository implements ReadStore {
    * Each issue's history of the actor is in said order already: its first `limit` after `after` are
    * read (one more, for BETWEEN includes `after` itself), and the merge of them all is cut to `limit`.
    */
-  async actorHistory(actor: ActorId, issues: readonly IssueId[], { after, limit }: { after?: SaidKey; limit: number }): Promise<StatementRecord[]> {
+  async actorHistory(actor: ActorId, issues: readonly IssueId[], { after, limit }: { after?: SaidKey; limit: number }): Promise<ShownStatement[]> {
     const { from, to } = actorHistoryFrom(actor, after === undefined ? undefined : saidKey(after));
     const perIssue = await Promise.all(
       issues.map((issue) =>
@@ -125,6 +129,8 @@ export class DynamoReadRepository implements ReadStore {
             TableName: this.tableName,
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
             ExpressionAttributeValues: { ':pk': ISSUE.pk(issue), ':from': from, ':to': to },
+            // Not the places corrections moved statements from: a page counts statements only.
+            FilterExpression: 'attribute_not_exists(movedTo)',
             ConsistentRead: true,
           },
           limit + 1,
@@ -133,7 +139,7 @@ export class DynamoReadRepository implements ReadStore {
     );
     return perIssue
       .flat()
-      .map(historyFromItem)
+      .map(shownFromItem)
       .filter((statement) => after === undefined || compareSaid(statement, after) > 0)
       .sort(compareSaid)
       .slice(0, limit);

@@ -4,15 +4,16 @@
  * revision may have taken away. Single-item conditional writes only, like the rest of the table.
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { PositionWrite, RecordedStatement, RevisedStatement, RevisionClaim, StatementRef } from '../../application/ports.ts';
+import type { ChangeRecord, HistoryPlace, PositionWrite, RevisedStatement, RevisionClaim, StatementRef } from '../../application/ports.ts';
 import { redactRevision, type Revision, type RevisionIdentity } from '../../core/corrections.ts';
+import { refOf } from '../../core/positions.ts';
 import type { ActorId, IssueId } from '../../core/types.ts';
-import { conditionally, isConditionFailure, queryAll, type Item } from './document-client.ts';
+import { batchGet, conditionally, isConditionFailure, queryAll, type Item } from './document-client.ts';
 import {
-  claimFromItem, claimedRef, isRetractedItem, recordedFromItem, retractedKeysAttribute, revisedHistoryToItem, revisionFromItem,
-  revisionIdentityFromItem, revisionToItem,
+  claimFromItem, claimedRef, countsInHistory, historyRefOf, isMovedItem, movedToItem, movedToOf, recordedFromItem, retractedKeysAttribute,
+  revisedHistoryToItem, revisionFromItem, revisionIdentityFromItem, revisionToItem,
 } from './items.ts';
-import { NO_SAID_KEY, REVISION_PREFIX, actorHistoryFrom, actorHistoryPrefix, claimKey, historyKey, positionKey, revisionKey } from './keys.ts';
+import { NO_SAID_KEY, REVISION_PREFIX, actorHistoryFrom, changeIndexKey, actorHistoryPrefix, claimKey, historyKey, positionKey, revisionKey } from './keys.ts';
 
 interface Table {
   doc: DynamoDBDocumentClient;
@@ -39,7 +40,8 @@ export const claimRevision = async ({ doc, tableName }: Table, identity: Revisio
     new UpdateCommand({
       TableName: tableName,
       Key: claimKey(revision.statementId),
-      UpdateExpression: 'SET rv = :yes',
+      // A redaction marks the claim at once, so an event quarantined under the id later is redacted as it is kept (redaction.ts).
+      UpdateExpression: revision.kind === 'retraction' && revision.redact ? 'SET rv = :yes, rd = :yes' : 'SET rv = :yes',
       ExpressionAttributeValues: { ':yes': true },
       ReturnValues: 'ALL_NEW',
     }),
@@ -58,22 +60,80 @@ export const loadRevisions = async ({ doc, tableName }: Table, statementId: stri
   return items.map(revisionFromItem);
 };
 
-export const loadRecorded = async ({ doc, tableName }: Table, ref: StatementRef): Promise<RecordedStatement | undefined> => {
-  const { Item: item } = await doc.send(new GetCommand({ TableName: tableName, Key: historyKey(ref), ConsistentRead: true }));
-  return item === undefined ? undefined : recordedFromItem(item);
+export const loadPlaces = async ({ doc, tableName }: Table, refs: readonly StatementRef[]): Promise<HistoryPlace[]> => {
+  const items = await batchGet(doc, tableName, refs.map(historyKey), true);
+  return items.map((item): HistoryPlace => {
+    const ref = historyRefOf(item);
+    return isMovedItem(item)
+      ? { ref, state: 'moved', movedTo: movedToOf(item), revisions: item['rn'] as number }
+      : { ref, state: 'recorded', recorded: recordedFromItem(item) };
+  });
 };
 
-export const rewriteStatement = ({ doc, tableName }: Table, revised: RevisedStatement): Promise<boolean> =>
-  conditionally(() =>
+/** Holds unless the place already reflects more revisions than `revisions` (a place never revised reflects none). */
+const notNewer = (revisions: number) => ({
+  ConditionExpression: 'attribute_not_exists(rn) OR rn <= :n',
+  ExpressionAttributeValues: { ':n': revisions },
+});
+
+/**
+ * The statement at its place first, then the pointers: a pointer is only ever written once what it
+ * points at is, so a crash between the writes leaves every reference resolvable, and the redelivery
+ * (which finds the statement at either place) writes the rest.
+ */
+export const relocateStatement = async ({ doc, tableName }: Table, revised: RevisedStatement, from: readonly StatementRef[]): Promise<boolean> => {
+  const target = refOf(revised.effective.record);
+  const placed = await conditionally(() =>
+    doc.send(new PutCommand({ TableName: tableName, Item: revisedHistoryToItem(revised), ...notNewer(revised.revisions) })),
+  );
+  if (!placed) return false;
+  const keyOf = (ref: StatementRef): string => { const { pk, sk } = historyKey(ref); return `${pk}\u0000${sk}`; };
+  const left = [...new Map(from.map((ref) => [keyOf(ref), ref])).entries()].filter(([key]) => key !== keyOf(target));
+  await Promise.all(left.map(([, ref]) =>
+    conditionally(() =>
+      doc.send(new PutCommand({ TableName: tableName, Item: movedToItem(ref, target, revised.revisions), ...notNewer(revised.revisions) })),
+    ),
+  ));
+  return true;
+};
+
+/** How many pointers a reference may pass through: one per place a statement can have left, with room to spare. */
+const MAX_MOVES_FOLLOWED = 16;
+
+/**
+ * The items named, with each place a statement left replaced by the place it points at (read
+ * strongly: the pointer was written after its target). Missing items are left out.
+ */
+export const followMoves = async ({ doc, tableName }: Table, items: readonly Item[]): Promise<Item[]> => {
+  const found = items.filter((item) => !isMovedItem(item));
+  let moved = items.filter(isMovedItem);
+  for (let hop = 0; moved.length > 0; hop += 1) {
+    if (hop >= MAX_MOVES_FOLLOWED) throw new Error(`statement ${String(moved[0]!['statementId'])} moved more than ${MAX_MOVES_FOLLOWED} times`);
+    const next = await batchGet(doc, tableName, moved.map((item) => historyKey(movedToOf(item))), true);
+    found.push(...next.filter((item) => !isMovedItem(item)));
+    moved = next.filter(isMovedItem);
+  }
+  return found;
+};
+
+/** The revision's item joins the change feed (gsi1) once: a redelivery finds it listed and keeps the first recording. */
+export const recordRevisionChange = ({ doc, tableName }: Table, statementId: string, change: ChangeRecord): Promise<boolean> => {
+  const index = changeIndexKey(change.kind, change.recordedAt, change.changeId, change.issue ?? undefined);
+  return conditionally(() =>
     doc.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: tableName,
-        Item: revisedHistoryToItem(revised),
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(rn) OR rn <= :n)',
-        ExpressionAttributeValues: { ':n': revised.revisions },
+        Key: revisionKey(statementId, change.changeId),
+        UpdateExpression: 'SET gsi1pk = :pk, gsi1sk = :sk, changeKind = :kind, changed = :changed' + (index.changeIssue === undefined ? '' : ', changeIssue = :issue'),
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(gsi1pk)',
+        ExpressionAttributeValues: {
+          ':pk': index.gsi1pk, ':sk': index.gsi1sk, ':kind': index.changeKind, ':changed': change.changed,
+          ...(index.changeIssue === undefined ? {} : { ':issue': index.changeIssue }),
+        },
       }),
     ),
   );
+};
 
 export const redactRevisions = async ({ doc, tableName }: Table, revisions: readonly Revision[]): Promise<void> => {
   const texts = revisions.filter((revision) => revision.kind === 'correction' && revision.changes.quote !== undefined);
@@ -95,8 +155,9 @@ const POSITION_ATTRIBUTES = ['ck', 's', 'h', 'p', 'ps', 'ph', 'rx'] as const;
 /** What the actor's history says the position item should hold. */
 const positionFromHistory = (actor: ActorId, history: readonly Item[]): Item => {
   const saidKeyOf = (item: Item): string => (item['sk'] as string).slice(actorHistoryPrefix(actor).length);
-  const standing = history.filter((item) => !isRetractedItem(item));
-  const retracted = history.filter(isRetractedItem).map(saidKeyOf);
+  const standing = history.filter(countsInHistory);
+  // Retracted statements and the places moved ones left: a late delivery of either must not take the position.
+  const retracted = history.filter((item) => !countsInHistory(item)).map(saidKeyOf);
   const [current, previous] = [standing.at(-1), standing.at(-2)];
   const rx = retracted.length === 0 ? {} : { rx: retractedKeysAttribute(retracted) };
   if (current === undefined) return rx;

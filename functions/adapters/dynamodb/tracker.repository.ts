@@ -6,7 +6,7 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
-  AlertEntry, AlertRecord, ChangeRecord, HistoryWrite, StoredIssueState, OpenPointer, PositionAdvance, PositionWrite, RecordedStatement, RevisedStatement,
+  AlertEntry, AlertRecord, ChangeRecord, HistoryWrite, StoredIssueState, HistoryPlace, OpenPointer, PositionAdvance, PositionWrite, RevisedStatement,
   RevisionClaim, StatementClaim, StatementRef, StoredEpisode, TrackerRepository,
 } from '../../application/ports.ts';
 import type { Revision, RevisionIdentity } from '../../core/corrections.ts';
@@ -16,9 +16,10 @@ import type { ActorId, IssueId, Position, StatementRecord } from '../../core/typ
 import { batchGet, conditionally, documentClient, isConditionFailure, queryAll, type Item } from './document-client.ts';
 import {
   alertDetailAttributes, alertEntryFromItem, alertFromStored, alertToItem, claimFromItem, claimToItem, episodeFromItem, episodeToItem, historyFromItem,
-  historyToItem, holdsPosition, isRetractedItem, pointerFromItem, pointerToItem, positionFromItem, retractedKeyNeedle, revisedHistoryToItem,
+  countsInHistory, historyToItem, holdsPosition, pointerFromItem, pointerToItem, positionFromItem, retractedKeyNeedle, revisedHistoryToItem,
   statementChangeToItem, storedAlertFromItem,
 } from './items.ts';
+import * as redaction from './redaction.ts';
 import * as revisions from './revisions.ts';
 import {
   ISSUE, NO_SAID_KEY, actorHistoryBound, alertKey, claimKey, episodeKey, historyKey, openPointerKey, outboxKey, positionKey,
@@ -129,12 +130,20 @@ export class DynamoTrackerRepository implements TrackerRepository {
     return revisions.loadRevisions(this.table(), statementId);
   }
 
-  loadRecorded(ref: StatementRef): Promise<RecordedStatement | undefined> {
-    return revisions.loadRecorded(this.table(), ref);
+  loadPlaces(refs: readonly StatementRef[]): Promise<HistoryPlace[]> {
+    return revisions.loadPlaces(this.table(), refs);
   }
 
-  rewriteStatement(revised: RevisedStatement): Promise<boolean> {
-    return revisions.rewriteStatement(this.table(), revised);
+  relocateStatement(revised: RevisedStatement, from: readonly StatementRef[]): Promise<boolean> {
+    return revisions.relocateStatement(this.table(), revised, from);
+  }
+
+  recordRevisionChange(statementId: string, change: ChangeRecord): Promise<boolean> {
+    return revisions.recordRevisionChange(this.table(), statementId, change);
+  }
+
+  redactQuarantined(statementId: string): Promise<void> {
+    return redaction.redactQuarantined(this.table(), statementId);
   }
 
   redactRevisions(kept: readonly Revision[]): Promise<void> {
@@ -242,7 +251,7 @@ export class DynamoTrackerRepository implements TrackerRepository {
       ExpressionAttributeValues: { ':pk': ISSUE.pk(issue), ':history': ISSUE.historyPrefix },
       ConsistentRead: true,
     });
-    return items.filter((item) => !isRetractedItem(item)).map(historyFromItem);
+    return items.filter(countsInHistory).map(historyFromItem);
   }
 
   async loadHistoryWindow(issue: IssueId, actor: ActorId, after: SaidKey, upTo: SaidKey): Promise<StatementRef[]> {
@@ -261,24 +270,31 @@ export class DynamoTrackerRepository implements TrackerRepository {
     });
     // BETWEEN includes its lower bound; the window does not.
     return items
-      .filter((item) => !isRetractedItem(item))
+      .filter(countsInHistory)
       .map((item) => parseEvidenceRef(issue, String(item['sk']).slice(ISSUE.historyPrefix.length)))
       .filter((ref) => compareSaid(ref, after) > 0);
   }
 
   /**
-   * History items never change once written, so an eventually consistent read (half the cost) is
-   * right whenever it finds them; only those it misses (written a moment ago) are read again strongly.
+   * An eventually consistent read (half the cost) finds almost every statement named: they were
+   * written before anything that names them; only those it misses (written a moment ago) are read
+   * again strongly. A reference to a place a correction moved the statement from resolves to where
+   * it stands now.
    */
   async loadStatements(refs: readonly StatementRef[]): Promise<StatementRecord[]> {
     const keys = refs.map(historyKey);
-    const found = (await batchGet(this.doc, this.tableName, keys, false)).map(historyFromItem);
-    if (found.length >= new Set(keys.map((k) => k.sk)).size) return found;
-    const have = new Set(found.map((s) => s.statementId));
-    const missing = refs.filter((ref) => !have.has(ref.statementId)).map(historyKey);
-    return [...found, ...(await batchGet(this.doc, this.tableName, missing, true)).map(historyFromItem)];
+    const read = await batchGet(this.doc, this.tableName, keys, false);
+    const have = new Set(read.map((item) => `${String(item['pk'])}\u0000${String(item['sk'])}`));
+    const missing = keys.filter((key) => !have.has(`${key.pk}\u0000${key.sk}`));
+    const again = missing.length === 0 ? [] : await batchGet(this.doc, this.tableName, missing, true);
+    const found = await revisions.followMoves(this.table(), [...read, ...again]);
+    return [...new Map(found.map((item) => [item['statementId'] as string, historyFromItem(item)])).values()];
   }
 
+  /**
+   * One episode per id: should a crash have left an episode under its old key as well as its new one
+   * (see rekeyEpisode), the more revised stands and the other is deleted here, conditionally.
+   */
   async loadEpisodes(issue: IssueId): Promise<StoredEpisode[]> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
@@ -286,7 +302,29 @@ export class DynamoTrackerRepository implements TrackerRepository {
       ExpressionAttributeValues: { ':pk': ISSUE.pk(issue), ':episode': ISSUE.episodePrefix },
       ConsistentRead: true,
     });
-    return items.map(episodeFromItem);
+    const byId = new Map<string, Item>();
+    const stale: Item[] = [];
+    for (const item of items) {
+      const kept = byId.get(item['episodeId'] as string);
+      if (kept !== undefined && (kept['revision'] as number) >= (item['revision'] as number)) stale.push(item);
+      else {
+        if (kept !== undefined) stale.push(kept);
+        byId.set(item['episodeId'] as string, item);
+      }
+    }
+    await Promise.all(stale.map((item) => this.deleteEpisodeItem(item)));
+    return [...byId.values()].map(episodeFromItem);
+  }
+
+  private deleteEpisodeItem(item: Item): Promise<boolean> {
+    return conditionally(() =>
+      this.doc.send(new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: item['pk'], sk: item['sk'] },
+        ConditionExpression: 'revision = :revision',
+        ExpressionAttributeValues: { ':revision': item['revision'] },
+      })),
+    );
   }
 
   async loadEpisode(
@@ -311,8 +349,8 @@ export class DynamoTrackerRepository implements TrackerRepository {
     );
   }
 
-  replaceEpisode(episode: StoredEpisode, expectedRevision: number): Promise<boolean> {
-    return conditionally(() =>
+  async replaceEpisode(episode: StoredEpisode, expectedRevision: number): Promise<boolean> {
+    const replaced = await conditionally(() =>
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
@@ -322,6 +360,29 @@ export class DynamoTrackerRepository implements TrackerRepository {
         }),
       ),
     );
+    return replaced || this.rekeyEpisode(episode, expectedRevision);
+  }
+
+  /**
+   * An episode's key carries its opening time, and a correction of its opening statement's said time
+   * re-dates it under the same id: the episode is written under its new key, then the one under its
+   * old key (still at `expectedRevision`) deleted. A crash in between leaves both, and loadEpisodes
+   * keeps the new one (more revised) and deletes the other.
+   */
+  private async rekeyEpisode(episode: StoredEpisode, expectedRevision: number): Promise<boolean> {
+    const { issue, divergenceId, episodeId } = episode.episode;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :divergence)',
+      FilterExpression: 'episodeId = :id AND revision = :expected',
+      ExpressionAttributeValues: { ':pk': ISSUE.pk(issue), ':divergence': `${ISSUE.episodePrefix}${divergenceId}#`, ':id': episodeId, ':expected': expectedRevision },
+      ConsistentRead: true,
+    });
+    const key = episodeKey(issue, episode.episode);
+    const old = items.find((item) => item['sk'] !== key.sk);
+    if (old === undefined || !(await this.createEpisode(episode))) return false;
+    await this.deleteEpisodeItem(old);
+    return true;
   }
 
   /**

@@ -7,7 +7,7 @@
 import type { Revision } from '../../core/corrections.ts';
 import { AmbiguousReferenceError, ConflictingIdError, UnresolvedReferenceError } from '../../core/errors.ts';
 import type { Registry } from '../../core/types.ts';
-import { RevisionNotAppliedError, type RevisionOutcome } from '../apply-revision.ts';
+import type { RevisionOutcome } from '../apply-revision.ts';
 import { resolveRevision, type RevisionEventV1 } from '../corrections-v1.ts';
 import type { RegistryCache } from '../registry-cache.ts';
 import { attempt, type BatchLedger } from './ledger.ts';
@@ -18,7 +18,6 @@ export type ApplyOne = (revision: Revision, registry: Registry) => Promise<Revis
 
 const settleFailure = async ({ message, event }: Admitted<RevisionEventV1>, error: unknown, ledger: BatchLedger): Promise<void> => {
   if (error instanceof ConflictingIdError) await ledger.quarantine(message, 'conflicting-id', error.problems, event.detailType);
-  else if (error instanceof RevisionNotAppliedError) await ledger.quarantine(message, 'not-an-input', error.problems, event.detailType);
   else ledger.fail(message.messageId, error, { detailType: event.detailType, statementId: event.detail.statementId });
 };
 

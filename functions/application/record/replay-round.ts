@@ -4,7 +4,8 @@
  * work behind, or when a race was lost.
  */
 import { replayIssue } from '../../core/tracker.ts';
-import type { IssueId } from '../../core/types.ts';
+import type { IssueId, StatementRecord } from '../../core/types.ts';
+import type { StoredEpisode } from '../ports.ts';
 import { isEmptyPlan, planReplay, type RegistryCause, type ReplayPlan } from '../episode-plan.ts';
 import type { RecordContext, RoundResult } from './context.ts';
 
@@ -42,6 +43,18 @@ export const writePlan = async (
   }
 };
 
+/** The statements stored episodes name that history no longer counts on the issue (retracted, moved): read through their references. */
+const referencedStatements = async (
+  tracker: RecordContext['tracker'],
+  stored: readonly StoredEpisode[],
+  history: readonly StatementRecord[],
+): Promise<Map<string, StatementRecord>> => {
+  const counted = new Set(history.map((s) => s.statementId));
+  const refs = stored.flatMap((e) => [...e.evidenceRefs.actor, ...e.evidenceRefs.other]).filter((ref) => !counted.has(ref.statementId));
+  if (refs.length === 0) return new Map();
+  return new Map((await tracker.loadStatements(refs)).map((s) => [s.statementId, s]));
+};
+
 /** One round of the replay path: read everything, compare with the replay, write the differences. */
 export const replayRound = async (ctx: ReplayContext): Promise<RoundResult> => {
   const { tracker, registry, clock } = ctx;
@@ -52,7 +65,10 @@ export const replayRound = async (ctx: ReplayContext): Promise<RoundResult> => {
   const history = await tracker.loadHistory(issue);
   const [stored, recorded] = await Promise.all([tracker.loadEpisodes(issue), tracker.loadAlertEntries(issue)]);
   const replay = replayIssue(issue, history, registry);
-  const plan = planReplay({ replay, stored, snapshot, recorded, cause, recordedAt: clock.now(), ...(revision === undefined ? {} : { revision }) });
+  const referenced = await referencedStatements(tracker, stored, history);
+  const plan = planReplay({
+    replay, stored, snapshot, recorded, cause, recordedAt: clock.now(), referenced, ...(revision === undefined ? {} : { revision }),
+  });
   if (isEmptyPlan(plan)) return { snapshot, next: 'settled' };
   await writePlan({ tracker, ledger: ctx.ledger, issue }, plan);
   return { snapshot, next: 'replay' };

@@ -11,6 +11,7 @@ import { compareSaid } from '../../../functions/core/positions.ts';
 import { isStatusTransition, replayAll, replayIssue, type IssueReplay } from '../../../functions/core/tracker.ts';
 import type { Registry, StatementRecord } from '../../../functions/core/types.ts';
 import { ISSUE, makeRegistry, said } from '../core/helpers.ts';
+import { deriveRecord, recordScenarioArb, type Delivery } from '../core/record-arbitraries.ts';
 import { RUNS, scenarioArb } from '../core/timeline-arbitraries.ts';
 
 const registry = makeRegistry({ blocs: { allies: ['france', 'uk', 'germany'] }, watches: [{ actor: 'russia', bloc: 'allies' }] });
@@ -361,6 +362,60 @@ describe('what subscribers are told: push the present, record the past', () => {
     // that tells the present tells it, and then its withdrawal: one Diverged and one Converged more.
     expect(inOrder).toEqual([]);
     expect(shuffled.map((a) => a.transition)).toEqual(['opened', 'withdrawn']);
+  });
+
+  /**
+   * The same rule over whole records: statements, corrections (moving ones too), retractions and
+   * registry changes. After each delivery every issue is replanned from the record derived so far,
+   * as the processor settles every issue a statement, a revision or a registry change touches.
+   */
+  const deliverRecord = (delivered: readonly Delivery[], issues: readonly string[]): { stores: Map<string, StoreModel>; expected: Told } => {
+    const stores = new Map(issues.map((issue) => [issue, emptyStore()]));
+    const expected: Told = new Map();
+    const openNow = new Map<string, Set<string>>();
+    delivered.forEach((delivery, index) => {
+      const derived = deriveRecord(delivered.slice(0, index + 1), issues);
+      // The statement delivered or revised is the cause, as it stood on each issue (a retracted one is known only so).
+      const statementId = delivery.kind === 'statement' ? delivery.statement.statementId : delivery.kind === 'revision' ? delivery.revision.statementId : undefined;
+      const touched = statementId === undefined ? undefined : derived.trails[statementId]?.record;
+      for (const issue of issues) {
+        const replay = derived.replays.get(issue)!;
+        const before = openNow.get(issue) ?? new Set();
+        const now = new Set(replay.state.open.keys());
+        openNow.set(issue, now);
+        for (const divergence of now) if (!before.has(divergence)) tell(expected, divergence, 'diverged');
+        for (const divergence of before) if (!now.has(divergence)) tell(expected, divergence, 'converged');
+        const store = stores.get(issue)!;
+        const cause = touched === undefined ? { type: 'registry' as const, records: [`delivery:${index}`] } : { ...touched, issue };
+        // What the store reads of the statements its episodes name that the issue no longer counts.
+        const referenced = new Map(Object.values(derived.trails).map(({ record }) => [record.statementId, record]));
+        applyPlan(store, planReplay({
+          replay, stored: [...store.episodes.values()], snapshot: { issue, positions: new Map(), open: new Map(store.pointers), outbox: [] },
+          recorded: entriesOf(store), cause, recordedAt: RECORDED_AT, referenced,
+        }));
+      }
+    });
+    return { stores, expected };
+  };
+
+  it('tells each divergence open each time it starts standing open and ended each time it stops, nothing else, for statements, corrections, retractions and registry changes in any order and repeats', () => {
+    fc.assert(
+      fc.property(recordScenarioArb, ({ issues, once, delivered }) => {
+        // Act
+        const { stores, expected } = deliverRecord(delivered, issues);
+        const inOrder = deliverRecord(once, issues);
+
+        // Assess: the alternation bound, against the core's own view of what stood open after each delivery.
+        expect(told(pushedOf(stores))).toEqual(expected);
+        expect(told(pushedOf(inOrder.stores))).toEqual(inOrder.expected);
+        // What subscribers heard open at the end is exactly what is open, whatever the order.
+        const final = deriveRecord(once, issues);
+        for (const [issue, store] of stores) {
+          expect([...heardOf(entriesOf(store)).keys()].sort(), issue).toEqual([...final.replays.get(issue)!.state.open.keys()].sort());
+        }
+      }),
+      RUNS,
+    );
   });
 
   it('tells each divergence open each time it starts standing open at a delivery and ended each time it stops, nothing else, whatever the order and repeats', () => {

@@ -7,15 +7,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  effectiveStatement, revisionIdOf, type Correction, type Retraction, type Revision,
-} from '../../../functions/core/corrections.ts';
+import type { Revision } from '../../../functions/core/corrections.ts';
 import { replayIssue } from '../../../functions/core/tracker.ts';
 import type { Registry, StatementRecord } from '../../../functions/core/types.ts';
 import { at } from './helpers.ts';
+import { byTimeThenId, deriveRecord, recordScenarioArb, registryUpdates, type Delivery, type DerivedRecord } from './record-arbitraries.ts';
 import { RUNS, registryArb, stanceArb, statementsArb } from './timeline-arbitraries.ts';
-
-type Delivery = { kind: 'statement'; statement: StatementRecord } | { kind: 'revision'; revision: Revision };
 
 /** Revisions that do not move a statement (stance, hedge, quote), and retractions, of some of the statements. */
 const revisionsArb = (statements: readonly StatementRecord[]): fc.Arbitrary<Revision[]> =>
@@ -36,9 +33,6 @@ const revisionsArb = (statements: readonly StatementRecord[]): fc.Arbitrary<Revi
       : { kind: 'correction', correctionId: `c${index}`, correctedAt: at(100 + minute), changes: { stance, ...(hedged === undefined ? {} : { hedged }) }, ...common };
   }));
 
-const revisionTime = (r: Revision): string => (r.kind === 'correction' ? r.correctedAt : r.retractedAt);
-const byTimeThenId = (a: Revision, b: Revision): number =>
-  revisionTime(a) < revisionTime(b) ? -1 : revisionTime(a) > revisionTime(b) ? 1 : revisionIdOf(a) < revisionIdOf(b) ? -1 : 1;
 
 /** The statements as they would have been recorded correctly, built without core/corrections.ts. */
 const recordedCorrectly = (statements: readonly StatementRecord[], revisions: readonly Revision[]): StatementRecord[] =>
@@ -49,27 +43,12 @@ const recordedCorrectly = (statements: readonly StatementRecord[], revisions: re
     return [own.reduce<StatementRecord>((record, r) => (r.kind === 'correction' ? { ...record, ...r.changes } : record), statement)];
   });
 
-/** What the processor keeps of the deliveries (each id once), and what it derives from that. */
+/** What the processor keeps of the deliveries (each id once), and what it derives from that, under one registry. */
 const derive = (deliveries: readonly Delivery[], registry: Registry, issues: readonly string[]) => {
-  const statements = new Map<string, StatementRecord>();
-  const revisions = new Map<string, Revision>();
-  for (const delivery of deliveries) {
-    if (delivery.kind === 'statement') statements.set(delivery.statement.statementId, delivery.statement);
-    else revisions.set(revisionIdOf(delivery.revision), delivery.revision);
-  }
-  const effective = [...statements.values()].map((statement) => {
-    const own = [...revisions.values()].filter((r) => r.statementId === statement.statementId);
-    return effectiveStatement(
-      statement,
-      own.filter((r): r is Correction => r.kind === 'correction'),
-      own.filter((r): r is Retraction => r.kind === 'retraction'),
-    );
-  });
-  const standing = effective.filter((e) => e.status === 'standing').map((e) => e.record);
-  return {
-    trails: Object.fromEntries(effective.map((e) => [e.record.statementId, { status: e.status, trail: e.trail, record: e.record }])),
-    issues: issues.map((issue) => summary(replayIssue(issue, standing.filter((s) => s.issue === issue), registry))),
-  };
+  const { trails, replays } = deriveRecord(
+    [...registryUpdates(registry).map((update): Delivery => ({ kind: 'registry', update })), ...deliveries], issues,
+  );
+  return { trails, issues: issues.map((issue) => summary(replays.get(issue)!)) };
 };
 
 const summary = (replay: ReturnType<typeof replayIssue>) => ({
@@ -110,6 +89,32 @@ describe('statements, corrections and retractions in any order, with copies', ()
         const correct = recordedCorrectly(statements, revisions);
         const expected = issues.map((issue) => summary(replayIssue(issue, correct.filter((s) => s.issue === issue), registry)));
         expect(derive(delivered, registry, issues).issues).toEqual(expected);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('statements, corrections that move them, retractions and registry changes in any order, with copies', () => {
+  const summarise = ({ trails, replays }: DerivedRecord) => ({ trails, issues: [...replays].map(([issue, replay]) => [issue, summary(replay)]) });
+
+  it('leave the positions, history with its trails, open divergences and episodes of the in-order once-each sequence', () => {
+    fc.assert(
+      fc.property(recordScenarioArb, ({ issues, once, delivered }) => {
+        expect(summarise(deriveRecord(delivered, issues))).toEqual(summarise(deriveRecord(once, issues)));
+      }),
+      RUNS,
+    );
+  });
+
+  it('leave what the statements recorded correctly (or never), under the registry as it stands last, would have left', () => {
+    fc.assert(
+      fc.property(recordScenarioArb, ({ issues, statements, revisions, delivered }) => {
+        const derived = deriveRecord(delivered, issues);
+        const correct = recordedCorrectly(statements, revisions);
+        for (const issue of issues) {
+          expect(summary(derived.replays.get(issue)!), issue).toEqual(summary(replayIssue(issue, correct.filter((s) => s.issue === issue), derived.registry)));
+        }
       }),
       RUNS,
     );
