@@ -21,7 +21,9 @@ import { POSITION_CHANGED } from '../events/outbound/position-changed.v1.ts';
 import type { Output } from '../local/console/terminal.ts';
 import { startRuntime } from '../local/runtime.ts';
 
-const TARGET_P99_MS = 100;
+/** Issue 15's targets: p99 of publish → Position Changed, and of publish → alert. */
+const TARGET_POSITION_CHANGED_P99_MS = 50;
+const TARGET_ALERT_P99_MS = 100;
 const WARM_UP = 20;
 /** A statement whose Position Changed has not arrived by then counts as lost. */
 const TIMEOUT_MS = 5_000;
@@ -179,8 +181,8 @@ async function main(): Promise<void> {
     // The whole pipeline (SDK, bus, handlers, embedded DynamoDB) runs in this one process: its CPU
     // time per statement is the latency floor on an otherwise idle core.
     cpuMsPerStatement: round((cpu.user + cpu.system) / 1000 / STATEMENTS),
-    targetP99Ms: TARGET_P99_MS,
-    meetsTarget: lost === 0 && positionChanged.p99 < TARGET_P99_MS && (alerts.count === 0 || alerts.p99 < TARGET_P99_MS),
+    targetP99Ms: { positionChanged: TARGET_POSITION_CHANGED_P99_MS, alert: TARGET_ALERT_P99_MS },
+    meetsTarget: lost === 0 && positionChanged.p99 < TARGET_POSITION_CHANGED_P99_MS && (alerts.count === 0 || alerts.p99 < TARGET_ALERT_P99_MS),
     runtimeErrors: errors.length,
     node: process.version,
     cpus: availableParallelism(),
@@ -193,7 +195,7 @@ async function main(): Promise<void> {
   console.log(`Local runtime, publish → event on the bus, ${STATEMENTS} statements (after ${WARM_UP} warm-up), one at a time, churn ${CHURN}`);
   console.log(`  Position Changed  p50 ${positionChanged.p50} ms  p90 ${positionChanged.p90} ms  p99 ${positionChanged.p99} ms  max ${positionChanged.max} ms  (n=${positionChanged.count})`);
   console.log(`  Alerts            p50 ${alerts.p50} ms  p90 ${alerts.p90} ms  p99 ${alerts.p99} ms  max ${alerts.max} ms  (n=${alerts.count})`);
-  console.log(`  ${result.throughputPerSecond} statements/s, ${lost} lost, ${errors.length} runtime error line(s); target p99 < ${TARGET_P99_MS} ms: ${result.meetsTarget ? 'met' : 'NOT met'}`);
+  console.log(`  ${result.throughputPerSecond} statements/s, ${lost} lost, ${errors.length} runtime error line(s); targets p99 < ${TARGET_POSITION_CHANGED_P99_MS} ms (Position Changed) and < ${TARGET_ALERT_P99_MS} ms (alerts): ${result.meetsTarget ? 'met' : 'NOT met'}`);
   console.log(`  ${result.cpuMsPerStatement} ms of CPU per statement in the runtime process; machine: ${result.cpus} CPUs, 1-minute load ${result.loadAverage.before} before, ${result.loadAverage.after} after`);
   for (const line of errors.slice(0, 10)) console.log(`  runtime: ${line}`);
 

@@ -90,6 +90,12 @@ export type HistoryPlace =
  */
 export type PositionWrite = 'current' | 'previous' | 'unchanged';
 
+/** A position write, and when the statement became current, the position it replaced (if the actor had one). */
+export interface PositionAdvance {
+  write: PositionWrite;
+  replaced?: Position;
+}
+
 /** The small item that says a divergence is open, and which episode it is. */
 export interface OpenPointer {
   issue: IssueId;
@@ -227,6 +233,8 @@ export interface TrackerRepository {
   recordRevisionChange(statementId: string, change: ChangeRecord): Promise<boolean>;
   /** Makes the statement the current (or previous) position when, and only when, it is said later. */
   applyPosition(statement: StatementRecord): Promise<PositionWrite>;
+  /** applyPosition, telling also the position the statement replaced when it became current (read with the write, no extra call). */
+  advancePosition(statement: StatementRecord): Promise<PositionAdvance>;
   /** Positions, open pointers and outbox of the issue in one strongly consistent read. */
   loadIssueState(issue: IssueId): Promise<StoredIssueState>;
   /** Every statement of the issue that counts (for a replay): retracted ones are left out. */

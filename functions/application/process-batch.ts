@@ -6,7 +6,8 @@
  * 2. registry events: apply them first, so a statement may name what its batch registers, and
  *    re-evaluate at once every issue they can change (its alerts go out like any alert);
  * 3. resolution: translate each statement and resolve its names against the registry;
- * 4. record by issue: each issue's statements in said order, different issues side by side;
+ * 4. record by issue: each issue's statements in said order (its late ones settled by one replay),
+ *    different issues side by side;
  * 5. revisions: corrections and retractions, resolved and applied (apply-revision.ts).
  *
  * Translating and resolving an event's fields is pure, so whatever it throws is about the event:
@@ -20,14 +21,15 @@ import { applyRevisions, type ApplyOne } from './batch/apply-revisions.ts';
 import { applyRevision } from './apply-revision.ts';
 import { BatchLedger } from './batch/ledger.ts';
 import type { BatchReport, InboundMessage } from './batch/outcomes.ts';
-import { recordByIssue, type RecordOne } from './batch/record-by-issue.ts';
+import { recordByIssue, type StatementRecorder } from './batch/record-by-issue.ts';
 import { reevaluateIssues, type ReevaluateOne } from './batch/reevaluate-issues.ts';
 import { resolveStatements } from './batch/resolve-statements.ts';
 import { triage } from './batch/triage.ts';
 import { silentLogger, type LoggerPort } from './logger.ts';
 import type { Clock, EventPublisher, QuarantineRepository, RegistryRepository, TrackerRepository } from './ports.ts';
 import { reevaluateIssue } from './reevaluate-issue.ts';
-import { DEFAULT_MAX_ROUNDS, recordStatement } from './record-statement.ts';
+import { DEFAULT_MAX_ROUNDS, claimIdentity, quietRestatement, recordQuietRestatements, settleStatement, writeStatement } from './record-statement.ts';
+import { settleLateGroup } from './record/late-group.ts';
 import { RegistryCache, type RegistryCacheOptions } from './registry-cache.ts';
 
 export { countOutcomes } from './batch/outcomes.ts';
@@ -61,12 +63,20 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
   const issueConcurrency = options.issueConcurrency ?? 4;
   const registrySources: ReadonlySet<string> = new Set(options.registrySources ?? DEFAULT_REGISTRY_SOURCES);
   const { tracker, publisher, clock } = ports;
-  const recordOne: RecordOne = (statement, registry) =>
-    recordStatement({ tracker, publisher, clock, ...(options.maxRounds ? { maxRounds: options.maxRounds } : {}) }, statement, registry);
+  const maxRounds = options.maxRounds ?? DEFAULT_MAX_ROUNDS;
+  const recordDeps = { tracker, publisher, clock, maxRounds };
+  const recorder: StatementRecorder = {
+    claim: (statement) => claimIdentity(tracker, statement),
+    write: (statement, claimed) => writeStatement(recordDeps, statement, claimed),
+    quiet: quietRestatement,
+    recordQuiet: (quiet) => recordQuietRestatements(recordDeps, quiet),
+    settle: (written, registry) => settleStatement(recordDeps, written, registry),
+    settleLate: (late, registry) => settleLateGroup(recordDeps, late, registry),
+  };
   const reevaluateOne: ReevaluateOne = (issue, registry, cause) =>
-    reevaluateIssue({ tracker, publisher, clock, maxRounds: options.maxRounds ?? DEFAULT_MAX_ROUNDS }, issue, registry, cause);
+    reevaluateIssue({ tracker, publisher, clock, maxRounds }, issue, registry, cause);
   const applyOne: ApplyOne = (revision, registry) =>
-    applyRevision({ tracker, publisher, clock, maxRounds: options.maxRounds ?? DEFAULT_MAX_ROUNDS }, revision, registry);
+    applyRevision({ tracker, publisher, clock, maxRounds }, revision, registry);
 
   return async (messages) => {
     const batchStartedMs = Date.now();
@@ -78,7 +88,7 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
     // Read from the store, not the cache: the re-evaluation needs this batch's records, whatever the cache holds.
     await reevaluateIssues(registrations.delivered, () => ports.registry.loadRegistry(), reevaluateOne, issueConcurrency, ledger);
     const resolved = await resolveStatements(statements, { cache, batchStartedMs, failedReferences: registrations.failedReferences }, ledger);
-    await recordByIssue(resolved, recordOne, issueConcurrency, ledger);
+    await recordByIssue(resolved, recorder, issueConcurrency, ledger);
     await applyRevisions(revisions, cache, applyOne, ledger);
     return ledger.report(messages);
   };

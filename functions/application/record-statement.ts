@@ -10,16 +10,18 @@
  *    (a fixpoint, record/settle.ts), so of two processors racing on one issue the last one to
  *    read leaves the divergences equal to what the whole set of statements implies.
  *
- * The steps, each in its own module under record/: settle by the incremental path (in order,
- * record/incremental-round.ts, committing openings and closings) or by replay rounds
- * (record/replay-round.ts), then publish (record/publish-outbox.ts).
+ * The steps, each in its own module under record/: a restatement that can change no divergence
+ * takes the quiet path (record/restatement.ts: no read of the issue); any other statement settles
+ * by the incremental path (in order, record/incremental-round.ts, committing openings and closings)
+ * or by replay rounds (record/replay-round.ts), then publishes (record/publish-outbox.ts).
  */
 import { ConflictingIdError } from '../core/errors.ts';
 import { identityConflicts, statementIdentity } from '../core/identity.ts';
 import type { Registry, StatementRecord } from '../core/types.ts';
-import type { Clock, EventPublisher, HistoryWrite, PositionWrite, RevisedStatement, TrackerRepository } from './ports.ts';
+import type { Clock, EventPublisher, HistoryWrite, PositionAdvance, PositionWrite, RevisedStatement, TrackerRepository } from './ports.ts';
 import { AlertLedger, type AlertCounts } from './record/alert-ledger.ts';
 import { publishOutbox } from './record/publish-outbox.ts';
+import { quietPosition, recordRestatements, type Restatement } from './record/restatement.ts';
 import { settle, type Settled } from './record/settle.ts';
 import { statementChangeOf } from './record/statement-change.ts';
 import { statementRevisedDetails } from './corrections-v1.ts';
@@ -61,10 +63,10 @@ const publishRevised = async (publisher: EventPublisher, revised: RevisedStateme
   return events.length;
 };
 
-/** Retracted before it arrived: in history with its trail, counting for nothing, so nothing else moves. */
-const retractedOnArrival = ({ statementId, issue, actor }: StatementRecord, history: HistoryWrite): RecordOutcome => ({
-  statementId, issue, actor, history, position: 'unchanged', late: false, replayed: false, rounds: 0,
-  alerts: { opened: 0, closed: 0, withdrawn: 0, reinstated: 0 }, published: 0,
+/** An outcome without a round of settling: nothing read, nothing alerted. */
+const withoutRounds = ({ statementId, issue, actor }: StatementRecord, history: HistoryWrite, position: PositionWrite, published: number): RecordOutcome => ({
+  statementId, issue, actor, history, position, late: false, replayed: false, rounds: 0,
+  alerts: { opened: 0, closed: 0, withdrawn: 0, reinstated: 0 }, published,
 });
 
 /**
@@ -82,25 +84,92 @@ export const claimIdentity = async (tracker: Pick<TrackerRepository, 'claimState
 const revisedOnArrival = async (tracker: TrackerRepository, statement: StatementRecord): Promise<RevisedStatement> =>
   revisedStatement(statement, await tracker.loadRevisions(statement.statementId));
 
-export const recordStatement = async (
-  { tracker, publisher, clock, maxRounds = DEFAULT_MAX_ROUNDS }: RecordStatementDeps,
-  statement: StatementRecord,
+/** What is written of a statement before anything is evaluated: its claim, history and position. */
+export interface WrittenStatement {
+  /** As recorded: as its revisions make it, when some came first. */
+  statement: StatementRecord;
+  revised?: RevisedStatement;
+  history: HistoryWrite;
+  /** Absent for a statement retracted before it arrived, which takes no position. */
+  advance?: PositionAdvance;
+}
+
+/** `claimed`: the claim's answer, when the caller claimed the id already (claims of a batch go side by side). */
+export const writeStatement = async (
+  { tracker }: Pick<RecordStatementDeps, 'tracker'>,
+  arrived: StatementRecord,
+  claimed?: { revised: boolean },
+): Promise<WrittenStatement> => {
+  const { revised: hasRevisions } = claimed ?? (await claimIdentity(tracker, arrived));
+  const revised = hasRevisions ? await revisedOnArrival(tracker, arrived) : undefined;
+  const history = await tracker.recordStatement(revised?.effective.record ?? arrived, revised);
+  const withRevisions = revised === undefined ? {} : { revised };
+  // Retracted before it arrived: in history with its trail, counting for nothing, so nothing else moves.
+  if (revised?.effective.status === 'retracted') return { statement: arrived, history, ...withRevisions };
+  const statement = revised?.effective.record ?? arrived;
+  return { statement, history, ...withRevisions, advance: await tracker.advancePosition(statement) };
+};
+
+/**
+ * New to history and said before its actor's current statement, so before the issue's latest: only
+ * a replay can place it. Such statements of one batch share one replay (record/late-group.ts).
+ */
+export const isLateArrival = ({ history, revised, advance }: WrittenStatement): boolean =>
+  history === 'recorded' && revised === undefined && advance !== undefined && advance.write !== 'current';
+
+/** The actor's position once the statement is current, when it is a quiet restatement (no revisions). */
+export const quietRestatement = ({ statement, revised, advance }: WrittenStatement, registry: Registry): Restatement | undefined => {
+  const current = revised === undefined && advance !== undefined ? quietPosition(statement, advance, registry) : undefined;
+  return current === undefined ? undefined : { statement, current };
+};
+
+/** Quiet restatements of one issue, written: their change entries and Position Changed events together. */
+export const recordQuietRestatements = async (
+  deps: RecordStatementDeps,
+  written: ReadonlyArray<{ written: WrittenStatement; restatement: Restatement }>,
+): Promise<RecordOutcome[]> => {
+  const published = await recordRestatements(deps, written.map(({ restatement }) => restatement));
+  return written.map(({ written: { statement, history } }, i) => withoutRounds(statement, history, 'current', published[i] ?? 0));
+};
+
+/**
+ * What is left once the statement is written, when it needs no read of the issue: a statement
+ * retracted on arrival, or a quiet restatement. `undefined` when it must settle.
+ */
+const settleWithoutReading = async (deps: RecordStatementDeps, written: WrittenStatement, registry: Registry): Promise<RecordOutcome | undefined> => {
+  const { statement, revised, history, advance } = written;
+  if (advance === undefined) {
+    if (revised !== undefined) await recordRevisionChanges(deps.tracker, revised.effective, deps.clock.now());
+    return withoutRounds(statement, history, 'unchanged', await publishRevised(deps.publisher, revised));
+  }
+  const restatement = quietRestatement(written, registry);
+  return restatement === undefined ? undefined : (await recordQuietRestatements(deps, [{ written, restatement }]))[0];
+};
+
+/** Settles a written statement on its own: in order, or by replay rounds, then its change entry and publication. */
+export const settleStatement = async (
+  deps: RecordStatementDeps,
+  written: WrittenStatement,
   registry: Registry,
 ): Promise<RecordOutcome> => {
-  const { revised: hasRevisions } = await claimIdentity(tracker, statement);
-  const revised = hasRevisions ? await revisedOnArrival(tracker, statement) : undefined;
-  const history = await tracker.recordStatement(revised?.effective.record ?? statement, revised);
-  if (revised?.effective.status === 'retracted') {
-    await recordRevisionChanges(tracker, revised.effective, clock.now());
-    return { ...retractedOnArrival(statement, history), published: await publishRevised(publisher, revised) };
-  }
-  if (revised !== undefined) statement = revised.effective.record;
-  const position = await tracker.applyPosition(statement);
+  const { tracker, publisher, clock, maxRounds = DEFAULT_MAX_ROUNDS } = deps;
+  const withoutReading = await settleWithoutReading(deps, written, registry);
+  if (withoutReading !== undefined) return withoutReading;
+  const { statement, revised, history } = written;
   const ledger = new AlertLedger(tracker, statement.issue);
   const { snapshot, ...settled } = await settle({ tracker, clock, registry, statement, ledger }, maxRounds);
-  await tracker.recordStatementChange(statement.statementId, statementChangeOf(statement, snapshot.positions.get(statement.actor), clock.now()));
-  if (revised !== undefined) await recordRevisionChanges(tracker, revised.effective, clock.now());
-  const published = await publishOutbox({ tracker, publisher, ledger, statement }, snapshot) + (await publishRevised(publisher, revised));
+  // The change-feed entries and the publication depend on the settled snapshot only: side by side.
+  const [, outbox] = await Promise.all([
+    (async () => {
+      await tracker.recordStatementChange(statement.statementId, statementChangeOf(statement, snapshot.positions.get(statement.actor), clock.now()));
+      if (revised !== undefined) await recordRevisionChanges(tracker, revised.effective, clock.now());
+    })(),
+    publishOutbox({ tracker, publisher, ledger, statement }, snapshot),
+  ]);
+  const published = outbox + (await publishRevised(publisher, revised));
   const { statementId, issue, actor } = statement;
-  return { statementId, issue, actor, history, position, ...settled, alerts: ledger.counts, published };
+  return { statementId, issue, actor, history, position: written.advance?.write ?? 'unchanged', ...settled, alerts: ledger.counts, published };
 };
+
+export const recordStatement = async (deps: RecordStatementDeps, statement: StatementRecord, registry: Registry): Promise<RecordOutcome> =>
+  settleStatement(deps, await writeStatement(deps, statement), registry);

@@ -354,6 +354,45 @@ describe('crashes', () => {
   });
 });
 
+describe('crashes in batches', () => {
+  it('reaches the same state whichever write the process dies after, for a shuffled run in batches of five (late statements settled together)', async () => {
+    // Prepare: the shuffled run in batches, so late statements of an issue share a batch and its replay.
+    const batches = randomChunks(shuffled(seedSampleEvents(), seededRandom(9)), 5, seededRandom(10)).map((chunk) => chunk.map((event) => sqsRecord(event)));
+    const reference = await newRig();
+    await loadSeedRegistry(reference);
+    for (const batch of batches) await deliverUntilDone(reference, batch);
+    const referenceState = await state(reference);
+    const expected = comparableState(referenceState);
+    const expectedChanges = comparableChanges(referenceState);
+    expect(reference.reports.some((r) => r.outcomes.filter((o) => o.status === 'statement' && o.result.late).length > 1)).toBe(true);
+
+    const client = store.newClient();
+    const crashes = injectCrashes(client);
+    const probe = await newRig({ client });
+    await loadSeedRegistry(probe);
+    crashes.armAfterWrites(0);
+    for (const batch of batches) await deliverUntilDone(probe, batch);
+    const writesPerRun = crashes.writes;
+
+    for (let crashAfter = 1; crashAfter <= writesPerRun; crashAfter += 1) {
+      const rig = await newRig({ client });
+      crashes.armAfterWrites(0);
+      await loadSeedRegistry(rig);
+      crashes.armAfterWrites(crashAfter);
+
+      // Act: what failed in a batch is handed back and delivered again.
+      for (const batch of batches) await deliverUntilDone(rig, batch);
+
+      // Assess
+      expect(crashes.fired, `crash after write ${crashAfter}`).toBe(true);
+      const table = await state(rig);
+      expect(comparableState(table), `crash after write ${crashAfter}`).toEqual(expected);
+      expect(comparableChanges(table), `change feed, crash after write ${crashAfter}`).toEqual(expectedChanges);
+      expectEveryAlertPublished(table, rig.publisher);
+    }
+  });
+});
+
 describe('invalid events', () => {
   const valid = (id: string, stance: number): PublishedEvent => {
     const sample = seedSampleEvents().find((e) => (e.detail as { issue: string }).issue === 'western-troops-in-ukraine')!;

@@ -262,6 +262,20 @@ const repositorySpecification = (name: string, atomic: boolean, start: () => Pro
       expect(position?.previous?.statementId).toBe('w14');
     });
 
+    it('tells the position a statement replaced when it became current, and nothing otherwise', async () => {
+      await freshTable();
+      expect(await tracker.advancePosition(statement('r1', at(1), -1))).toEqual({ write: 'current' });
+      await tracker.applyPosition(statement('r2', at(2), 2));
+      const advance = await tracker.advancePosition(statement('r3', at(3), 2));
+      expect(advance.write).toBe('current');
+      expect(advance.replaced).toEqual({
+        issue: 'western-troops-in-ukraine', actor: 'russia', stance: 2, hedged: false, statementId: 'r2', saidAt: at(2),
+        previous: { stance: -1, hedged: false, statementId: 'r1', saidAt: at(1) },
+      });
+      expect(await tracker.advancePosition(statement('r0', at(0), 0))).toEqual({ write: 'unchanged' });
+      expect(await tracker.advancePosition(statement('r3', at(3), 2))).toEqual({ write: 'unchanged' });
+    });
+
     it('orders statements said in the same millisecond by id', async () => {
       await freshTable();
       await tracker.applyPosition(statement('b', at(1), 2));

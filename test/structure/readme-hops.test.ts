@@ -64,7 +64,7 @@ describe('README "Follow one statement"', () => {
     expect(hops.length).toBeGreaterThanOrEqual(10);
     expect(hops.map((hop) => hop.number)).toEqual(hops.map((_, index) => index + 1));
     expect(hops[0]!.file).toBe('events/rules.ts');
-    expect(hops.some((hop) => hop.name === 'applyPosition')).toBe(true);
+    expect(hops.some((hop) => hop.name === 'advancePosition')).toBe(true);
     expect(hops.at(-1)!.file).toBe('functions/adapters/eventbridge/event-publisher.ts');
   });
 

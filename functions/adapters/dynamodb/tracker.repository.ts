@@ -6,7 +6,7 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
-  AlertEntry, AlertRecord, ChangeRecord, HistoryWrite, StoredIssueState, HistoryPlace, OpenPointer, PositionWrite, RevisedStatement,
+  AlertEntry, AlertRecord, ChangeRecord, HistoryWrite, StoredIssueState, HistoryPlace, OpenPointer, PositionAdvance, PositionWrite, RevisedStatement,
   RevisionClaim, StatementClaim, StatementRef, StoredEpisode, TrackerRepository,
 } from '../../application/ports.ts';
 import type { Revision, RevisionIdentity } from '../../core/corrections.ts';
@@ -162,10 +162,16 @@ export class DynamoTrackerRepository implements TrackerRepository {
    * takes a slot: its said key is in the item's `rx` once its retraction is applied.
    */
   async applyPosition(statement: StatementRecord): Promise<PositionWrite> {
+    return (await this.advancePosition(statement)).write;
+  }
+
+  /** applyPosition; the first update returns the item as it stood (ALL_OLD), which costs no read unit. */
+  async advancePosition(statement: StatementRecord): Promise<PositionAdvance> {
     const key = positionKey(statement.issue, statement.actor);
     const values = { ':k': saidKey(statement), ':s': statement.stance, ':h': statement.hedged, ':rk': retractedKeyNeedle(saidKey(statement)) };
-    const current = await conditionally(() =>
-      this.doc.send(
+    let old: Item | undefined;
+    const current = await conditionally(async () => {
+      const updated = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
@@ -173,10 +179,13 @@ export class DynamoTrackerRepository implements TrackerRepository {
             'SET p = if_not_exists(ck, :none), ps = if_not_exists(s, :zero), ph = if_not_exists(h, :no), ck = :k, s = :s, h = :h',
           ConditionExpression: '(attribute_not_exists(ck) OR ck < :k) AND NOT contains(rx, :rk)',
           ExpressionAttributeValues: { ...values, ':none': NO_SAID_KEY, ':zero': 0, ':no': false },
+          ReturnValues: 'ALL_OLD',
         }),
-      ),
-    );
-    if (current) return 'current';
+      );
+      old = updated.Attributes;
+      return updated;
+    });
+    if (current) return old !== undefined && holdsPosition(old) ? { write: 'current', replaced: positionFromItem(old) } : { write: 'current' };
     const previous = await conditionally(() =>
       this.doc.send(
         new UpdateCommand({
@@ -188,7 +197,7 @@ export class DynamoTrackerRepository implements TrackerRepository {
         }),
       ),
     );
-    return previous ? 'previous' : 'unchanged';
+    return { write: previous ? 'previous' : 'unchanged' };
   }
 
   /**

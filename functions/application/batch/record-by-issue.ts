@@ -1,17 +1,39 @@
 /**
  * Recording, the last step of a batch: statements grouped by issue, each issue's in said order (so
- * most take the in-order path), different issues side by side up to a limit.
+ * most take the in-order path), different issues side by side up to a limit. Within an issue:
+ *  - the ids are claimed side by side first (claims touch nothing the issue's evaluation reads);
+ *  - each statement is then written (history, position) in said order;
+ *  - quiet restatements wait, and their change entries and Position Changed events go together;
+ *  - late statements (said before their actor's current one) wait, and settle by one replay
+ *    together (record/late-group.ts);
+ *  - both kinds are done before the next statement that settles on its own reads the issue, so
+ *    what it publishes comes after theirs, and it reads an issue with nothing pending.
  */
 import { ConflictingIdError } from '../../core/errors.ts';
 import { compareSaid } from '../../core/positions.ts';
 import type { Registry, StatementRecord } from '../../core/types.ts';
 import { detailTypeOf } from '../contracts-v1.ts';
-import type { RecordOutcome } from '../record-statement.ts';
+import type { Restatement } from '../record/restatement.ts';
+import { isLateArrival, type RecordOutcome, type WrittenStatement } from '../record-statement.ts';
 import type { BatchLedger } from './ledger.ts';
+import type { InboundMessage } from './outcomes.ts';
 import type { ResolvedBatch, ResolvedStatement } from './resolve-statements.ts';
 
-/** Records one statement (the record-statement use case, with its ports bound). */
-export type RecordOne = (statement: StatementRecord, registry: Registry) => Promise<RecordOutcome>;
+/** The record-statement use case in its halves, with its ports bound. */
+export interface StatementRecorder {
+  /** Claims the id for the statement's content (ConflictingIdError when other content holds it). */
+  claim(statement: StatementRecord): Promise<{ revised: boolean }>;
+  /** History and position, once claimed. */
+  write(statement: StatementRecord, claimed: { revised: boolean }): Promise<WrittenStatement>;
+  /** The restatement, when the written statement is a quiet one (no read needed). */
+  quiet(written: WrittenStatement, registry: Registry): Restatement | undefined;
+  /** Change entries and Position Changed events of quiet restatements of one issue, together. */
+  recordQuiet(quiet: ReadonlyArray<{ written: WrittenStatement; restatement: Restatement }>): Promise<RecordOutcome[]>;
+  /** The rest, for one statement on its own. */
+  settle(written: WrittenStatement, registry: Registry): Promise<RecordOutcome>;
+  /** The rest, for late statements of one issue together (in said order). */
+  settleLate(late: readonly WrittenStatement[], registry: Registry): Promise<RecordOutcome[]>;
+}
 
 /** Runs `work` over `items` with at most `limit` in flight. */
 export const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> => {
@@ -36,21 +58,75 @@ const byIssue = (statements: readonly ResolvedStatement[]): ResolvedStatement[][
   return [...groups.values()].map((group) => group.sort((a, b) => compareSaid(a.statement, b.statement)));
 };
 
+const context = ({ statementId, issue }: StatementRecord) => ({ statementId, issue });
+
+interface Waiting {
+  message: InboundMessage;
+  written: WrittenStatement;
+  restatement?: Restatement;
+}
+
+/** Settles what waits (`settle` for all of it at once), each message settled or, on failure, failed. */
+const settleWaiting = async (waiting: readonly Waiting[], settle: () => Promise<RecordOutcome[]>, ledger: BatchLedger): Promise<unknown> => {
+  if (waiting.length === 0) return undefined;
+  try {
+    const outcomes = await settle();
+    waiting.forEach(({ message }, i) => ledger.settle({ messageId: message.messageId, status: 'statement', result: outcomes[i] as RecordOutcome }));
+    return undefined;
+  } catch (error) {
+    for (const { message, written } of waiting) ledger.fail(message.messageId, error, context(written.statement));
+    return error;
+  }
+};
+
+type Claimed = { ok: true; value: { revised: boolean } } | { ok: false; error: unknown };
+
+/** One issue's statements of the batch, in said order. */
+const recordIssue = async (group: readonly ResolvedStatement[], recorder: StatementRecorder, registry: Registry, ledger: BatchLedger): Promise<void> => {
+  const claims = await Promise.all(group.map(({ statement }) =>
+    recorder.claim(statement).then((value): Claimed => ({ ok: true, value }), (error: unknown): Claimed => ({ ok: false, error }))));
+  let quiet: Waiting[] = [];
+  let late: Waiting[] = [];
+  // Once a late group fails, the issue's later statements wait for its redelivery: settled now,
+  // they would be evaluated against positions it moved and that no replay has placed.
+  let failedGroup: unknown;
+  const settlePending = async (): Promise<void> => {
+    const [restated, behind] = [quiet, late];
+    [quiet, late] = [[], []];
+    await settleWaiting(restated, () => recorder.recordQuiet(restated.map(({ written, restatement }) => ({ written, restatement: restatement as Restatement }))), ledger);
+    failedGroup ??= await settleWaiting(behind, () => recorder.settleLate(behind.map(({ written }) => written), registry), ledger);
+  };
+  for (const [i, { message, statement }] of group.entries()) {
+    const claim = claims[i] as Claimed;
+    try {
+      if (!claim.ok) throw claim.error;
+      if (failedGroup !== undefined) {
+        ledger.fail(message.messageId, failedGroup, { ...context(statement), while: 'waiting for the late statements of its issue' });
+        continue;
+      }
+      const written = await recorder.write(statement, claim.value);
+      const restatement = recorder.quiet(written, registry);
+      if (restatement !== undefined) quiet.push({ message, written, restatement });
+      else if (isLateArrival(written)) late.push({ message, written });
+      else {
+        await settlePending();
+        if (failedGroup !== undefined) throw failedGroup;
+        ledger.settle({ messageId: message.messageId, status: 'statement', result: await recorder.settle(written, registry) });
+      }
+    } catch (error) {
+      if (error instanceof ConflictingIdError) await ledger.quarantine(message, 'conflicting-id', error.problems, detailTypeOf(statement));
+      else ledger.fail(message.messageId, error, context(statement));
+    }
+  }
+  await settlePending();
+};
+
 export const recordByIssue = async (
   batch: ResolvedBatch | undefined,
-  record: RecordOne,
+  recorder: StatementRecorder,
   issueConcurrency: number,
   ledger: BatchLedger,
 ): Promise<void> => {
   if (batch === undefined) return;
-  await forEachLimited(byIssue(batch.statements), issueConcurrency, async (group) => {
-    for (const { message, statement } of group) {
-      try {
-        ledger.settle({ messageId: message.messageId, status: 'statement', result: await record(statement, batch.registry) });
-      } catch (error) {
-        if (error instanceof ConflictingIdError) await ledger.quarantine(message, 'conflicting-id', error.problems, detailTypeOf(statement));
-        else ledger.fail(message.messageId, error, { statementId: statement.statementId, issue: statement.issue });
-      }
-    }
-  });
+  await forEachLimited(byIssue(batch.statements), issueConcurrency, (group) => recordIssue(group, recorder, batch.registry, ledger));
 };

@@ -44,3 +44,15 @@ export const settle = async (ctx: RecordContext, maxRounds: number): Promise<Set
   }
   throw new NotConvergedError(ctx.statement.issue, maxRounds);
 };
+
+/**
+ * Replay rounds only, to the fixpoint: for statements known to be late (said before their actor's
+ * current statement), whatever the snapshot says. `ctx.statement` is the cause the replay names.
+ */
+export const settleByReplay = async (ctx: RecordContext, maxRounds: number): Promise<Omit<Settled, 'late'>> => {
+  for (let rounds = 1; rounds <= maxRounds; rounds += 1) {
+    const round = await replayRound(ctx);
+    if (round.next === 'settled') return { snapshot: round.snapshot, replayed: true, rounds };
+  }
+  throw new NotConvergedError(ctx.statement.issue, maxRounds);
+};

@@ -1,0 +1,44 @@
+/**
+ * The quiet path: a restatement that cannot change any divergence (core/restatement.ts) is
+ * recorded without reading the issue. Its position write is the last write that could matter to a
+ * divergence, so nothing is evaluated; what is left is its change-feed entry and its Position
+ * Changed, both from the position the write returned (the statement current, the replaced one
+ * previous). Leftovers in the outbox wait for the next statement that reads the issue, or for the
+ * redelivery of the message whose run left them: a run that fails hands its message back.
+ */
+import { applyToPosition } from '../../core/positions.ts';
+import { changesNoDivergence } from '../../core/restatement.ts';
+import type { Position, Registry, StatementRecord } from '../../core/types.ts';
+import type { Clock, EventPublisher, PositionAdvance, TrackerRepository } from '../ports.ts';
+import { positionChangedEvent } from './alert-records.ts';
+import { statementChangeOf } from './statement-change.ts';
+
+/** The actor's position once the restatement is current, when it is a quiet one. */
+export const quietPosition = (statement: StatementRecord, advance: PositionAdvance, registry: Registry): Position | undefined => {
+  if (advance.write !== 'current' || !changesNoDivergence(statement, advance.replaced, registry)) return undefined;
+  return applyToPosition(advance.replaced, statement).position;
+};
+
+/** A quiet restatement, written, with its actor's position once it is current. */
+export interface Restatement {
+  statement: StatementRecord;
+  current: Position;
+}
+
+/**
+ * Lists each change and publishes the Position Changed events, in said order, in one publication
+ * side by side with the entries (independent of each other: one round trip). Returns, for each,
+ * how many events it put on the bus.
+ */
+export const recordRestatements = async (
+  { tracker, publisher, clock }: { tracker: Pick<TrackerRepository, 'recordStatementChange'>; publisher: EventPublisher; clock: Clock },
+  restatements: readonly Restatement[],
+): Promise<number[]> => {
+  const changes = restatements.map(({ statement, current }) => positionChangedEvent(statement, current));
+  const events = changes.flatMap((change) => change ?? []);
+  await Promise.all([
+    ...restatements.map(({ statement, current }) => tracker.recordStatementChange(statement.statementId, statementChangeOf(statement, current, clock.now()))),
+    events.length === 0 ? undefined : publisher.publish(events),
+  ]);
+  return changes.map((change) => (change === undefined ? 0 : 1));
+};
