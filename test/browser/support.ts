@@ -54,7 +54,7 @@ export interface BrowserRig {
 export const useBrowserRig = (): { readonly rig: BrowserRig } => {
   let rig: BrowserRig | undefined;
   beforeAll(async () => {
-    const test = await startTestRuntime({ replay: true, report: false });
+    const test = await startTestRuntime({ replay: true, report: false, webApp: true });
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-GB', timezoneId: 'UTC' });
     const page = await context.newPage();

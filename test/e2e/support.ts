@@ -74,7 +74,11 @@ export interface TestRuntime {
   stop(): Promise<void>;
 }
 
-/** A runtime on free ports, output captured, snapshots and feeds in a temporary directory. */
+/**
+ * A runtime on free ports, output captured, snapshots and feeds in a temporary directory. It builds
+ * and serves the web app only when asked (`webApp: true`, the browser tests): every other suite
+ * talks to the API and would pay an esbuild run per start for nothing.
+ */
 export async function startTestRuntime(options: RuntimeOptions = {}): Promise<TestRuntime> {
   const dir = await mkdtemp(join(tmpdir(), 'tracker-e2e-'));
   const output = captureOutput();
@@ -86,6 +90,7 @@ export async function startTestRuntime(options: RuntimeOptions = {}): Promise<Te
     snapshotsDir: join(dir, 'snapshots'),
     feedsDir: join(dir, 'feeds'),
     output,
+    webApp: false,
     ...options,
   });
   return {
