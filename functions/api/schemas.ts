@@ -8,6 +8,7 @@ import { isoDateTime, names, slug, stance } from '../../events/common.ts';
 import { DIVERGENCE_KINDS } from '../../events/outbound/divergence-alert.v1.ts';
 import { evidence } from '../../events/outbound/evidence.ts';
 import { normaliseInstant } from '../core/time.ts';
+import { QUARANTINE_REASONS } from '../application/ports.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Parameters
@@ -302,7 +303,6 @@ export const changesPage = z
   })
   .register(apiSchemas, { id: 'ChangesPage' });
 
-export const QUARANTINE_REASONS = ['invalid-event', 'unknown-reference', 'ambiguous-reference', 'not-an-input', 'unknown-detail-type', 'unauthorised-source', 'conflicting-id'] as const;
 
 export const fieldProblem = z
   .object({

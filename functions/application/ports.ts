@@ -295,8 +295,11 @@ export interface RegistryRepository {
  * source not allowed to publish them (`unauthorised-source`), or reuses a statement id for other
  * content than the statement recorded under it (`conflicting-id`).
  */
-export type QuarantineReason =
-  | 'invalid-event' | 'unknown-reference' | 'ambiguous-reference' | 'not-an-input' | 'unknown-detail-type' | 'unauthorised-source' | 'conflicting-id';
+export const QUARANTINE_REASONS = [
+  'invalid-event', 'unknown-reference', 'ambiguous-reference', 'not-an-input', 'unknown-detail-type', 'unauthorised-source', 'conflicting-id',
+] as const;
+
+export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
 
 export interface QuarantinedEvent {
   /** The SQS body exactly as received. */
