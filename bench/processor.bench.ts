@@ -10,7 +10,9 @@
  * point, the watched outsider mostly opposes the bloc; all in said order, as they usually arrive.
  *
  * Prints readable lines, then one JSON object as the last line; also writes bench/results/processor.json.
- * Run with `npm run bench`.
+ * Run with `npm run bench`; `npm run bench -- --only throughput` measures the throughput runs alone
+ * (no capacity or back-fill parts, nothing written to bench/results/), for comparing two versions
+ * of the write path alternated on the same machine load.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -272,7 +274,17 @@ const withStore = async <T>(work: (store: EmbeddedDynamo) => Promise<T>): Promis
   }
 };
 
+/** `--only throughput`: the alternated throughput runs and their ratio, nothing else. */
+const onlyThroughput = (args: readonly string[]): boolean => {
+  const at = args.indexOf('--only');
+  if (at === -1) return false;
+  const part = args[at + 1];
+  if (part !== 'throughput') throw new Error(`--only takes 'throughput' (the one part that runs alone), not ${JSON.stringify(part ?? '')}`);
+  return true;
+};
+
 const main = async (): Promise<void> => {
+  const throughputOnly = onlyThroughput(process.argv.slice(2));
   {
     const log = (line: string) => process.stdout.write(`${line}\n`);
     log(`processor bench: dynalite embedded (own thread), ${QUOTE_BYTES} B quotes, ${LANES} lanes, node ${process.version}`);
@@ -296,6 +308,11 @@ const main = async (): Promise<void> => {
     const throughput = { statementsPerSecond: median(statementRuns) };
     const ratio = round(throughput.statementsPerSecond / rawPutsPerSecond);
     log(`median: ${throughput.statementsPerSecond} statements/s, ${rawPutsPerSecond} raw puts/s, ratio ${ratio}`);
+    if (throughputOnly) {
+      const runs = { statementsPerSecond: statementRuns, rawPutsPerSecond: rawRuns };
+      log(JSON.stringify({ bench: 'processor', part: 'throughput', statementsPerSecond: throughput.statementsPerSecond, rawPutsPerSecond, ratio, runs, node: process.version, recordedAt: new Date().toISOString() }));
+      return;
+    }
 
     const capacity: Record<string, CapacityFigures> = {};
     for (const members of [5, 50, 500]) {
