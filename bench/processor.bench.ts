@@ -10,9 +10,9 @@
  * point, the watched outsider mostly opposes the bloc; all in said order, as they usually arrive.
  *
  * Prints readable lines, then one JSON object as the last line; also writes bench/results/processor.json.
- * Run with `npm run bench`; `npm run bench -- --only throughput` measures the throughput runs alone
- * (no capacity or back-fill parts, nothing written to bench/results/), for comparing two versions
- * of the write path alternated on the same machine load.
+ * Run with `npm run bench`; `npm run bench -- --only throughput` (or `capacity`) runs that part alone
+ * and writes nothing to bench/results/: for comparing two versions of the write path alternated on
+ * the same machine load.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -274,56 +274,82 @@ const withStore = async <T>(work: (store: EmbeddedDynamo) => Promise<T>): Promis
   }
 };
 
-/** `--only throughput`: the alternated throughput runs and their ratio, nothing else. */
-const onlyThroughput = (args: readonly string[]): boolean => {
+const PARTS = ['throughput', 'capacity'] as const;
+type Part = (typeof PARTS)[number];
+
+/** `--only throughput` (the alternated runs and their ratio) or `--only capacity` (the capacity runs); undefined: everything. */
+const onlyPart = (args: readonly string[]): Part | undefined => {
   const at = args.indexOf('--only');
-  if (at === -1) return false;
+  if (at === -1) return undefined;
   const part = args[at + 1];
-  if (part !== 'throughput') throw new Error(`--only takes 'throughput' (the one part that runs alone), not ${JSON.stringify(part ?? '')}`);
-  return true;
+  if (!PARTS.includes(part as Part)) throw new Error(`--only takes one of ${PARTS.join(', ')}, not ${JSON.stringify(part ?? '')}`);
+  return part as Part;
+};
+
+type Log = (line: string) => void;
+
+interface ThroughputFigures {
+  statementsPerSecond: number;
+  rawPutsPerSecond: number;
+  ratio: number;
+  runs: { statementsPerSecond: number[]; rawPutsPerSecond: number[] };
+}
+
+/**
+ * Alternated and repeated, each on a fresh store, so warm-up, drift and the store's growing memory
+ * weigh on both sides alike; the median is kept.
+ */
+const throughputPart = async (log: Log): Promise<ThroughputFigures> => {
+  const rawRuns: number[] = [];
+  const statementRuns: number[] = [];
+  await withStore((fresh) => measureRawPuts(fresh, fresh.client));
+  await withStore((fresh) => measureThroughput(fresh));
+  for (let run = 1; run <= REPEATS; run += 1) {
+    const raw = await withStore((fresh) => measureRawPuts(fresh, fresh.client));
+    rawRuns.push(raw.rawPutsPerSecond);
+    log(`run ${run}: raw PutItem (1 KB)          ${raw.rawPutsPerSecond} puts/s`);
+    const throughput = await withStore((fresh) => measureThroughput(fresh));
+    statementRuns.push(throughput.statementsPerSecond);
+    log(`run ${run}: statements (${THROUGHPUT_MEMBERS}-member bloc) ${throughput.statementsPerSecond} statements/s (${throughput.statements} in ${throughput.seconds}s)`);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const statementsPerSecond = median(statementRuns);
+  const rawPutsPerSecond = median(rawRuns);
+  const ratio = round(statementsPerSecond / rawPutsPerSecond);
+  log(`median: ${statementsPerSecond} statements/s, ${rawPutsPerSecond} raw puts/s, ratio ${ratio}`);
+  return { statementsPerSecond, rawPutsPerSecond, ratio, runs: { statementsPerSecond: statementRuns, rawPutsPerSecond: rawRuns } };
+};
+
+const capacityPart = async (log: Log): Promise<Record<string, CapacityFigures>> => {
+  const capacity: Record<string, CapacityFigures> = {};
+  for (const members of [5, 50, 500]) {
+    const figures = await withStore((fresh) => measureCapacity(fresh, members, CAPACITY_STATEMENTS[members] ?? 100));
+    capacity[String(members)] = figures;
+    log(
+      `bloc of ${String(members).padStart(3)}: ${figures.wcuPerStatement} WCU, ${figures.rcuPerStatement} RCU per statement ` +
+        `(without alerts: ${figures.wcuPerQuietStatement} WCU, ${figures.rcuPerQuietStatement} RCU; ` +
+        `${Math.round(figures.transitionRate * 100)}% with alerts; ${figures.callsPerStatement} calls)`,
+    );
+  }
+  return capacity;
 };
 
 const main = async (): Promise<void> => {
-  const throughputOnly = onlyThroughput(process.argv.slice(2));
+  const only = onlyPart(process.argv.slice(2));
   {
-    const log = (line: string) => process.stdout.write(`${line}\n`);
+    const log: Log = (line) => process.stdout.write(`${line}\n`);
     log(`processor bench: dynalite embedded (own thread), ${QUOTE_BYTES} B quotes, ${LANES} lanes, node ${process.version}`);
-
-    // Alternated and repeated, each on a fresh store, so warm-up, drift and the store's growing
-    // memory weigh on both sides alike; the median is kept.
-    const rawRuns: number[] = [];
-    const statementRuns: number[] = [];
-    await withStore((fresh) => measureRawPuts(fresh, fresh.client));
-    await withStore((fresh) => measureThroughput(fresh));
-    for (let run = 1; run <= REPEATS; run += 1) {
-      const raw = await withStore((fresh) => measureRawPuts(fresh, fresh.client));
-      rawRuns.push(raw.rawPutsPerSecond);
-      log(`run ${run}: raw PutItem (1 KB)          ${raw.rawPutsPerSecond} puts/s`);
-      const throughput = await withStore((fresh) => measureThroughput(fresh));
-      statementRuns.push(throughput.statementsPerSecond);
-      log(`run ${run}: statements (${THROUGHPUT_MEMBERS}-member bloc) ${throughput.statementsPerSecond} statements/s (${throughput.statements} in ${throughput.seconds}s)`);
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-    const rawPutsPerSecond = median(rawRuns);
-    const throughput = { statementsPerSecond: median(statementRuns) };
-    const ratio = round(throughput.statementsPerSecond / rawPutsPerSecond);
-    log(`median: ${throughput.statementsPerSecond} statements/s, ${rawPutsPerSecond} raw puts/s, ratio ${ratio}`);
-    if (throughputOnly) {
-      const runs = { statementsPerSecond: statementRuns, rawPutsPerSecond: rawRuns };
-      log(JSON.stringify({ bench: 'processor', part: 'throughput', statementsPerSecond: throughput.statementsPerSecond, rawPutsPerSecond, ratio, runs, node: process.version, recordedAt: new Date().toISOString() }));
+    const part = { bench: 'processor', part: only, node: process.version };
+    if (only === 'capacity') {
+      log(JSON.stringify({ ...part, capacity: await capacityPart(log), recordedAt: new Date().toISOString() }));
       return;
     }
-
-    const capacity: Record<string, CapacityFigures> = {};
-    for (const members of [5, 50, 500]) {
-      const figures = await withStore((fresh) => measureCapacity(fresh, members, CAPACITY_STATEMENTS[members] ?? 100));
-      capacity[String(members)] = figures;
-      log(
-        `bloc of ${String(members).padStart(3)}: ${figures.wcuPerStatement} WCU, ${figures.rcuPerStatement} RCU per statement ` +
-          `(without alerts: ${figures.wcuPerQuietStatement} WCU, ${figures.rcuPerQuietStatement} RCU; ` +
-          `${Math.round(figures.transitionRate * 100)}% with alerts; ${figures.callsPerStatement} calls)`,
-      );
+    const { statementsPerSecond, rawPutsPerSecond, ratio, runs } = await throughputPart(log);
+    if (only === 'throughput') {
+      log(JSON.stringify({ ...part, statementsPerSecond, rawPutsPerSecond, ratio, runs, recordedAt: new Date().toISOString() }));
+      return;
     }
+    const capacity = await capacityPart(log);
     const backfill: Record<string, BackfillFigures> = {};
     for (const count of BACKFILL_SIZES) {
       const figures = await measureBackfill(count);
@@ -336,7 +362,7 @@ const main = async (): Promise<void> => {
       bench: 'processor',
       quoteBytes: QUOTE_BYTES,
       lanes: LANES,
-      statementsPerSecond: throughput.statementsPerSecond,
+      statementsPerSecond,
       rawPutsPerSecond,
       ratio,
       wcuPerStatement: at50.wcuPerStatement,
@@ -346,7 +372,7 @@ const main = async (): Promise<void> => {
       wcuPerTransition: at50.wcuPerTransition,
       backfillRatio,
       members: THROUGHPUT_MEMBERS,
-      runs: { statementsPerSecond: statementRuns, rawPutsPerSecond: rawRuns },
+      runs,
       capacity,
       backfill,
       targets: {
