@@ -4,7 +4,7 @@
  * code units where DynamoDB counts UTF-8 bytes (an Arabic quote of 1 KB is ~560 code units), and
  * it leaves out index copies; so the meter also sizes items itself, by DynamoDB's rules
  * (`billed`): reads from the items returned, puts from the item written (or what the store
- * reported, if more), an index copy for items carrying gsi1 keys (projection ALL), and one unit
+ * reported, if more; each item of a BatchWriteItem as if written alone), an index copy for items carrying gsi1 keys (projection ALL), and one unit
  * for a write refused by its condition (DynamoDB bills those; every conditional write of the
  * tracker targets a small item).
  */
@@ -32,6 +32,8 @@ export interface CapacityTotals {
   indexWriteUnits: number;
   refusedWriteUnits: number;
   calls: number;
+  /** Calls by operation (PutItemCommand, BatchWriteItemCommand, ...). */
+  byOperation: Record<string, number>;
   /** Calls whose response carried ConsumedCapacity: the store does report it. */
   reportedCalls: number;
 }
@@ -42,7 +44,7 @@ export interface CapacityMeter {
 }
 
 const empty = (): CapacityTotals => ({
-  reported: { read: 0, write: 0 }, billed: { read: 0, write: 0 }, indexWriteUnits: 0, refusedWriteUnits: 0, calls: 0, reportedCalls: 0,
+  reported: { read: 0, write: 0 }, billed: { read: 0, write: 0 }, indexWriteUnits: 0, refusedWriteUnits: 0, calls: 0, byOperation: {}, reportedCalls: 0,
 });
 
 const utf8 = (text: string): number => Buffer.byteLength(text, 'utf8');
@@ -116,6 +118,21 @@ const readUnits = (name: string, output: Record<string, unknown>, consistent: bo
   return Math.max(1, Math.ceil(bytes / 4096)) * factor;
 };
 
+/** A single-item write: the item's size (or what the store reported, for updates and deletes), and as much again for its gsi1 copy. */
+const itemWriteUnits = (item: Record<string, unknown> | undefined, reported: number): { table: number; index: number } => {
+  const units = item ? Math.max(reported, Math.ceil(itemSize(item) / 1024)) : reported;
+  return { table: units, index: item !== undefined && 'gsi1pk' in item ? units : 0 };
+};
+
+/** BatchWriteItem is billed per item as if each were written alone (unprocessed items, which dynalite never leaves, aside). */
+const batchWriteUnits = (input: Record<string, unknown>): { table: number; index: number } => {
+  const requests = Object.values((input['RequestItems'] ?? {}) as Record<string, Array<{ PutRequest?: { Item?: Record<string, unknown> } }>>).flat();
+  return requests.reduce((sum, request) => {
+    const units = itemWriteUnits(request.PutRequest?.Item, 1);
+    return { table: sum.table + units.table, index: sum.index + units.index };
+  }, { table: 0, index: 0 });
+};
+
 export const meterCapacity = (client: DynamoDBClient): CapacityMeter => {
   let totals = empty();
   client.middlewareStack.add(
@@ -127,6 +144,7 @@ export const meterCapacity = (client: DynamoDBClient): CapacityMeter => {
       const input = args.input as Record<string, unknown>;
       input['ReturnConsumedCapacity'] = 'TOTAL';
       totals.calls += 1;
+      totals.byOperation[name] = (totals.byOperation[name] ?? 0) + 1;
       try {
         const result = await next(args);
         const output = result.output as unknown as Record<string, unknown>;
@@ -141,13 +159,9 @@ export const meterCapacity = (client: DynamoDBClient): CapacityMeter => {
           totals.billed.read += readUnits(name, output, consistent);
         } else {
           totals.reported.write += reported;
-          const item = input['Item'] as Record<string, unknown> | undefined;
-          const units = item ? Math.max(reported, Math.ceil(itemSize(item) / 1024)) : reported;
-          totals.billed.write += units;
-          if (item !== undefined && 'gsi1pk' in item) {
-            totals.billed.write += units;
-            totals.indexWriteUnits += units;
-          }
+          const billed = name === 'BatchWriteItemCommand' ? batchWriteUnits(input) : itemWriteUnits(input['Item'] as Record<string, unknown> | undefined, reported);
+          totals.billed.write += billed.table + billed.index;
+          totals.indexWriteUnits += billed.index;
         }
         return result;
       } catch (error) {

@@ -10,7 +10,7 @@
  * point, the watched outsider mostly opposes the bloc; all in said order, as they usually arrive.
  *
  * Prints readable lines, then one JSON object as the last line; also writes bench/results/processor.json.
- * Run with `npm run bench`; `npm run bench -- --only throughput` (or `capacity`) runs that part alone
+ * Run with `npm run bench`; `npm run bench -- --only throughput` (or `capacity`, `batched`) runs that part alone
  * and writes nothing to bench/results/: for comparing two versions of the write path alternated on
  * the same machine load.
  */
@@ -140,7 +140,8 @@ class CountingPublisher implements EventPublisher {
   }
 }
 
-const measureCapacity = async (store: EmbeddedDynamo, members: number, statements: number): Promise<CapacityFigures> => {
+/** A metered processor on one seeded issue of `members`, and the newsroom stream on it. */
+const meteredIssue = async (store: EmbeddedDynamo, members: number) => {
   const client = store.newClient();
   const meter = meterCapacity(client);
   const rig = createProcessorRig({ client, tableName: await store.createTable(), publisher: new CountingPublisher() });
@@ -148,7 +149,39 @@ const measureCapacity = async (store: EmbeddedDynamo, members: number, statement
   const issue = world.issues[0] as string;
   await registryFor(rig, world);
   await seedPositions(rig, world, issue);
-  const next = newsroomStream(world, issue, seededRandom(members), `cap${members}`);
+  return { meter, rig, next: newsroomStream(world, issue, seededRandom(members), `cap${members}`) };
+};
+
+interface BatchedFigures {
+  members: number;
+  statements: number;
+  batchSize: number;
+  callsPerStatement: number;
+  wcuPerStatement: number;
+  rcuPerStatement: number;
+  /** Calls per statement by operation. */
+  byOperation: Record<string, number>;
+}
+
+/** The same stream delivered as the throughput part delivers it, in batches of 10: what a statement costs there. */
+const measureBatched = async (store: EmbeddedDynamo, members: number, statements: number, batchSize = 10): Promise<BatchedFigures> => {
+  const { meter, rig, next } = await meteredIssue(store, members);
+  await rig.deliver([sqsRecord(next())]);
+  meter.reset();
+  for (let i = 0; i < statements; i += batchSize) {
+    const response = await rig.deliver(Array.from({ length: batchSize }, () => sqsRecord(next())));
+    if (response.batchItemFailures.length > 0) throw new Error('statement failed in the batched capacity run');
+  }
+  const t = meter.snapshot();
+  return {
+    members, statements, batchSize,
+    callsPerStatement: round(t.calls / statements, 2), wcuPerStatement: round(t.billed.write / statements), rcuPerStatement: round(t.billed.read / statements),
+    byOperation: Object.fromEntries(Object.entries(t.byOperation).map(([operation, calls]) => [operation, round(calls / statements, 2)])),
+  };
+};
+
+const measureCapacity = async (store: EmbeddedDynamo, members: number, statements: number): Promise<CapacityFigures> => {
+  const { meter, rig, next } = await meteredIssue(store, members);
   // A container's first statement also loads the registry (once per container and TTL): kept apart.
   meter.reset();
   await rig.deliver([sqsRecord(next())]);
@@ -274,10 +307,13 @@ const withStore = async <T>(work: (store: EmbeddedDynamo) => Promise<T>): Promis
   }
 };
 
-const PARTS = ['throughput', 'capacity'] as const;
+const PARTS = ['throughput', 'capacity', 'batched'] as const;
 type Part = (typeof PARTS)[number];
 
-/** `--only throughput` (the alternated runs and their ratio) or `--only capacity` (the capacity runs); undefined: everything. */
+/**
+ * `--only throughput` (the alternated runs and their ratio), `--only capacity` (the capacity runs)
+ * or `--only batched` (calls and units per statement in batches of 10); undefined: everything.
+ */
 const onlyPart = (args: readonly string[]): Part | undefined => {
   const at = args.indexOf('--only');
   if (at === -1) return undefined;
@@ -320,7 +356,12 @@ const throughputPart = async (log: Log): Promise<ThroughputFigures> => {
   return { statementsPerSecond, rawPutsPerSecond, ratio, runs: { statementsPerSecond: statementRuns, rawPutsPerSecond: rawRuns } };
 };
 
-const capacityPart = async (log: Log): Promise<Record<string, CapacityFigures>> => {
+const capacityPart = async (log: Log): Promise<{ capacity: Record<string, CapacityFigures>; batched: BatchedFigures }> => {
+  const batched = await withStore((fresh) => measureBatched(fresh, THROUGHPUT_MEMBERS, 200));
+  log(
+    `in batches of ${batched.batchSize} (${batched.members} members): ${batched.callsPerStatement} calls, ` +
+      `${batched.wcuPerStatement} WCU, ${batched.rcuPerStatement} RCU per statement`,
+  );
   const capacity: Record<string, CapacityFigures> = {};
   for (const members of [5, 50, 500]) {
     const figures = await withStore((fresh) => measureCapacity(fresh, members, CAPACITY_STATEMENTS[members] ?? 100));
@@ -331,7 +372,7 @@ const capacityPart = async (log: Log): Promise<Record<string, CapacityFigures>> 
         `${Math.round(figures.transitionRate * 100)}% with alerts; ${figures.callsPerStatement} calls)`,
     );
   }
-  return capacity;
+  return { capacity, batched };
 };
 
 const main = async (): Promise<void> => {
@@ -340,8 +381,12 @@ const main = async (): Promise<void> => {
     const log: Log = (line) => process.stdout.write(`${line}\n`);
     log(`processor bench: dynalite embedded (own thread), ${QUOTE_BYTES} B quotes, ${LANES} lanes, node ${process.version}`);
     const part = { bench: 'processor', part: only, node: process.version };
+    if (only === 'batched') {
+      log(JSON.stringify({ ...part, batched: await withStore((fresh) => measureBatched(fresh, THROUGHPUT_MEMBERS, 200)), recordedAt: new Date().toISOString() }));
+      return;
+    }
     if (only === 'capacity') {
-      log(JSON.stringify({ ...part, capacity: await capacityPart(log), recordedAt: new Date().toISOString() }));
+      log(JSON.stringify({ ...part, ...(await capacityPart(log)), recordedAt: new Date().toISOString() }));
       return;
     }
     const { statementsPerSecond, rawPutsPerSecond, ratio, runs } = await throughputPart(log);
@@ -349,7 +394,7 @@ const main = async (): Promise<void> => {
       log(JSON.stringify({ ...part, statementsPerSecond, rawPutsPerSecond, ratio, runs, recordedAt: new Date().toISOString() }));
       return;
     }
-    const capacity = await capacityPart(log);
+    const { capacity, batched } = await capacityPart(log);
     const backfill: Record<string, BackfillFigures> = {};
     for (const count of BACKFILL_SIZES) {
       const figures = await measureBackfill(count);
@@ -370,6 +415,7 @@ const main = async (): Promise<void> => {
       wcuPerQuietStatement: at50.wcuPerQuietStatement,
       rcuPerQuietStatement: at50.rcuPerQuietStatement,
       wcuPerTransition: at50.wcuPerTransition,
+      batched,
       backfillRatio,
       members: THROUGHPUT_MEMBERS,
       runs,

@@ -37,8 +37,10 @@ export type HistoryWrite = 'recorded' | 'duplicate';
 /**
  * What claiming a statement id found: free or held by this very statement (`claimed`: a first
  * delivery, a redelivery, or a retry after a crash past the claim), or held by another statement.
+ * `first`: the id was free (no claim, no revision's mark), so no delivery of it got past its claim
+ * before: nothing of the statement is in history or the change feed yet.
  */
-export type StatementClaim = { status: 'claimed'; revised?: true } | { status: 'conflict'; recorded: StatementIdentity };
+export type StatementClaim = { status: 'claimed'; revised?: true; first?: true } | { status: 'conflict'; recorded: StatementIdentity };
 
 /**
  * What claiming a revision id found. `claimed`: free or held by this very revision (`first` when it
@@ -197,6 +199,12 @@ export interface TrackerRepository {
    */
   recordStatement(statement: StatementRecord, revised?: RevisedStatement): Promise<HistoryWrite>;
   /**
+   * Adds statements whose claims were `first` to history, many per call and without a condition:
+   * nothing of theirs can be there yet (the claim says so), and the revision path only rewrites a
+   * history item that exists (it waits while a claimed statement has none).
+   */
+  recordNewStatements(statements: readonly StatementRecord[]): Promise<void>;
+  /**
    * Claims the revision's id for its content, keeps the revision beside its statement's claim and
    * marks that claim revised (creating it, without content, when the statement is not claimed yet).
    */
@@ -226,6 +234,11 @@ export interface TrackerRepository {
    * recording stands (a redelivery lists nothing twice). `false` when it was listed before.
    */
   recordStatementChange(statementId: string, change: ChangeRecord): Promise<boolean>;
+  /**
+   * Lists the changes of statements whose claims were `first`, many per call and without a
+   * condition: no entry of theirs can be listed yet, so each is the first recording.
+   */
+  recordNewStatementChanges(changes: ReadonlyArray<{ statementId: string; change: ChangeRecord }>): Promise<void>;
   /**
    * Lists an applied revision in the change feed, on its kept item, once: the first recording
    * stands. `false` when it was listed before (or the revision is not kept).

@@ -67,6 +67,7 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
   const recordDeps = { tracker, publisher, clock, maxRounds };
   const recorder: StatementRecorder = {
     claim: (statement) => claimIdentity(tracker, statement),
+    recordNew: (statements) => tracker.recordNewStatements(statements),
     write: (statement, claimed) => writeStatement(recordDeps, statement, claimed),
     quiet: quietRestatement,
     recordQuiet: (quiet) => recordQuietRestatements(recordDeps, quiet),

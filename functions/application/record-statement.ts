@@ -69,15 +69,22 @@ const withoutRounds = ({ statementId, issue, actor }: StatementRecord, history: 
   alerts: { opened: 0, closed: 0, withdrawn: 0, reinstated: 0 }, published,
 });
 
+/** What claiming a statement's id told: whether revisions of it came first, and whether the id was free. */
+export interface ClaimedStatement {
+  revised: boolean;
+  /** No delivery of the id got past its claim before: nothing of the statement is in history or the change feed. */
+  first: boolean;
+}
+
 /**
  * Claims the statement's id for its content, before anything is written or published: an id
  * already recorded with other content is refused (ConflictingIdError, quarantined by the caller).
  */
-export const claimIdentity = async (tracker: Pick<TrackerRepository, 'claimStatement'>, statement: StatementRecord): Promise<{ revised: boolean }> => {
+export const claimIdentity = async (tracker: Pick<TrackerRepository, 'claimStatement'>, statement: StatementRecord): Promise<ClaimedStatement> => {
   const identity = statementIdentity(statement);
   const claim = await tracker.claimStatement(identity);
   if (claim.status === 'conflict') throw new ConflictingIdError(statement.statementId, identityConflicts(claim.recorded, identity));
-  return { revised: claim.revised === true };
+  return { revised: claim.revised === true, first: claim.first === true };
 };
 
 /** Revisions delivered before their statement (its claim says so): the statement is recorded as they make it. */
@@ -92,18 +99,24 @@ export interface WrittenStatement {
   history: HistoryWrite;
   /** Absent for a statement retracted before it arrived, which takes no position. */
   advance?: PositionAdvance;
+  /** Its claim was first (and its id once in its batch): its change entry can be written without a condition. */
+  first?: true;
 }
 
-/** `claimed`: the claim's answer, when the caller claimed the id already (claims of a batch go side by side). */
+/**
+ * `claimed`: the claim's answer, when the caller claimed the id already (claims of a batch go side
+ * by side); `inHistory` when the caller also wrote the history of a first claim (recordNewStatements,
+ * first claims of a batch together).
+ */
 export const writeStatement = async (
   { tracker }: Pick<RecordStatementDeps, 'tracker'>,
   arrived: StatementRecord,
-  claimed?: { revised: boolean },
+  claimed?: ClaimedStatement & { inHistory?: boolean },
 ): Promise<WrittenStatement> => {
-  const { revised: hasRevisions } = claimed ?? (await claimIdentity(tracker, arrived));
-  const revised = hasRevisions ? await revisedOnArrival(tracker, arrived) : undefined;
-  const history = await tracker.recordStatement(revised?.effective.record ?? arrived, revised);
-  const withRevisions = revised === undefined ? {} : { revised };
+  const claim: ClaimedStatement & { inHistory?: boolean } = claimed ?? (await claimIdentity(tracker, arrived));
+  const revised = claim.revised ? await revisedOnArrival(tracker, arrived) : undefined;
+  const history = claim.inHistory === true ? 'recorded' : await tracker.recordStatement(revised?.effective.record ?? arrived, revised);
+  const withRevisions = { ...(revised === undefined ? {} : { revised }), ...(claim.first ? { first: true as const } : {}) };
   // Retracted before it arrived: in history with its trail, counting for nothing, so nothing else moves.
   if (revised?.effective.status === 'retracted') return { statement: arrived, history, ...withRevisions };
   const statement = revised?.effective.record ?? arrived;
@@ -118,9 +131,9 @@ export const isLateArrival = ({ history, revised, advance }: WrittenStatement): 
   history === 'recorded' && revised === undefined && advance !== undefined && advance.write !== 'current';
 
 /** The actor's position once the statement is current, when it is a quiet restatement (no revisions). */
-export const quietRestatement = ({ statement, revised, advance }: WrittenStatement, registry: Registry): Restatement | undefined => {
+export const quietRestatement = ({ statement, revised, advance, first }: WrittenStatement, registry: Registry): Restatement | undefined => {
   const current = revised === undefined && advance !== undefined ? quietPosition(statement, advance, registry) : undefined;
-  return current === undefined ? undefined : { statement, current };
+  return current === undefined ? undefined : { statement, current, ...(first ? { first } : {}) };
 };
 
 /** Quiet restatements of one issue, written: their change entries and Position Changed events together. */

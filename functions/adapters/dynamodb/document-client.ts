@@ -1,10 +1,10 @@
 /**
  * Helpers shared by the DynamoDB repositories: the DocumentClient they are built on, paginated
- * queries, batched reads, and the SDK errors they translate (a failed condition, an item too large).
+ * queries, batched reads and writes, and the SDK errors they translate (a failed condition, an item too large).
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput,
+  BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { TableKey } from './keys.ts';
 
@@ -82,6 +82,10 @@ export const queryAll = (doc: DynamoDBDocumentClient, input: QueryCommandInput):
 const BATCH_GET_LIMIT = 100;
 const MAX_UNPROCESSED_ROUNDS = 8;
 
+/** Backoff before the next round of unprocessed items: 25 ms doubling, up to 8 rounds (about 6 s in all). */
+const unprocessedBackoff = (round: number): Promise<void> | undefined =>
+  round === 0 ? undefined : new Promise((resolve) => setTimeout(resolve, 25 * 2 ** round));
+
 /** Reads items by key, 100 at a time, retrying the unprocessed ones; missing keys are left out. */
 export const batchGet = async (
   doc: DynamoDBDocumentClient,
@@ -95,7 +99,7 @@ export const batchGet = async (
     let pending: Record<string, unknown>[] = unique.slice(i, i + BATCH_GET_LIMIT).map((k) => ({ pk: k.pk, sk: k.sk }));
     for (let round = 0; pending.length > 0; round += 1) {
       if (round >= MAX_UNPROCESSED_ROUNDS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${round} rounds`);
-      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** round));
+      await unprocessedBackoff(round);
       const result = await doc.send(
         new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistentRead } } }),
       );
@@ -104,4 +108,25 @@ export const batchGet = async (
     }
   }
   return items;
+};
+
+const BATCH_WRITE_LIMIT = 25;
+
+/**
+ * Puts items unconditionally, 25 per BatchWriteItem, retrying the unprocessed ones (throttling)
+ * with backoff; throws when some are still unprocessed after 8 rounds, so a caller never goes on
+ * as if they were written. No conditions: only for items whose callers know they cannot collide.
+ * Keys must be distinct (DynamoDB refuses a batch that names one twice).
+ */
+export const batchWrite = async (doc: DynamoDBDocumentClient, tableName: string, items: readonly Item[]): Promise<void> => {
+  for (let i = 0; i < items.length; i += BATCH_WRITE_LIMIT) {
+    let pending = items.slice(i, i + BATCH_WRITE_LIMIT).map((item) => ({ PutRequest: { Item: item } }));
+    for (let round = 0; pending.length > 0; round += 1) {
+      if (round >= MAX_UNPROCESSED_ROUNDS) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${round} rounds`);
+      await unprocessedBackoff(round);
+      const result = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (result.UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
+        request.PutRequest?.Item === undefined ? [] : [{ PutRequest: { Item: request.PutRequest.Item } }]);
+    }
+  }
 };

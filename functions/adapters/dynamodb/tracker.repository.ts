@@ -13,7 +13,7 @@ import type { Revision, RevisionIdentity } from '../../core/corrections.ts';
 import type { StatementIdentity } from '../../core/identity.ts';
 import { compareSaid, type SaidKey } from '../../core/positions.ts';
 import type { ActorId, IssueId, Position, StatementRecord } from '../../core/types.ts';
-import { batchGet, conditionally, documentClient, isConditionFailure, queryAll, type Item } from './document-client.ts';
+import { batchGet, batchWrite, conditionally, documentClient, isConditionFailure, queryAll, type Item } from './document-client.ts';
 import {
   alertDetailAttributes, alertEntryFromItem, alertFromStored, alertToItem, claimFromItem, claimToItem, episodeFromItem, episodeToItem, historyFromItem,
   countsInHistory, historyToItem, holdsPosition, pointerFromItem, pointerToItem, positionFromItem, retractedKeyNeedle, revisedHistoryToItem,
@@ -59,9 +59,10 @@ export class DynamoTrackerRepository implements TrackerRepository {
   /**
    * One conditional update: it lands when the id is free or already holds this very fingerprint (an
    * identical claim rewritten is a no-op), so a retry after a crash past the claim goes on, and its
-   * result tells whether a revision of the statement is kept (claimRevision marks the claim). It
-   * fails only for other content; DynamoDB then returns the claim with the failure, and a store that
-   * does not (dynalite) is asked once, on that path only.
+   * result tells whether a revision of the statement is kept (claimRevision marks the claim) and
+   * whether the id was free (ALL_OLD returns nothing: a first claim). It fails only for other
+   * content; DynamoDB then returns the claim with the failure, and a store that does not (dynalite)
+   * is asked once, on that path only.
    */
   async claimStatement(identity: StatementIdentity): Promise<StatementClaim> {
     const { pk: _pk, sk: _sk, ...attributes } = claimToItem(identity);
@@ -76,11 +77,14 @@ export class DynamoTrackerRepository implements TrackerRepository {
           ExpressionAttributeValues: { ...Object.fromEntries(names.map((name, i) => [`:a${i}`, attributes[name]])), ':fp': identity.fingerprint },
           // A claim item without a fingerprint is the mark of revisions that came first.
           ConditionExpression: 'attribute_not_exists(fp) OR fp = :fp',
-          ReturnValues: 'ALL_NEW',
+          // The update sets no `rv`, so the item as it stood tells the revisions as well as the new one would.
+          ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return claimed.Attributes?.['rv'] === true ? { status: 'claimed', revised: true } : { status: 'claimed' };
+      const old = claimed.Attributes;
+      if (old === undefined) return { status: 'claimed', first: true };
+      return old['rv'] === true ? { status: 'claimed', revised: true } : { status: 'claimed' };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const returned = (error as { Item?: Record<string, AttributeValue> }).Item;
@@ -104,6 +108,14 @@ export class DynamoTrackerRepository implements TrackerRepository {
       ),
     );
     return recorded ? 'recorded' : 'duplicate';
+  }
+
+  async recordNewStatements(statements: readonly StatementRecord[]): Promise<void> {
+    await batchWrite(this.doc, this.tableName, statements.map(historyToItem));
+  }
+
+  async recordNewStatementChanges(changes: ReadonlyArray<{ statementId: string; change: ChangeRecord }>): Promise<void> {
+    await batchWrite(this.doc, this.tableName, changes.map(({ statementId, change }) => statementChangeToItem(statementId, change)));
   }
 
   recordStatementChange(statementId: string, change: ChangeRecord): Promise<boolean> {

@@ -2,7 +2,9 @@
  * Recording, the last step of a batch: statements grouped by issue, each issue's in said order (so
  * most take the in-order path), different issues side by side up to a limit. Within an issue:
  *  - the ids are claimed side by side first (claims touch nothing the issue's evaluation reads);
- *  - each statement is then written (history, position) in said order;
+ *  - the history of every statement whose claim was first (and whose id is once in the batch) is
+ *    written in one call, before any position: nothing of theirs can be in history yet;
+ *  - each statement is then written (history unless written already, position) in said order;
  *  - quiet restatements wait, and their change entries and Position Changed events go together;
  *  - late statements (said before their actor's current one) wait, and settle by one replay
  *    together (record/late-group.ts);
@@ -14,7 +16,7 @@ import { compareSaid } from '../../core/positions.ts';
 import type { Registry, StatementRecord } from '../../core/types.ts';
 import { detailTypeOf } from '../contracts-v1.ts';
 import type { Restatement } from '../record/restatement.ts';
-import { isLateArrival, type RecordOutcome, type WrittenStatement } from '../record-statement.ts';
+import { isLateArrival, type ClaimedStatement, type RecordOutcome, type WrittenStatement } from '../record-statement.ts';
 import type { BatchLedger } from './ledger.ts';
 import type { InboundMessage } from './outcomes.ts';
 import type { ResolvedBatch, ResolvedStatement } from './resolve-statements.ts';
@@ -22,9 +24,11 @@ import type { ResolvedBatch, ResolvedStatement } from './resolve-statements.ts';
 /** The record-statement use case in its halves, with its ports bound. */
 export interface StatementRecorder {
   /** Claims the id for the statement's content (ConflictingIdError when other content holds it). */
-  claim(statement: StatementRecord): Promise<{ revised: boolean }>;
-  /** History and position, once claimed. */
-  write(statement: StatementRecord, claimed: { revised: boolean }): Promise<WrittenStatement>;
+  claim(statement: StatementRecord): Promise<ClaimedStatement>;
+  /** History of statements whose claims were first, together (no condition: nothing of theirs is there). */
+  recordNew(statements: readonly StatementRecord[]): Promise<void>;
+  /** History (unless `inHistory`: written by recordNew) and position, once claimed. */
+  write(statement: StatementRecord, claimed: ClaimedStatement & { inHistory?: boolean }): Promise<WrittenStatement>;
   /** The restatement, when the written statement is a quiet one (no read needed). */
   quiet(written: WrittenStatement, registry: Registry): Restatement | undefined;
   /** Change entries and Position Changed events of quiet restatements of one issue, together. */
@@ -79,12 +83,37 @@ const settleWaiting = async (waiting: readonly Waiting[], settle: () => Promise<
   }
 };
 
-type Claimed = { ok: true; value: { revised: boolean } } | { ok: false; error: unknown };
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+const outcomeOf = <T>(work: Promise<T>): Promise<Outcome<T>> =>
+  work.then((value): Outcome<T> => ({ ok: true, value }), (error: unknown): Outcome<T> => ({ ok: false, error }));
+
+type Claimed = Outcome<ClaimedStatement & { inHistory?: boolean }>;
+
+/**
+ * The claims of an issue's statements, side by side; then the history of those claimed first, in one
+ * write. An id twice in the batch (a duplicate delivery) keeps the conditional writes for both.
+ */
+const claimAll = async (group: readonly ResolvedStatement[], recorder: StatementRecorder): Promise<Claimed[]> => {
+  const claims = await Promise.all(group.map(({ statement }) => outcomeOf(recorder.claim(statement))));
+  const seen = new Map<string, number>();
+  for (const { statement } of group) seen.set(statement.statementId, (seen.get(statement.statementId) ?? 0) + 1);
+  const fresh = group.flatMap(({ statement }, i) => {
+    const claim = claims[i] as Claimed;
+    return claim.ok && claim.value.first && seen.get(statement.statementId) === 1 ? [i] : [];
+  });
+  if (fresh.length === 0) return claims.map((claim) => (claim.ok ? { ok: true, value: { ...claim.value, first: false } } : claim));
+  const written = await outcomeOf(recorder.recordNew(fresh.map((i) => (group[i] as ResolvedStatement).statement)));
+  const isFresh = new Set(fresh);
+  return claims.map((claim, i): Claimed => {
+    if (!claim.ok) return claim;
+    if (!isFresh.has(i)) return { ok: true, value: { ...claim.value, first: false } };
+    return written.ok ? { ok: true, value: { ...claim.value, inHistory: true } } : { ok: false, error: written.error };
+  });
+};
 
 /** One issue's statements of the batch, in said order. */
 const recordIssue = async (group: readonly ResolvedStatement[], recorder: StatementRecorder, registry: Registry, ledger: BatchLedger): Promise<void> => {
-  const claims = await Promise.all(group.map(({ statement }) =>
-    recorder.claim(statement).then((value): Claimed => ({ ok: true, value }), (error: unknown): Claimed => ({ ok: false, error }))));
+  const claims = await claimAll(group, recorder);
   let quiet: Waiting[] = [];
   let late: Waiting[] = [];
   // Once a late group fails, the issue's later statements wait for its redelivery: settled now,

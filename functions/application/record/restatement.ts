@@ -23,21 +23,27 @@ export const quietPosition = (statement: StatementRecord, advance: PositionAdvan
 export interface Restatement {
   statement: StatementRecord;
   current: Position;
+  /** Its claim was first: no entry of it is listed yet, so its entry needs no condition. */
+  first?: true;
 }
 
 /**
  * Lists each change and publishes the Position Changed events, in said order, in one publication
- * side by side with the entries (independent of each other: one round trip). Returns, for each,
- * how many events it put on the bus.
+ * side by side with the entries (independent of each other: one round trip). The entries of first
+ * claims go in one write together; any other is conditional (a redelivery keeps the first
+ * recording). Returns, for each, how many events it put on the bus.
  */
 export const recordRestatements = async (
-  { tracker, publisher, clock }: { tracker: Pick<TrackerRepository, 'recordStatementChange'>; publisher: EventPublisher; clock: Clock },
+  { tracker, publisher, clock }: { tracker: Pick<TrackerRepository, 'recordStatementChange' | 'recordNewStatementChanges'>; publisher: EventPublisher; clock: Clock },
   restatements: readonly Restatement[],
 ): Promise<number[]> => {
   const changes = restatements.map(({ statement, current }) => positionChangedEvent(statement, current));
   const events = changes.flatMap((change) => change ?? []);
+  const entries = restatements.map(({ statement, current, first }) => ({ first, statementId: statement.statementId, change: statementChangeOf(statement, current, clock.now()) }));
+  const firsts = entries.filter(({ first }) => first === true);
   await Promise.all([
-    ...restatements.map(({ statement, current }) => tracker.recordStatementChange(statement.statementId, statementChangeOf(statement, current, clock.now()))),
+    firsts.length === 0 ? undefined : tracker.recordNewStatementChanges(firsts),
+    ...entries.filter(({ first }) => first !== true).map(({ statementId, change }) => tracker.recordStatementChange(statementId, change)),
     events.length === 0 ? undefined : publisher.publish(events),
   ]);
   return changes.map((change) => (change === undefined ? 0 : 1));

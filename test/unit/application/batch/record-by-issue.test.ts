@@ -21,7 +21,10 @@ type RecordOne = (statement: StatementRecord, registry: Registry) => Promise<Rec
 
 /** A recorder whose statements are all in order (current for their actor): each settles alone, through `record`. */
 const inOrder = (record: RecordOne, overrides: Partial<StatementRecorder> = {}): StatementRecorder => ({
-  claim: async () => ({ revised: false }),
+  claim: async () => ({ revised: false, first: false }),
+  recordNew: async () => {
+    throw new Error('no claim here is first');
+  },
   write: async (statement) => ({ statement, history: 'recorded', advance: { write: 'current' } }),
   quiet: () => undefined,
   recordQuiet: async () => {
@@ -83,7 +86,7 @@ describe('recordByIssue', () => {
     };
     const claim: StatementRecorder['claim'] = async (s) => {
       if (s.statementId === 'taken') throw new ConflictingIdError('taken', [{ field: 'detail.stance', reason: 'differs' }]);
-      return { revised: false };
+      return { revised: false, first: false };
     };
 
     // Act
@@ -156,7 +159,7 @@ describe('recordByIssue', () => {
     }, {
       claim: async (s) => {
         steps.push(`claim ${s.statementId}`);
-        return { revised: false };
+        return { revised: false, first: false };
       },
       write: async (s) => {
         steps.push(`write ${s.statementId}`);
@@ -175,6 +178,56 @@ describe('recordByIssue', () => {
     // Assess
     expect(steps).toEqual(['claim q1', 'claim q2', 'claim s3', 'claim q4', 'write q1', 'write q2', 'write s3', 'quiet q1 q2', 'settle s3', 'write q4', 'quiet q4']);
     expect(ledger.report(messages).counts).toMatchObject({ applied: 4, failed: 0 });
+  });
+
+  it('writes the history of the first claims of an issue in one call before any position; a redelivered or duplicated id writes its own', async () => {
+    // Prepare: f1 and f3 are new ids; r2 was claimed before (a redelivery); d4 comes twice in the batch.
+    const statements = ['f1', 'r2', 'f3', 'd4', 'd4'].map((id, i) => statement(id, 'a', `2025-09-0${Math.min(i, 3) + 1}T00:00:00.000Z`));
+    const { ledger, resolved, messages, registry } = setUp(statements);
+    const steps: string[] = [];
+    const claimed: Array<{ id: string; inHistory: boolean | undefined; first: boolean }> = [];
+    const recorder = inOrder(async (s) => outcome(s), {
+      claim: async (s) => ({ revised: false, first: s.statementId !== 'r2' }),
+      recordNew: async (news) => {
+        steps.push(`history ${news.map((s) => s.statementId).join(' ')}`);
+      },
+      write: async (s, claim) => {
+        steps.push(`write ${s.statementId}`);
+        claimed.push({ id: s.statementId, inHistory: claim.inHistory, first: claim.first });
+        return { statement: s, history: 'recorded', advance: { write: 'current' }, ...(claim.first ? { first: true as const } : {}) };
+      },
+    });
+
+    // Act
+    await recordByIssue({ registry, statements: resolved }, recorder, 4, ledger);
+
+    // Assess
+    expect(steps).toEqual(['history f1 f3', 'write f1', 'write r2', 'write f3', 'write d4', 'write d4']);
+    expect(claimed).toEqual([
+      { id: 'f1', inHistory: true, first: true }, { id: 'r2', inHistory: undefined, first: false }, { id: 'f3', inHistory: true, first: true },
+      { id: 'd4', inHistory: undefined, first: false }, { id: 'd4', inHistory: undefined, first: false },
+    ]);
+    expect(ledger.report(messages).counts).toMatchObject({ applied: 5, failed: 0 });
+  });
+
+  it('fails back the statements whose history write together failed, and records the others of the issue', async () => {
+    // Prepare
+    const statements = ['f1', 'r2'].map((id, i) => statement(id, 'a', `2025-09-0${i + 1}T00:00:00.000Z`));
+    const { ledger, resolved, messages, registry } = setUp(statements);
+    const recorder = inOrder(async (s) => outcome(s), {
+      claim: async (s) => ({ revised: false, first: s.statementId === 'f1' }),
+      recordNew: async () => {
+        throw new Error('ThrottlingException: BatchWriteItem left 1 items unprocessed after 8 rounds');
+      },
+    });
+
+    // Act
+    await recordByIssue({ registry, statements: resolved }, recorder, 4, ledger);
+
+    // Assess
+    const report = ledger.report(messages);
+    expect(report.outcomes.map((o) => o.status)).toEqual(['failed', 'statement']);
+    expect(String((report.outcomes[0] as { error?: unknown }).error)).toContain('unprocessed');
   });
 
   it('does nothing for a batch without statements', async () => {
