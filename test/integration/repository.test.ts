@@ -146,6 +146,36 @@ const repositorySpecification = (name: string, atomic: boolean, start: () => Pro
       expect(loaded.map((s) => s.statementId).sort()).toEqual(many.map((s) => s.statementId).sort());
     });
 
+    it('writes the history of first claims many at a time, more than one BatchWriteItem carries, as one write each would', async () => {
+      await freshTable();
+      const many = Array.from({ length: 30 }, (_, i) => statement(`n${i}`, at(i), 1, { quote: { text: quoteOfBytes(1_024), lang: 'ar' } }));
+      await tracker.recordNewStatements(many);
+
+      const refs = many.map((s) => ({ issue: s.issue, actor: s.actor, saidAt: s.saidAt, statementId: s.statementId }));
+      expect((await tracker.loadStatements(refs)).sort(compareSaid)).toEqual(many);
+      // A redelivery (its claim no longer first) finds each one there.
+      expect(await tracker.recordStatement(many[29] as StatementRecord)).toBe('duplicate');
+      expect(await tracker.recordStatement(statement('n30', at(30)))).toBe('recorded');
+    });
+
+    it('lists the changes of first claims many at a time, each once in the change feed, and a redelivery keeps them', async () => {
+      await freshTable();
+      const change = (i: number) => ({
+        statementId: `c${i}`,
+        change: {
+          changeId: `c${i}`, kind: 'statement-applied' as const, recordedAt: at(i), issue: 'western-troops-in-ukraine',
+          changed: { statementId: `c${i}`, actor: 'russia', stance: 1, saidAt: at(i) },
+        },
+      });
+      await tracker.recordNewStatementChanges(Array.from({ length: 27 }, (_, i) => change(i)));
+
+      expect(await tracker.recordStatementChange('c26', { ...change(26).change, recordedAt: at(99) })).toBe(false);
+      const { Item } = await store.client.send(
+        new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'ISSUE#western-troops-in-ukraine' }, sk: { S: 'CH#c26' } }, ConsistentRead: true }),
+      );
+      expect([Item?.['gsi1pk']?.S, Item?.['gsi1sk']?.S]).toEqual(['CHANGES', `${at(26)}#c26`]);
+    });
+
     it('pages through an issue history larger than one Query page (1 MB)', async () => {
       await freshTable();
       const big = Array.from({ length: 40 }, (_, i) => statement(`big${i}`, at(i), 1, { quote: { text: quoteOfBytes(8_000), lang: 'ar' }, reason: 'x'.repeat(20_000) }));
@@ -179,7 +209,7 @@ const repositorySpecification = (name: string, atomic: boolean, start: () => Pro
       const first = statementIdentity(statement('s1', at(1), 2));
       const moved = statementIdentity(statement('s1', at(9), -1, { actor: 'france' }));
 
-      expect(await tracker.claimStatement(first)).toEqual({ status: 'claimed' });
+      expect(await tracker.claimStatement(first)).toEqual({ status: 'claimed', first: true });
       expect(await tracker.claimStatement(statementIdentity(statement('s1', at(1), 2)))).toEqual({ status: 'claimed' });
       let conflict: unknown;
       const reads = await countingReads(async () => {
@@ -190,7 +220,7 @@ const repositorySpecification = (name: string, atomic: boolean, start: () => Pro
       expect(identityConflicts(first, moved).map((p) => p.field)).toEqual(['detail.actor', 'detail.stance', 'detail.saidAt']);
       // DynamoDB and moto hand the claim back with the failed condition; dynalite is asked once.
       expect(reads).toBe(name === 'moto' ? 0 : 1);
-      expect(await tracker.claimStatement(statementIdentity(statement('s2', at(1), 2)))).toEqual({ status: 'claimed' });
+      expect(await tracker.claimStatement(statementIdentity(statement('s2', at(1), 2)))).toEqual({ status: 'claimed', first: true });
     });
 
     it('keeps a claim of the largest statement a contract allows under one write unit', async () => {
