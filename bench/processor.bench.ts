@@ -219,8 +219,17 @@ const measureCapacity = async (store: EmbeddedDynamo, members: number, statement
   };
 };
 
+/**
+ * CPU time of the whole process (handler and the store's thread alike) per unit of work since
+ * `since`, in ms: less at the mercy of other load on the machine than the wall-clock rates.
+ */
+const cpuMsEach = (since: NodeJS.CpuUsage, units: number): number => {
+  const { user, system } = process.cpuUsage(since);
+  return round((user + system) / 1000 / units);
+};
+
 /** The processor with LANES invocations at a time, each lane feeding its own issue in batches of 10. */
-const measureThroughput = async (store: EmbeddedDynamo): Promise<{ statementsPerSecond: number; statements: number; seconds: number }> => {
+const measureThroughput = async (store: EmbeddedDynamo): Promise<{ statementsPerSecond: number; statements: number; seconds: number; cpuMsEach: number }> => {
   const rig = createProcessorRig({ client: store.client, tableName: await store.createTable(), publisher: new CountingPublisher() });
   const world = syntheticWorld({ members: THROUGHPUT_MEMBERS, outsiders: 1, issues: LANES });
   await registryFor(rig, world);
@@ -233,6 +242,7 @@ const measureThroughput = async (store: EmbeddedDynamo): Promise<{ statementsPer
   await Promise.all(lanes.map((records) => rig.deliver(records.splice(0, 10))));
   const timed = lanes.reduce((sum, records) => sum + records.length, 0);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(
     lanes.map(async (records) => {
       for (let i = 0; i < records.length; i += 10) {
@@ -242,7 +252,7 @@ const measureThroughput = async (store: EmbeddedDynamo): Promise<{ statementsPer
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { statementsPerSecond: round(timed / seconds, 1), statements: timed, seconds: round(seconds, 2) };
+  return { statementsPerSecond: round(timed / seconds, 1), statements: timed, seconds: round(seconds, 2), cpuMsEach: cpuMsEach(cpu, timed) };
 };
 
 interface BackfillFigures {
@@ -276,7 +286,7 @@ const measureBackfill = async (count: number): Promise<BackfillFigures> => {
 };
 
 /** Plain 1 KB PutItems on the same store and client, LANES at a time. */
-const measureRawPuts = async (store: EmbeddedDynamo, client: DynamoDBClient): Promise<{ rawPutsPerSecond: number; seconds: number }> => {
+const measureRawPuts = async (store: EmbeddedDynamo, client: DynamoDBClient): Promise<{ rawPutsPerSecond: number; seconds: number; cpuMsEach: number }> => {
   const tableName = await store.createTable();
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const text = quoteOfBytes(QUOTE_BYTES);
@@ -284,6 +294,7 @@ const measureRawPuts = async (store: EmbeddedDynamo, client: DynamoDBClient): Pr
   for (let i = 0; i < 40; i += 1) await put(-1 - i);
   let next = 0;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(
     Array.from({ length: LANES }, async () => {
       while (next < RAW_PUTS) {
@@ -294,7 +305,7 @@ const measureRawPuts = async (store: EmbeddedDynamo, client: DynamoDBClient): Pr
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { rawPutsPerSecond: round(RAW_PUTS / seconds, 1), seconds: round(seconds, 2) };
+  return { rawPutsPerSecond: round(RAW_PUTS / seconds, 1), seconds: round(seconds, 2), cpuMsEach: cpuMsEach(cpu, RAW_PUTS) };
 };
 
 /** dynalite on a thread of its own, as DynamoDB is a service of its own: its work does not queue behind the handler's. */
@@ -328,7 +339,11 @@ interface ThroughputFigures {
   statementsPerSecond: number;
   rawPutsPerSecond: number;
   ratio: number;
-  runs: { statementsPerSecond: number[]; rawPutsPerSecond: number[] };
+  /** Process CPU per raw put / per statement (medians): the ratio as CPU cost, steadier under load. */
+  cpuRatio: number;
+  cpuMsPerStatement: number;
+  cpuMsPerRawPut: number;
+  runs: { statementsPerSecond: number[]; rawPutsPerSecond: number[]; cpuMsPerStatement: number[]; cpuMsPerRawPut: number[] };
 }
 
 /**
@@ -338,22 +353,32 @@ interface ThroughputFigures {
 const throughputPart = async (log: Log): Promise<ThroughputFigures> => {
   const rawRuns: number[] = [];
   const statementRuns: number[] = [];
+  const rawCpu: number[] = [];
+  const statementCpu: number[] = [];
   await withStore((fresh) => measureRawPuts(fresh, fresh.client));
   await withStore((fresh) => measureThroughput(fresh));
   for (let run = 1; run <= REPEATS; run += 1) {
     const raw = await withStore((fresh) => measureRawPuts(fresh, fresh.client));
     rawRuns.push(raw.rawPutsPerSecond);
-    log(`run ${run}: raw PutItem (1 KB)          ${raw.rawPutsPerSecond} puts/s`);
+    rawCpu.push(raw.cpuMsEach);
+    log(`run ${run}: raw PutItem (1 KB)          ${raw.rawPutsPerSecond} puts/s (${raw.cpuMsEach} ms CPU each)`);
     const throughput = await withStore((fresh) => measureThroughput(fresh));
     statementRuns.push(throughput.statementsPerSecond);
-    log(`run ${run}: statements (${THROUGHPUT_MEMBERS}-member bloc) ${throughput.statementsPerSecond} statements/s (${throughput.statements} in ${throughput.seconds}s)`);
+    statementCpu.push(throughput.cpuMsEach);
+    log(`run ${run}: statements (${THROUGHPUT_MEMBERS}-member bloc) ${throughput.statementsPerSecond} statements/s (${throughput.statements} in ${throughput.seconds}s, ${throughput.cpuMsEach} ms CPU each)`);
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   const statementsPerSecond = median(statementRuns);
   const rawPutsPerSecond = median(rawRuns);
   const ratio = round(statementsPerSecond / rawPutsPerSecond);
-  log(`median: ${statementsPerSecond} statements/s, ${rawPutsPerSecond} raw puts/s, ratio ${ratio}`);
-  return { statementsPerSecond, rawPutsPerSecond, ratio, runs: { statementsPerSecond: statementRuns, rawPutsPerSecond: rawRuns } };
+  const cpuMsPerStatement = median(statementCpu);
+  const cpuMsPerRawPut = median(rawCpu);
+  const cpuRatio = round(cpuMsPerRawPut / cpuMsPerStatement);
+  log(`median: ${statementsPerSecond} statements/s, ${rawPutsPerSecond} raw puts/s, ratio ${ratio}; CPU ${cpuMsPerStatement} / ${cpuMsPerRawPut} ms, ratio ${cpuRatio}`);
+  return {
+    statementsPerSecond, rawPutsPerSecond, ratio, cpuRatio, cpuMsPerStatement, cpuMsPerRawPut,
+    runs: { statementsPerSecond: statementRuns, rawPutsPerSecond: rawRuns, cpuMsPerStatement: statementCpu, cpuMsPerRawPut: rawCpu },
+  };
 };
 
 const capacityPart = async (log: Log): Promise<{ capacity: Record<string, CapacityFigures>; batched: BatchedFigures }> => {
@@ -389,9 +414,9 @@ const main = async (): Promise<void> => {
       log(JSON.stringify({ ...part, ...(await capacityPart(log)), recordedAt: new Date().toISOString() }));
       return;
     }
-    const { statementsPerSecond, rawPutsPerSecond, ratio, runs } = await throughputPart(log);
+    const { statementsPerSecond, rawPutsPerSecond, ratio, cpuRatio, cpuMsPerStatement, cpuMsPerRawPut, runs } = await throughputPart(log);
     if (only === 'throughput') {
-      log(JSON.stringify({ ...part, statementsPerSecond, rawPutsPerSecond, ratio, runs, recordedAt: new Date().toISOString() }));
+      log(JSON.stringify({ ...part, statementsPerSecond, rawPutsPerSecond, ratio, cpuRatio, cpuMsPerStatement, cpuMsPerRawPut, runs, recordedAt: new Date().toISOString() }));
       return;
     }
     const { capacity, batched } = await capacityPart(log);
@@ -410,6 +435,9 @@ const main = async (): Promise<void> => {
       statementsPerSecond,
       rawPutsPerSecond,
       ratio,
+      cpuRatio,
+      cpuMsPerStatement,
+      cpuMsPerRawPut,
       wcuPerStatement: at50.wcuPerStatement,
       rcuPerStatement: at50.rcuPerStatement,
       wcuPerQuietStatement: at50.wcuPerQuietStatement,
