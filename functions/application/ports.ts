@@ -186,6 +186,13 @@ export interface ChangeRecord {
   changed: Record<string, unknown>;
 }
 
+/**
+ * The ids, among statements whose history went in without a condition, whose claim was marked
+ * revised after it was taken (a revision kept meanwhile): their history may have been written over
+ * a revision applied to a concurrent delivery's item, so it is rewritten as the revisions make it.
+ */
+export type RevisedMeanwhile = ReadonlySet<string>;
+
 export interface TrackerRepository {
   /**
    * Claims the statement's id for its content, atomically and for good, before anything of the
@@ -201,9 +208,11 @@ export interface TrackerRepository {
   /**
    * Adds statements whose claims were `first` to history, many per call and without a condition:
    * nothing of theirs can be there yet (the claim says so), and the revision path only rewrites a
-   * history item that exists (it waits while a claimed statement has none).
+   * history item that exists (it waits while a claimed statement has none). Then reads their claims
+   * again: a revision kept meanwhile may have been applied to a concurrent delivery's item, which
+   * this write replaced, so those ids are returned for their history to be rewritten.
    */
-  recordNewStatements(statements: readonly StatementRecord[]): Promise<void>;
+  recordNewStatements(statements: readonly StatementRecord[]): Promise<RevisedMeanwhile>;
   /**
    * Claims the revision's id for its content, keeps the revision beside its statement's claim and
    * marks that claim revised (creating it, without content, when the statement is not claimed yet).

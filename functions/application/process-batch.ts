@@ -28,7 +28,7 @@ import { triage } from './batch/triage.ts';
 import { silentLogger, type LoggerPort } from './logger.ts';
 import type { Clock, EventPublisher, QuarantineRepository, RegistryRepository, TrackerRepository } from './ports.ts';
 import { reevaluateIssue } from './reevaluate-issue.ts';
-import { DEFAULT_MAX_ROUNDS, claimIdentity, quietRestatement, recordQuietRestatements, settleStatement, writeStatement } from './record-statement.ts';
+import { DEFAULT_MAX_ROUNDS, claimIdentity, quietRestatement, rewriteRevisedMeanwhile, recordQuietRestatements, settleStatement, writeStatement } from './record-statement.ts';
 import { settleLateGroup } from './record/late-group.ts';
 import { RegistryCache, type RegistryCacheOptions } from './registry-cache.ts';
 
@@ -68,6 +68,7 @@ export const createBatchProcessor = (ports: ProcessorPorts, options: BatchProces
   const recorder: StatementRecorder = {
     claim: (statement) => claimIdentity(tracker, statement),
     recordNew: (statements) => tracker.recordNewStatements(statements),
+    rewriteRevised: (statement) => rewriteRevisedMeanwhile(tracker, statement),
     write: (statement, claimed) => writeStatement(recordDeps, statement, claimed),
     quiet: quietRestatement,
     recordQuiet: (quiet) => recordQuietRestatements(recordDeps, quiet),

@@ -25,6 +25,7 @@ import { quietPosition, recordRestatements, type Restatement } from './record/re
 import { settle, type Settled } from './record/settle.ts';
 import { statementChangeOf } from './record/statement-change.ts';
 import { statementRevisedDetails } from './corrections-v1.ts';
+import { relocateRecord, touchedPositions } from './revise/relocate.ts';
 import { revisedStatement } from './revise/revised-statement.ts';
 import { recordRevisionChanges } from './revise/revision-change.ts';
 
@@ -90,6 +91,20 @@ export const claimIdentity = async (tracker: Pick<TrackerRepository, 'claimState
 /** Revisions delivered before their statement (its claim says so): the statement is recorded as they make it. */
 const revisedOnArrival = async (tracker: TrackerRepository, statement: StatementRecord): Promise<RevisedStatement> =>
   revisedStatement(statement, await tracker.loadRevisions(statement.statementId));
+
+/**
+ * A first claim's history goes in without a condition (recordNewStatements). Should a revision have
+ * been kept meanwhile and applied to the item of a concurrent delivery of the same event, that write
+ * put the unrevised record back: the record is rewritten as its revisions make it, as the revision's
+ * own application does (idempotent: a rewrite never goes back to fewer revisions), and the positions
+ * it counts for recomputed. The statement then goes on as one whose revisions came first.
+ */
+export const rewriteRevisedMeanwhile = async (tracker: TrackerRepository, { issue, actor, saidAt, statementId }: StatementRecord): Promise<ClaimedStatement> => {
+  const relocated = await relocateRecord(tracker, { issue, actor, saidAt, statementId });
+  if (relocated === undefined) throw new Error(`statement ${statementId} was written to history but none of its places can be read`);
+  for (const place of touchedPositions(relocated.places)) await tracker.recomputePosition(place.issue, place.actor);
+  return { revised: true, first: false };
+};
 
 /** What is written of a statement before anything is evaluated: its claim, history and position. */
 export interface WrittenStatement {

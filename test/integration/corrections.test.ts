@@ -201,6 +201,41 @@ describe('order', () => {
     expect(comparableState(await readTableState(racing.client, racing.tableName)).pointers)
       .toEqual(comparableState(await readTableState(reference.client, reference.tableName)).pointers);
   });
+
+  it('keeps a correction applied to a second copy of the statement while the first copy was writing its history', async () => {
+    // Prepare: the seed without Germany's statement. A first copy of it is claimed by one
+    // processor; before that processor's history write lands, a second copy (EventBridge delivers
+    // at least once) is recorded by another processor and the correction is applied to that record.
+    const reference = await newRig();
+    await deliverAll(reference, [...seedSampleEvents(), first]);
+    const racing = await newRig();
+    const isGermany = (e: PublishedEvent) => (e.detail as { statementId: string }).statementId === GERMANY;
+    const germany = seedSampleEvents().find(isGermany)!;
+    await deliverAll(racing, seedSampleEvents().filter((e) => !isGermany(e)));
+    const other = createProcessorRig({ client: racing.client, tableName: racing.tableName });
+    const tracker = racing.ports.tracker;
+    const writeHistory = tracker.recordNewStatements.bind(tracker);
+    let raced = false;
+    tracker.recordNewStatements = async (statements) => {
+      if (!raced && statements.some((s) => s.statementId === GERMANY)) {
+        raced = true;
+        await deliverAll(other, [germany, first]);
+        expect(await historyItem(racing, GERMANY)).toMatchObject({ stance: 1, original: { stance: 0 } });
+      }
+      return writeHistory(statements);
+    };
+
+    // Act: the first copy's history write goes in after the correction.
+    await deliverAll(racing, [germany]);
+
+    // Assess: the record is the corrected one, as when the correction came after the statement.
+    expect(raced).toBe(true);
+    expect(await historyItem(racing, GERMANY)).toMatchObject({ stance: 1, original: { stance: 0 } });
+    expect(await position(racing, 'western-troops-in-ukraine', 'germany')).toMatchObject({ stance: 1, statementId: GERMANY });
+    const { claims: _claims, ...raced_ } = comparableState(await readTableState(racing.client, racing.tableName));
+    const { claims: _expected, ...expected } = comparableState(await readTableState(reference.client, reference.tableName));
+    expect(raced_).toEqual(expected);
+  });
 });
 
 describe('any order, with copies, on the store', () => {

@@ -6,6 +6,7 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
+  RevisedMeanwhile,
   AlertEntry, AlertRecord, ChangeRecord, HistoryWrite, StoredIssueState, HistoryPlace, OpenPointer, PositionAdvance, PositionWrite, RevisedStatement,
   RevisionClaim, StatementClaim, StatementRef, StoredEpisode, TrackerRepository,
 } from '../../application/ports.ts';
@@ -110,8 +111,13 @@ export class DynamoTrackerRepository implements TrackerRepository {
     return recorded ? 'recorded' : 'duplicate';
   }
 
-  async recordNewStatements(statements: readonly StatementRecord[]): Promise<void> {
+  async recordNewStatements(statements: readonly StatementRecord[]): Promise<RevisedMeanwhile> {
     await batchWrite(this.doc, this.tableName, statements.map(historyToItem));
+    // A revision marks the claim before it rewrites history, so one marked after this write's
+    // claim but rewritten before this write is seen here; one marked after this read rewrites after it.
+    const claims = await batchGet(this.doc, this.tableName, statements.map((s) => claimKey(s.statementId)), true);
+    const marked = new Set(claims.filter((claim) => claim['rv'] === true).map((claim) => String(claim['pk'])));
+    return new Set(statements.filter((s) => marked.has(claimKey(s.statementId).pk)).map((s) => s.statementId));
   }
 
   async recordNewStatementChanges(changes: ReadonlyArray<{ statementId: string; change: ChangeRecord }>): Promise<void> {

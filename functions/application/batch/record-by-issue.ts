@@ -25,8 +25,13 @@ import type { ResolvedBatch, ResolvedStatement } from './resolve-statements.ts';
 export interface StatementRecorder {
   /** Claims the id for the statement's content (ConflictingIdError when other content holds it). */
   claim(statement: StatementRecord): Promise<ClaimedStatement>;
-  /** History of statements whose claims were first, together (no condition: nothing of theirs is there). */
-  recordNew(statements: readonly StatementRecord[]): Promise<void>;
+  /**
+   * History of statements whose claims were first, together (no condition: nothing of theirs is
+   * there); the ids among them whose claims were marked revised meanwhile.
+   */
+  recordNew(statements: readonly StatementRecord[]): Promise<ReadonlySet<string>>;
+  /** The history of a statement revised meanwhile rewritten as its revisions make it; its claim as it now stands. */
+  rewriteRevised(statement: StatementRecord): Promise<ClaimedStatement>;
   /** History (unless `inHistory`: written by recordNew) and position, once claimed. */
   write(statement: StatementRecord, claimed: ClaimedStatement & { inHistory?: boolean }): Promise<WrittenStatement>;
   /** The restatement, when the written statement is a quiet one (no read needed). */
@@ -104,11 +109,15 @@ const claimAll = async (group: readonly ResolvedStatement[], recorder: Statement
   if (fresh.length === 0) return claims.map((claim) => (claim.ok ? { ok: true, value: { ...claim.value, first: false } } : claim));
   const written = await outcomeOf(recorder.recordNew(fresh.map((i) => (group[i] as ResolvedStatement).statement)));
   const isFresh = new Set(fresh);
-  return claims.map((claim, i): Claimed => {
+  return Promise.all(claims.map(async (claim, i): Promise<Claimed> => {
     if (!claim.ok) return claim;
     if (!isFresh.has(i)) return { ok: true, value: { ...claim.value, first: false } };
-    return written.ok ? { ok: true, value: { ...claim.value, inHistory: true } } : { ok: false, error: written.error };
-  });
+    if (!written.ok) return { ok: false, error: written.error };
+    const { statement } = group[i] as ResolvedStatement;
+    if (!written.value.has(statement.statementId)) return { ok: true, value: { ...claim.value, inHistory: true } };
+    const rewritten = await outcomeOf(recorder.rewriteRevised(statement));
+    return rewritten.ok ? { ok: true, value: { ...rewritten.value, inHistory: true } } : rewritten;
+  }));
 };
 
 /** One issue's statements of the batch, in said order. */

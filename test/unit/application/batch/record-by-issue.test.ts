@@ -25,6 +25,9 @@ const inOrder = (record: RecordOne, overrides: Partial<StatementRecorder> = {}):
   recordNew: async () => {
     throw new Error('no claim here is first');
   },
+  rewriteRevised: async () => {
+    throw new Error('no claim here was revised meanwhile');
+  },
   write: async (statement) => ({ statement, history: 'recorded', advance: { write: 'current' } }),
   quiet: () => undefined,
   recordQuiet: async () => {
@@ -190,6 +193,7 @@ describe('recordByIssue', () => {
       claim: async (s) => ({ revised: false, first: s.statementId !== 'r2' }),
       recordNew: async (news) => {
         steps.push(`history ${news.map((s) => s.statementId).join(' ')}`);
+        return new Set<string>();
       },
       write: async (s, claim) => {
         steps.push(`write ${s.statementId}`);
@@ -208,6 +212,41 @@ describe('recordByIssue', () => {
       { id: 'd4', inHistory: undefined, first: false }, { id: 'd4', inHistory: undefined, first: false },
     ]);
     expect(ledger.report(messages).counts).toMatchObject({ applied: 5, failed: 0 });
+  });
+
+  it('rewrites the history of a first claim revised meanwhile before writing it on as a statement whose revisions came first', async () => {
+    // Prepare: f1 and f2 are new ids; a revision of f2 was kept between its claim and the history write.
+    const statements = ['f1', 'f2'].map((id, i) => statement(id, 'a', `2025-09-0${i + 1}T00:00:00.000Z`));
+    const { ledger, resolved, messages, registry } = setUp(statements);
+    const steps: string[] = [];
+    const claimed: Array<{ id: string; revised: boolean; inHistory: boolean | undefined; first: boolean }> = [];
+    const recorder = inOrder(async (s) => outcome(s), {
+      claim: async () => ({ revised: false, first: true }),
+      recordNew: async (news) => {
+        steps.push(`history ${news.map((s) => s.statementId).join(' ')}`);
+        return new Set(['f2']);
+      },
+      rewriteRevised: async (s) => {
+        steps.push(`rewrite ${s.statementId}`);
+        return { revised: true, first: false };
+      },
+      write: async (s, claim) => {
+        steps.push(`write ${s.statementId}`);
+        claimed.push({ id: s.statementId, revised: claim.revised, inHistory: claim.inHistory, first: claim.first });
+        return { statement: s, history: 'recorded', advance: { write: 'current' } };
+      },
+    });
+
+    // Act
+    await recordByIssue({ registry, statements: resolved }, recorder, 4, ledger);
+
+    // Assess
+    expect(steps).toEqual(['history f1 f2', 'rewrite f2', 'write f1', 'write f2']);
+    expect(claimed).toEqual([
+      { id: 'f1', revised: false, inHistory: true, first: true },
+      { id: 'f2', revised: true, inHistory: true, first: false },
+    ]);
+    expect(ledger.report(messages).counts).toMatchObject({ applied: 2, failed: 0 });
   });
 
   it('fails back the statements whose history write together failed, and records the others of the issue', async () => {
