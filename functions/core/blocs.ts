@@ -17,18 +17,36 @@ const within = (tenure: Tenure, at: string): boolean =>
   (tenure.since === undefined || tenure.since <= at) && (tenure.until === undefined || at < tenure.until);
 
 /**
- * Whether `actor` is a member of the bloc at said time `at`. Without `at` every member ever listed
- * counts: a caller that has no time in hand (a bloc without dates needs none) asks about the list.
+ * `isMemberAt` for an actor known to be listed: only its dates are looked at, so taking the members
+ * of a bloc is linear in its size (it runs at every step of a replay).
  */
-export const isMemberAt = (bloc: Bloc, actor: ActorId, at?: string): boolean => {
-  if (!bloc.members.includes(actor)) return false;
+const listedMemberAt = (bloc: Bloc, actor: ActorId, at: string | undefined): boolean => {
   const periods = bloc.tenure?.[actor];
   return periods === undefined || at === undefined || periods.some((tenure) => within(tenure, at));
 };
 
+/**
+ * Whether `actor` is a member of the bloc at said time `at`. Without `at` every member ever listed
+ * counts: a caller that has no time in hand (a bloc without dates needs none) asks about the list.
+ */
+export const isMemberAt = (bloc: Bloc, actor: ActorId, at?: string): boolean =>
+  bloc.members.includes(actor) && listedMemberAt(bloc, actor, at);
+
+/** Each member once, in the bloc's order; registries are immutable values, so once per bloc. */
+const uniqueMembers = new WeakMap<Bloc, readonly ActorId[]>();
+
+const listedOnce = (bloc: Bloc): readonly ActorId[] => {
+  let unique = uniqueMembers.get(bloc);
+  if (unique === undefined) {
+    unique = [...new Set(bloc.members)];
+    uniqueMembers.set(bloc, unique);
+  }
+  return unique;
+};
+
 /** The members at said time `at`, in the bloc's (sorted) order, once each. */
 export const membersAt = (bloc: Bloc, at?: string): ActorId[] =>
-  [...new Set(bloc.members)].filter((actor) => isMemberAt(bloc, actor, at));
+  listedOnce(bloc).filter((actor) => listedMemberAt(bloc, actor, at));
 
 /** Whether any member's membership has dates, so that the bloc is not the same at every time. */
 export const hasDatedMembership = (bloc: Bloc): boolean => Object.keys(bloc.tenure ?? {}).length > 0;
@@ -45,13 +63,19 @@ export const blocStance = (
   exclude?: ActorId,
   at?: string,
 ): { stance: number | null; members: Position[] } => {
+  const members = speakingMembers(bloc, positions, exclude, at);
+  return { stance: median(members.map((m) => m.stance)), members };
+};
+
+/** `blocStance`'s members without its median: the positions of the members at `at`, less `exclude`, in the bloc's order. */
+export const speakingMembers = (bloc: Bloc, positions: ReadonlyMap<ActorId, Position>, exclude?: ActorId, at?: string): Position[] => {
   const members: Position[] = [];
-  for (const member of membersAt(bloc, at)) {
-    if (member === exclude) continue;
+  for (const member of listedOnce(bloc)) {
+    if (member === exclude || !listedMemberAt(bloc, member, at)) continue;
     const position = positions.get(member);
     if (position !== undefined) members.push(position);
   }
-  return { stance: median(members.map((m) => m.stance)), members };
+  return members;
 };
 
 /**

@@ -3,7 +3,7 @@
  * episodes already open (reconcile). Both are pure functions of the positions, the open episodes and
  * the registry, so a redelivery after a crash recomputes the same transitions with the same ids.
  */
-import { blocStance, hasQuorum } from './blocs.ts';
+import { blocStance, hasQuorum, speakingMembers } from './blocs.ts';
 import { alertId, divergenceId as makeDivergenceId, episodeId as makeEpisodeId } from './ids.ts';
 import { compareSaid } from './positions.ts';
 import { watchesFor } from './registry.ts';
@@ -25,8 +25,65 @@ export interface DivergenceEvaluation extends DivergencePair {
   otherEvidence: string[];
 }
 
-const idsInSaidOrder = (positions: readonly Position[]): string[] =>
-  [...positions].sort(compareSaid).map((p) => p.statementId);
+/**
+ * The other side of a measured pair, listed as evidence only when an evaluation needs the list
+ * (`evaluateAll`, an opening): either the ids already listed, or the positions behind it (said
+ * order once listed) less the measured member's own (`skip`). A replay measures every member of a
+ * bloc at every step and opens on almost none of them: listing each member's 49 others would make
+ * every step quadratic in the bloc's size. `counts` (how often each statement id is among
+ * `members`, shared by a bloc's members) tells whether a statement is among them without a list.
+ */
+type OtherSide =
+  | { ids: readonly string[] }
+  | { members: readonly Position[]; skip?: Position; counts?: ReadonlyMap<string, number> };
+
+/** A watched pair measured now, with its other side's evidence not yet listed: what reconcile works on. */
+export interface Measurement extends Omit<DivergenceEvaluation, 'otherEvidence'> {
+  other: OtherSide;
+}
+
+const listOther = (other: OtherSide): string[] => {
+  if ('ids' in other) return [...other.ids];
+  const inSaidOrder = [...other.members].sort(compareSaid);
+  const rest = other.skip === undefined ? inSaidOrder : inSaidOrder.toSpliced(inSaidOrder.indexOf(other.skip), 1);
+  return rest.map((p) => p.statementId);
+};
+
+const otherHas = (other: OtherSide, statementId: string): boolean => {
+  if ('ids' in other) return other.ids.includes(statementId);
+  const { members, skip, counts } = other;
+  if (counts === undefined) return members.some((p) => p !== skip && p.statementId === statementId);
+  return (counts.get(statementId) ?? 0) > (skip?.statementId === statementId ? 1 : 0);
+};
+
+const toEvaluation = ({ other, ...measured }: Measurement): DivergenceEvaluation => ({ ...measured, otherEvidence: listOther(other) });
+
+const toMeasurement = ({ otherEvidence, ...measured }: DivergenceEvaluation): Measurement => ({ ...measured, other: { ids: otherEvidence } });
+
+/**
+ * Divergence ids, built once per pair: a replay measures every pair at every step, and a fresh
+ * string would be hashed again by every Map it meets.
+ */
+const pairIds = new Map<string, Map<string, string>>();
+
+/** The divergence id of each actor measured by one kind of watch on one issue (and bloc). */
+const pairIdsOf = (kind: DivergenceKind, issue: IssueId, bloc: BlocId | null): ((actor: ActorId) => string) => {
+  const pair = `${kind}:${issue}:${bloc ?? ''}`;
+  let ofPair = pairIds.get(pair);
+  if (ofPair === undefined) {
+    ofPair = new Map();
+    pairIds.set(pair, ofPair);
+  }
+  const ids = ofPair;
+  return (actor) => {
+    let id = ids.get(actor);
+    if (id === undefined) {
+      id = makeDivergenceId(kind, issue, actor, bloc);
+      ids.set(actor, id);
+    }
+    return id;
+  };
+};
 
 /** What a watch asks of one pair: the gap that opens it, and how many members the bloc's stance must rest on. */
 interface Measure {
@@ -43,12 +100,12 @@ const againstBloc = (
   bloc: Bloc,
   { threshold, quorum, at }: Measure,
   positions: ReadonlyMap<ActorId, Position>,
-): DivergenceEvaluation | undefined => {
+): Measurement | undefined => {
   const others = blocStance(bloc, positions, actor.actor, at);
   // No known stance on the other side: the gap is unknown, not zero.
   if (others.stance === null || !hasQuorum(others.members.length, quorum)) return undefined;
   return {
-    divergenceId: makeDivergenceId(kind, issue, actor.actor, bloc.id),
+    divergenceId: pairIdsOf(kind, issue, bloc.id)(actor.actor),
     kind,
     issue,
     actor: actor.actor,
@@ -58,7 +115,7 @@ const againstBloc = (
     otherStance: others.stance,
     gap: Math.abs(actor.stance - others.stance),
     actorEvidence: [actor.statementId],
-    otherEvidence: idsInSaidOrder(others.members),
+    other: { members: others.members },
   };
 };
 
@@ -74,30 +131,32 @@ const medianWithout = (sorted: readonly number[], skip: number): number | null =
 
 /**
  * `againstBloc('bloc-split', ...)` for every member with a position, in the bloc's member order,
- * with the same results: the members are put in said order and their stances sorted once per
- * bloc rather than once per member. A stable sort of all members, less one, is the stable sort of
- * the others; and the median of the others is the median of the sorted stances less one copy of
- * the member's own (which copy is removed does not change the values left).
+ * with the same results: the stances are sorted once per bloc rather than once per member, and
+ * every member's other side is the one list of members less itself, put in said order only if it
+ * is listed. A stable sort of all members, less one, is the stable sort of the others; and the
+ * median of the others is the median of the sorted stances less one copy of the member's own
+ * (which copy is removed does not change the values left).
  */
 const blocSplits = (
   issue: IssueId,
   bloc: Bloc,
   measure: Measure,
   positions: ReadonlyMap<ActorId, Position>,
-): DivergenceEvaluation[] => {
+): Measurement[] => {
   const { threshold, at } = measure;
-  const { members } = blocStance(bloc, positions, undefined, at);
+  const members = speakingMembers(bloc, positions, undefined, at);
   // The quorum is the bloc's: with it, each member is measured against the rest, however few.
   if (members.length === 0 || !hasQuorum(members.length, measure.quorum)) return [];
   const rest: Measure = { ...measure, quorum: 0 };
-  const inSaidOrder = [...members].sort(compareSaid);
-  const ids = inSaidOrder.map((p) => p.statementId);
+  const idOf = pairIdsOf('bloc-split', issue, bloc.id);
+  // Each member's other side is all of them less itself: one list of positions and one count of ids for all.
+  const counts = new Map<string, number>();
+  for (const p of members) counts.set(p.statementId, (counts.get(p.statementId) ?? 0) + 1);
   const stances = members.map((m) => m.stance).sort((a, b) => a - b);
-  const evaluations: DivergenceEvaluation[] = [];
+  const evaluations: Measurement[] = [];
   for (const actor of members) {
     // The same value, zero's sign included, so the values left are exactly the others'.
     const skip = actor.stance === 0 ? stances.findIndex((v) => Object.is(v, actor.stance)) : stances.indexOf(actor.stance);
-    const own = inSaidOrder.indexOf(actor);
     // Positions filed under another actor's id (or a stance that is not a number, NaN) would not
     // be left out by identity as blocStance leaves them out by id: those take the general path.
     if (skip < 0 || positions.get(actor.actor) !== actor) {
@@ -109,7 +168,7 @@ const blocSplits = (
     // No known stance on the other side: the gap is unknown, not zero.
     if (otherStance === null) continue;
     evaluations.push({
-      divergenceId: makeDivergenceId('bloc-split', issue, actor.actor, bloc.id),
+      divergenceId: idOf(actor.actor),
       kind: 'bloc-split',
       issue,
       actor: actor.actor,
@@ -119,7 +178,7 @@ const blocSplits = (
       otherStance,
       gap: Math.abs(actor.stance - otherStance),
       actorEvidence: [actor.statementId],
-      otherEvidence: ids.toSpliced(own, 1),
+      other: { members, skip: actor, counts },
     });
   }
   return evaluations;
@@ -152,11 +211,19 @@ export const evaluateAll = (
   positions: ReadonlyMap<ActorId, Position>,
   registry: Registry,
   at: string | undefined = latestSaid(positions),
-): DivergenceEvaluation[] => {
+): DivergenceEvaluation[] => measureAll(issue, positions, registry, at).map(toEvaluation);
+
+/** `evaluateAll` with each other side left unlisted: what a step of a replay measures. */
+export const measureAll = (
+  issue: IssueId,
+  positions: ReadonlyMap<ActorId, Position>,
+  registry: Registry,
+  at: string | undefined,
+): Measurement[] => {
   if (closedBefore(registry, issue, at)) return [];
-  const byId = new Map<string, DivergenceEvaluation>();
+  const byId = new Map<string, Measurement>();
   // Two watches may name the same pair (e.g. one on '*' and one on a list): the most sensitive wins.
-  const keep = (evaluation: DivergenceEvaluation | undefined): void => {
+  const keep = (evaluation: Measurement | undefined): void => {
     if (evaluation === undefined) return;
     const known = byId.get(evaluation.divergenceId);
     if (known === undefined || evaluation.threshold < known.threshold) byId.set(evaluation.divergenceId, evaluation);
@@ -174,11 +241,12 @@ export const evaluateAll = (
     }
   }
 
+  const reversalIdOf = pairIdsOf('reversal', issue, null);
   for (const position of positions.values()) {
     const previous = position.previous;
     if (previous === undefined) continue;
     keep({
-      divergenceId: makeDivergenceId('reversal', issue, position.actor, null),
+      divergenceId: reversalIdOf(position.actor),
       kind: 'reversal',
       issue,
       actor: position.actor,
@@ -188,14 +256,17 @@ export const evaluateAll = (
       otherStance: previous.stance,
       gap: Math.abs(position.stance - previous.stance),
       actorEvidence: [position.statementId],
-      otherEvidence: [previous.statementId],
+      other: { ids: [previous.statementId] },
     });
   }
 
-  return [...byId.values()].sort((a, b) => (a.divergenceId < b.divergenceId ? -1 : a.divergenceId > b.divergenceId ? 1 : 0));
+  return [...byId.values()].sort(byDivergenceId);
 };
 
-export const isDiverged = (evaluation: DivergenceEvaluation): boolean => evaluation.gap >= evaluation.threshold;
+const byDivergenceId = (a: DivergencePair, b: DivergencePair): number =>
+  a.divergenceId < b.divergenceId ? -1 : a.divergenceId > b.divergenceId ? 1 : 0;
+
+export const isDiverged = (evaluation: Pick<DivergenceEvaluation, 'gap' | 'threshold'>): boolean => evaluation.gap >= evaluation.threshold;
 
 export interface ReconcileArgs {
   /** The issue's open episodes, keyed by divergenceId (at most one open episode per divergence). */
@@ -209,10 +280,10 @@ export interface ReconcileArgs {
 const withEvidence = (ids: readonly string[], id: string): string[] => (ids.includes(id) ? [...ids] : [...ids, id]);
 
 /** Which side of a divergence a statement stands on, if it is one of the statements behind it now. */
-const sideOf = (evaluation: DivergenceEvaluation, statementId: string): 'actor' | 'other' | undefined =>
+const sideOf = (evaluation: Measurement, statementId: string): 'actor' | 'other' | undefined =>
   evaluation.actorEvidence.includes(statementId)
     ? 'actor'
-    : evaluation.otherEvidence.includes(statementId)
+    : otherHas(evaluation.other, statementId)
       ? 'other'
       : undefined;
 
@@ -222,10 +293,13 @@ const sideOf = (evaluation: DivergenceEvaluation, statementId: string): 'actor' 
  * stays open untouched: an unknown gap is no proof of convergence. Transitions come sorted by
  * divergenceId.
  */
-export const reconcile = ({ open, evaluations, cause }: ReconcileArgs): Transition[] => {
+export const reconcile = ({ open, evaluations, cause }: ReconcileArgs): Transition[] =>
+  reconcileMeasured(open, [...evaluations].sort(byDivergenceId).map(toMeasurement), cause);
+
+/** `reconcile` of measurements sorted by divergenceId (`measureAll`'s). */
+export const reconcileMeasured = (open: ReadonlyMap<string, Episode>, ordered: readonly Measurement[], cause: StatementRecord): Transition[] => {
   const transitions: Transition[] = [];
   // Open divergences missing from the evaluations are not visited at all: that is how they stay open.
-  const ordered = [...evaluations].sort((a, b) => (a.divergenceId < b.divergenceId ? -1 : a.divergenceId > b.divergenceId ? 1 : 0));
 
   for (const evaluation of ordered) {
     const id = evaluation.divergenceId;
@@ -248,7 +322,7 @@ export const reconcile = ({ open, evaluations, cause }: ReconcileArgs): Transiti
         actorStance: evaluation.actorStance,
         otherStance: evaluation.otherStance,
         gap: evaluation.gap,
-        evidence: { actor: [...evaluation.actorEvidence], other: [...evaluation.otherEvidence] },
+        evidence: { actor: [...evaluation.actorEvidence], other: listOther(evaluation.other) },
       };
       transitions.push({ type: 'opened', alertId: alertId(opened.episodeId, 'opened'), episode: opened });
       continue;

@@ -3,7 +3,7 @@
  * of `step` over them; that is what makes positions, open divergences and the episode list a function
  * of the set of statements, whatever order and however many times they were delivered.
  */
-import { evaluateAll, reconcile } from './divergence.ts';
+import { measureAll, reconcileMeasured } from './divergence.ts';
 import { OutOfOrderError, describeProblems } from './errors.ts';
 import { identityConflicts, statementIdentity } from './identity.ts';
 import { applyToPosition, compareSaid, positionChangeOf, type PositionEffect, type SaidKey } from './positions.ts';
@@ -37,13 +37,39 @@ export interface IssueReplay {
 
 export const emptyIssueState = (issue: IssueId): IssueState => ({ issue, positions: new Map(), open: new Map() });
 
-const applyTransitions = (open: ReadonlyMap<string, Episode>, transitions: readonly Transition[]): Map<string, Episode> => {
-  const next = new Map(open);
+const applyTransitions = (open: Map<string, Episode>, transitions: readonly Transition[]): void => {
   for (const transition of transitions) {
-    if (transition.type === 'closed') next.delete(transition.episode.divergenceId);
-    else next.set(transition.episode.divergenceId, transition.episode);
+    if (transition.type === 'closed') open.delete(transition.episode.divergenceId);
+    else open.set(transition.episode.divergenceId, transition.episode);
   }
-  return next;
+};
+
+/** The position a statement makes, or 'duplicate'; throws for a statement said before the watermark. */
+const placeStatement = (state: IssueState, statement: StatementRecord): { position: Position; before: Position | undefined } | 'duplicate' => {
+  if (statement.issue !== state.issue) {
+    throw new RangeError(`statement ${statement.statementId} is about ${statement.issue}, not ${state.issue}`);
+  }
+  const before = state.positions.get(statement.actor);
+  const { position, effect } = applyToPosition(before, statement);
+  // A redelivery of a statement already applied is recognised before the order check, so it costs no replay.
+  if (effect === 'duplicate') return effect;
+  if (state.watermark !== undefined && compareSaid(statement, state.watermark) <= 0) {
+    throw new OutOfOrderError(statement.statementId, statement.saidAt, state.watermark.saidAt);
+  }
+  if (effect !== 'current' || position === undefined) {
+    // Only reachable with a state whose watermark is missing or behind its positions.
+    throw new OutOfOrderError(statement.statementId, statement.saidAt, before?.saidAt ?? '');
+  }
+  return { position, before };
+};
+
+/** Moves `state` (which the caller owns: its maps are changed in place) past a statement placed by placeStatement. */
+const advanceInPlace = (state: IssueState, statement: StatementRecord, position: Position, registry: Registry): Transition[] => {
+  state.positions.set(statement.actor, position);
+  const transitions = reconcileMeasured(state.open, measureAll(state.issue, state.positions, registry, statement.saidAt), statement);
+  applyTransitions(state.open, transitions);
+  state.watermark = { saidAt: statement.saidAt, statementId: statement.statementId };
+  return transitions;
 };
 
 /**
@@ -52,35 +78,11 @@ const applyTransitions = (open: ReadonlyMap<string, Episode>, transitions: reado
  * history after it may have to be rewritten; the caller replays the issue instead.
  */
 export const step = (state: IssueState, statement: StatementRecord, registry: Registry): StepResult => {
-  if (statement.issue !== state.issue) {
-    throw new RangeError(`statement ${statement.statementId} is about ${statement.issue}, not ${state.issue}`);
-  }
-  const before = state.positions.get(statement.actor);
-  const { position, effect } = applyToPosition(before, statement);
-  // A redelivery of a statement already applied is recognised before the order check, so it costs no replay.
-  if (effect === 'duplicate') return { state, effect, transitions: [] };
-  if (state.watermark !== undefined && compareSaid(statement, state.watermark) <= 0) {
-    throw new OutOfOrderError(statement.statementId, statement.saidAt, state.watermark.saidAt);
-  }
-  if (effect !== 'current' || position === undefined) {
-    // Only reachable with a state whose watermark is missing or behind its positions.
-    throw new OutOfOrderError(statement.statementId, statement.saidAt, before?.saidAt ?? '');
-  }
-
-  const positions = new Map(state.positions).set(statement.actor, position);
-  const transitions = reconcile({ open: state.open, evaluations: evaluateAll(state.issue, positions, registry, statement.saidAt), cause: statement });
-  const positionChange = positionChangeOf(statement, before);
-  return {
-    state: {
-      issue: state.issue,
-      positions,
-      open: applyTransitions(state.open, transitions),
-      watermark: { saidAt: statement.saidAt, statementId: statement.statementId },
-    },
-    effect,
-    positionChange,
-    transitions,
-  };
+  const placed = placeStatement(state, statement);
+  if (placed === 'duplicate') return { state, effect: placed, transitions: [] };
+  const next: IssueState = { issue: state.issue, positions: new Map(state.positions), open: new Map(state.open) };
+  const transitions = advanceInPlace(next, statement, placed.position, registry);
+  return { state: next, effect: 'current', positionChange: positionChangeOf(statement, placed.before), transitions };
 };
 
 /**
@@ -111,18 +113,20 @@ export const replayIssue = (issue: IssueId, statements: readonly StatementRecord
     throw new RangeError(`statement ${foreign.statementId} is about ${foreign.issue}, not ${issue}`);
   }
   const history = dedupe(statements).sort(compareSaid);
-  let state = emptyIssueState(issue);
+  // The replay owns its state, so it is moved in place: `step` would copy the positions and the
+  // open episodes at every statement. The `step` property tests hold the two to one result.
+  const state = emptyIssueState(issue);
   const episodes = new Map<string, Episode>();
   const positionChanges: PositionChange[] = [];
   const transitions: Transition[] = [];
   for (const statement of history) {
-    const result = step(state, statement, registry);
-    state = result.state;
-    if (result.positionChange !== undefined) positionChanges.push(result.positionChange);
-    for (const transition of result.transitions) {
+    const placed = placeStatement(state, statement);
+    if (placed === 'duplicate') continue;
+    for (const transition of advanceInPlace(state, statement, placed.position, registry)) {
       episodes.set(transition.episode.episodeId, transition.episode);
       transitions.push(transition);
     }
+    positionChanges.push(positionChangeOf(statement, placed.before));
   }
   return { state, history, episodes: [...episodes.values()], positionChanges, transitions };
 };
