@@ -269,8 +269,13 @@ export const planReplay = (args: {
    * another issue by a correction), as history now shows them: their alerts still quote them.
    */
   referenced?: ReadonlyMap<string, StatementRecord>;
+  /**
+   * Statements as history holds them, text included, for a replay read without it
+   * (`loadHistoryWithoutText`): they stand in for the replay's own copies in what alerts quote.
+   */
+  quoted?: ReadonlyMap<string, StatementRecord>;
 }): ReplayPlan => {
-  const { replay, stored, snapshot, recorded, cause, recordedAt, revision, referenced } = args;
+  const { replay, stored, snapshot, recorded, cause, recordedAt, revision, referenced, quoted } = args;
   const { issue } = replay.state;
   const target = targetOf(replay);
   const plan: ReplayPlan = { alerts: [], revisions: [], episodes: [], pointers: [] };
@@ -284,6 +289,7 @@ export const planReplay = (args: {
     ...(referenced ?? []),
     ...(isRegistryCause(cause) ? [] : [[cause.statementId, cause] as const]),
     ...target.statementsById,
+    ...(quoted ?? []),
   ]);
   const facts = { statements: known, recordedAt };
 
@@ -336,3 +342,7 @@ export const planReplay = (args: {
   plan.pointers.push(...pointerWrites(target.pointers, snapshot.open));
   return plan;
 };
+
+/** The statements the alerts of a plan quote (recorded or revised), by id. */
+export const quotedBy = (plan: ReplayPlan): Set<string> =>
+  new Set([...plan.alerts, ...plan.revisions].flatMap(({ detail }) => [...detail.evidence.actor, ...detail.evidence.other].map((e) => e.statementId)));

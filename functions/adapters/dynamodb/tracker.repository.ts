@@ -46,6 +46,15 @@ const scalarItem = (raw: Record<string, AttributeValue>): Item => {
   return item;
 };
 
+/**
+ * The attributes of a history item but its free text (`quote`, `reason`) and what a revision keeps
+ * beside the record (`original`, `trail`, ...); `status` tells whether it counts in history.
+ */
+const WITHOUT_TEXT = [
+  'statementId', 'kind', 'actor', 'speaker', 'speakerAsWritten', 'actorAsWritten', 'issue', 'stance', 'hedged', 'saidAt', 'source',
+  'recordedBy', 'recordedAt', 'status',
+] as const;
+
 export class DynamoTrackerRepository implements TrackerRepository {
   private readonly doc: DynamoDBDocumentClient;
   private readonly client: DynamoDBClient;
@@ -267,6 +276,18 @@ export class DynamoTrackerRepository implements TrackerRepository {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :history)',
       ExpressionAttributeValues: { ':pk': ISSUE.pk(issue), ':history': ISSUE.historyPrefix },
+      ConsistentRead: true,
+    });
+    return items.filter(countsInHistory).map(historyFromItem);
+  }
+
+  async loadHistoryWithoutText(issue: IssueId): Promise<StatementRecord[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :history)',
+      ExpressionAttributeValues: { ':pk': ISSUE.pk(issue), ':history': ISSUE.historyPrefix },
+      ProjectionExpression: WITHOUT_TEXT.map((_, i) => `#a${i}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(WITHOUT_TEXT.map((name, i) => [`#a${i}`, name])),
       ConsistentRead: true,
     });
     return items.filter(countsInHistory).map(historyFromItem);

@@ -3,10 +3,11 @@
  * pointers made equal to it. Taken for a statement said before the watermark, after a crash left
  * work behind, or when a race was lost.
  */
+import { refOf } from '../../core/positions.ts';
 import { replayIssue } from '../../core/tracker.ts';
 import type { IssueId, StatementRecord } from '../../core/types.ts';
 import type { StoredEpisode } from '../ports.ts';
-import { isEmptyPlan, planReplay, type RegistryCause, type ReplayPlan } from '../episode-plan.ts';
+import { isEmptyPlan, planReplay, quotedBy, type RegistryCause, type ReplayPlan } from '../episode-plan.ts';
 import type { RecordContext, RoundResult } from './context.ts';
 
 /** A replay after a registry change: the issue named, the change as the cause, no statement. */
@@ -55,6 +56,29 @@ const referencedStatements = async (
   return new Map((await tracker.loadStatements(refs)).map((s) => [s.statementId, s]));
 };
 
+/**
+ * The plan, its alerts quoting statements as history holds them: the replay read history without
+ * its text, so the plan is made once from that (what to write does not depend on what alerts
+ * quote), then again with the statements its alerts quote read in full, until every one is.
+ */
+const quotedPlan = async (
+  tracker: RecordContext['tracker'],
+  history: readonly StatementRecord[],
+  plan: (quoted: ReadonlyMap<string, StatementRecord>) => ReplayPlan,
+): Promise<ReplayPlan> => {
+  const byId = new Map(history.map((s) => [s.statementId, s] as const));
+  const quoted = new Map<string, StatementRecord>();
+  for (;;) {
+    const made = plan(quoted);
+    // Statements outside this history (`referenced`, a retracted cause) are given in full already.
+    const missing = [...quotedBy(made)].filter((id) => byId.has(id) && !quoted.has(id));
+    if (missing.length === 0) return made;
+    const read = await tracker.loadStatements(missing.map((id) => refOf(byId.get(id) as StatementRecord)));
+    if (read.length === 0) throw new Error(`history of ${history[0]?.issue} lost statements ${missing.join(', ')} while a replay read it`);
+    for (const statement of read) quoted.set(statement.statementId, statement);
+  }
+};
+
 /** One round of the replay path: read everything, compare with the replay, write the differences. */
 export const replayRound = async (ctx: ReplayContext): Promise<RoundResult> => {
   const { tracker, registry, clock } = ctx;
@@ -62,13 +86,14 @@ export const replayRound = async (ctx: ReplayContext): Promise<RoundResult> => {
   const revision = 'statement' in ctx ? ctx.revision : undefined;
   // Positions first: any statement behind a position read here is then in the history read after.
   const snapshot = await tracker.loadIssueState(issue);
-  const history = await tracker.loadHistory(issue);
+  const history = await tracker.loadHistoryWithoutText(issue);
   const [stored, recorded] = await Promise.all([tracker.loadEpisodes(issue), tracker.loadAlertEntries(issue)]);
   const replay = replayIssue(issue, history, registry);
   const referenced = await referencedStatements(tracker, stored, history);
-  const plan = planReplay({
-    replay, stored, snapshot, recorded, cause, recordedAt: clock.now(), referenced, ...(revision === undefined ? {} : { revision }),
-  });
+  const recordedAt = clock.now();
+  const plan = await quotedPlan(tracker, history, (quoted) => planReplay({
+    replay, stored, snapshot, recorded, cause, recordedAt, referenced, quoted, ...(revision === undefined ? {} : { revision }),
+  }));
   if (isEmptyPlan(plan)) return { snapshot, next: 'settled' };
   await writePlan({ tracker, ledger: ctx.ledger, issue }, plan);
   return { snapshot, next: 'replay' };
