@@ -296,8 +296,23 @@ const sideOf = (evaluation: Measurement, statementId: string): 'actor' | 'other'
 export const reconcile = ({ open, evaluations, cause }: ReconcileArgs): Transition[] =>
   reconcileMeasured(open, [...evaluations].sort(byDivergenceId).map(toMeasurement), cause);
 
-/** `reconcile` of measurements sorted by divergenceId (`measureAll`'s). */
-export const reconcileMeasured = (open: ReadonlyMap<string, Episode>, ordered: readonly Measurement[], cause: StatementRecord): Transition[] => {
+/** How an open episode that stays diverged takes a statement as evidence on one side; undefined when it has it already. */
+export type AddEvidence = (episode: Episode, side: 'actor' | 'other', statementId: string) => Transition | undefined;
+
+/** A new episode with the side's list copied and the statement added: the given one is never changed. */
+export const copyingEvidence: AddEvidence = (episode, side, statementId) => {
+  if (episode.evidence[side].includes(statementId)) return undefined;
+  const evidence = { ...episode.evidence, [side]: withEvidence(episode.evidence[side], statementId) };
+  return { type: 'evidence', episode: { ...episode, evidence }, side, statementId };
+};
+
+/** `reconcile` of measurements sorted by divergenceId (`measureAll`'s); `addEvidence` lets a replay that owns its episodes grow them in place. */
+export const reconcileMeasured = (
+  open: ReadonlyMap<string, Episode>,
+  ordered: readonly Measurement[],
+  cause: StatementRecord,
+  addEvidence: AddEvidence = copyingEvidence,
+): Transition[] => {
   const transitions: Transition[] = [];
   // Open divergences missing from the evaluations are not visited at all: that is how they stay open.
 
@@ -329,9 +344,8 @@ export const reconcileMeasured = (open: ReadonlyMap<string, Episode>, ordered: r
     }
 
     if (isDiverged(evaluation)) {
-      if (side === undefined || episode.evidence[side].includes(cause.statementId)) continue;
-      const evidence = { ...episode.evidence, [side]: withEvidence(episode.evidence[side], cause.statementId) };
-      transitions.push({ type: 'evidence', episode: { ...episode, evidence }, side, statementId: cause.statementId });
+      const added = side === undefined ? undefined : addEvidence(episode, side, cause.statementId);
+      if (added !== undefined) transitions.push(added);
       continue;
     }
 

@@ -4,6 +4,7 @@
  * of the set of statements, whatever order and however many times they were delivered.
  */
 import { measureAll, reconcileMeasured } from './divergence.ts';
+import { EvidenceBook } from './evidence-book.ts';
 import { OutOfOrderError, describeProblems } from './errors.ts';
 import { identityConflicts, statementIdentity } from './identity.ts';
 import { applyToPosition, compareSaid, positionChangeOf, type PositionEffect, type SaidKey } from './positions.ts';
@@ -37,10 +38,12 @@ export interface IssueReplay {
 
 export const emptyIssueState = (issue: IssueId): IssueState => ({ issue, positions: new Map(), open: new Map() });
 
-const applyTransitions = (open: Map<string, Episode>, transitions: readonly Transition[]): void => {
+/** With a book, openings go in as live episodes and evidence views need nothing: the live episode grew in place. */
+const applyTransitions = (open: Map<string, Episode>, transitions: readonly Transition[], book?: EvidenceBook): void => {
   for (const transition of transitions) {
     if (transition.type === 'closed') open.delete(transition.episode.divergenceId);
-    else open.set(transition.episode.divergenceId, transition.episode);
+    else if (transition.type === 'opened' && book !== undefined) open.set(transition.episode.divergenceId, book.live(transition.episode));
+    else if (book?.isView(transition) !== true) open.set(transition.episode.divergenceId, transition.episode);
   }
 };
 
@@ -64,10 +67,10 @@ const placeStatement = (state: IssueState, statement: StatementRecord): { positi
 };
 
 /** Moves `state` (which the caller owns: its maps are changed in place) past a statement placed by placeStatement. */
-const advanceInPlace = (state: IssueState, statement: StatementRecord, position: Position, registry: Registry): Transition[] => {
+const advanceInPlace = (state: IssueState, statement: StatementRecord, position: Position, registry: Registry, book?: EvidenceBook): Transition[] => {
   state.positions.set(statement.actor, position);
-  const transitions = reconcileMeasured(state.open, measureAll(state.issue, state.positions, registry, statement.saidAt), statement);
-  applyTransitions(state.open, transitions);
+  const transitions = reconcileMeasured(state.open, measureAll(state.issue, state.positions, registry, statement.saidAt), statement, book?.add);
+  applyTransitions(state.open, transitions, book);
   state.watermark = { saidAt: statement.saidAt, statementId: statement.statementId };
   return transitions;
 };
@@ -113,22 +116,36 @@ export const replayIssue = (issue: IssueId, statements: readonly StatementRecord
     throw new RangeError(`statement ${foreign.statementId} is about ${foreign.issue}, not ${issue}`);
   }
   const history = dedupe(statements).sort(compareSaid);
-  // The replay owns its state, so it is moved in place: `step` would copy the positions and the
-  // open episodes at every statement. The `step` property tests hold the two to one result.
+  // The replay owns its state, so it is moved in place, open episodes' evidence included (`step`
+  // would copy the positions, the open episodes and their lists at every statement), and position
+  // changes (an id hashed each) are made when read. The `step` property tests hold the two to one result.
   const state = emptyIssueState(issue);
+  const book = new EvidenceBook();
   const episodes = new Map<string, Episode>();
-  const positionChanges: PositionChange[] = [];
+  const placed: Array<{ statement: StatementRecord; before: Position | undefined }> = [];
   const transitions: Transition[] = [];
   for (const statement of history) {
-    const placed = placeStatement(state, statement);
-    if (placed === 'duplicate') continue;
-    for (const transition of advanceInPlace(state, statement, placed.position, registry)) {
-      episodes.set(transition.episode.episodeId, transition.episode);
+    const place = placeStatement(state, statement);
+    if (place === 'duplicate') continue;
+    for (const transition of advanceInPlace(state, statement, place.position, registry, book)) {
+      // A view's episode is already listed (since its opening) and ends as the live one below.
+      if (!book.isView(transition)) episodes.set(transition.episode.episodeId, transition.episode);
       transitions.push(transition);
     }
-    positionChanges.push(positionChangeOf(statement, placed.before));
+    placed.push({ statement, before: place.before });
   }
-  return { state, history, episodes: [...episodes.values()], positionChanges, transitions };
+  for (const episode of state.open.values()) episodes.set(episode.episodeId, episode);
+  let positionChanges: PositionChange[] | undefined;
+  return {
+    state,
+    history,
+    episodes: [...episodes.values()],
+    get positionChanges(): PositionChange[] {
+      positionChanges ??= placed.map(({ statement, before }) => positionChangeOf(statement, before));
+      return positionChanges;
+    },
+    transitions,
+  };
 };
 
 /** Replays every issue; issues come in id order so the result does not depend on delivery order. */
