@@ -318,12 +318,13 @@ const withStore = async <T>(work: (store: EmbeddedDynamo) => Promise<T>): Promis
   }
 };
 
-const PARTS = ['throughput', 'capacity', 'batched'] as const;
+const PARTS = ['throughput', 'capacity', 'batched', 'backfill'] as const;
 type Part = (typeof PARTS)[number];
 
 /**
  * `--only throughput` (the alternated runs and their ratio), `--only capacity` (the capacity runs)
- * or `--only batched` (calls and units per statement in batches of 10); undefined: everything.
+ * `--only batched` (calls and units per statement in batches of 10) or `--only backfill [--sizes 200,2000]`
+ * (the back-fill runs, to measure a change to the replay); undefined: everything.
  */
 const onlyPart = (args: readonly string[]): Part | undefined => {
   const at = args.indexOf('--only');
@@ -400,6 +401,25 @@ const capacityPart = async (log: Log): Promise<{ capacity: Record<string, Capaci
   return { capacity, batched };
 };
 
+/** `--sizes 200,2000`: the back-fill counts of `--only backfill` (by default those of the full run). */
+const backfillSizes = (args: readonly string[]): number[] => {
+  const at = args.indexOf('--sizes');
+  if (at === -1) return [...BACKFILL_SIZES];
+  const sizes = String(args[at + 1] ?? '').split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 10)) throw new Error(`--sizes takes counts of at least 10, comma-separated, not ${JSON.stringify(args[at + 1] ?? '')}`);
+  return sizes;
+};
+
+const backfillPart = async (log: Log, sizes: readonly number[]): Promise<Record<string, BackfillFigures>> => {
+  const backfill: Record<string, BackfillFigures> = {};
+  for (const count of sizes) {
+    const figures = await measureBackfill(count);
+    backfill[String(count)] = figures;
+    log(`back-fill of ${count} on one issue: ${figures.inOrderPerSecond} statements/s in said order, ${figures.reversePerSecond} in reverse, ratio ${figures.ratio}`);
+  }
+  return backfill;
+};
+
 const main = async (): Promise<void> => {
   const only = onlyPart(process.argv.slice(2));
   {
@@ -408,6 +428,10 @@ const main = async (): Promise<void> => {
     const part = { bench: 'processor', part: only, node: process.version };
     if (only === 'batched') {
       log(JSON.stringify({ ...part, batched: await withStore((fresh) => measureBatched(fresh, THROUGHPUT_MEMBERS, 200)), recordedAt: new Date().toISOString() }));
+      return;
+    }
+    if (only === 'backfill') {
+      log(JSON.stringify({ ...part, backfill: await backfillPart(log, backfillSizes(process.argv.slice(2))), recordedAt: new Date().toISOString() }));
       return;
     }
     if (only === 'capacity') {
@@ -420,12 +444,7 @@ const main = async (): Promise<void> => {
       return;
     }
     const { capacity, batched } = await capacityPart(log);
-    const backfill: Record<string, BackfillFigures> = {};
-    for (const count of BACKFILL_SIZES) {
-      const figures = await measureBackfill(count);
-      backfill[String(count)] = figures;
-      log(`back-fill of ${count} on one issue: ${figures.inOrderPerSecond} statements/s in said order, ${figures.reversePerSecond} in reverse, ratio ${figures.ratio}`);
-    }
+    const backfill = await backfillPart(log, BACKFILL_SIZES);
     const backfillRatio = (backfill[String(BACKFILL_SIZES.at(-1))] as BackfillFigures).ratio;
     const at50 = capacity['50'] as CapacityFigures;
     const result = {
