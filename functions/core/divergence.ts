@@ -42,9 +42,16 @@ export interface Measurement extends Omit<DivergenceEvaluation, 'otherEvidence'>
   other: OtherSide;
 }
 
+/** Each members list in said order, sorted once: a bloc's members share one list, and `evaluateAll` lists them all. */
+const inSaidOrderOf = new WeakMap<readonly Position[], readonly Position[]>();
+
 const listOther = (other: OtherSide): string[] => {
   if ('ids' in other) return [...other.ids];
-  const inSaidOrder = [...other.members].sort(compareSaid);
+  let inSaidOrder = inSaidOrderOf.get(other.members);
+  if (inSaidOrder === undefined) {
+    inSaidOrder = [...other.members].sort(compareSaid);
+    inSaidOrderOf.set(other.members, inSaidOrder);
+  }
   const rest = other.skip === undefined ? inSaidOrder : inSaidOrder.toSpliced(inSaidOrder.indexOf(other.skip), 1);
   return rest.map((p) => p.statementId);
 };
