@@ -16,8 +16,10 @@ import { createHandler as createSnapshotWriter } from '../../functions/handlers/
 import { LocalBusPublisher } from '../bus/bus-publisher.ts';
 import type { Output } from '../console/terminal.ts';
 import { createHandlerLogger } from '../delivery/handler-logger.ts';
+import type { SqsBatchHandler } from '../delivery/local-queue.ts';
 import { createProcessorHandler } from '../processor.ts';
 import type { Deliveries } from './deliveries.ts';
+import { carriesRegistryEvent } from './registry-reads.ts';
 import type { RuntimeStore } from './store.ts';
 
 /** The feed writer's local queue, where the runtime asks for a rebuild at start. */
@@ -32,6 +34,8 @@ export interface HandlerSettings {
   /** Where the feeds are served, for the index; known once the API listens, before any change arrives. */
   feedsUrl: () => string;
   registrySources: readonly string[];
+  /** After a processor batch that carried registry events: the readers' registry is stale. */
+  onRegistryEvents?: () => void;
   output: Output;
   verbose?: boolean | undefined;
 }
@@ -49,7 +53,7 @@ export function startHandlers(deliveries: Deliveries, settings: HandlerSettings)
 function startProcessor(deliveries: Deliveries, settings: HandlerSettings): BatchCounts {
   const log = createHandlerLogger('processor', settings.output, { verbose: settings.verbose });
   const processed = countOutcomes([]);
-  const handler = createProcessorHandler({
+  const process = createProcessorHandler({
     client: settings.store.client,
     tableName: settings.tableName,
     publisher: new LocalBusPublisher(deliveries.bus),
@@ -60,6 +64,13 @@ function startProcessor(deliveries: Deliveries, settings: HandlerSettings): Batc
       for (const key of Object.keys(processed) as Array<keyof BatchCounts>) processed[key] += report.counts[key];
     },
   });
+  const handler: SqsBatchHandler = async (event, context) => {
+    try {
+      return await process(event, context);
+    } finally {
+      if (carriesRegistryEvent(event)) settings.onRegistryEvents?.();
+    }
+  };
   // No batching window, as the deployed event source (infra/constructs/processor.ts sets no
   // maxBatchingWindow): a statement is handed over as soon as the processor is free, and what
   // arrives while it is busy makes up the next batch (up to 10).
