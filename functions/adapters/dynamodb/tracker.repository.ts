@@ -406,14 +406,11 @@ export class DynamoTrackerRepository implements TrackerRepository {
   /**
    * A pushed alert's outbox entry first, then the alert: what counts as heard is the alert item
    * marked pushed, so it must never exist without its way out. A crash in between leaves an entry
-   * naming no pushed alert, which the next publication drops.
+   * naming no pushed alert, which the next publication drops. `queued`: the entry is in already
+   * (queueAlert).
    */
-  async recordAlert(alert: AlertRecord): Promise<boolean> {
-    if (alert.pushed) {
-      await this.doc.send(
-        new PutCommand({ TableName: this.tableName, Item: { ...outboxKey(alert.issue, alert.alertId), al: alert.alertId } }),
-      );
-    }
+  async recordAlert(alert: AlertRecord, { queued = false }: { queued?: boolean } = {}): Promise<boolean> {
+    if (alert.pushed && !queued) await this.queueAlert(alert.issue, alert.alertId);
     const recorded = await conditionally(() =>
       this.doc.send(
         new PutCommand({ TableName: this.tableName, Item: alertToItem(alert), ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -466,6 +463,10 @@ export class DynamoTrackerRepository implements TrackerRepository {
     const statements = new Map((await this.loadStatements(refs)).map((s) => [s.statementId, s] as const));
     const byId = new Map(stored.map((a) => [a.record.alertId, alertFromStored(a, statements)] as const));
     return alertIds.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async queueAlert(issue: IssueId, alertId: string): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...outboxKey(issue, alertId), al: alertId } }));
   }
 
   async clearOutbox(issue: IssueId, alertIds: readonly string[]): Promise<void> {
