@@ -14,7 +14,7 @@ import type { Revision, RevisionIdentity } from '../../core/corrections.ts';
 import type { StatementIdentity } from '../../core/identity.ts';
 import { compareSaid, type SaidKey } from '../../core/positions.ts';
 import type { ActorId, IssueId, Position, StatementRecord } from '../../core/types.ts';
-import { batchGet, batchWrite, conditionally, documentClient, isConditionFailure, queryAll, type Item } from './document-client.ts';
+import { batchDelete, batchGet, batchWrite, conditionally, documentClient, isConditionFailure, queryAll, type Item } from './document-client.ts';
 import {
   alertDetailAttributes, alertEntryFromItem, alertFromStored, alertToItem, claimFromItem, claimToItem, episodeFromItem, episodeToItem, historyFromItem,
   countsInHistory, historyToItem, holdsPosition, pointerFromItem, pointerToItem, positionFromItem, retractedKeyNeedle, revisedHistoryToItem,
@@ -469,10 +469,13 @@ export class DynamoTrackerRepository implements TrackerRepository {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...outboxKey(issue, alertId), al: alertId } }));
   }
 
+  /** One BatchWriteItem of deletes for up to 25 entries (a statement's transitions and leftovers), not a call each. */
   async clearOutbox(issue: IssueId, alertIds: readonly string[]): Promise<void> {
-    await Promise.all(
-      alertIds.map((id) => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: outboxKey(issue, id) }))),
-    );
+    if (alertIds.length === 1) {
+      await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: outboxKey(issue, alertIds[0] as string) }));
+    } else if (alertIds.length > 1) {
+      await batchDelete(this.doc, this.tableName, alertIds.map((id) => outboxKey(issue, id)));
+    }
   }
 
   openPointer(pointer: OpenPointer, replacing?: string): Promise<boolean> {
