@@ -9,7 +9,7 @@ import { isStatusTransition, type StatusTransition } from '../../core/tracker.ts
 import { episodeOfPointer, refsOfPositions } from '../episode-plan.ts';
 import type { StoredIssueState } from '../ports.ts';
 import { evidenceIdsOf } from './alert-records.ts';
-import { commitClosing } from './commit-closing.ts';
+import { commitClosing, sharedHistoryWindows } from './commit-closing.ts';
 import { commitOpening } from './commit-opening.ts';
 import { statementsFor, type RecordContext, type RoundResult } from './context.ts';
 
@@ -45,6 +45,7 @@ export const commitTransitions = async (
   // the alerts need (the openings' statements, each closing's episode and history), and each alert
   // recorded only once its entry is in (AlertLedger.record waits for it).
   const entries = Promise.all(transitions.map((t) => ctx.ledger.queue(t.alertId)));
+  const windows = sharedHistoryWindows(ctx, transitions.filter((t) => t.type === 'closed'), snapshot);
   const commits = (async () => {
     const forOpenings = openings.length === 0
       ? known
@@ -54,7 +55,7 @@ export const commitTransitions = async (
     return Promise.all(transitions.map((transition) =>
       transition.type === 'opened'
         ? commitOpening(ctx, transition, positionRefs, forOpenings)
-        : commitClosing(ctx, transition, snapshot, known),
+        : commitClosing(ctx, transition, snapshot, known, windows),
     ));
   })();
   const [committed] = await Promise.all([commits, entries]);
