@@ -19,8 +19,11 @@ export interface LocalProcessorOptions {
   logger: HandlerLogger;
   onBatch?: (report: BatchReport) => void;
   /**
-   * How long the processor reuses a loaded registry. Short locally: a developer who registers an
-   * actor expects the next statement to see it (an unknown reference reloads anyway).
+   * How long the processor reuses a loaded registry: the deployed 30 s. Registry events reach the
+   * store through this processor, which loads the registry again after each batch that applied one
+   * (and on a reference it does not know), so a developer who registers an actor sees the next
+   * statement use it; the TTL only bounds how stale a write that bypassed the bus can be. (2 s
+   * before: a reload of the whole registry every 2 s under a steady stream.)
    */
   registryTtlMs?: number;
   /** Event sources allowed to publish registry events. @default DEFAULT_REGISTRY_SOURCES */
@@ -33,7 +36,7 @@ export function createProcessorHandler(options: LocalProcessorOptions): SqsBatch
     logger: options.logger,
     ports: processorPorts({ client, tableName, publisher: options.publisher }),
     options: {
-      registryCache: { ttlMs: options.registryTtlMs ?? 2_000 },
+      registryCache: options.registryTtlMs === undefined ? {} : { ttlMs: options.registryTtlMs },
       ...(options.registrySources === undefined ? {} : { registrySources: options.registrySources }),
     },
     ...(options.onBatch === undefined ? {} : { onBatch: options.onBatch }),

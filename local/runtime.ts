@@ -38,6 +38,7 @@ import { createReports, printStartup } from './runtime/console-report.ts';
 import { createDeliveries, drainOnShutdown, redriveDeadLetters, type Deliveries } from './runtime/deliveries.ts';
 import { FEED_QUEUE, startHandlers } from './runtime/handlers.ts';
 import { addLocalRules } from './runtime/local-rules.ts';
+import { shareRegistryReads } from './runtime/registry-reads.ts';
 import { createRunner } from './runtime/run.ts';
 import { seedNotStored, seedRegistryFileEvents } from './runtime/seed.ts';
 import { Shutdown } from './runtime/shutdown.ts';
@@ -85,13 +86,15 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const key = await claimDataDir(settings, shutdown);
     const store = await connectStore(settings, shutdown);
     const readStore = new DynamoReadRepository({ tableName: settings.tableName, client: store.client });
-    // A short TTL: registry events published while the runtime runs show up within seconds.
-    const reader = createPositionReader({ store: readStore, registryTtlMs: 2_000 });
+    // The readers share one registry, loaded again once the processor handled a registry event:
+    // no cache of their own (TTL 0), so what it registers shows up on the next read.
+    const registryReads = shareRegistryReads(readStore);
+    const reader = createPositionReader({ store: registryReads.store, registryTtlMs: 0 });
     const snapshotStore = createFsSnapshotStore(settings.snapshotsDir);
     const feedStore = createFsFeedStore(settings.feedsDir);
     const deliveries = createDeliveries(settings, shutdown);
     const feedsUrl = () => `${endpoints.api}/feeds`;
-    const { processed } = startHandlers(deliveries, { ...settings, store, reader, snapshotStore, feedStore, feedsUrl });
+    const { processed } = startHandlers(deliveries, { ...settings, store, reader, snapshotStore, feedStore, feedsUrl, onRegistryEvents: registryReads.invalidate });
     const webhook = addLocalRules(deliveries.bus, reader, output, settings.alertsWebhook);
     const status = statusOf({ settings, store, deliveries, processed, webhook, endpoints: () => endpoints });
     const webDir = settings.webApp === false ? undefined : await buildLocalWebApp(settings.dataDir, output, shutdown);

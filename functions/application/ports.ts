@@ -282,7 +282,13 @@ export interface TrackerRepository {
    * the issue's outbox first, both idempotently: `true` when the alert was not recorded before. A
    * pushed alert recorded before as not pushed is pushed now, with the detail given.
    */
-  recordAlert(alert: AlertRecord): Promise<boolean>;
+  recordAlert(alert: AlertRecord, options?: { queued?: boolean }): Promise<boolean>;
+  /**
+   * The outbox entry of a pushed alert about to be recorded, alone (idempotent), so it can be
+   * written side by side with the reads the alert needs; `recordAlert(alert, { queued: true })`
+   * then skips it. Only once this resolved may the alert be recorded.
+   */
+  queueAlert(issue: IssueId, alertId: string): Promise<void>;
   /** Every alert recorded for the issue, pushed or not (a replay's view of what subscribers heard). */
   loadAlertEntries(issue: IssueId): Promise<AlertEntry[]>;
   /**

@@ -33,6 +33,8 @@ export interface QueueSetup {
   /** Why the handler failed a message, from its log (see handler-logger.ts). */
   reasonFor: (messageId: string, sinceMs: number) => string | undefined;
   batchWindowMs: number;
+  /** Records per invocation, as the event source's batchSize. @default 10 */
+  batchSize?: number;
   maxConcurrency: number;
 }
 
@@ -83,6 +85,7 @@ export function createDeliveries(settings: DeliverySettings, shutdown: Shutdown)
       maxReceiveCount: settings.maxReceiveCount,
       ...(settings.retryBaseMs === undefined ? {} : { backoffBaseMs: settings.retryBaseMs }),
       batchWindowMs: setup.batchWindowMs,
+      ...(setup.batchSize === undefined ? {} : { batchSize: setup.batchSize }),
       maxConcurrency: setup.maxConcurrency,
       region: bus.region,
       account: bus.account,

@@ -16,8 +16,10 @@ import { createHandler as createSnapshotWriter } from '../../functions/handlers/
 import { LocalBusPublisher } from '../bus/bus-publisher.ts';
 import type { Output } from '../console/terminal.ts';
 import { createHandlerLogger } from '../delivery/handler-logger.ts';
+import type { SqsBatchHandler } from '../delivery/local-queue.ts';
 import { createProcessorHandler } from '../processor.ts';
 import type { Deliveries } from './deliveries.ts';
+import { carriesRegistryEvent } from './registry-reads.ts';
 import type { RuntimeStore } from './store.ts';
 
 /** The feed writer's local queue, where the runtime asks for a rebuild at start. */
@@ -32,6 +34,8 @@ export interface HandlerSettings {
   /** Where the feeds are served, for the index; known once the API listens, before any change arrives. */
   feedsUrl: () => string;
   registrySources: readonly string[];
+  /** After a processor batch that carried registry events: the readers' registry is stale. */
+  onRegistryEvents?: () => void;
   output: Output;
   verbose?: boolean | undefined;
 }
@@ -49,7 +53,7 @@ export function startHandlers(deliveries: Deliveries, settings: HandlerSettings)
 function startProcessor(deliveries: Deliveries, settings: HandlerSettings): BatchCounts {
   const log = createHandlerLogger('processor', settings.output, { verbose: settings.verbose });
   const processed = countOutcomes([]);
-  const handler = createProcessorHandler({
+  const process = createProcessorHandler({
     client: settings.store.client,
     tableName: settings.tableName,
     publisher: new LocalBusPublisher(deliveries.bus),
@@ -60,6 +64,13 @@ function startProcessor(deliveries: Deliveries, settings: HandlerSettings): Batc
       for (const key of Object.keys(processed) as Array<keyof BatchCounts>) processed[key] += report.counts[key];
     },
   });
+  const handler: SqsBatchHandler = async (event, context) => {
+    try {
+      return await process(event, context);
+    } finally {
+      if (carriesRegistryEvent(event)) settings.onRegistryEvents?.();
+    }
+  };
   // No batching window, as the deployed event source (infra/constructs/processor.ts sets no
   // maxBatchingWindow): a statement is handed over as soon as the processor is free, and what
   // arrives while it is busy makes up the next batch (up to 10).
@@ -91,22 +102,36 @@ function startSnapshotWriter(deliveries: Deliveries, { output, verbose, reader, 
   // write of its matrix. Shorter here so local snapshots stay fresh, but long enough that the
   // writer (a read of the whole issue, then a file) does not run every few statements on the
   // event loop and the store the processor is using: at 50 ms it was busy a third of the time
-  // under a steady stream and doubled the processor's tail latency.
+  // under a steady stream and doubled the processor's tail latency. The window is the debounce
+  // here, not the batch size: with the deployed 10, a stream of 50 statements a second filled a
+  // batch every 200 ms and the writer ran five times a second, each run 20-160 ms on the event
+  // loop the processor shares (most of the bench's Position Changed tail).
   deliveries.addQueue({
     name: 'snapshots',
     rules: [POSITION_CHANGES_TO_SNAPSHOTS],
     handler: handler as (event: SQSEvent) => Promise<SQSBatchResponse>,
     reasonFor: log.reasonFor,
     batchWindowMs: 500,
+    batchSize: LOCAL_WRITER_BATCH_SIZE,
     maxConcurrency: 1,
   });
 }
 
-/** The same window as the snapshots, for the same reasons: a burst is one write of an issue's feeds. */
+/**
+ * What one run of the snapshot or feed writer may take: the deployed feed writer's 100, so a window
+ * rather than a full batch ends it under any local stream (a run costs per issue, not per record).
+ */
+const LOCAL_WRITER_BATCH_SIZE = 100;
+
+/**
+ * The same window as the snapshots, for the same reasons: a burst is one write of an issue's feeds.
+ * With a batch of 10 (the local default before), a steady stream ran the writer every 120 ms,
+ * 60-200 ms a run.
+ */
 function startFeedWriter(deliveries: Deliveries, { output, verbose, reader, feedStore, feedsUrl }: HandlerSettings): void {
   const log = createHandlerLogger('feeds', output, { verbose });
   let writer: ReturnType<typeof createFeedWriter> | undefined;
   const handler = (event: SQSEvent): Promise<SQSBatchResponse> =>
     (writer ??= createFeedWriter({ reader, store: feedStore, baseUrl: feedsUrl(), logger: log.logger }))(event);
-  deliveries.addQueue({ name: FEED_QUEUE, rules: [TRACKER_CHANGES_TO_FEEDS], handler, reasonFor: log.reasonFor, batchWindowMs: 500, maxConcurrency: 1 });
+  deliveries.addQueue({ name: FEED_QUEUE, rules: [TRACKER_CHANGES_TO_FEEDS], handler, reasonFor: log.reasonFor, batchWindowMs: 500, batchSize: LOCAL_WRITER_BATCH_SIZE, maxConcurrency: 1 });
 }

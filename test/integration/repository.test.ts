@@ -355,6 +355,21 @@ const repositorySpecification = (name: string, atomic: boolean, start: () => Pro
       expect(stored?.detail.gap).toBe(4);
       await tracker.clearOutbox('western-troops-in-ukraine', ['al-1', 'al-2']);
       expect((await tracker.loadIssueState('western-troops-in-ukraine')).outbox).toEqual([]);
+      expect((await tracker.loadAlerts('western-troops-in-ukraine', ['al-1', 'al-2'])).map((a) => a.alertId)).toEqual(['al-1', 'al-2']);
+    });
+
+    it('queues an entry ahead of its alert, and clears more entries than one batch takes', async () => {
+      await freshTable();
+      const issue = 'western-troops-in-ukraine';
+      await tracker.queueAlert(issue, 'al-3');
+      expect((await tracker.loadIssueState(issue)).outbox).toEqual(['al-3']);
+      expect(await tracker.recordAlert(alert('al-3'), { queued: true })).toBe(true);
+      const many = Array.from({ length: 30 }, (_, i) => `al-q${String(i).padStart(2, '0')}`);
+      await Promise.all(many.map((id) => tracker.queueAlert(issue, id)));
+      expect((await tracker.loadIssueState(issue)).outbox.sort()).toEqual(['al-3', ...many].sort());
+      await tracker.clearOutbox(issue, [...many, 'al-3', 'al-3']);
+      expect((await tracker.loadIssueState(issue)).outbox).toEqual([]);
+      expect((await tracker.loadAlerts(issue, ['al-3'])).map((a) => a.alertId)).toEqual(['al-3']);
     });
   });
 

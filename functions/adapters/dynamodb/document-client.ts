@@ -112,21 +112,32 @@ export const batchGet = async (
 
 const BATCH_WRITE_LIMIT = 25;
 
+type WriteRequest = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string][number];
+
+/** Sends the requests 25 per BatchWriteItem, retrying the unprocessed ones with backoff, for 8 rounds at most. */
+const writeBatches = async (doc: DynamoDBDocumentClient, tableName: string, requests: readonly WriteRequest[], what: string): Promise<void> => {
+  for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
+    let pending = requests.slice(i, i + BATCH_WRITE_LIMIT);
+    for (let round = 0; pending.length > 0; round += 1) {
+      if (round >= MAX_UNPROCESSED_ROUNDS) throw new Error(`BatchWriteItem left ${pending.length} ${what} unprocessed after ${round} rounds`);
+      await unprocessedBackoff(round);
+      const result = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = result.UnprocessedItems?.[tableName] ?? [];
+    }
+  }
+};
+
 /**
  * Puts items unconditionally, 25 per BatchWriteItem, retrying the unprocessed ones (throttling)
  * with backoff; throws when some are still unprocessed after 8 rounds, so a caller never goes on
  * as if they were written. No conditions: only for items whose callers know they cannot collide.
  * Keys must be distinct (DynamoDB refuses a batch that names one twice).
  */
-export const batchWrite = async (doc: DynamoDBDocumentClient, tableName: string, items: readonly Item[]): Promise<void> => {
-  for (let i = 0; i < items.length; i += BATCH_WRITE_LIMIT) {
-    let pending = items.slice(i, i + BATCH_WRITE_LIMIT).map((item) => ({ PutRequest: { Item: item } }));
-    for (let round = 0; pending.length > 0; round += 1) {
-      if (round >= MAX_UNPROCESSED_ROUNDS) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${round} rounds`);
-      await unprocessedBackoff(round);
-      const result = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-      pending = (result.UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
-        request.PutRequest?.Item === undefined ? [] : [{ PutRequest: { Item: request.PutRequest.Item } }]);
-    }
-  }
+export const batchWrite = (doc: DynamoDBDocumentClient, tableName: string, items: readonly Item[]): Promise<void> =>
+  writeBatches(doc, tableName, items.map((item) => ({ PutRequest: { Item: item } })), 'items');
+
+/** Deletes items by key (unconditionally, each key once), 25 per BatchWriteItem, as `batchWrite` puts them. */
+export const batchDelete = (doc: DynamoDBDocumentClient, tableName: string, keys: readonly TableKey[]): Promise<void> => {
+  const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, k] as const)).values()];
+  return writeBatches(doc, tableName, unique.map((k) => ({ DeleteRequest: { Key: { pk: k.pk, sk: k.sk } } })), 'deletes');
 };

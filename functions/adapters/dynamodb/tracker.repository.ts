@@ -14,7 +14,7 @@ import type { Revision, RevisionIdentity } from '../../core/corrections.ts';
 import type { StatementIdentity } from '../../core/identity.ts';
 import { compareSaid, type SaidKey } from '../../core/positions.ts';
 import type { ActorId, IssueId, Position, StatementRecord } from '../../core/types.ts';
-import { batchGet, batchWrite, conditionally, documentClient, isConditionFailure, queryAll, type Item } from './document-client.ts';
+import { batchDelete, batchGet, batchWrite, conditionally, documentClient, isConditionFailure, queryAll, type Item } from './document-client.ts';
 import {
   alertDetailAttributes, alertEntryFromItem, alertFromStored, alertToItem, claimFromItem, claimToItem, episodeFromItem, episodeToItem, historyFromItem,
   countsInHistory, historyToItem, holdsPosition, pointerFromItem, pointerToItem, positionFromItem, retractedKeyNeedle, revisedHistoryToItem,
@@ -427,14 +427,11 @@ export class DynamoTrackerRepository implements TrackerRepository {
   /**
    * A pushed alert's outbox entry first, then the alert: what counts as heard is the alert item
    * marked pushed, so it must never exist without its way out. A crash in between leaves an entry
-   * naming no pushed alert, which the next publication drops.
+   * naming no pushed alert, which the next publication drops. `queued`: the entry is in already
+   * (queueAlert).
    */
-  async recordAlert(alert: AlertRecord): Promise<boolean> {
-    if (alert.pushed) {
-      await this.doc.send(
-        new PutCommand({ TableName: this.tableName, Item: { ...outboxKey(alert.issue, alert.alertId), al: alert.alertId } }),
-      );
-    }
+  async recordAlert(alert: AlertRecord, { queued = false }: { queued?: boolean } = {}): Promise<boolean> {
+    if (alert.pushed && !queued) await this.queueAlert(alert.issue, alert.alertId);
     const recorded = await conditionally(() =>
       this.doc.send(
         new PutCommand({ TableName: this.tableName, Item: alertToItem(alert), ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -489,10 +486,17 @@ export class DynamoTrackerRepository implements TrackerRepository {
     return alertIds.flatMap((id) => byId.get(id) ?? []);
   }
 
+  async queueAlert(issue: IssueId, alertId: string): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...outboxKey(issue, alertId), al: alertId } }));
+  }
+
+  /** One BatchWriteItem of deletes for up to 25 entries (a statement's transitions and leftovers), not a call each. */
   async clearOutbox(issue: IssueId, alertIds: readonly string[]): Promise<void> {
-    await Promise.all(
-      alertIds.map((id) => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: outboxKey(issue, id) }))),
-    );
+    if (alertIds.length === 1) {
+      await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: outboxKey(issue, alertIds[0] as string) }));
+    } else if (alertIds.length > 1) {
+      await batchDelete(this.doc, this.tableName, alertIds.map((id) => outboxKey(issue, id)));
+    }
   }
 
   openPointer(pointer: OpenPointer, replacing?: string): Promise<boolean> {

@@ -18,7 +18,7 @@ export const publicationOrder = (a: AlertRecord, b: AlertRecord): number =>
     ? (a.recordedAt < b.recordedAt ? -1 : 1)
     : PUBLICATION_RANK[a.transition] - PUBLICATION_RANK[b.transition] || (a.alertId < b.alertId ? -1 : a.alertId > b.alertId ? 1 : 0);
 
-export type LedgerStore = Pick<TrackerRepository, 'recordAlert' | 'reviseAlert' | 'loadAlerts'>;
+export type LedgerStore = Pick<TrackerRepository, 'recordAlert' | 'queueAlert' | 'reviseAlert' | 'loadAlerts'>;
 
 /** Only pushed alerts reach the outbox and the bus; the others are recorded and readable, not told. */
 
@@ -28,6 +28,8 @@ export class AlertLedger {
   /** Alerts this call recorded first, as they stand, so publishing them needs no read. */
   private readonly recordedHere = new Map<string, AlertRecord>();
   private readonly recorded: AlertCounts = { opened: 0, closed: 0, withdrawn: 0, reinstated: 0 };
+  /** Outbox entries this call wrote ahead of their alerts (`queue`), each once. */
+  private readonly entries = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: LedgerStore,
@@ -45,9 +47,27 @@ export class AlertLedger {
    */
   async record(alert: AlertRecord): Promise<void> {
     if (alert.pushed) this.queued.add(alert.alertId);
-    const first = await this.store.recordAlert(alert);
+    const entry = alert.pushed ? this.entries.get(alert.alertId) : undefined;
+    // Never the alert before its way out: the entry written ahead must be in first.
+    if (entry !== undefined) await entry;
+    const first = await this.store.recordAlert(alert, { queued: entry !== undefined });
     if (first) this.recorded[alert.transition] += 1;
     if (first && alert.pushed) this.recordedHere.set(alert.alertId, alert);
+  }
+
+  /**
+   * Writes the outbox entry of a pushed alert this call is about to record, ahead of the reads the
+   * alert needs (its statements, the episode): `record` then waits for it instead of writing it.
+   * An entry whose alert is never recorded (the transition lost a race) names nothing to publish.
+   */
+  queue(alertId: string): Promise<void> {
+    let entry = this.entries.get(alertId);
+    if (entry === undefined) {
+      this.queued.add(alertId);
+      entry = this.store.queueAlert(this.issue, alertId);
+      this.entries.set(alertId, entry);
+    }
+    return entry;
   }
 
   /** Corrects a recorded alert's detail, here as in the store, so what this call publishes is the correction. */

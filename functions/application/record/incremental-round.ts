@@ -9,7 +9,7 @@ import { isStatusTransition, type StatusTransition } from '../../core/tracker.ts
 import { episodeOfPointer, refsOfPositions } from '../episode-plan.ts';
 import type { StoredIssueState } from '../ports.ts';
 import { evidenceIdsOf } from './alert-records.ts';
-import { commitClosing } from './commit-closing.ts';
+import { commitClosing, sharedHistoryWindows } from './commit-closing.ts';
 import { commitOpening } from './commit-opening.ts';
 import { statementsFor, type RecordContext, type RoundResult } from './context.ts';
 
@@ -41,16 +41,24 @@ export const commitTransitions = async (
   // The statements behind every opening, read in one batch: an opening's evidence is the
   // positions it was measured on, all known now (a read that a lost race wastes, nothing more).
   const openings = transitions.filter((t) => t.type === 'opened');
-  const forOpenings = openings.length === 0
-    ? known
-    : await statementsFor(ctx.tracker, openings.flatMap((t) => evidenceIdsOf(t.episode)), positionRefs, known);
-  // Transitions of different divergences touch disjoint items, so they commit side by side;
-  // each keeps its own order (alert and outbox, then the pointer that commits it).
-  const committed = await Promise.all(transitions.map((transition) =>
-    transition.type === 'opened'
-      ? commitOpening(ctx, transition, positionRefs, forOpenings)
-      : commitClosing(ctx, transition, snapshot, known),
-  ));
+  // Every alert's outbox entry names only its id, known now: written side by side with the reads
+  // the alerts need (the openings' statements, each closing's episode and history), and each alert
+  // recorded only once its entry is in (AlertLedger.record waits for it).
+  const entries = Promise.all(transitions.map((t) => ctx.ledger.queue(t.alertId)));
+  const windows = sharedHistoryWindows(ctx, transitions.filter((t) => t.type === 'closed'), snapshot);
+  const commits = (async () => {
+    const forOpenings = openings.length === 0
+      ? known
+      : await statementsFor(ctx.tracker, openings.flatMap((t) => evidenceIdsOf(t.episode)), positionRefs, known);
+    // Transitions of different divergences touch disjoint items, so they commit side by side;
+    // each keeps its own order (outbox entry, then the alert, then the pointer that commits it).
+    return Promise.all(transitions.map((transition) =>
+      transition.type === 'opened'
+        ? commitOpening(ctx, transition, positionRefs, forOpenings)
+        : commitClosing(ctx, transition, snapshot, known, windows),
+    ));
+  })();
+  const [committed] = await Promise.all([commits, entries]);
   return committed.every(Boolean);
 };
 

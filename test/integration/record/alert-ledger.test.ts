@@ -30,7 +30,8 @@ const counting = (store: LedgerStore): LedgerStore & { loads: string[] } => {
   const loads: string[] = [];
   return {
     loads,
-    recordAlert: (alert) => store.recordAlert(alert),
+    recordAlert: (alert, options) => store.recordAlert(alert, options),
+    queueAlert: (issue, id) => store.queueAlert(issue, id),
     reviseAlert: (alert) => store.reviseAlert(alert),
     loadAlerts: (issue, ids) => {
       loads.push(...ids);
@@ -60,6 +61,46 @@ describe('AlertLedger', () => {
     expect(ledger.hasForeignOutbox(outbox)).toBe(false);
     expect(new AlertLedger(tracker, ISSUE).hasForeignOutbox(outbox)).toBe(true);
     expect(crashedRun.hasForeignOutbox(outbox)).toBe(true);
+  });
+
+  it('records an alert queued ahead only once its outbox entry is in, and writes that entry once', async () => {
+    // Prepare: a store that logs its writes and holds the entry back until released.
+    const { tracker } = await storyRig();
+    const { opened } = storyAlerts({ opened: '2026-03-01T00:00:00.000Z', closed: '2026-03-01T00:00:01.000Z' });
+    const writes: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const store: LedgerStore = {
+      ...counting(tracker),
+      queueAlert: async (issue, id) => {
+        writes.push(`entry ${id} asked`);
+        await held;
+        await tracker.queueAlert(issue, id);
+        writes.push(`entry ${id} in`);
+      },
+      recordAlert: async (alert, options) => {
+        writes.push(`alert ${alert.alertId}${options?.queued === true ? ' (queued)' : ''}`);
+        return tracker.recordAlert(alert, options);
+      },
+    };
+    const ledger = new AlertLedger(store, ISSUE);
+
+    // Act: queued twice, recorded while the entry is still on its way.
+    const entry = ledger.queue(opened.alertId);
+    void ledger.queue(opened.alertId);
+    const recording = ledger.record(opened);
+    await new Promise((resolve) => setImmediate(resolve));
+    const beforeRelease = [...writes];
+    release();
+    await Promise.all([entry, recording]);
+
+    // Assess
+    expect(beforeRelease).toEqual([`entry ${opened.alertId} asked`]);
+    expect(writes).toEqual([`entry ${opened.alertId} asked`, `entry ${opened.alertId} in`, `alert ${opened.alertId} (queued)`]);
+    expect(ledger.counts.opened).toBe(1);
+    expect(ledger.hasForeignOutbox([opened.alertId])).toBe(false);
+    expect((await tracker.loadIssueState(ISSUE)).outbox).toEqual([opened.alertId]);
+    expect((await ledger.pending([opened.alertId])).map((a) => a.alertId)).toEqual([opened.alertId]);
   });
 
   it('gives the outbox in publication order, reading only the alerts another run recorded', async () => {

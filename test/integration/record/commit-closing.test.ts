@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commitClosing } from '../../../functions/application/record/commit-closing.ts';
+import { commitClosing, sharedHistoryWindows } from '../../../functions/application/record/commit-closing.ts';
 import { pendingTransitions } from '../../../functions/application/record/incremental-round.ts';
 import type { StatusTransition } from '../../../functions/core/tracker.ts';
 import type { WritePathRig } from '../../support/write-path-rig.ts';
@@ -73,6 +73,37 @@ describe('commitClosing', () => {
     // Assess
     expect(committed).toBe(false);
     expect(await setup.state()).toEqual(before);
+  });
+
+  it("reads each actor's history once for all of a statement's closings, each keeping the window since its own opening", async () => {
+    // Prepare: a second open divergence, opened later (by the UK's statement), closing with the same statement.
+    const setup = await rig();
+    const { ctx, snapshot, transition } = await closing(setup);
+    const pointer = snapshot.open.get(transition.episode.divergenceId)!;
+    const later = { ...pointer, divergenceId: 'later', openedAt: uk1.saidAt, openedBy: uk1.statementId };
+    const both = { ...snapshot, open: new Map([...snapshot.open, ['later', later]]) };
+    const second = { ...transition, episode: { ...transition.episode, divergenceId: 'later' } };
+    const reads: string[] = [];
+    const tracker = Object.create(setup.tracker) as typeof setup.tracker;
+    tracker.loadHistoryWindow = (issue, actor, after, upTo) => {
+      reads.push(actor);
+      return setup.tracker.loadHistoryWindow(issue, actor, after, upTo);
+    };
+    const windows = sharedHistoryWindows({ ...ctx, tracker }, [transition, second], both);
+
+    // Act
+    const [sinceFirst, sinceSecond] = await Promise.all(
+      [pointer, later].map((p) => Promise.all(['russia', 'uk'].map((actor) => windows(actor, { saidAt: p.openedAt, statementId: p.openedBy })))),
+    );
+
+    // Assess: the same windows as read one by one, in one read per actor.
+    const direct = (p: typeof pointer) =>
+      Promise.all(['russia', 'uk'].map((actor) => setup.tracker.loadHistoryWindow(ISSUE, actor, { saidAt: p.openedAt, statementId: p.openedBy }, ru2)));
+    expect(sinceFirst).toEqual(await direct(pointer));
+    expect(sinceSecond).toEqual(await direct(later));
+    expect(sinceFirst?.map((refs) => refs.map((r) => r.statementId))).toEqual([['ru2'], ['uk1']]);
+    expect(sinceSecond?.map((refs) => refs.map((r) => r.statementId))).toEqual([['ru2'], []]);
+    expect(reads.sort()).toEqual(['russia', 'uk']);
   });
 
   it('reaches the same state when it dies after any of its writes and is run again', async () => {
