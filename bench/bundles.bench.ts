@@ -10,7 +10,8 @@
  * node_modules as the runtime resolves its own) with the environment the construct and Lambda set,
  * dummy values where they name resources. Nothing is invoked: the handlers read their settings and
  * build their clients on the first event. A third series first loads the SDK packages the shipped
- * bundle imports, then times the bundle alone, to show which share is ours and which the SDK's.
+ * bundle loads at cold start (not those it imports with `import()` on first use, such as the read
+ * API's S3 client), then times the bundle alone, to show which share is ours and which the SDK's.
  *
  * Prints one line per bundle, then the JSON also written to bench/results/bundles.json. Exits 1 when
  * a shipped bundle exceeds 250 KB or its median cold import exceeds 100 ms. Run with
