@@ -73,6 +73,14 @@ describe('the Lambda bundles', () => {
     expect(bundles.get(handlerFile)!.onDemandPackages).toEqual(ON_DEMAND_SDK_IMPORTS[handlerFile] ?? []);
   });
 
+  it('keeps the read API\'s route table and schemas (built at import) out of the functions that do not serve it', () => {
+    const readApiOnly = ['functions/api/routes.ts', 'functions/api/schemas.ts'];
+    for (const [handlerFile, bundle] of bundles) {
+      const carried = readApiOnly.filter((input) => bundle.inputs.includes(input));
+      expect(carried, handlerFile).toEqual(handlerFile === 'read-api' ? readApiOnly : []);
+    }
+  });
+
   it('bundles the S3 presigner into the read API, the one function that signs links, and into no other', () => {
     for (const [handlerFile, bundle] of bundles) {
       expect(bundle.inputs.some((input) => input.startsWith(PRESIGNER)), handlerFile).toBe(handlerFile === 'read-api');
