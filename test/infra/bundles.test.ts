@@ -31,8 +31,8 @@ const RUNTIME_SDK_IMPORTS: Record<string, string[]> = {
   'write-snapshot': ['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/lib-dynamodb'],
 };
 
-/** Of those, the ones loaded on first use rather than at cold start: S3 for the read API's snapshot links only. */
-const ON_DEMAND_SDK_IMPORTS: Record<string, string[]> = { 'read-api': ['@aws-sdk/client-s3'] };
+/** Of those, the ones loaded on first use rather than at cold start: S3 for the read API's snapshot links, EventBridge for the desk's recording. */
+const ON_DEMAND_SDK_IMPORTS: Record<string, string[]> = { 'desk-api': ['@aws-sdk/client-eventbridge'], 'read-api': ['@aws-sdk/client-s3'] };
 
 const PRESIGNER = 'node_modules/@aws-sdk/s3-request-presigner/';
 const X_RAY_SDK = 'node_modules/aws-xray-sdk-core/';
