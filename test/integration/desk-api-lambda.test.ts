@@ -12,6 +12,7 @@ import { ENV } from '../../functions/shared/env-names.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
 import { createProcessorRig, loadSeedRegistry } from '../../support/processor-rig.ts';
 import { lambdaContext } from '../../support/sqs-events.ts';
+import { apiGatewayEvent, liveEnvironment } from '../support/live-handler.ts';
 import { isMotoAvailable, startMoto, type MotoServer } from '../support/moto.ts';
 
 const BUS = 'position-tracker-test';
@@ -20,29 +21,9 @@ const SAMPLE = JSON.parse(readFileSync(new URL('../../events/samples/01-trump-us
   detail: Record<string, unknown>;
 };
 
-/** An API Gateway request as the IAM authorizer lets it through: no JWT, so the caller is an editor. */
+/** A request as the IAM authorizer lets it through: no JWT, so the caller is an editor. */
 const request = (method: 'GET' | 'POST', rawPath: string, body?: unknown): APIGatewayProxyEventV2WithJWTAuthorizer =>
-  ({
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString: '',
-    headers: { host: 'api.example.org', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abc123',
-      domainName: 'api.example.org',
-      domainPrefix: 'api',
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'vitest' },
-      requestId: 'req-1',
-      routeKey: '$default',
-      stage: '$default',
-      time: '06/Jan/2026:14:30:00 +0000',
-      timeEpoch: 1_767_709_800_000,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    isBase64Encoded: false,
-  }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+  apiGatewayEvent(rawPath, { method, body }) as APIGatewayProxyEventV2WithJWTAuthorizer;
 
 describe.skipIf(!isMotoAvailable())('desk-api handler (Lambda): EventBridge loaded on the first event recorded', () => {
   let store: EmbeddedDynamo;
@@ -57,18 +38,10 @@ describe.skipIf(!isMotoAvailable())('desk-api handler (Lambda): EventBridge load
     events.destroy();
     const rig = createProcessorRig({ client: store.client, tableName: await store.createTable() });
     await loadSeedRegistry(rig);
-    Object.assign(process.env, {
-      [ENV.tableName]: rig.tableName,
-      [ENV.eventBusName]: BUS,
-      AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: moto.endpoint,
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-    });
+    Object.assign(
+      process.env,
+      liveEnvironment({ [ENV.tableName]: rig.tableName, [ENV.eventBusName]: BUS, AWS_ENDPOINT_URL_DYNAMODB: store.endpoint, AWS_ENDPOINT_URL_EVENTBRIDGE: moto.endpoint }),
+    );
     delete process.env[ENV.apiScopes];
     ({ handler } = await import('../../functions/handlers/desk-api.ts'));
   });

@@ -5,38 +5,19 @@
  * standard endpoint variables as a deployed function reaches AWS.
  */
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/env-names.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
 import { createProcessorRig, loadSeedRegistry, seedSampleEvents } from '../../support/processor-rig.ts';
 import { inBatches, lambdaContext, sqsRecord } from '../../support/sqs-events.ts';
+import { apiGatewayEvent, liveEnvironment } from '../support/live-handler.ts';
 import { isMotoAvailable, startMoto, type MotoServer } from '../support/moto.ts';
 
 const ISSUE = 'western-troops-in-ukraine';
 const BUCKET = 'tracker-snapshots';
 const SNAPSHOT = `${JSON.stringify({ issue: ISSUE, positions: [{ actor: 'germany', quote: 'اعتبرت ألمانيا أن الوقت ما زال مبكراً' }] }, null, 2)}\n`;
 
-const get = (rawPath: string): APIGatewayProxyEventV2 => ({
-  version: '2.0',
-  routeKey: '$default',
-  rawPath,
-  rawQueryString: '',
-  headers: { host: 'api.example.org' },
-  requestContext: {
-    accountId: '123456789012',
-    apiId: 'abc123',
-    domainName: 'api.example.org',
-    domainPrefix: 'api',
-    http: { method: 'GET', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'vitest' },
-    requestId: 'req-1',
-    routeKey: '$default',
-    stage: '$default',
-    time: '06/Jan/2026:14:30:00 +0000',
-    timeEpoch: 1_767_709_800_000,
-  },
-  isBase64Encoded: false,
-});
+const get = (rawPath: string) => apiGatewayEvent(rawPath);
 
 describe.skipIf(!isMotoAvailable())('read-api handler: snapshot links from the bucket, S3 loaded on the first link', () => {
   let store: EmbeddedDynamo;
@@ -52,18 +33,10 @@ describe.skipIf(!isMotoAvailable())('read-api handler: snapshot links from the b
     const rig = createProcessorRig({ client: store.client, tableName: await store.createTable() });
     await loadSeedRegistry(rig);
     for (const batch of inBatches(seedSampleEvents().map((e) => sqsRecord(e)))) await rig.deliver(batch);
-    Object.assign(process.env, {
-      [ENV.tableName]: rig.tableName,
-      [ENV.snapshotBucket]: BUCKET,
-      AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
-      AWS_ENDPOINT_URL_S3: moto.endpoint,
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-    });
+    Object.assign(
+      process.env,
+      liveEnvironment({ [ENV.tableName]: rig.tableName, [ENV.snapshotBucket]: BUCKET, AWS_ENDPOINT_URL_DYNAMODB: store.endpoint, AWS_ENDPOINT_URL_S3: moto.endpoint }),
+    );
     ({ handler } = await import('../../functions/handlers/read-api.ts'));
   });
 
