@@ -203,7 +203,8 @@ const main = async (): Promise<void> => {
     const alt = row.alternative;
     console.log(
       `  ${row.function.padEnd(18)} ${String(row.kib).padStart(6)} KB  cold import ${String(row.coldImportMs).padStart(6)} ms ` +
-        `(CPU ${row.coldImportCpuMs} ms; SDK ${row.sdkImportMs} ms, bundle alone ${row.bundleOnlyImportMs} ms)${meets(row) ? '' : '  OVER'}` +
+        `(CPU ${row.coldImportCpuMs} ms; SDK ${row.sdkImportMs} ms, bundle alone ${row.bundleOnlyImportMs} ms` +
+        `${row.onDemandSdkPackages.length > 0 ? `; on first use: ${row.onDemandSdkPackages.join(', ')}` : ''})${meets(row) ? '' : '  OVER'}` +
         ` | ${ALTERNATIVE}: ${alt.kib} KB, ${alt.coldImportMs} ms (CPU ${alt.coldImportCpuMs} ms)${meets(alt) ? '' : '  OVER'}`,
     );
   }
