@@ -29,6 +29,8 @@ export interface FunctionBundle {
   inputs: string[];
   /** Packages the bundle imports at run time (not bundled), Node built-ins left out. */
   externalPackages: string[];
+  /** Of those, the ones it imports only with `import()`, on first use: not loaded at cold start. */
+  onDemandPackages: string[];
   metafile: Metafile;
 }
 
@@ -48,8 +50,10 @@ export const buildFunctionBundle = async (
   const file = join(outdir, 'index.mjs');
   const output = Object.entries(metafile.outputs).find(([path]) => path.endsWith('index.mjs'))?.[1];
   if (output === undefined) throw new Error(`esbuild wrote no index.mjs for ${handlerFile}`);
-  const externalPackages = [
-    ...new Set(output.imports.filter((entry) => entry.external && !isBuiltin(entry.path)).map((entry) => packageOf(entry.path))),
-  ].sort();
-  return { handlerFile, file, bytes: statSync(file).size, inputs: Object.keys(output.inputs).sort(), externalPackages, metafile };
+  const packages = (imports: typeof output.imports): string[] =>
+    [...new Set(imports.filter((entry) => entry.external && !isBuiltin(entry.path)).map((entry) => packageOf(entry.path)))].sort();
+  const externalPackages = packages(output.imports);
+  const atColdStart = new Set(packages(output.imports.filter((entry) => entry.kind !== 'dynamic-import')));
+  const onDemandPackages = externalPackages.filter((name) => !atColdStart.has(name));
+  return { handlerFile, file, bytes: statSync(file).size, inputs: Object.keys(output.inputs).sort(), externalPackages, onDemandPackages, metafile };
 };

@@ -6,8 +6,8 @@
 import * as z from '../../events/zod.ts';
 import { names, slug } from '../../events/common.ts';
 import { DESK_DETAIL_TYPES } from '../application/desk/desk-request.ts';
-import { API_SCOPES } from './routes.ts';
-import { apiSchemas } from './schemas.ts';
+import { apiSchemas } from './schema-registry.ts';
+import { API_SCOPES } from './scopes.ts';
 
 export const me = z
   .object({

@@ -10,9 +10,10 @@ import * as z from '../../events/zod.ts';
 import { CSV_COLUMNS } from './csv.ts';
 import { ERROR_STATUS } from './errors.ts';
 import { CSV_TYPE, type MediaType } from './http.ts';
+// The read API's schemas first: the document lists the registered schemas in registration order.
+import { apiError, apiSchemas } from './schemas.ts';
 import { DESK_ROUTES, type DeskRouteSpec } from './desk-routes.ts';
 import { ROUTES, type RouteErrors, type RouteSpec } from './routes.ts';
-import { apiError, apiSchemas } from './schemas.ts';
 
 export const OPENAPI_PATH = fileURLToPath(new URL('./openapi.json', import.meta.url));
 

@@ -11,6 +11,7 @@ import { NotFoundError } from '../application/read-store.ts';
 import type { SnapshotStore } from '../application/snapshots.ts';
 import { changesCsv, historyCsv, matrixCsv } from './csv.ts';
 import { HttpError } from './errors.ts';
+import type { ApiScope } from './scopes.ts';
 import { CSV_TYPE, JSON_TYPE, csvResponse, jsonResponse, type MediaType, type ReadApiResponse } from './http.ts';
 import {
   actorHistory, actorParam, actorPositions, alertsPage, alertsQuery, changesPage, changesQuery, historyQuery, issueList, issueParam, matrix,
@@ -18,14 +19,7 @@ import {
   quarantinePage, quarantineQuery, snapshotLink,
 } from './schemas.ts';
 
-/**
- * The kinds of access a caller is granted; a stage's config names the JWT scope of each
- * (`apiAuth.scopes`). The quarantine holds what publishers sent, byte for byte and possibly
- * hostile: it is for the editors who triage it, not for every tool that reads positions. `write`
- * is the desk's (functions/api/desk-routes.ts): recording statements, corrections and registry records.
- */
-export const API_SCOPES = ['read', 'quarantine', 'write'] as const;
-export type ApiScope = (typeof API_SCOPES)[number];
+export { API_SCOPES, type ApiScope } from './scopes.ts';
 
 export type RouteId =
   | 'listIssues' | 'issueMatrix' | 'issueSnapshot' | 'actorPositions' | 'actorHistory' | 'alerts' | 'changes' | 'quarantine' | 'openapi';

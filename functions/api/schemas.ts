@@ -9,6 +9,7 @@ import { DIVERGENCE_KINDS } from '../../events/outbound/divergence-alert.v1.ts';
 import { evidence } from '../../events/outbound/evidence.ts';
 import { normaliseInstant } from '../core/time.ts';
 import { QUARANTINE_REASONS } from '../application/ports.ts';
+import { apiSchemas } from './schema-registry.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Parameters
@@ -123,7 +124,7 @@ export type QuarantineQuery = z.infer<typeof quarantineQuery>;
 // Responses
 
 /** Named response schemas: each becomes a `components.schemas` entry of the OpenAPI document. */
-export const apiSchemas = z.registry<{ id: string }>();
+export { apiSchemas };
 apiSchemas.add(evidence, { id: 'Evidence' });
 
 const derivedStance = z

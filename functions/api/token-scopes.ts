@@ -6,7 +6,7 @@
  */
 import * as z from '../../events/zod.ts';
 import { ROLE_SCOPES, callerWith, type Caller, type Role } from './auth.ts';
-import { API_SCOPES, type ApiScope } from './routes.ts';
+import { API_SCOPES, type ApiScope } from './scopes.ts';
 
 export type ScopeNames = Readonly<Record<ApiScope, string>>;
 

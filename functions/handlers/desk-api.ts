@@ -17,7 +17,7 @@ import { createDeskApi, type DeskApiDeps, type DeskApiRequest } from '../api/des
 import { callerFromScopes, parseScopeNames, type ScopeNames } from '../api/token-scopes.ts';
 import { createPositionReader } from '../application/read-model.ts';
 import { dynamoDbClient } from '../shared/clients/dynamodb.ts';
-import { eventBridgeClient } from '../shared/clients/eventbridge.ts';
+import { eventBridgeClientOnDemand } from '../shared/clients/eventbridge-on-demand.ts';
 import { readConfig, readList } from '../shared/config.ts';
 import { ENV } from '../shared/env-names.ts';
 import { lambdaHandler, type LambdaFunction } from '../shared/lambda.ts';
@@ -56,7 +56,8 @@ export const liveDeps = ({ logger, tracer }: Observability): DeskHandlerDeps => 
   const client = dynamoDbClient(tracer);
   const scopes = process.env[ENV.apiScopes]?.trim();
   return {
-    publisher: eventBridgeDeskPublisher({ client: eventBridgeClient(tracer), eventBusName }),
+    // EventBridge loads on the first event recorded, not at cold start: GET /me and the preview never publish.
+    publisher: { put: async (entry) => eventBridgeDeskPublisher({ client: await eventBridgeClientOnDemand(tracer), eventBusName }).put(entry) },
     preview: {
       registry: createPositionReader({ store: new DynamoReadRepository({ tableName, client }) }).registry,
       history: new DynamoTrackerRepository({ tableName, client }),

@@ -7,13 +7,15 @@
  * scopes of the route table; nothing here checks credentials.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createReadApi, type ReadApiDeps } from '../api/read-api.ts';
 import { DynamoReadRepository } from '../adapters/dynamodb/read.repository.ts';
-import { createS3SnapshotLinks } from '../adapters/s3/snapshot-links.ts';
 import { createPositionReader } from '../application/read-model.ts';
+import type { SnapshotStore } from '../application/snapshots.ts';
 import { dynamoDbClient } from '../shared/clients/dynamodb.ts';
-import { s3Client } from '../shared/clients/s3.ts';
+import { s3ClientOnDemand } from '../shared/clients/s3-on-demand.ts';
+import { memoise } from '../shared/memoise.ts';
 import { readConfig } from '../shared/config.ts';
 import { ENV } from '../shared/env-names.ts';
 import { lambdaHandler, type LambdaFunction } from '../shared/lambda.ts';
@@ -38,6 +40,19 @@ export const createHandler = (deps: ReadApiHandlerDeps): LambdaFunction<APIGatew
 };
 
 /**
+ * Signed links to the bucket's snapshots, the read API's one use of S3: the S3 client and the
+ * presigner are loaded on the first link asked for, so a cold start that serves any other route
+ * loads neither. A load that fails is tried again on the next link (memoise).
+ */
+const snapshotLinksOnDemand = (bucket: string, tracer?: Tracer): Pick<SnapshotStore, 'link'> => {
+  const links = memoise(async () => {
+    const [{ createS3SnapshotLinks }, client] = await Promise.all([import('../adapters/s3/snapshot-links.ts'), s3ClientOnDemand(tracer)]);
+    return createS3SnapshotLinks(client, bucket);
+  });
+  return { link: async (issue) => (await links()).link(issue) };
+};
+
+/**
  * The deployed function's deps: the table (read only) and, when SNAPSHOT_BUCKET_NAME is set, the
  * snapshot bucket for signed links. No API key: API Gateway's authorizer has already authenticated.
  */
@@ -47,7 +62,7 @@ export const liveDeps = ({ logger, metrics, tracer }: Observability): ReadApiHan
   const reader = createPositionReader({ store: new DynamoReadRepository({ tableName, client: dynamoDbClient(tracer) }) });
   return {
     reader,
-    ...(bucket ? { snapshots: createS3SnapshotLinks(s3Client(tracer), bucket) } : {}),
+    ...(bucket ? { snapshots: snapshotLinksOnDemand(bucket, tracer) } : {}),
     logger: powertoolsLogger(logger),
     metrics,
   };

@@ -31,6 +31,9 @@ const RUNTIME_SDK_IMPORTS: Record<string, string[]> = {
   'write-snapshot': ['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/lib-dynamodb'],
 };
 
+/** Of those, the ones loaded on first use rather than at cold start: S3 for the read API's snapshot links, EventBridge for the desk's recording. */
+const ON_DEMAND_SDK_IMPORTS: Record<string, string[]> = { 'desk-api': ['@aws-sdk/client-eventbridge'], 'read-api': ['@aws-sdk/client-s3'] };
+
 const PRESIGNER = 'node_modules/@aws-sdk/s3-request-presigner/';
 const X_RAY_SDK = 'node_modules/aws-xray-sdk-core/';
 
@@ -64,6 +67,18 @@ describe('the Lambda bundles', () => {
 
   it.each(Object.entries(RUNTIME_SDK_IMPORTS))('makes %s import only its own SDK clients from the runtime', (handlerFile, expected) => {
     expect(bundles.get(handlerFile)!.externalPackages).toEqual(expected);
+  });
+
+  it.each(Object.keys(RUNTIME_SDK_IMPORTS))('makes %s load at cold start every SDK client it imports but those it calls on few invocations', (handlerFile) => {
+    expect(bundles.get(handlerFile)!.onDemandPackages).toEqual(ON_DEMAND_SDK_IMPORTS[handlerFile] ?? []);
+  });
+
+  it('keeps the read API\'s route table and schemas (built at import) out of the functions that do not serve it', () => {
+    const readApiOnly = ['functions/api/routes.ts', 'functions/api/schemas.ts'];
+    for (const [handlerFile, bundle] of bundles) {
+      const carried = readApiOnly.filter((input) => bundle.inputs.includes(input));
+      expect(carried, handlerFile).toEqual(handlerFile === 'read-api' ? readApiOnly : []);
+    }
   });
 
   it('bundles the S3 presigner into the read API, the one function that signs links, and into no other', () => {

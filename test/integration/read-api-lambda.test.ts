@@ -2,37 +2,12 @@
  * The deployed entry point (`handler`, with its live deps read from the environment) invoked with
  * API Gateway HTTP API payload v2 events, against dynalite through the standard endpoint variable.
  */
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/env-names.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
+import { startDynalite, type EmbeddedDynamo } from '../../support/dynalite.ts';
 import { createProcessorRig, loadSeedRegistry, seedSampleEvents } from '../../support/processor-rig.ts';
 import { inBatches, lambdaContext, sqsRecord } from '../../support/sqs-events.ts';
-
-const apiGatewayEvent = (rawPath: string, options: { stage?: string; query?: Record<string, string>; headers?: Record<string, string> } = {}): APIGatewayProxyEventV2 => {
-  const stage = options.stage ?? '$default';
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
-    headers: { host: 'api.example.org', ...options.headers },
-    ...(options.query ? { queryStringParameters: options.query } : {}),
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abc123',
-      domainName: 'api.example.org',
-      domainPrefix: 'api',
-      http: { method: 'GET', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'vitest' },
-      requestId: 'req-1',
-      routeKey: '$default',
-      stage,
-      time: '06/Jan/2026:14:30:00 +0000',
-      timeEpoch: 1_767_709_800_000,
-    },
-    isBase64Encoded: false,
-  };
-};
+import { apiGatewayEvent, liveEnvironment } from '../support/live-handler.ts';
 
 describe('read-api handler (Lambda, API Gateway payload v2)', () => {
   let store: EmbeddedDynamo;
@@ -44,16 +19,7 @@ describe('read-api handler (Lambda, API Gateway payload v2)', () => {
     const rig = createProcessorRig({ client: store.client, tableName: await store.createTable() });
     await loadSeedRegistry(rig);
     for (const batch of inBatches(seedSampleEvents().map((e) => sqsRecord(e)))) await rig.deliver(batch);
-    Object.assign(process.env, {
-      [ENV.tableName]: rig.tableName,
-      AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-    });
+    Object.assign(process.env, liveEnvironment({ [ENV.tableName]: rig.tableName, AWS_ENDPOINT_URL_DYNAMODB: store.endpoint }));
     delete process.env[ENV.snapshotBucket];
     ({ handler } = await import('../../functions/handlers/read-api.ts'));
   });

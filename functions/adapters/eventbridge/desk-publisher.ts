@@ -3,8 +3,12 @@
  * entry on the tracker bus, its EventId back, or an error naming why the bus refused it (the
  * caller answers 500 and nothing was sent; the desk may send again, the processor dedupes on the
  * statement id).
+ *
+ * The SDK package's command is imported on the first put, not with this module: the desk API
+ * records on few of its requests (GET /me and the preview do not), and esbuild would hoist a static
+ * import of the external package, loading it at every cold start (see `onDemandClient`).
  */
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DeskEntry, DeskPublisher } from '../../application/desk/desk-use-cases.ts';
 
 /** One PutEvents result entry, as the SDK and the local bus both shape it. */
@@ -22,6 +26,7 @@ export const eventIdOf = (entry: DeskEntry, result: PutResultEntry | undefined):
 
 export const eventBridgeDeskPublisher = ({ client, eventBusName }: { client: EventBridgeClient; eventBusName: string }): DeskPublisher => ({
   put: async (entry) => {
+    const { PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
     const result = await client.send(
       new PutEventsCommand({ Entries: [{ EventBusName: eventBusName, Source: entry.source, DetailType: entry.detailType, Detail: entry.detail }] }),
     );

@@ -4,8 +4,12 @@
  *
  * The presigner is bundled into the read API rather than left to the Lambda runtime: no source we
  * can cite says the Node.js runtime ships @aws-sdk/s3-request-presigner, as it ships the clients.
+ * The S3 package's commands are imported on the first link, not with this module: the read API
+ * imports this module when a request first asks for a link (functions/handlers/read-api.ts), and
+ * esbuild would hoist a static import of the external package to the top of the bundle, loading it
+ * at cold start for every request.
  */
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { snapshotKey, type SnapshotStore } from '../../application/snapshots.ts';
 
@@ -23,6 +27,7 @@ export const createS3SnapshotLinks = (client: S3Client, bucket: string, options:
   const { linkTtlSeconds = 300, now = () => new Date() } = options;
   return {
     async link(issue) {
+      const { GetObjectCommand, HeadObjectCommand } = await import('@aws-sdk/client-s3');
       const key = snapshotKey(issue);
       try {
         await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));

@@ -18,3 +18,18 @@ export const lazyClient = <Client extends object>(create: () => Client): ((trace
     tracer?.captureAWSv3Client(client);
     return client;
   });
+
+/**
+ * The same for a client a function calls on few of its invocations (the read API's S3, for snapshot
+ * links; the desk API's EventBridge, for recording only): `create` imports the SDK package with
+ * `import()`, so it loads on the first call instead of at cold start. A dynamic import stays one in
+ * the bundle, where esbuild hoists a static import of an external package to the top and loads it
+ * with the bundle. A failed load is tried again on the next call. Functions that call a client on
+ * every invocation use `lazyClient`: loading it during the first invocation would only move the cost.
+ */
+export const onDemandClient = <Client extends object>(create: () => Promise<Client>): ((tracer?: Tracer) => Promise<Client>) =>
+  memoise(async (tracer?: Tracer) => {
+    const client = await create();
+    tracer?.captureAWSv3Client(client);
+    return client;
+  });
