@@ -3,11 +3,13 @@
  * of `step` over them; that is what makes positions, open divergences and the episode list a function
  * of the set of statements, whatever order and however many times they were delivered.
  */
-import { measureAll, reconcileMeasured } from './divergence.ts';
+import { isMemberAt } from './blocs.ts';
+import { closedBefore, measureAll, reconcileMeasured } from './divergence.ts';
 import { EvidenceBook } from './evidence-book.ts';
 import { OutOfOrderError, describeProblems } from './errors.ts';
 import { identityConflicts, statementIdentity } from './identity.ts';
 import { applyToPosition, compareSaid, positionChangeOf, type PositionEffect, type SaidKey } from './positions.ts';
+import { changesNoDivergence } from './restatement.ts';
 import type { ActorId, Episode, IssueId, Position, PositionChange, Registry, StatementRecord, Transition } from './types.ts';
 
 export interface IssueState {
@@ -75,6 +77,40 @@ const advanceInPlace = (state: IssueState, statement: StatementRecord, position:
   return transitions;
 };
 
+/** The side of an open episode a statement of `actor` stands on when it is that actor's current one, if any. */
+const sideOfActor = (episode: Episode, actor: ActorId, registry: Registry): 'actor' | 'other' | undefined => {
+  if (episode.actor === actor) return 'actor';
+  // A reversal's other side is its actor's own earlier statement; a bloc's is its members but the episode's actor.
+  if (episode.bloc === null) return undefined;
+  const bloc = registry.blocs.get(episode.bloc);
+  return bloc !== undefined && isMemberAt(bloc, actor) ? 'other' : undefined;
+};
+
+/**
+ * `advanceInPlace` for a restatement that changes no divergence (`changesNoDivergence`: the stance
+ * and hedge of the position it replaces, no diverged reversal, no dated membership in a watched
+ * bloc): every pair measures what it measured a step before, so nothing opens or closes, and the
+ * only transitions are the open episodes the statement now stands behind taking it as evidence.
+ * Every open episode of a replay opened in it, so it was measured then and still is (positions are
+ * never removed and memberships have no dates), unless the issue closed before this statement.
+ * Nine statements in ten of a newsroom's stream take this path, at a cost in the open episodes
+ * rather than in the members of every watched bloc. The fast-path property tests hold it to the fold.
+ */
+const restateInPlace = (state: IssueState, statement: StatementRecord, position: Position, registry: Registry, book: EvidenceBook): Transition[] => {
+  state.positions.set(statement.actor, position);
+  state.watermark = { saidAt: statement.saidAt, statementId: statement.statementId };
+  if (state.open.size === 0 || closedBefore(registry, state.issue, statement.saidAt)) return [];
+  const transitions: Transition[] = [];
+  const open = [...state.open.values()].sort((a, b) => (a.divergenceId < b.divergenceId ? -1 : a.divergenceId > b.divergenceId ? 1 : 0));
+  for (const episode of open) {
+    const side = sideOfActor(episode, statement.actor, registry);
+    const added = side === undefined ? undefined : book.add(episode, side, statement.statementId);
+    if (added !== undefined) transitions.push(added);
+  }
+  applyTransitions(state.open, transitions, book);
+  return transitions;
+};
+
 /**
  * Applies the next statement of the issue in said order. Immutable: the given state is never
  * changed. A statement said before the watermark throws OutOfOrderError, because the divergence
@@ -127,7 +163,11 @@ export const replayIssue = (issue: IssueId, statements: readonly StatementRecord
   for (const statement of history) {
     const place = placeStatement(state, statement);
     if (place === 'duplicate') continue;
-    for (const transition of advanceInPlace(state, statement, place.position, registry, book)) {
+    const quiet = changesNoDivergence(statement, place.before, registry);
+    const advanced = quiet
+      ? restateInPlace(state, statement, place.position, registry, book)
+      : advanceInPlace(state, statement, place.position, registry, book);
+    for (const transition of advanced) {
       // A view's episode is already listed (since its opening) and ends as the live one below.
       if (!book.isView(transition)) episodes.set(transition.episode.episodeId, transition.episode);
       transitions.push(transition);

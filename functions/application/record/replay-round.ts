@@ -4,7 +4,7 @@
  * work behind, or when a race was lost.
  */
 import { refOf } from '../../core/positions.ts';
-import { replayIssue } from '../../core/tracker.ts';
+import { replayIssue, type IssueReplay } from '../../core/tracker.ts';
 import type { IssueId, StatementRecord } from '../../core/types.ts';
 import type { StoredEpisode } from '../ports.ts';
 import { isEmptyPlan, planReplay, quotedBy, type RegistryCause, type ReplayPlan } from '../episode-plan.ts';
@@ -22,9 +22,13 @@ const subjectOf = (ctx: ReplayContext) =>
   'statement' in ctx ? { issue: ctx.statement.issue, cause: ctx.statement } : { issue: ctx.issue, cause: ctx.cause };
 
 /**
- * Carries a plan out in its order: alerts, then episodes, then pointers, each later write being the
- * commit point of the earlier ones. A failed condition means another writer moved first; the next
- * round re-reads and decides.
+ * Carries a plan out in its order: alerts, then episodes, then pointers, each later group being the
+ * commit point of the earlier ones. The writes of one group are independent of each other (each
+ * names its own alert, episode or divergence, and is conditional or idempotent), so they go side by
+ * side: a crash inside a group leaves any part of it written, which is what a crash between two of
+ * them left before, and the next group starts only once the whole of this one is in. A back-fill in
+ * reverse re-dates every open episode at each batch, some twenty writes a replay. A failed condition
+ * means another writer moved first; the next round re-reads and decides.
  */
 export const writePlan = async (
   ctx: Pick<RecordContext, 'tracker' | 'ledger' | 'statement'> | Pick<RegistryReplayContext, 'tracker' | 'ledger' | 'issue'>,
@@ -32,16 +36,12 @@ export const writePlan = async (
 ): Promise<void> => {
   const { tracker, ledger } = ctx;
   const issue = 'statement' in ctx ? ctx.statement.issue : ctx.issue;
-  for (const alert of plan.alerts) await ledger.record(alert);
-  for (const alert of plan.revisions) await ledger.revise(alert);
-  for (const write of plan.episodes) {
-    if (write.type === 'create') await tracker.createEpisode(write.episode);
-    else await tracker.replaceEpisode(write.episode, write.expectedRevision);
-  }
-  for (const write of plan.pointers) {
-    if (write.type === 'open') await tracker.openPointer(write.pointer, write.replacing);
-    else await tracker.closePointer(issue, write.divergenceId, write.episodeId);
-  }
+  await Promise.all(plan.alerts.map((alert) => ledger.record(alert)));
+  await Promise.all(plan.revisions.map((alert) => ledger.revise(alert)));
+  await Promise.all(plan.episodes.map((write) =>
+    write.type === 'create' ? tracker.createEpisode(write.episode) : tracker.replaceEpisode(write.episode, write.expectedRevision)));
+  await Promise.all(plan.pointers.map((write) =>
+    write.type === 'open' ? tracker.openPointer(write.pointer, write.replacing) : tracker.closePointer(issue, write.divergenceId, write.episodeId)));
 };
 
 /** The statements stored episodes name that history no longer counts on the issue (retracted, moved): read through their references. */
@@ -79,16 +79,34 @@ const quotedPlan = async (
   }
 };
 
+/**
+ * The replay a context's last round made, by the history it replayed. A round after one that wrote
+ * its plan reads everything again, to find what another writer did meanwhile; when history reads
+ * back exactly as before (no statement added, moved or revised), the replay of it is the same, and
+ * only the comparison with what the store now holds is made again. Keyed by the context, which one
+ * settling of an issue passes to each of its rounds.
+ */
+const lastReplays = new WeakMap<ReplayContext, { history: string; replay: IssueReplay }>();
+
+const replayOnce = (ctx: ReplayContext, issue: IssueId, history: readonly StatementRecord[]): IssueReplay => {
+  const key = JSON.stringify(history);
+  const last = lastReplays.get(ctx);
+  if (last !== undefined && last.history === key) return last.replay;
+  const replay = replayIssue(issue, history, ctx.registry);
+  lastReplays.set(ctx, { history: key, replay });
+  return replay;
+};
+
 /** One round of the replay path: read everything, compare with the replay, write the differences. */
 export const replayRound = async (ctx: ReplayContext): Promise<RoundResult> => {
-  const { tracker, registry, clock } = ctx;
+  const { tracker, clock } = ctx;
   const { issue, cause } = subjectOf(ctx);
   const revision = 'statement' in ctx ? ctx.revision : undefined;
   // Positions first: any statement behind a position read here is then in the history read after.
   const snapshot = await tracker.loadIssueState(issue);
   const history = await tracker.loadHistoryWithoutText(issue);
   const [stored, recorded] = await Promise.all([tracker.loadEpisodes(issue), tracker.loadAlertEntries(issue)]);
-  const replay = replayIssue(issue, history, registry);
+  const replay = replayOnce(ctx, issue, history);
   const referenced = await referencedStatements(tracker, stored, history);
   const recordedAt = clock.now();
   const plan = await quotedPlan(tracker, history, (quoted) => planReplay({

@@ -14,7 +14,8 @@ import { applyToPosition, compareSaid, positionChangeOf } from '../../../functio
 import { watchesFor } from '../../../functions/core/registry.ts';
 import { replayIssue } from '../../../functions/core/tracker.ts';
 import type { ActorId, Bloc, Episode, IssueId, Position, PositionChange, Registry, StatementRecord, Transition } from '../../../functions/core/types.ts';
-import { RUNS, scenarioArb } from './timeline-arbitraries.ts';
+import { changesNoDivergence } from '../../../functions/core/restatement.ts';
+import { RUNS, restatingScenarioArb, scenarioArb } from './timeline-arbitraries.ts';
 
 const saidIds = (positions: readonly Position[]): string[] => [...positions].sort(compareSaid).map((p) => p.statementId);
 
@@ -108,6 +109,30 @@ describe('the replay fast path', () => {
     );
   });
 
+  it('gives what the plain fold gives when most statements restate a position while episodes are open', () => {
+    let restatementsWhileOpen = 0;
+    fc.assert(
+      fc.property(restatingScenarioArb, ({ registry, statements, delivered }) => {
+        for (const issue of new Set(statements.map((s) => s.issue))) {
+          // Act
+          const fast = replayIssue(issue, delivered.filter((s) => s.issue === issue), registry);
+          const plain = plainReplay(issue, statements.filter((s) => s.issue === issue), registry);
+
+          // Assess
+          expect(fast.state.positions).toEqual(plain.positions);
+          expect(fast.state.open).toEqual(plain.open);
+          expect(fast.transitions).toEqual(plain.transitions);
+          expect(fast.episodes).toEqual(plain.episodes);
+          expect(fast.positionChanges).toEqual(plain.positionChanges);
+          restatementsWhileOpen += countRestatementsWhileOpen(plain.history, plain.transitions, registry);
+        }
+      }),
+      RUNS,
+    );
+    // The scenario does reach the restatement path, and often with an episode open to take evidence.
+    expect(restatementsWhileOpen).toBeGreaterThan(RUNS.numRuns / 10);
+  });
+
   it('measures every pair as the plain evaluation does, at any said time, evidence lists included', () => {
     fc.assert(
       fc.property(scenarioArb, fc.nat(), ({ registry, statements }, pick) => {
@@ -127,3 +152,16 @@ describe('the replay fast path', () => {
     );
   });
 });
+
+/** Statements of a said-order history that restate their actor's position (`changesNoDivergence`) and become evidence of an open episode. */
+const countRestatementsWhileOpen = (history: readonly StatementRecord[], transitions: readonly Transition[], registry: Registry): number => {
+  const evidence = new Set(transitions.filter((t) => t.type === 'evidence').map((t) => t.statementId));
+  let positions = new Map<ActorId, Position>();
+  let count = 0;
+  for (const statement of history) {
+    const before = positions.get(statement.actor);
+    if (changesNoDivergence(statement, before, registry) && evidence.has(statement.statementId)) count += 1;
+    positions = new Map(positions).set(statement.actor, applyToPosition(before, statement).position!);
+  }
+  return count;
+};

@@ -82,14 +82,14 @@ const withRules = (registry: Registry, members: readonly string[], rules: Regist
 };
 
 /** Few distinct minutes, so equal said times (and the id tie-break) are common. */
-export const statementsArb = (issues: string[]): fc.Arbitrary<StatementRecord[]> =>
+export const statementsArb = (issues: string[], stances: fc.Arbitrary<Stance> = stanceArb): fc.Arbitrary<StatementRecord[]> =>
   fc
     .uniqueArray(
       fc.record({
         id: fc.string({ unit: fc.constantFrom(...'abcxyz019'), minLength: 1, maxLength: 3 }),
         actor: fc.constantFrom(...ACTORS),
         issue: fc.constantFrom(...issues),
-        stance: stanceArb,
+        stance: stances,
         minute: fc.integer({ min: 0, max: 8 }),
       }),
       { selector: (s) => s.id, minLength: 1, maxLength: 30, size: 'max' },
@@ -104,6 +104,22 @@ export const deliveryArb = (statements: StatementRecord[]): fc.Arbitrary<Stateme
       const copies = [...statements, ...repeats.map((i) => structuredClone(statements[i]!))];
       return fc.shuffledSubarray(copies, { minLength: copies.length, maxLength: copies.length });
     });
+
+/**
+ * A newsroom-like scenario for the replay's restatement path: blocs without dated members (the
+ * path's precondition) and stances drawn mostly from one value, so most statements restate their
+ * actor's position while episodes stay open, with an occasional flip that opens or closes one.
+ */
+export const restatingScenarioArb = registryArb
+  .map(({ registry, issues }) => ({
+    registry: { ...registry, blocs: new Map([...registry.blocs].map(([id, { tenure: _dated, ...bloc }]) => [id, bloc] as const)) },
+    issues,
+  }))
+  .chain(({ registry, issues }) =>
+    statementsArb(issues, fc.constantFrom<Stance>(1, 1, 1, 1, -2, 2)).chain((statements) =>
+      deliveryArb(statements).map((delivered) => ({ registry, statements, delivered })),
+    ),
+  );
 
 export const scenarioArb = registryArb.chain(({ registry, issues }) =>
   statementsArb(issues).chain((statements) =>
