@@ -30,6 +30,7 @@ import { seededRandom } from '../support/shuffle.ts';
 import { sqsRecord, type PublishedEvent } from '../support/sqs-events.ts';
 import { minutesAfter, quoteOfBytes, statementEvent, syntheticRegistryEvents, syntheticWorld, type SyntheticWorld } from '../support/synthetic.ts';
 import { meterCapacity, type CapacityTotals } from './capacity-meter.ts';
+import { PROCESSOR_BATCH_SIZE } from '../infra/constructs/processor.ts';
 
 const QUOTE_BYTES = 1_024;
 const LANES = 4;
@@ -38,7 +39,7 @@ const THROUGHPUT_STATEMENTS_PER_LANE = 150;
 const RAW_PUTS = 1_200;
 const REPEATS = 3;
 const CAPACITY_STATEMENTS: Record<number, number> = { 5: 200, 50: 200, 500: 80 };
-/** Back-fill: one issue, statements delivered in batches of 10 in said order and in reverse. */
+/** Back-fill: one issue, statements delivered in the processor's batches (10) in said order and in reverse. */
 const BACKFILL_SIZES = [200, 2_000] as const;
 const BACKFILL_MEMBERS = 50;
 const RESULTS_FILE = new URL('./results/processor.json', import.meta.url);
@@ -257,13 +258,15 @@ const measureThroughput = async (store: EmbeddedDynamo): Promise<{ statementsPer
 
 interface BackfillFigures {
   statements: number;
+  /** Statements per delivered batch (the processor's SQS batch size unless `--batch` says otherwise). */
+  batchSize: number;
   inOrderPerSecond: number;
   reversePerSecond: number;
   ratio: number;
 }
 
-/** `count` statements of the newsroom stream on one fresh issue, in batches of 10, in the order given; statements/s. */
-const measureDelivery = async (store: EmbeddedDynamo, count: number, order: 'said' | 'reverse'): Promise<number> => {
+/** `count` statements of the newsroom stream on one fresh issue, in batches of `batchSize`, in the order given; statements/s. */
+const measureDelivery = async (store: EmbeddedDynamo, count: number, order: 'said' | 'reverse', batchSize: number): Promise<number> => {
   const rig = createProcessorRig({ client: store.client, tableName: await store.createTable(), publisher: new CountingPublisher() });
   const world = syntheticWorld({ members: BACKFILL_MEMBERS, outsiders: 1, issues: 1 });
   await registryFor(rig, world);
@@ -271,18 +274,18 @@ const measureDelivery = async (store: EmbeddedDynamo, count: number, order: 'sai
   const records = Array.from({ length: count }, () => sqsRecord(next()));
   if (order === 'reverse') records.reverse();
   const started = performance.now();
-  for (let i = 0; i < records.length; i += 10) {
-    const response = await rig.deliver(records.slice(i, i + 10));
+  for (let i = 0; i < records.length; i += batchSize) {
+    const response = await rig.deliver(records.slice(i, i + batchSize));
     if (response.batchItemFailures.length > 0) throw new Error(`statement failed in the ${order} back-fill run`);
   }
   return round(count / ((performance.now() - started) / 1000), 1);
 };
 
 /** The same statements in said order and in reverse said order (every one late), each on a fresh store, in one run. */
-const measureBackfill = async (count: number): Promise<BackfillFigures> => {
-  const inOrderPerSecond = await withStore((fresh) => measureDelivery(fresh, count, 'said'));
-  const reversePerSecond = await withStore((fresh) => measureDelivery(fresh, count, 'reverse'));
-  return { statements: count, inOrderPerSecond, reversePerSecond, ratio: round(reversePerSecond / inOrderPerSecond) };
+const measureBackfill = async (count: number, batchSize: number): Promise<BackfillFigures> => {
+  const inOrderPerSecond = await withStore((fresh) => measureDelivery(fresh, count, 'said', batchSize));
+  const reversePerSecond = await withStore((fresh) => measureDelivery(fresh, count, 'reverse', batchSize));
+  return { statements: count, batchSize, inOrderPerSecond, reversePerSecond, ratio: round(reversePerSecond / inOrderPerSecond) };
 };
 
 /** Plain 1 KB PutItems on the same store and client, LANES at a time. */
@@ -323,7 +326,7 @@ type Part = (typeof PARTS)[number];
 
 /**
  * `--only throughput` (the alternated runs and their ratio), `--only capacity` (the capacity runs)
- * `--only batched` (calls and units per statement in batches of 10) or `--only backfill [--sizes 200,2000]`
+ * `--only batched` (calls and units per statement in batches of 10) or `--only backfill [--sizes 200,2000] [--batch 100]`
  * (the back-fill runs, to measure a change to the replay); undefined: everything.
  */
 const onlyPart = (args: readonly string[]): Part | undefined => {
@@ -410,12 +413,24 @@ const backfillSizes = (args: readonly string[]): number[] => {
   return sizes;
 };
 
-const backfillPart = async (log: Log, sizes: readonly number[]): Promise<Record<string, BackfillFigures>> => {
+/**
+ * `--batch 100`: the statements per delivered batch of `--only backfill` (by default the processor's
+ * SQS batch size, as deployed: infra/constructs/processor.ts), to measure what larger batches give.
+ */
+const backfillBatch = (args: readonly string[]): number => {
+  const at = args.indexOf('--batch');
+  if (at === -1) return PROCESSOR_BATCH_SIZE;
+  const size = Number(args[at + 1]);
+  if (!Number.isInteger(size) || size < 1 || size > 10_000) throw new Error(`--batch takes a batch size from 1 to 10000 (SQS's largest), not ${JSON.stringify(args[at + 1] ?? '')}`);
+  return size;
+};
+
+const backfillPart = async (log: Log, sizes: readonly number[], batchSize = PROCESSOR_BATCH_SIZE): Promise<Record<string, BackfillFigures>> => {
   const backfill: Record<string, BackfillFigures> = {};
   for (const count of sizes) {
-    const figures = await measureBackfill(count);
+    const figures = await measureBackfill(count, batchSize);
     backfill[String(count)] = figures;
-    log(`back-fill of ${count} on one issue: ${figures.inOrderPerSecond} statements/s in said order, ${figures.reversePerSecond} in reverse, ratio ${figures.ratio}`);
+    log(`back-fill of ${count} on one issue in batches of ${batchSize}: ${figures.inOrderPerSecond} statements/s in said order, ${figures.reversePerSecond} in reverse, ratio ${figures.ratio}`);
   }
   return backfill;
 };
@@ -431,7 +446,8 @@ const main = async (): Promise<void> => {
       return;
     }
     if (only === 'backfill') {
-      log(JSON.stringify({ ...part, backfill: await backfillPart(log, backfillSizes(process.argv.slice(2))), recordedAt: new Date().toISOString() }));
+      const args = process.argv.slice(2);
+      log(JSON.stringify({ ...part, backfill: await backfillPart(log, backfillSizes(args), backfillBatch(args)), recordedAt: new Date().toISOString() }));
       return;
     }
     if (only === 'capacity') {
