@@ -241,7 +241,7 @@ const main = async (): Promise<void> => {
     withoutSourceMapsImportCpuMs: median(withoutSourceMaps.get(f.handlerFile)!.coldCpuMs),
     alternative: { sdk: ALTERNATIVE, ...summary(f.alternative, alternative.get(f.handlerFile)!), addedBytes: f.alternative.bytes - f.shipped.bytes },
   }));
-  const runtimeSdkPackages = Object.fromEntries(
+  const runtimeSdkImportMs = Object.fromEntries(
     [...byPackage].map(([name, series]) => [name, { aloneMs: median(series.aloneMs), ...(name === SDK_BASE ? {} : { afterDynamoDbMs: median(series.afterBaseMs) }) }]),
   );
   const meets = (row: { withinSize: boolean; withinImportTime: boolean }): boolean => row.withinSize && row.withinImportTime;
@@ -252,7 +252,7 @@ const main = async (): Promise<void> => {
     method: 'fresh Node process per import, Lambda environment with dummy values, external SDK from node_modules; median of the runs, every series interleaved',
     sdk: SHIPPED,
     bundles: rows,
-    runtimeSdkPackages,
+    runtimeSdkImportMs,
     meetsTargets: rows.every(meets),
     alternativeMeetsTargets: rows.every((row) => meets(row.alternative)),
     node: process.version,
@@ -275,7 +275,7 @@ const main = async (): Promise<void> => {
   }
   console.log(
     `  runtime SDK packages, each in a fresh process (alone / after ${SDK_BASE}): ` +
-      Object.entries(runtimeSdkPackages)
+      Object.entries(runtimeSdkImportMs)
         .map(([name, ms]) => `${name.replace('@aws-sdk/', '')} ${ms.aloneMs}${'afterDynamoDbMs' in ms ? ` / +${ms.afterDynamoDbMs}` : ''} ms`)
         .join(', '),
   );
