@@ -12,6 +12,11 @@
  * build their clients on the first event. A third series first loads the SDK packages the shipped
  * bundle loads at cold start (not those it imports with `import()` on first use, such as the read
  * API's S3 client), then times the bundle alone, to show which share is ours and which the SDK's.
+ * A fourth imports the shipped bundle without the construct's `--enable-source-maps`, to show what
+ * reading the source map at load costs. Last, each SDK package a bundle loads at cold start is
+ * imported in a fresh process on its own and after @aws-sdk/client-dynamodb (the package every
+ * function that calls AWS loads), to show what each package costs and what it adds to DynamoDB's.
+ * The bundled alternative's `addedBytes` is what bundling the SDK adds to the shipped bundle.
  *
  * Prints one line per bundle, then the JSON also written to bench/results/bundles.json. Exits 1 when
  * a shipped bundle exceeds 250 KB or its median cold import exceeds 100 ms. Run with
@@ -33,10 +38,13 @@ const RUNS = 9;
 const BUILD_DIR = fileURLToPath(new URL('../node_modules/.cache/tracker-bundles/', import.meta.url));
 const RESULTS_FILE = fileURLToPath(new URL('./results/bundles.json', import.meta.url));
 
+/** The construct's NODE_OPTIONS (tracker-function.ts); `sourceMaps: false` leaves it out, to show what it costs. */
+const NODE_OPTIONS = '--enable-source-maps';
+
 /** What the construct sets (tracker-function.ts and the bind* helpers) and what Lambda adds itself. */
 const lambdaEnvironment = (handlerFile: string, bundleDir: string): NodeJS.ProcessEnv => ({
   PATH: process.env['PATH'],
-  NODE_OPTIONS: '--enable-source-maps',
+  NODE_OPTIONS,
   POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
   POWERTOOLS_METRICS_NAMESPACE: DEFAULT_METRICS_NAMESPACE,
   POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -61,34 +69,46 @@ const lambdaEnvironment = (handlerFile: string, bundleDir: string): NodeJS.Proce
   TZ: ':UTC',
 });
 
-/** Runs in the fresh process: loads `preload`, then the bundle, and reports both durations. */
+/** Runs in the fresh process: loads each of `preload` in turn, then the bundle, and reports the durations. */
 const PROBE = `
 const preload = JSON.parse(process.env.BENCH_PRELOAD);
+const preloadEachMs = [];
 const t0 = performance.now();
-for (const specifier of preload) await import(specifier);
+for (const specifier of preload) {
+  const start = performance.now();
+  await import(specifier);
+  preloadEachMs.push(performance.now() - start);
+}
 const t1 = performance.now();
 const cpu = process.cpuUsage();
 const mod = await import(process.env.BENCH_BUNDLE_URL);
 const t2 = performance.now();
 const { user, system } = process.cpuUsage(cpu);
 if (typeof mod.handler !== 'function') throw new Error('the bundle exports no handler');
-process.stdout.write(JSON.stringify({ preloadMs: t1 - t0, importMs: t2 - t1, importCpuMs: (user + system) / 1000 }));
+process.stdout.write(JSON.stringify({ preloadMs: t1 - t0, preloadEachMs, importMs: t2 - t1, importCpuMs: (user + system) / 1000 }));
 `;
 
 interface Probe {
   preloadMs: number;
+  /** Each preloaded specifier's own import, in order: the later ones find what the earlier loaded. */
+  preloadEachMs: number[];
   importMs: number;
   /** CPU time of the whole process (every thread) during the import. */
   importCpuMs: number;
 }
 
-const probe = (bundle: FunctionBundle, preload: readonly string[]): Promise<Probe> =>
+/** What a probe imports: a built bundle, or the empty module the SDK packages are timed with. */
+type ProbeTarget = Pick<FunctionBundle, 'handlerFile' | 'file'>;
+
+const probe = (bundle: ProbeTarget, preload: readonly string[], { sourceMaps = true } = {}): Promise<Probe> =>
   new Promise((resolve, reject) => {
     const bundleDir = dirname(bundle.file);
+    const environment = lambdaEnvironment(bundle.handlerFile, bundleDir);
+    if (!sourceMaps) delete environment['NODE_OPTIONS'];
     const child = spawn(process.execPath, ['--input-type=module', '--eval', PROBE], {
       // Bare specifiers in --eval code resolve from the working directory, as the bundle's do from its own.
       cwd: bundleDir,
-      env: { ...lambdaEnvironment(bundle.handlerFile, bundleDir), BENCH_PRELOAD: JSON.stringify(preload), BENCH_BUNDLE_URL: pathToFileURL(bundle.file).href },
+      env: { ...environment, BENCH_PRELOAD: JSON.stringify(preload), BENCH_BUNDLE_URL: pathToFileURL(bundle.file).href },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -137,13 +157,69 @@ const summary = (bundle: FunctionBundle, series: Series) => {
   };
 };
 
+interface BuiltFunction {
+  handlerFile: string;
+  shipped: FunctionBundle;
+  alternative: FunctionBundle;
+}
+
+/** The SDK packages timed one by one: every one a shipped bundle loads at cold start, DynamoDB's first (every function that calls AWS loads it). */
+const SDK_BASE = '@aws-sdk/client-dynamodb';
+
+interface SdkPackageSeries {
+  aloneMs: number[];
+  /** Imported after `SDK_BASE` in the same process: what the package adds to a function that has DynamoDB already. */
+  afterBaseMs: number[];
+}
+
+/** An empty module with a handler, imported after the SDK packages when only they are being timed. */
+const writeEmptyTarget = async (): Promise<ProbeTarget> => {
+  const file = join(BUILD_DIR, 'sdk-only', 'index.mjs');
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, 'export const handler = async () => undefined;\n', 'utf8');
+  return { handlerFile: 'sdk-only', file };
+};
+
+const measure = async (functions: readonly BuiltFunction[]) => {
+  const newSeries = (): Series => ({ coldMs: [], coldCpuMs: [] });
+  const byFunction = <T>(make: () => T): Map<string, T> => new Map(functions.map((f) => [f.handlerFile, make()]));
+  const shipped = byFunction(newSeries);
+  const alternative = byFunction(newSeries);
+  const withoutSourceMaps = byFunction(newSeries);
+  const own = byFunction((): number[] => []);
+  const sdk = byFunction((): number[] => []);
+  const sdkPackages = [...new Set(functions.flatMap((f) => atColdStart(f.shipped)))].sort((a, b) => Number(b === SDK_BASE) - Number(a === SDK_BASE) || a.localeCompare(b));
+  const byPackage = new Map(sdkPackages.map((name): [string, SdkPackageSeries] => [name, { aloneMs: [], afterBaseMs: [] }]));
+  const empty = await writeEmptyTarget();
+  const record = (series: Series, probed: Probe): void => {
+    series.coldMs.push(probed.importMs);
+    series.coldCpuMs.push(probed.importCpuMs);
+  };
+  // Interleaved, so a burst of load elsewhere on the machine spreads over every bundle and every series alike.
+  for (let run = 0; run < RUNS; run += 1) {
+    for (const f of functions) {
+      record(shipped.get(f.handlerFile)!, await probe(f.shipped, []));
+      record(alternative.get(f.handlerFile)!, await probe(f.alternative, []));
+      record(withoutSourceMaps.get(f.handlerFile)!, await probe(f.shipped, [], { sourceMaps: false }));
+      const split = await probe(f.shipped, atColdStart(f.shipped));
+      sdk.get(f.handlerFile)!.push(split.preloadMs);
+      own.get(f.handlerFile)!.push(split.importMs);
+    }
+    for (const [name, series] of byPackage) {
+      series.aloneMs.push((await probe(empty, [name])).preloadEachMs[0]!);
+      if (name !== SDK_BASE) series.afterBaseMs.push((await probe(empty, [SDK_BASE, name])).preloadEachMs[1]!);
+    }
+  }
+  return { shipped, alternative, withoutSourceMaps, own, sdk, byPackage };
+};
+
 const main = async (): Promise<void> => {
   const nodeMajor = Number(process.versions.node.split('.')[0]);
   if (nodeMajor < 24) throw new Error(`Node ${process.versions.node}: the functions run on Node 24; run through npm (npm run bench:bundles)`);
 
   await rm(BUILD_DIR, { recursive: true, force: true });
   await mkdir(BUILD_DIR, { recursive: true });
-  const functions: Array<{ handlerFile: string; shipped: FunctionBundle; alternative: FunctionBundle }> = [];
+  const functions: BuiltFunction[] = [];
   for (const handlerFile of handlerFiles()) {
     functions.push({
       handlerFile,
@@ -153,25 +229,7 @@ const main = async (): Promise<void> => {
   }
 
   const loadBefore = round(loadavg()[0] ?? 0);
-  const newSeries = (): Series => ({ coldMs: [], coldCpuMs: [] });
-  const shipped = new Map(functions.map((f) => [f.handlerFile, newSeries()]));
-  const alternative = new Map(functions.map((f) => [f.handlerFile, newSeries()]));
-  const own = new Map<string, number[]>(functions.map((f) => [f.handlerFile, []]));
-  const sdk = new Map<string, number[]>(functions.map((f) => [f.handlerFile, []]));
-  const record = (series: Series, probed: Probe): void => {
-    series.coldMs.push(probed.importMs);
-    series.coldCpuMs.push(probed.importCpuMs);
-  };
-  // Interleaved, so a burst of load elsewhere on the machine spreads over every bundle and both designs alike.
-  for (let run = 0; run < RUNS; run += 1) {
-    for (const f of functions) {
-      record(shipped.get(f.handlerFile)!, await probe(f.shipped, []));
-      record(alternative.get(f.handlerFile)!, await probe(f.alternative, []));
-      const split = await probe(f.shipped, atColdStart(f.shipped));
-      sdk.get(f.handlerFile)!.push(split.preloadMs);
-      own.get(f.handlerFile)!.push(split.importMs);
-    }
-  }
+  const { shipped, alternative, withoutSourceMaps, own, sdk, byPackage } = await measure(functions);
   const loadAfter = round(loadavg()[0] ?? 0);
 
   const rows = functions.map((f) => ({
@@ -179,16 +237,22 @@ const main = async (): Promise<void> => {
     ...summary(f.shipped, shipped.get(f.handlerFile)!),
     sdkImportMs: median(sdk.get(f.handlerFile)!),
     bundleOnlyImportMs: median(own.get(f.handlerFile)!),
-    alternative: { sdk: ALTERNATIVE, ...summary(f.alternative, alternative.get(f.handlerFile)!) },
+    withoutSourceMapsImportMs: median(withoutSourceMaps.get(f.handlerFile)!.coldMs),
+    withoutSourceMapsImportCpuMs: median(withoutSourceMaps.get(f.handlerFile)!.coldCpuMs),
+    alternative: { sdk: ALTERNATIVE, ...summary(f.alternative, alternative.get(f.handlerFile)!), addedBytes: f.alternative.bytes - f.shipped.bytes },
   }));
+  const runtimeSdkImportMs = Object.fromEntries(
+    [...byPackage].map(([name, series]) => [name, { aloneMs: median(series.aloneMs), ...(name === SDK_BASE ? {} : { afterDynamoDbMs: median(series.afterBaseMs) }) }]),
+  );
   const meets = (row: { withinSize: boolean; withinImportTime: boolean }): boolean => row.withinSize && row.withinImportTime;
   const result = {
     benchmark: 'bundles',
     limits: { bytes: MAX_BUNDLE_BYTES, coldImportMs: MAX_IMPORT_MS },
     runs: RUNS,
-    method: 'fresh Node process per import, Lambda environment with dummy values, external SDK from node_modules; median of the runs, both designs interleaved',
+    method: 'fresh Node process per import, Lambda environment with dummy values, external SDK from node_modules; median of the runs, every series interleaved',
     sdk: SHIPPED,
     bundles: rows,
+    runtimeSdkImportMs,
     meetsTargets: rows.every(meets),
     alternativeMeetsTargets: rows.every((row) => meets(row.alternative)),
     node: process.version,
@@ -204,10 +268,17 @@ const main = async (): Promise<void> => {
     console.log(
       `  ${row.function.padEnd(18)} ${String(row.kib).padStart(6)} KB  cold import ${String(row.coldImportMs).padStart(6)} ms ` +
         `(CPU ${row.coldImportCpuMs} ms; SDK ${row.sdkImportMs} ms, bundle alone ${row.bundleOnlyImportMs} ms` +
+        `; no source maps ${row.withoutSourceMapsImportMs} ms` +
         `${row.onDemandSdkPackages.length > 0 ? `; on first use: ${row.onDemandSdkPackages.join(', ')}` : ''})${meets(row) ? '' : '  OVER'}` +
-        ` | ${ALTERNATIVE}: ${alt.kib} KB, ${alt.coldImportMs} ms (CPU ${alt.coldImportCpuMs} ms)${meets(alt) ? '' : '  OVER'}`,
+        ` | ${ALTERNATIVE}: ${alt.kib} KB (${alt.addedBytes >= 0 ? '+' : ''}${round(alt.addedBytes / 1024)}), ${alt.coldImportMs} ms (CPU ${alt.coldImportCpuMs} ms)${meets(alt) ? '' : '  OVER'}`,
     );
   }
+  console.log(
+    `  runtime SDK packages, each in a fresh process (alone / after ${SDK_BASE}): ` +
+      Object.entries(runtimeSdkImportMs)
+        .map(([name, ms]) => `${name.replace('@aws-sdk/', '')} ${ms.aloneMs}${'afterDynamoDbMs' in ms ? ` / +${ms.afterDynamoDbMs}` : ''} ms`)
+        .join(', '),
+  );
   console.log(
     `  machine: ${result.cpus} CPUs, 1-minute load ${loadBefore} before, ${loadAfter} after; ` +
       `targets ${result.meetsTargets ? 'met' : 'NOT met'} (${ALTERNATIVE}: ${result.alternativeMeetsTargets ? 'met' : 'not met'})`,
