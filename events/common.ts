@@ -8,6 +8,14 @@ import * as z from './zod.ts';
 export const TRACKER_SOURCE = 'position-tracker';
 /** The source used by the sample events and the local CLI (any source but the tracker's is accepted). */
 export const DESK_SOURCE = 'newsroom.desk';
+/**
+ * The source of a back-fill: statements imported from an archive, said before what the tracker
+ * holds, published all at once. The bus routes them to a lane of their own (events/rules.ts,
+ * ARCHIVE_TO_PROCESSOR), whose large batches settle an issue's late statements by one replay per
+ * batch, while statements from every other source keep the small batches that keep alerts quick.
+ * The contracts and the processing are the same.
+ */
+export const ARCHIVE_SOURCE = 'newsroom.archive';
 /** The registry desk's source, the one `tracker register` publishes with. */
 export const REGISTRY_SOURCE = 'newsroom.registry';
 /**

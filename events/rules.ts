@@ -2,7 +2,7 @@
  * EventBridge rule patterns, defined once: the CDK stack creates rules from them and the local
  * bus routes with them.
  */
-import { TRACKER_SOURCE } from './common.ts';
+import { ARCHIVE_SOURCE, TRACKER_SOURCE } from './common.ts';
 import { detailTypes, POSITION_CHANGED, POSITIONS_CONVERGED, POSITIONS_DIVERGED, STATEMENT_REVISED } from './catalog.ts';
 
 export type EventPattern = Record<string, unknown>;
@@ -17,12 +17,34 @@ export interface RuleDefinition {
 /** What the processor consumes: statements and stance changes, their corrections and retractions, registry updates. */
 export const PROCESSOR_INPUT_TYPES: readonly string[] = detailTypes('inbound', 'correction', 'registry');
 
-/** Statements, stance changes, revisions and registry updates from any publisher, to the processor queue. */
+/** Every input the processor takes, from any publisher but the tracker: what the bus archives for a replay (both lanes). */
+export const PROCESSOR_INPUTS: EventPattern = {
+  source: [{ 'anything-but': [TRACKER_SOURCE] }],
+  'detail-type': PROCESSOR_INPUT_TYPES,
+};
+
+/** Statements, stance changes, revisions and registry updates from any publisher but an archive import, to the processor queue. */
 export const INBOUND_TO_PROCESSOR: RuleDefinition = {
   name: 'InboundToProcessor',
-  description: 'Statements, stance changes, corrections, retractions and registry updates, from any publisher but the tracker itself, to the processor queue',
+  description: 'Statements, stance changes, corrections, retractions and registry updates, from any publisher but the tracker itself and archive imports, to the processor queue',
   pattern: {
-    source: [{ 'anything-but': [TRACKER_SOURCE] }],
+    source: [{ 'anything-but': [TRACKER_SOURCE, ARCHIVE_SOURCE] }],
+    'detail-type': PROCESSOR_INPUT_TYPES,
+  },
+};
+
+/**
+ * The same inputs from an archive import (a back-fill), to the processor's archive queue: batches
+ * of a hundred, gathered for up to two seconds, so the late statements of an issue settle by one
+ * replay per hundred instead of per ten. A back-fill in reverse said order makes every statement
+ * late, and each replay rewrites the episodes of the timeline's early part, so its cost is in the
+ * number of replays (README, Benchmarks).
+ */
+export const ARCHIVE_TO_PROCESSOR: RuleDefinition = {
+  name: 'ArchiveToProcessor',
+  description: 'Statements, stance changes, corrections, retractions and registry updates from archive imports (back-fills), to the processor archive queue (large batches)',
+  pattern: {
+    source: [ARCHIVE_SOURCE],
     'detail-type': PROCESSOR_INPUT_TYPES,
   },
 };
@@ -57,8 +79,11 @@ export const TRACKER_SOURCED_INPUTS_TO_PROCESSOR: RuleDefinition = {
   },
 };
 
-/** Every rule feeding the processor: between them, every event not published by the tracker itself. */
-export const PROCESSOR_RULES: readonly RuleDefinition[] = [INBOUND_TO_PROCESSOR, UNMATCHED_TO_PROCESSOR, TRACKER_SOURCED_INPUTS_TO_PROCESSOR];
+/** The rules feeding the processor's live queue: every event not published by the tracker itself, but an archive import's inputs. */
+export const LIVE_PROCESSOR_RULES: readonly RuleDefinition[] = [INBOUND_TO_PROCESSOR, UNMATCHED_TO_PROCESSOR, TRACKER_SOURCED_INPUTS_TO_PROCESSOR];
+
+/** Every rule feeding the processor (its live queue and its archive queue): between them, every event not published by the tracker itself. */
+export const PROCESSOR_RULES: readonly RuleDefinition[] = [...LIVE_PROCESSOR_RULES, ARCHIVE_TO_PROCESSOR];
 
 /** The tracker's alert events, to the notifier (SNS with attributes, Slack). */
 export const ALERTS_TO_NOTIFIER: RuleDefinition = {

@@ -11,6 +11,7 @@ import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   ALERTS_TO_NOTIFIER,
+  ARCHIVE_TO_PROCESSOR,
   INBOUND_TO_PROCESSOR,
   POSITION_CHANGES_TO_SNAPSHOTS,
   TRACKER_CHANGES_TO_FEEDS,
@@ -25,8 +26,8 @@ import { queueDefaults } from './event-queue.ts';
  * The definitions are EventBridge JSON (`detail-type`); CDK's typed pattern spells it
  * `detailType` and renders it back, passing every other field through untouched.
  */
-export const eventPatternOf = (definition: RuleDefinition): EventPattern => {
-  const { 'detail-type': detailType, ...rest } = definition.pattern;
+export const eventPatternOf = (pattern: RuleDefinition['pattern']): EventPattern => {
+  const { 'detail-type': detailType, ...rest } = pattern;
   return { ...rest, ...(detailType === undefined ? {} : { detailType }) } as EventPattern;
 };
 
@@ -37,6 +38,8 @@ export interface BusRulesProps {
    * event no contract takes in, so nothing put on the bus vanishes unseen.
    */
   processorQueue: IQueue;
+  /** The same inputs from archive imports (back-fills), in large batches (ARCHIVE_TO_PROCESSOR). */
+  archiveQueue: IQueue;
   /** Positions Diverged / Converged. */
   notifierQueue: IQueue;
   /** Position Changed. */
@@ -47,7 +50,7 @@ export interface BusRulesProps {
 
 /** The rules this construct deploys, each with the queue it feeds. */
 export const DEPLOYED_RULES = [
-  INBOUND_TO_PROCESSOR, UNMATCHED_TO_PROCESSOR, TRACKER_SOURCED_INPUTS_TO_PROCESSOR, ALERTS_TO_NOTIFIER, POSITION_CHANGES_TO_SNAPSHOTS,
+  INBOUND_TO_PROCESSOR, UNMATCHED_TO_PROCESSOR, TRACKER_SOURCED_INPUTS_TO_PROCESSOR, ARCHIVE_TO_PROCESSOR, ALERTS_TO_NOTIFIER, POSITION_CHANGES_TO_SNAPSHOTS,
   TRACKER_CHANGES_TO_FEEDS,
 ] as const;
 
@@ -63,6 +66,7 @@ export class BusRules extends Construct {
       [INBOUND_TO_PROCESSOR, props.processorQueue],
       [UNMATCHED_TO_PROCESSOR, props.processorQueue],
       [TRACKER_SOURCED_INPUTS_TO_PROCESSOR, props.processorQueue],
+      [ARCHIVE_TO_PROCESSOR, props.archiveQueue],
       [ALERTS_TO_NOTIFIER, props.notifierQueue],
       [POSITION_CHANGES_TO_SNAPSHOTS, props.snapshotQueue],
       [TRACKER_CHANGES_TO_FEEDS, props.feedQueue],
@@ -80,7 +84,7 @@ export class BusRules extends Construct {
       const rule = new Rule(this, definition.name, {
         eventBus: props.bus,
         description: definition.description,
-        eventPattern: eventPatternOf(definition),
+        eventPattern: eventPatternOf(definition.pattern),
         // EventBridge's own retry (185 attempts over 24 h) rides out a throttled or briefly
         // unavailable queue; what is left after a day is a configuration fault for the DLQ.
         targets: [new SqsQueue(queue, { deadLetterQueue, maxEventAge: Duration.hours(24), retryAttempts: 185 })],

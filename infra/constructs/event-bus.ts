@@ -10,7 +10,7 @@ import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-l
 import { Construct } from 'constructs';
 import { CONTRACTS, detailTypes } from '../../events/catalog.ts';
 import { TRACKER_SOURCE } from '../../events/common.ts';
-import { INBOUND_TO_PROCESSOR } from '../../events/rules.ts';
+import { PROCESSOR_INPUTS } from '../../events/rules.ts';
 import { REGISTRY_SCHEMA_TYPE, registrySchemaContent } from '../registry-schemas.ts';
 import { eventPatternOf } from './bus-rules.ts';
 
@@ -97,7 +97,7 @@ export class TrackerEventBus extends Construct {
     this.archive = new Archive(this, 'Archive', {
       sourceEventBus: this.bus,
       description: 'Inbound statements, stance changes and registry updates, for replay into the processor',
-      eventPattern: eventPatternOf(INBOUND_TO_PROCESSOR),
+      eventPattern: eventPatternOf(PROCESSOR_INPUTS),
       retention: Duration.days(archiveRetentionDays),
     });
 

@@ -35,11 +35,23 @@ export const processorRoleName = (stage: string): string => `pt-processor-${stag
  */
 export const PROCESSOR_MAX_CONCURRENCY = 5;
 export const PROCESSOR_BATCH_SIZE = 10;
+/**
+ * The archive queue's batches (events/rules.ts, ARCHIVE_TO_PROCESSOR): a back-fill's late
+ * statements of an issue settle by one replay per batch, so a hundred a batch is a tenth of the
+ * replays of ten; gathered for up to two seconds (SQS requires a window above ten), which an
+ * archive import does not notice and a live statement never waits for.
+ */
+export const ARCHIVE_BATCH_SIZE = 100;
+export const ARCHIVE_BATCHING_WINDOW = Duration.seconds(2);
+/** Two archive batches at a time: a back-fill drains without taking the live queue's concurrency. */
+export const ARCHIVE_MAX_CONCURRENCY = 2;
 export const PROCESSOR_TIMEOUT = Duration.seconds(30);
 
 export class Processor extends Construct {
   readonly function: TrackerFunction;
   readonly queue: EventQueue;
+  /** Archive imports (back-fills): the same handler, in large batches. */
+  readonly archiveQueue: EventQueue;
 
   constructor(scope: Construct, id: string, { settings, table, bus, registrySources }: ProcessorProps) {
     super(scope, id);
@@ -70,6 +82,16 @@ export class Processor extends Construct {
         // batch is deleted instead of being retried with them.
         reportBatchItemFailures: true,
         maxConcurrency: PROCESSOR_MAX_CONCURRENCY,
+      }),
+    );
+
+    this.archiveQueue = new EventQueue(this, 'ArchiveQueue', { consumerTimeout: PROCESSOR_TIMEOUT, consumerBatchingWindow: ARCHIVE_BATCHING_WINDOW });
+    this.function.addEventSource(
+      new SqsEventSource(this.archiveQueue.queue, {
+        batchSize: ARCHIVE_BATCH_SIZE,
+        maxBatchingWindow: ARCHIVE_BATCHING_WINDOW,
+        reportBatchItemFailures: true,
+        maxConcurrency: ARCHIVE_MAX_CONCURRENCY,
       }),
     );
   }

@@ -123,6 +123,7 @@ export class StatelessStack extends Stack {
     this.busRules = new BusRules(this, 'Rules', {
       bus,
       processorQueue: this.processor.queue.queue,
+      archiveQueue: this.processor.archiveQueue.queue,
       notifierQueue: this.alerts.queue.queue,
       snapshotQueue: this.snapshotWriter.queue.queue,
       feedQueue: this.feedWriter.queue.queue,
@@ -130,6 +131,7 @@ export class StatelessStack extends Stack {
 
     const deadLetterQueues = new Map<string, IQueue>([
       ['Processor', this.processor.queue.deadLetterQueue],
+      ['ProcessorArchive', this.processor.archiveQueue.deadLetterQueue],
       ['Notifier', this.alerts.queue.deadLetterQueue],
       ['SnapshotWriter', this.snapshotWriter.queue.deadLetterQueue],
       ['FeedWriter', this.feedWriter.queue.deadLetterQueue],

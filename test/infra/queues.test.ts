@@ -3,7 +3,9 @@
  * alarm, and each consumer's queue and event source are sized for its function.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PROCESSOR_BATCH_SIZE, PROCESSOR_MAX_CONCURRENCY } from '../../infra/constructs/processor.ts';
+import {
+  ARCHIVE_BATCH_SIZE, ARCHIVE_BATCHING_WINDOW, ARCHIVE_MAX_CONCURRENCY, PROCESSOR_BATCH_SIZE, PROCESSOR_MAX_CONCURRENCY,
+} from '../../infra/constructs/processor.ts';
 import { VISIBILITY_PER_TIMEOUT } from '../../infra/constructs/event-queue.ts';
 import { functionId, resourcesOf, synthTracker, type SynthesizedTracker } from './synth.ts';
 
@@ -40,9 +42,9 @@ describe('queues and dead letters', () => {
       if (dlqs.has(id)) continue;
       expect(queue.Properties?.RedrivePolicy, id).toMatchObject({ maxReceiveCount: 5 });
     }
-    // Four consumer queues with their DLQs, and six rule-target DLQs (three rules feed the processor).
-    expect(dlqs.size).toBe(10);
-    expect(Object.keys(queues())).toHaveLength(14);
+    // Five consumer queues (the processor's two) with their DLQs, and seven rule-target DLQs (four rules feed the processor).
+    expect(dlqs.size).toBe(12);
+    expect(Object.keys(queues())).toHaveLength(17);
   });
 
   it('encrypts every queue and refuses plain-HTTP access to it', () => {
@@ -75,7 +77,7 @@ describe('queues and dead letters', () => {
     const functions = resourcesOf(synth.stateless, 'AWS::Lambda::Function');
     const mappings = Object.values(resourcesOf(synth.stateless, 'AWS::Lambda::EventSourceMapping'));
 
-    expect(mappings).toHaveLength(4);
+    expect(mappings).toHaveLength(5);
     for (const mapping of mappings) {
       const queue = queues()[logicalIdOf(mapping.Properties?.EventSourceArn as Ref)]!;
       const fn = functions[logicalIdOf(mapping.Properties?.FunctionName as Ref)]!;
@@ -87,13 +89,22 @@ describe('queues and dead letters', () => {
 
   it('feeds the processor batches of ten, reporting item failures, with bounded concurrency', () => {
     const processor = functionId(synth.stateless, 'ProcessorFunction');
+    const mappings = Object.values(resourcesOf(synth.stateless, 'AWS::Lambda::EventSourceMapping'))
+      .filter((mapping) => logicalIdOf(mapping.Properties?.FunctionName as Ref) === processor)
+      .map((mapping): Record<string, unknown> & { queue: string } => ({ queue: logicalIdOf(mapping.Properties?.EventSourceArn as Ref), ...mapping.Properties }));
 
-    synth.stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: processor },
-      BatchSize: PROCESSOR_BATCH_SIZE,
+    // The live queue: batches of ten, handed over as they come (no batching window), so an alert waits for nothing.
+    const live = mappings.find((mapping) => mapping.queue.startsWith('ProcessorQueue'));
+    expect(live).toMatchObject({ BatchSize: PROCESSOR_BATCH_SIZE, FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: PROCESSOR_MAX_CONCURRENCY } });
+    expect(live?.MaximumBatchingWindowInSeconds).toBeUndefined();
+    // The archive queue (back-fills): batches of a hundred gathered for up to two seconds, two at a time.
+    expect(mappings.find((mapping) => mapping.queue.startsWith('ProcessorArchiveQueue'))).toMatchObject({
+      BatchSize: ARCHIVE_BATCH_SIZE,
+      MaximumBatchingWindowInSeconds: ARCHIVE_BATCHING_WINDOW.toSeconds(),
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: PROCESSOR_MAX_CONCURRENCY },
+      ScalingConfig: { MaximumConcurrency: ARCHIVE_MAX_CONCURRENCY },
     });
+    expect(mappings).toHaveLength(2);
     // The limit is the event source's maxConcurrency, not a reservation that would throttle.
     expect(resourcesOf(synth.stateless, 'AWS::Lambda::Function')[processor]!.Properties?.ReservedConcurrentExecutions).toBeUndefined();
   });
@@ -113,7 +124,7 @@ describe('queues and dead letters', () => {
       ),
     ).toBe(true);
     const deliveryAlarms = alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes('FailedInvocations'));
-    expect(deliveryAlarms).toHaveLength(6);
+    expect(deliveryAlarms).toHaveLength(7);
   });
 
   it('sends every alarm to the encrypted ops topic', () => {

@@ -5,14 +5,17 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACTS, POSITION_CHANGED, POSITIONS_CONVERGED, POSITIONS_DIVERGED, STANCE_CHANGED, STATEMENT_RECORDED, STATEMENT_REVISED } from '../../events/catalog.ts';
-import { DESK_SOURCE, TRACKER_SOURCE } from '../../events/common.ts';
+import { ARCHIVE_SOURCE, DESK_SOURCE, TRACKER_SOURCE } from '../../events/common.ts';
 import { positionsConvergedV1, positionsDivergedV1 } from '../../events/outbound/divergence-alert.v1.ts';
 import { positionChangedV1 } from '../../events/outbound/position-changed.v1.ts';
 import { statementRevisedV1 } from '../../events/outbound/statement-revised.v1.ts';
 import { stanceChangedV1 } from '../../events/inbound/stance-changed.v1.ts';
 import {
   ALERTS_TO_NOTIFIER,
+  ARCHIVE_TO_PROCESSOR,
   INBOUND_TO_PROCESSOR,
+  LIVE_PROCESSOR_RULES,
+  PROCESSOR_INPUTS,
   POSITION_CHANGES_TO_SNAPSHOTS,
   TRACKER_CHANGES_TO_FEEDS,
   PROCESSOR_RULES,
@@ -160,6 +163,12 @@ const unknown = {
   foreign: busEvent('wire.ingest', 'Wire Story Filed', { slug: 'paris-summit' }),
 };
 
+/** A back-fill: the seed's statements and a correction as an archive import sends them, and a type no contract describes. */
+const archived = {
+  inputs: [...inbound.statements.map(({ event }) => busEvent(ARCHIVE_SOURCE, event['detail-type'], event.detail)), busEvent(ARCHIVE_SOURCE, revisions[0]!['detail-type'], revisions[0]!.detail)],
+  unknown: busEvent(ARCHIVE_SOURCE, 'Archive Batch Started', { rows: 2_000 }),
+};
+
 /** The tracker's own event of a type it has no contract for: nobody's input, so routed nowhere. */
 const trackerUnknown = busEvent(TRACKER_SOURCE, 'Tracker Heartbeat', {});
 
@@ -173,12 +182,15 @@ const allEvents: BusEvent[] = [
   ...revisions,
   revisionFromTracker,
   trackerUnknown,
+  ...archived.inputs,
+  archived.unknown,
 ];
 
 const meantFor = new Map<RuleDefinition, BusEvent[]>([
   [INBOUND_TO_PROCESSOR, [...inbound.statements.map(({ event }) => event), inbound.stanceChanged, ...inbound.registry, ...revisions]],
-  [UNMATCHED_TO_PROCESSOR, [spoofed.alertFromDesk, spoofed.positionChangeFromDesk, unknown.misspelt, unknown.foreign]],
+  [UNMATCHED_TO_PROCESSOR, [spoofed.alertFromDesk, spoofed.positionChangeFromDesk, unknown.misspelt, unknown.foreign, archived.unknown]],
   [TRACKER_SOURCED_INPUTS_TO_PROCESSOR, [spoofed.statementFromTracker, spoofed.registrationFromTracker, revisionFromTracker]],
+  [ARCHIVE_TO_PROCESSOR, archived.inputs],
   [ALERTS_TO_NOTIFIER, [outbound.diverged, outbound.converged]],
   [POSITION_CHANGES_TO_SNAPSHOTS, [outbound.positionChanged, outbound.statementRevised]],
   [TRACKER_CHANGES_TO_FEEDS, [outbound.positionChanged, outbound.diverged, outbound.converged, outbound.statementRevised]],
@@ -288,21 +300,27 @@ describe('EventBridge rules', () => {
     }
   });
 
-  it('delivers what reaches the processor, whatever the rule, to the one processor queue', () => {
+  it('delivers what reaches the processor to its live queue, and an archive import\'s inputs to its archive queue', () => {
     const targetOf = (definition: RuleDefinition) => {
       const rule = Object.values(resourcesOf(synth.stateless, 'AWS::Events::Rule')).find((r) => r.Properties?.Description === definition.description);
       return JSON.stringify((rule?.Properties?.Targets as Array<Record<string, unknown>>)[0]!['Arn']);
     };
 
-    expect(new Set(PROCESSOR_RULES.map(targetOf)).size).toBe(1);
-    expect(targetOf(INBOUND_TO_PROCESSOR)).toMatch(/Processor/);
+    expect(new Set(LIVE_PROCESSOR_RULES.map(targetOf)).size).toBe(1);
+    expect(targetOf(INBOUND_TO_PROCESSOR)).toMatch(/ProcessorQueue/);
+    expect(targetOf(ARCHIVE_TO_PROCESSOR)).toMatch(/ProcessorArchiveQueue/);
+    expect(PROCESSOR_RULES).toEqual([...LIVE_PROCESSOR_RULES, ARCHIVE_TO_PROCESSOR]);
   });
 
   it('archives exactly what the processor consumes, so a replay rebuilds state without re-sending alerts', () => {
     const archives = Object.values(resourcesOf(synth.stateful, 'AWS::Events::Archive'));
 
     expect(archives).toHaveLength(1);
-    expect(archives[0]!.Properties?.EventPattern).toEqual(INBOUND_TO_PROCESSOR.pattern);
+    expect(archives[0]!.Properties?.EventPattern).toEqual(PROCESSOR_INPUTS);
+    // Both lanes' inputs: a back-fill is archived as a live statement is.
+    for (const event of [...meantFor.get(INBOUND_TO_PROCESSOR)!, ...archived.inputs]) {
+      expect(matchesEventPattern(PROCESSOR_INPUTS, event), `${event['detail-type']} from ${event.source}`).toBe(true);
+    }
     expect(archives[0]!.Properties?.RetentionDays).toBe(synth.config.archiveRetentionDays);
   });
 });
