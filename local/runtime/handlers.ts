@@ -51,14 +51,16 @@ export function startHandlers(deliveries: Deliveries, settings: HandlerSettings)
 }
 
 /**
- * The snapshot and feed writers give way to the processor: a run (a read of whole issues, then
- * files) on the event loop and the store the processor uses made the statements it overlapped
- * several times slower (most of the bench's tail). A due run waits until the processor has been
- * idle for 100 ms (statements of a stream arrive a few ms apart), and under a stream that never
- * lets up it runs at least once per 5 s with the 500 ms window: the deployed writers' window.
+ * The snapshot and feed writers give way to the processor, as deployed they run in functions of
+ * their own and cannot slow it: a run (a read of whole issues, then files) on the event loop and
+ * the store the processor uses made the statements it overlapped several times slower (most of
+ * the bench's tail). A due run waits until the processor has been idle for 100 ms (statements of
+ * a stream arrive a few ms apart); under a stream that never lets up, it still runs at least every
+ * 30 s. With a bound of 5 s, the runs it forced into a 25 s stream still put about ten statements
+ * in a thousand several times over their usual latency.
  */
 const WRITER_QUIET_MS = 100;
-const WRITER_MAX_YIELD_MS = 4_500;
+const WRITER_MAX_YIELD_MS = 29_500;
 
 type YieldTo = NonNullable<LocalQueueOptions['yieldTo']>;
 
@@ -132,12 +134,13 @@ function startSnapshotWriter(deliveries: Deliveries, { output, verbose, reader, 
 }
 
 /**
- * What one run of the snapshot or feed writer may take: 1,000 (the deployed feed writer takes 100),
- * so one run takes all that piled up while it gave way to the processor, about 350 records in 5 s
- * of the bench's stream (a run costs per issue, not per record). With 100, the backlog made every
- * following batch full and overdue, and the writers ran every 1.5 s however busy the processor was.
+ * What one run of the snapshot or feed writer may take: 10,000, SQS's largest batch with a window
+ * (the deployed feed writer takes 100), so one run takes all that piled up while it gave way to the
+ * processor, about 2,000 records in 30 s of the bench's stream (a run costs per issue, not per
+ * record). With 100, the backlog made every following batch full and overdue, and the writers ran
+ * every 1.5 s however busy the processor was.
  */
-const LOCAL_WRITER_BATCH_SIZE = 1_000;
+const LOCAL_WRITER_BATCH_SIZE = 10_000;
 
 /**
  * The same window as the snapshots, for the same reasons: a burst is one write of an issue's feeds.
