@@ -18,11 +18,9 @@
 import { ConflictingIdError } from '../core/errors.ts';
 import { identityConflicts, statementIdentity } from '../core/identity.ts';
 import type { Registry, StatementRecord } from '../core/types.ts';
-import type { Clock, EventPublisher, HistoryWrite, OutboundEvent, PositionAdvance, PositionWrite, RevisedStatement, TrackerRepository } from './ports.ts';
+import type { Clock, EventPublisher, HistoryWrite, PositionAdvance, PositionWrite, RevisedStatement, TrackerRepository } from './ports.ts';
 import { AlertLedger, type AlertCounts } from './record/alert-ledger.ts';
-import { applyToPosition } from '../core/positions.ts';
-import { positionChangedEvent } from './record/alert-records.ts';
-import { publishAlerts, publishOutbox } from './record/publish-outbox.ts';
+import { publishOutbox } from './record/publish-outbox.ts';
 import { quietPosition, recordRestatements, type Restatement } from './record/restatement.ts';
 import { settle, type Settled } from './record/settle.ts';
 import { statementChangeOf } from './record/statement-change.ts';
@@ -176,23 +174,6 @@ const settleWithoutReading = async (deps: RecordStatementDeps, written: WrittenS
   return restatement === undefined ? undefined : (await recordQuietRestatements(deps, [{ written, restatement }]))[0];
 };
 
-/**
- * The Position Changed of a statement whose own write made it current (no revisions came first):
- * nothing a settling round does can change it, only a later statement of the same actor, which
- * announces its own. A redelivery (its write finds the position unchanged) is announced from the
- * settled snapshot instead, as before.
- */
-const announcedOnWrite = ({ statement, revised, advance }: WrittenStatement): OutboundEvent | undefined =>
-  revised === undefined && advance?.write === 'current' ? positionChangedEvent(statement, applyToPosition(advance.replaced, statement).position) : undefined;
-
-/** Both results once both are done (nothing left running behind a failure), or the first failure. */
-const bothSettled = async <A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> => {
-  const [first, second] = await Promise.allSettled([a, b]);
-  if (first.status === 'rejected') throw first.reason;
-  if (second.status === 'rejected') throw second.reason;
-  return [first.value, second.value];
-};
-
 /** Settles a written statement on its own: in order, or by replay rounds, then its change entry and publication. */
 export const settleStatement = async (
   deps: RecordStatementDeps,
@@ -204,22 +185,16 @@ export const settleStatement = async (
   if (withoutReading !== undefined) return withoutReading;
   const { statement, revised, history } = written;
   const ledger = new AlertLedger(tracker, statement.issue);
-  // A statement its position write made current is announced at once, side by side with settling
-  // its divergences, as a quiet restatement is: from the position the write returned.
-  const change = announcedOnWrite(written);
-  const [announced, { snapshot, ...settled }] = await bothSettled(
-    change === undefined ? Promise.resolve(0) : publisher.publish([change]).then(() => 1),
-    settle({ tracker, clock, registry, statement, ledger }, maxRounds),
-  );
+  const { snapshot, ...settled } = await settle({ tracker, clock, registry, statement, ledger }, maxRounds);
   // The change-feed entries and the publication depend on the settled snapshot only: side by side.
   const [, outbox] = await Promise.all([
     (async () => {
       await tracker.recordStatementChange(statement.statementId, statementChangeOf(statement, snapshot.positions.get(statement.actor), clock.now()));
       if (revised !== undefined) await recordRevisionChanges(tracker, revised.effective, clock.now());
     })(),
-    change === undefined ? publishOutbox({ tracker, publisher, ledger, statement }, snapshot) : publishAlerts({ tracker, publisher, ledger, issue: statement.issue }, snapshot),
+    publishOutbox({ tracker, publisher, ledger, statement }, snapshot),
   ]);
-  const published = announced + outbox + (await publishRevised(publisher, revised));
+  const published = outbox + (await publishRevised(publisher, revised));
   const { statementId, issue, actor } = statement;
   return { statementId, issue, actor, history, position: written.advance?.write ?? 'unchanged', ...settled, alerts: ledger.counts, published };
 };
