@@ -107,8 +107,8 @@ async function main(): Promise<void> {
       waiting.get(statementId)?.(at);
     } else if (event['detail-type'] === POSITIONS_DIVERGED || event['detail-type'] === POSITIONS_CONVERGED) {
       // An alert is timed from the statement that caused it: the latest said of its evidence (the
-      // bench says each statement a minute after the one before). The next statement may be on
-      // its way already, since a statement's Position Changed can come before its alerts.
+      // bench says each statement a minute after the one before), not from whichever statement is
+      // in flight, so an alert published after the next statement went out still counts for its own.
       const cause = alertCause(event.detail as unknown as AlertDetail);
       const from = cause === undefined ? undefined : publishedAt.get(cause);
       if (from !== undefined) alertLatencies.push(at - from);
