@@ -1,7 +1,8 @@
 /**
  * Publish-to-event latency of the local runtime: 1,000 statements published one at a time through
  * the PutEvents endpoint with the AWS SDK, each timed until the bus carries the Position Changed
- * it causes (and, when it opens or closes a divergence, the alert). The path measured is the whole
+ * it causes (and, when it opens or closes a divergence, each alert, timed from the statement that
+ * caused it: the latest said of the alert's evidence). The path measured is the whole
  * local pipeline: HTTP, the bus, rule matching, the processor queue (with its batching window),
  * the handler on the embedded DynamoDB, and the publish back onto the bus.
  *
@@ -56,6 +57,17 @@ const percentile = (sorted: readonly number[], p: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] as number;
 };
 
+interface AlertDetail {
+  evidence: { actor: ReadonlyArray<{ statementId: string; saidAt: string }>; other: ReadonlyArray<{ statementId: string; saidAt: string }> };
+}
+
+/** The statement that caused an alert: the latest said of its evidence, both sides. */
+const alertCause = ({ evidence }: AlertDetail): string | undefined =>
+  [...evidence.actor, ...evidence.other].reduce<{ statementId: string; saidAt: string } | undefined>(
+    (latest, item) => (latest === undefined || item.saidAt > latest.saidAt ? item : latest),
+    undefined,
+  )?.statementId;
+
 const round = (value: number): number => Math.round(value * 100) / 100;
 
 const summary = (samples: readonly number[]) => {
@@ -84,18 +96,22 @@ async function main(): Promise<void> {
 
   // statementId → resolves when its Position Changed is on the bus.
   const waiting = new Map<string, (at: number) => void>();
-  let inFlight: { statementId: string; publishedAt: number } | undefined;
+  // statementId → when it was published, for the statements measured.
+  const publishedAt = new Map<string, number>();
   const alertLatencies: number[] = [];
-  let measuring = false;
   runtime.bus.subscribe((event) => {
     const at = performance.now();
     if (event.source !== TRACKER_SOURCE) return;
     if (event['detail-type'] === POSITION_CHANGED) {
       const statementId = (event.detail as { current: { statementId: string } }).current.statementId;
       waiting.get(statementId)?.(at);
-    } else if ((event['detail-type'] === POSITIONS_DIVERGED || event['detail-type'] === POSITIONS_CONVERGED) && inFlight !== undefined && measuring) {
-      // Statements go one at a time, so an alert belongs to the statement in flight.
-      alertLatencies.push(at - inFlight.publishedAt);
+    } else if (event['detail-type'] === POSITIONS_DIVERGED || event['detail-type'] === POSITIONS_CONVERGED) {
+      // An alert is timed from the statement that caused it: the latest said of its evidence (the
+      // bench says each statement a minute after the one before), not from whichever statement is
+      // in flight, so an alert published after the next statement went out still counts for its own.
+      const cause = alertCause(event.detail as unknown as AlertDetail);
+      const from = cause === undefined ? undefined : publishedAt.get(cause);
+      if (from !== undefined) alertLatencies.push(at - from);
     }
   });
 
@@ -114,6 +130,7 @@ async function main(): Promise<void> {
     return stance;
   };
   const latencies: number[] = [];
+  let measuring = false;
   let lost = 0;
   let cpu: NodeJS.CpuUsage = { user: 0, system: 0 };
   const startedAt = performance.now();
@@ -143,8 +160,8 @@ async function main(): Promise<void> {
         recordedBy: 'bench',
       };
       const observed = new Promise<number>((resolve) => waiting.set(statementId, resolve));
-      const publishedAt = performance.now();
-      inFlight = { statementId, publishedAt };
+      const sentAt = performance.now();
+      if (measuring) publishedAt.set(statementId, sentAt);
       const result = await client.send(
         new PutEventsCommand({ Entries: [{ Source: DESK_SOURCE, DetailType: 'Statement Recorded', Detail: JSON.stringify(detail) }] }),
       );
@@ -154,7 +171,7 @@ async function main(): Promise<void> {
       clearTimeout(timer);
       waiting.delete(statementId);
       if (at === undefined) lost++;
-      else if (measuring) latencies.push(at - publishedAt);
+      else if (measuring) latencies.push(at - sentAt);
     }
     // Alerts of the last statement may still be on their way.
     await runtime.settle();

@@ -28,6 +28,14 @@ export interface LocalQueueOptions {
   batchWindowMs?: number;
   /** Batches in flight at once, as the mapping's maxConcurrency. @default 1 */
   maxConcurrency?: number;
+  /**
+   * A queue whose work comes first: until it has been idle (nothing waiting, no batch running) for
+   * `quietMs`, this queue starts no batch, for up to `maxDelayMs` past its batching window (so it
+   * still runs, less often, under a stream that never lets up). For background writers that share
+   * the event loop and the store with the processor: a stream's statements come a few
+   * milliseconds apart, a run takes a hundred or more.
+   */
+  yieldTo?: { queue: Pick<LocalQueue, 'quietFor' | 'isIdle' | 'idle'>; quietMs: number; maxDelayMs: number };
   /** Receives before a message is dead-lettered, as the redrive policy's maxReceiveCount. @default 5 */
   maxReceiveCount?: number;
   /** First retry delay; doubled on every further receive. @default 100 */
@@ -74,8 +82,8 @@ export class LocalQueue {
   readonly name: string;
   readonly rule: string;
   readonly arn: string;
-  private readonly options: Required<Omit<LocalQueueOptions, 'failureReason' | 'onActivity'>> &
-    Pick<LocalQueueOptions, 'failureReason' | 'onActivity'>;
+  private readonly options: Required<Omit<LocalQueueOptions, 'failureReason' | 'onActivity' | 'yieldTo'>> &
+    Pick<LocalQueueOptions, 'failureReason' | 'onActivity' | 'yieldTo'>;
   /** Not in flight, ordered by sequence. */
   private waiting: Message[] = [];
   private inFlight = 0;
@@ -83,6 +91,10 @@ export class LocalQueue {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private closed = false;
+  /** Waiting for the queue it yields to to go idle. */
+  private yielding = false;
+  /** When a message last arrived or a batch last ended. */
+  private lastActiveAt = Date.now();
   private readonly idleWaiters = new Set<() => void>();
   private readonly batches = new Set<Promise<void>>();
   private readonly counters = { sent: 0, deleted: 0, retried: 0, deadLettered: 0 };
@@ -121,6 +133,7 @@ export class LocalQueue {
       visibleAt: now,
     });
     this.counters.sent++;
+    this.lastActiveAt = now;
     for (const observer of this.observers) observer(messageId, body);
     this.pump();
     return messageId;
@@ -174,8 +187,35 @@ export class LocalQueue {
         this.wakeAt(visibleSince + batchWindowMs);
         return;
       }
+      if (this.yieldsNow(visibleSince + batchWindowMs, now)) return;
       this.dispatch(visible);
     }
+  }
+
+  /** How long nothing has been waiting or running, in ms; 0 while busy. */
+  quietFor(now: number = Date.now()): number {
+    return this.isIdle() ? Math.max(0, now - this.lastActiveAt) : 0;
+  }
+
+  /**
+   * Whether to hold a due batch back for the queue yielded to: woken once that one has been quiet
+   * long enough, or at the latest start.
+   */
+  private yieldsNow(due: number, now: number): boolean {
+    const yieldTo = this.options.yieldTo;
+    if (yieldTo === undefined || now >= due + yieldTo.maxDelayMs) return false;
+    const quiet = yieldTo.queue.quietFor(now);
+    if (quiet >= yieldTo.quietMs) return false;
+    this.wakeAt(due + yieldTo.maxDelayMs);
+    if (yieldTo.queue.isIdle()) this.wakeAt(now + yieldTo.quietMs - quiet);
+    else if (!this.yielding) {
+      this.yielding = true;
+      void yieldTo.queue.idle().then(() => {
+        this.yielding = false;
+        this.pump();
+      });
+    }
+    return true;
   }
 
   private visible(now: number, limit: number): Message[] {
@@ -212,6 +252,7 @@ export class LocalQueue {
     this.inFlight++;
     const run = this.invoke(batch).finally(() => {
       this.inFlight--;
+      this.lastActiveAt = Date.now();
       this.batches.delete(run);
       this.pump();
       this.notifyIdle();

@@ -11,7 +11,7 @@ import { LocalEventBus } from '../bus/local-event-bus.ts';
 import type { Output } from '../console/terminal.ts';
 import { createFileDeadLetterQueue, createMemoryDeadLetterQueue, type DeadLetter, type DeadLetterQueue } from '../delivery/dead-letter-queue.ts';
 import { createEventFates, type EventFates } from '../delivery/event-fates.ts';
-import { LocalQueue, type QueueActivity, type SqsBatchHandler } from '../delivery/local-queue.ts';
+import { LocalQueue, type LocalQueueOptions, type QueueActivity, type SqsBatchHandler } from '../delivery/local-queue.ts';
 import type { Shutdown } from './shutdown.ts';
 
 /** How long a shutdown waits for queued messages (retries included) before dropping them. */
@@ -36,6 +36,8 @@ export interface QueueSetup {
   /** Records per invocation, as the event source's batchSize. @default 10 */
   batchSize?: number;
   maxConcurrency: number;
+  /** A queue to give way to (LocalQueueOptions.yieldTo). */
+  yieldTo?: LocalQueueOptions['yieldTo'];
 }
 
 export interface Deliveries {
@@ -87,6 +89,7 @@ export function createDeliveries(settings: DeliverySettings, shutdown: Shutdown)
       batchWindowMs: setup.batchWindowMs,
       ...(setup.batchSize === undefined ? {} : { batchSize: setup.batchSize }),
       maxConcurrency: setup.maxConcurrency,
+      ...(setup.yieldTo === undefined ? {} : { yieldTo: setup.yieldTo }),
       region: bus.region,
       account: bus.account,
       failureReason: setup.reasonFor,

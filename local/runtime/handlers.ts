@@ -16,7 +16,7 @@ import { createHandler as createSnapshotWriter } from '../../functions/handlers/
 import { LocalBusPublisher } from '../bus/bus-publisher.ts';
 import type { Output } from '../console/terminal.ts';
 import { createHandlerLogger } from '../delivery/handler-logger.ts';
-import type { SqsBatchHandler } from '../delivery/local-queue.ts';
+import type { LocalQueue, LocalQueueOptions, SqsBatchHandler } from '../delivery/local-queue.ts';
 import { createProcessorHandler } from '../processor.ts';
 import type { Deliveries } from './deliveries.ts';
 import { carriesRegistryEvent } from './registry-reads.ts';
@@ -42,15 +42,30 @@ export interface HandlerSettings {
 
 /** Starts the handlers; returns what the processor made of every message it settled, kept up to date. */
 export function startHandlers(deliveries: Deliveries, settings: HandlerSettings): { processed: BatchCounts } {
-  const processed = startProcessor(deliveries, settings);
+  const { processed, queue } = startProcessor(deliveries, settings);
+  const yieldTo = { queue, quietMs: WRITER_QUIET_MS, maxDelayMs: WRITER_MAX_YIELD_MS };
   startNotifier(deliveries, settings);
-  startSnapshotWriter(deliveries, settings);
-  startFeedWriter(deliveries, settings);
+  startSnapshotWriter(deliveries, settings, yieldTo);
+  startFeedWriter(deliveries, settings, yieldTo);
   return { processed };
 }
 
+/**
+ * The snapshot and feed writers give way to the processor, as deployed they run in functions of
+ * their own and cannot slow it: a run (a read of whole issues, then files) on the event loop and
+ * the store the processor uses made the statements it overlapped several times slower (most of
+ * the bench's tail). A due run waits until the processor has been idle for 100 ms (statements of
+ * a stream arrive a few ms apart); under a stream that never lets up, it still runs at least every
+ * 30 s. With a bound of 5 s, the runs it forced into a 25 s stream still put about ten statements
+ * in a thousand several times over their usual latency.
+ */
+const WRITER_QUIET_MS = 100;
+const WRITER_MAX_YIELD_MS = 29_500;
+
+type YieldTo = NonNullable<LocalQueueOptions['yieldTo']>;
+
 /** One batch at a time, so statements are applied in the order they arrived. */
-function startProcessor(deliveries: Deliveries, settings: HandlerSettings): BatchCounts {
+function startProcessor(deliveries: Deliveries, settings: HandlerSettings): { processed: BatchCounts; queue: LocalQueue } {
   const log = createHandlerLogger('processor', settings.output, { verbose: settings.verbose });
   const processed = countOutcomes([]);
   const process = createProcessorHandler({
@@ -76,7 +91,7 @@ function startProcessor(deliveries: Deliveries, settings: HandlerSettings): Batc
   // arrives while it is busy makes up the next batch (up to 10).
   const queue = deliveries.addQueue({ name: 'processor', rules: PROCESSOR_RULES, handler, reasonFor: log.reasonFor, batchWindowMs: 0, maxConcurrency: 1 });
   queue.observe((messageId, body) => deliveries.fates.received(messageId, body));
-  return processed;
+  return { processed, queue };
 }
 
 /** SNS is a console sink locally; the webhook is a rule of its own (local-rules.ts). */
@@ -95,7 +110,7 @@ function startNotifier(deliveries: Deliveries, { output, verbose, reader }: Hand
   deliveries.addQueue({ name: 'notifier', rules: [ALERTS_TO_NOTIFIER], handler, reasonFor: log.reasonFor, batchWindowMs: 10, maxConcurrency: 2 });
 }
 
-function startSnapshotWriter(deliveries: Deliveries, { output, verbose, reader, snapshotStore }: HandlerSettings): void {
+function startSnapshotWriter(deliveries: Deliveries, { output, verbose, reader, snapshotStore }: HandlerSettings, yieldTo: YieldTo): void {
   const log = createHandlerLogger('snapshots', output, { verbose });
   const handler = createSnapshotWriter({ reader, store: snapshotStore, logger: log.logger });
   // A window, as the deployed event source has (5 s), so a burst of changes to an issue makes one
@@ -114,24 +129,37 @@ function startSnapshotWriter(deliveries: Deliveries, { output, verbose, reader, 
     batchWindowMs: 500,
     batchSize: LOCAL_WRITER_BATCH_SIZE,
     maxConcurrency: 1,
+    yieldTo,
   });
 }
 
 /**
- * What one run of the snapshot or feed writer may take: the deployed feed writer's 100, so a window
- * rather than a full batch ends it under any local stream (a run costs per issue, not per record).
+ * What one run of the snapshot or feed writer may take: 10,000, SQS's largest batch with a window
+ * (the deployed feed writer takes 100), so one run takes all that piled up while it gave way to the
+ * processor, about 2,000 records in 30 s of the bench's stream (a run costs per issue, not per
+ * record). With 100, the backlog made every following batch full and overdue, and the writers ran
+ * every 1.5 s however busy the processor was.
  */
-const LOCAL_WRITER_BATCH_SIZE = 100;
+const LOCAL_WRITER_BATCH_SIZE = 10_000;
 
 /**
  * The same window as the snapshots, for the same reasons: a burst is one write of an issue's feeds.
  * With a batch of 10 (the local default before), a steady stream ran the writer every 120 ms,
  * 60-200 ms a run.
  */
-function startFeedWriter(deliveries: Deliveries, { output, verbose, reader, feedStore, feedsUrl }: HandlerSettings): void {
+function startFeedWriter(deliveries: Deliveries, { output, verbose, reader, feedStore, feedsUrl }: HandlerSettings, yieldTo: YieldTo): void {
   const log = createHandlerLogger('feeds', output, { verbose });
   let writer: ReturnType<typeof createFeedWriter> | undefined;
   const handler = (event: SQSEvent): Promise<SQSBatchResponse> =>
     (writer ??= createFeedWriter({ reader, store: feedStore, baseUrl: feedsUrl(), logger: log.logger }))(event);
-  deliveries.addQueue({ name: FEED_QUEUE, rules: [TRACKER_CHANGES_TO_FEEDS], handler, reasonFor: log.reasonFor, batchWindowMs: 500, batchSize: LOCAL_WRITER_BATCH_SIZE, maxConcurrency: 1 });
+  deliveries.addQueue({
+    name: FEED_QUEUE,
+    rules: [TRACKER_CHANGES_TO_FEEDS],
+    handler,
+    reasonFor: log.reasonFor,
+    batchWindowMs: 500,
+    batchSize: LOCAL_WRITER_BATCH_SIZE,
+    maxConcurrency: 1,
+    yieldTo,
+  });
 }

@@ -67,7 +67,9 @@ export async function connectStore(settings: StoreSettings, shutdown: Shutdown):
     ...(dataDir === null ? {} : { dataDir: join(dataDir, 'dynamodb') }),
   });
   shutdown.add(() => embedded.close());
-  const client = sharedClient({ endpoint: embedded.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }, shutdown);
+  // In process, the store's channel rather than its socket (store-channel.ts); the endpoint names the host signed for.
+  const channel = embedded.requestHandler === undefined ? {} : { requestHandler: embedded.requestHandler };
+  const client = sharedClient({ endpoint: embedded.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, ...channel }, shutdown);
   return { client, endpoint: embedded.endpoint, embedded };
 }
 

@@ -17,10 +17,11 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { lockDirectory, type DirLock } from './dir-lock.ts';
 import { ensureTable, type EnsureTableOutcome } from './ensure-table.ts';
+import { CHANNEL_WORKER_SOURCE, StoreChannelHandler } from './store-channel.ts';
 
 /** The documented default port, DynamoDB Local's, so tools configured for it work unchanged. */
 export const DEFAULT_DYNAMODB_PORT = 8000;
@@ -49,6 +50,12 @@ export interface DynaliteServerOptions {
 export interface DynaliteServer {
   endpoint: string;
   port: number;
+  /**
+   * On a thread: the SDK request handler that reaches dynalite in this process without a socket
+   * (store-channel.ts), for clients given `endpoint` as well (it names the host they sign for).
+   * Undefined on the caller's loop.
+   */
+  requestHandler: StoreChannelHandler | undefined;
   /** Stops listening, drops every connection (SDK clients keep theirs alive) and closes LevelDB, which flushes and releases its lock. */
   close(): Promise<void>;
 }
@@ -69,13 +76,15 @@ const dynaliteOptions = ({ path, createTableMs }: ServerSettings) => ({
 
 /**
  * What the worker runs (CommonJS, evaluated from a string so no separate file needs building):
- * the same server as `listenHere`, answering 'close' by closing it.
+ * the same server as `listenHere`, its request handler also served on the channel's port
+ * (store-channel.ts), answering 'close' by closing it.
  */
-const WORKER_SOURCE = `
+const WORKER_SOURCE = `${CHANNEL_WORKER_SOURCE}
 const { parentPort, workerData } = require('node:worker_threads');
 const dynalite = require(workerData.dynalitePath);
 const { port, host, options } = workerData;
 const server = dynalite(options);
+serveChannel(workerData.channel, server.listeners('request')[0]);
 const fail = (error) => parentPort.postMessage({ type: 'error', code: error && error.code, message: String(error && error.message) });
 server.once('error', fail);
 server.listen(port, host, () => {
@@ -96,6 +105,7 @@ type WorkerMessage =
 
 interface Listening {
   port: number;
+  requestHandler?: StoreChannelHandler;
   close(): Promise<void>;
 }
 
@@ -107,14 +117,24 @@ const listenError = (message: WorkerMessage): NodeJS.ErrnoException => {
 };
 
 const listenOnThread = async (settings: ServerSettings): Promise<Listening> => {
+  const channel = new MessageChannel();
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { dynalitePath: createRequire(import.meta.url).resolve('dynalite'), port: settings.port, host: settings.host, options: dynaliteOptions(settings) },
+    workerData: {
+      dynalitePath: createRequire(import.meta.url).resolve('dynalite'),
+      port: settings.port,
+      host: settings.host,
+      options: dynaliteOptions(settings),
+      channel: channel.port2,
+    },
+    transferList: [channel.port2],
   });
+  const requestHandler = new StoreChannelHandler(channel.port1);
   let exited = false;
   const exit = new Promise<void>((resolveExit) =>
     worker.once('exit', () => {
       exited = true;
+      requestHandler.close('the embedded DynamoDB thread has stopped');
       resolveExit();
     }),
   );
@@ -141,7 +161,10 @@ const listenOnThread = async (settings: ServerSettings): Promise<Listening> => {
   }
   return {
     port: first.port,
+    requestHandler,
     close: async () => {
+      // As closing the server drops its connections: what has no answer yet fails, retryably.
+      requestHandler.close();
       if (exited) return;
       const closed = next();
       worker.postMessage('close');
@@ -190,6 +213,7 @@ export async function startDynaliteServer(options: DynaliteServerOptions = {}): 
   return {
     endpoint: endpointOf(settings.host, server.port),
     port: server.port,
+    requestHandler: server.requestHandler,
     close: () => (closing ??= server.close()),
   };
 }
@@ -210,6 +234,8 @@ export interface EmbeddedDynamoDb {
   /** Where the data lives: a directory, or null when in memory. */
   dataDir: string | null;
   table: EnsureTableOutcome;
+  /** The in-process way to the store for the runtime's SDK clients (`DynaliteServer.requestHandler`). */
+  requestHandler: StoreChannelHandler | undefined;
   close(): Promise<void>;
 }
 
@@ -234,7 +260,13 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions): P
     throw error;
   }
 
-  const client = new DynamoDBClient({ endpoint: server.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 3 });
+  const client = new DynamoDBClient({
+    endpoint: server.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 3,
+    ...(server.requestHandler === undefined ? {} : { requestHandler: server.requestHandler }),
+  });
   let table: EnsureTableOutcome;
   try {
     table = await ensureTable(client, tableName);
@@ -251,6 +283,7 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions): P
     port: server.port,
     dataDir,
     table,
+    requestHandler: server.requestHandler,
     close: async () => {
       try {
         await server.close();

@@ -217,6 +217,93 @@ describe('LocalQueue when the dead-letter queue cannot be written', () => {
   });
 });
 
+describe('LocalQueue giving way to another queue (yieldTo)', () => {
+  /** A foreground queue whose batches run until released, and a background queue yielding to it. */
+  const pair = () => {
+    let release: () => void = () => undefined;
+    const foreground = new LocalQueue({
+      name: 'processor',
+      rule: 'InboundToProcessor',
+      handler: () => new Promise<void>((resolve) => (release = resolve)),
+      deadLetters: createMemoryDeadLetterQueue(),
+      batchWindowMs: 0,
+    });
+    const ran: number[] = [];
+    const background = new LocalQueue({
+      name: 'snapshots',
+      rule: 'PositionChangesToSnapshots',
+      handler: (event) => void ran.push(event.Records.length),
+      deadLetters: createMemoryDeadLetterQueue(),
+      batchWindowMs: 50,
+      batchSize: 100,
+      yieldTo: { queue: foreground, quietMs: 100, maxDelayMs: 1_000 },
+    });
+    queues.push(foreground, background);
+    return { foreground, background, ran, release: () => release() };
+  };
+
+  it('holds a due batch while the other queue is busy, and runs it once that one has been quiet long enough', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      // Prepare
+      const { foreground, background, ran, release } = pair();
+      foreground.send('statement');
+      background.send('change-1');
+      background.send('change-2');
+
+      // Act, Assess: past the window, the processor still busy.
+      await vi.advanceTimersByTimeAsync(400);
+      expect(ran).toEqual([]);
+      release();
+      await vi.advanceTimersByTimeAsync(60);
+      expect(ran).toEqual([]);
+      await vi.advanceTimersByTimeAsync(60);
+      expect(ran).toEqual([2]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('runs a held batch at the latest maxDelayMs after its window, however busy the other queue stays', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      // Prepare
+      const { foreground, background, ran, release } = pair();
+      foreground.send('statement');
+      background.send('change-1');
+
+      // Act, Assess
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(ran).toEqual([]);
+      background.send('change-2');
+      await vi.advanceTimersByTimeAsync(60);
+      expect(ran).toEqual([2]);
+      expect(foreground.isIdle()).toBe(false);
+      release();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('runs at once after its window when the other queue is quiet', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      // Prepare
+      const { background, ran } = pair();
+      await vi.advanceTimersByTimeAsync(200);
+      background.send('change-1');
+
+      // Act, Assess
+      await vi.advanceTimersByTimeAsync(40);
+      expect(ran).toEqual([]);
+      await vi.advanceTimersByTimeAsync(20);
+      expect(ran).toEqual([1]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe('the --alerts-webhook sink', () => {
   const alert = (alertId: string): EventBridgeEvent => ({
     version: '0',
