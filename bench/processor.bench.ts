@@ -30,7 +30,7 @@ import { seededRandom } from '../support/shuffle.ts';
 import { sqsRecord, type PublishedEvent } from '../support/sqs-events.ts';
 import { minutesAfter, quoteOfBytes, statementEvent, syntheticRegistryEvents, syntheticWorld, type SyntheticWorld } from '../support/synthetic.ts';
 import { meterCapacity, type CapacityTotals } from './capacity-meter.ts';
-import { PROCESSOR_BATCH_SIZE } from '../infra/constructs/processor.ts';
+import { ARCHIVE_BATCH_SIZE, PROCESSOR_BATCH_SIZE } from '../infra/constructs/processor.ts';
 
 const QUOTE_BYTES = 1_024;
 const LANES = 4;
@@ -39,7 +39,7 @@ const THROUGHPUT_STATEMENTS_PER_LANE = 150;
 const RAW_PUTS = 1_200;
 const REPEATS = 3;
 const CAPACITY_STATEMENTS: Record<number, number> = { 5: 200, 50: 200, 500: 80 };
-/** Back-fill: one issue, statements delivered in the processor's batches (10) in said order and in reverse. */
+/** Back-fill: one issue, statements delivered in the archive lane's batches (100) in said order and in reverse; at 2,000 also in the live lane's (10). */
 const BACKFILL_SIZES = [200, 2_000] as const;
 const BACKFILL_MEMBERS = 50;
 const RESULTS_FILE = new URL('./results/processor.json', import.meta.url);
@@ -414,18 +414,19 @@ const backfillSizes = (args: readonly string[]): number[] => {
 };
 
 /**
- * `--batch 100`: the statements per delivered batch of `--only backfill` (by default the processor's
- * SQS batch size, as deployed: infra/constructs/processor.ts), to measure what larger batches give.
+ * `--batch 10`: the statements per delivered batch of `--only backfill` (by default the archive
+ * lane's SQS batch size, as deployed: infra/constructs/processor.ts, where a back-fill is routed;
+ * 10 is the live lane's).
  */
 const backfillBatch = (args: readonly string[]): number => {
   const at = args.indexOf('--batch');
-  if (at === -1) return PROCESSOR_BATCH_SIZE;
+  if (at === -1) return ARCHIVE_BATCH_SIZE;
   const size = Number(args[at + 1]);
   if (!Number.isInteger(size) || size < 1 || size > 10_000) throw new Error(`--batch takes a batch size from 1 to 10000 (SQS's largest), not ${JSON.stringify(args[at + 1] ?? '')}`);
   return size;
 };
 
-const backfillPart = async (log: Log, sizes: readonly number[], batchSize = PROCESSOR_BATCH_SIZE): Promise<Record<string, BackfillFigures>> => {
+const backfillPart = async (log: Log, sizes: readonly number[], batchSize: number): Promise<Record<string, BackfillFigures>> => {
   const backfill: Record<string, BackfillFigures> = {};
   for (const count of sizes) {
     const figures = await measureBackfill(count, batchSize);
@@ -460,8 +461,12 @@ const main = async (): Promise<void> => {
       return;
     }
     const { capacity, batched } = await capacityPart(log);
-    const backfill = await backfillPart(log, BACKFILL_SIZES);
+    // A back-fill is an archive import, which the bus routes to the archive lane's batches; the
+    // same 2,000 through the live lane's batches of ten are measured beside it.
+    const backfill = await backfillPart(log, BACKFILL_SIZES, ARCHIVE_BATCH_SIZE);
     const backfillRatio = (backfill[String(BACKFILL_SIZES.at(-1))] as BackfillFigures).ratio;
+    const liveLaneBackfill = await backfillPart(log, [BACKFILL_SIZES.at(-1) as number], PROCESSOR_BATCH_SIZE);
+    const liveLaneBackfillRatio = (liveLaneBackfill[String(BACKFILL_SIZES.at(-1))] as BackfillFigures).ratio;
     const at50 = capacity['50'] as CapacityFigures;
     const result = {
       bench: 'processor',
@@ -480,10 +485,12 @@ const main = async (): Promise<void> => {
       wcuPerTransition: at50.wcuPerTransition,
       batched,
       backfillRatio,
+      liveLaneBackfillRatio,
       members: THROUGHPUT_MEMBERS,
       runs,
       capacity,
       backfill,
+      liveLaneBackfill,
       targets: {
         ratio: { min: 0.5, met: ratio >= 0.5 },
         wcuPerQuietStatementAt50: { max: 3, met: at50.wcuPerQuietStatement <= 3 },

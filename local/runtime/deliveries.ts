@@ -14,6 +14,11 @@ import { createEventFates, type EventFates } from '../delivery/event-fates.ts';
 import { LocalQueue, type LocalQueueOptions, type QueueActivity, type SqsBatchHandler } from '../delivery/local-queue.ts';
 import type { Shutdown } from './shutdown.ts';
 
+/** The processor's queues: the live one, and the archive lane's (back-fills, large batches). */
+export const PROCESSOR_QUEUE = 'processor';
+export const ARCHIVE_QUEUE = 'processor-archive';
+export const isProcessorQueue = (name: string): boolean => name === PROCESSOR_QUEUE || name === ARCHIVE_QUEUE;
+
 /** How long a shutdown waits for queued messages (retries included) before dropping them. */
 export const SHUTDOWN_DRAIN_MS = 5_000;
 
@@ -72,7 +77,7 @@ export function createDeliveries(settings: DeliverySettings, shutdown: Shutdown)
   const fates = createEventFates();
   const listeners = new Set<(activity: QueueActivity) => void>();
   const onActivity = (activity: QueueActivity): void => {
-    if (activity.type === 'dead-lettered' && activity.queue === 'processor') fates.deadLettered(activity.letter);
+    if (activity.type === 'dead-lettered' && isProcessorQueue(activity.queue)) fates.deadLettered(activity.letter);
     logActivity(output, activity, settings.verbose === true);
     for (const listener of listeners) listener(activity);
   };

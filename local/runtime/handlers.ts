@@ -4,7 +4,7 @@
  * console for SNS, the snapshot writer and the feed writer into folders.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { ALERTS_TO_NOTIFIER, POSITION_CHANGES_TO_SNAPSHOTS, PROCESSOR_RULES, TRACKER_CHANGES_TO_FEEDS } from '../../events/rules.ts';
+import { ALERTS_TO_NOTIFIER, ARCHIVE_TO_PROCESSOR, LIVE_PROCESSOR_RULES, POSITION_CHANGES_TO_SNAPSHOTS, TRACKER_CHANGES_TO_FEEDS } from '../../events/rules.ts';
 import type { FeedStore } from '../../functions/application/feeds.ts';
 import type { SnapshotStore } from '../../functions/application/snapshots.ts';
 import type { AlertTopic } from '../../functions/application/notify-alert.ts';
@@ -18,7 +18,7 @@ import type { Output } from '../console/terminal.ts';
 import { createHandlerLogger } from '../delivery/handler-logger.ts';
 import type { LocalQueue, LocalQueueOptions, SqsBatchHandler } from '../delivery/local-queue.ts';
 import { createProcessorHandler } from '../processor.ts';
-import type { Deliveries } from './deliveries.ts';
+import { ARCHIVE_QUEUE, type Deliveries } from './deliveries.ts';
 import { carriesRegistryEvent } from './registry-reads.ts';
 import type { RuntimeStore } from './store.ts';
 
@@ -64,7 +64,14 @@ const WRITER_MAX_YIELD_MS = 29_500;
 
 type YieldTo = NonNullable<LocalQueueOptions['yieldTo']>;
 
-/** One batch at a time, so statements are applied in the order they arrived. */
+/**
+ * The archive lane's batches, as deployed (infra/constructs/processor.ts: ARCHIVE_BATCH_SIZE and
+ * ARCHIVE_BATCHING_WINDOW; test/infra/queues.test.ts holds the two equal): a back-fill's late
+ * statements of an issue settle by one replay per hundred.
+ */
+export const LOCAL_ARCHIVE_BATCH = { size: 100, windowMs: 2_000 } as const;
+
+/** One batch at a time on each lane, so statements are applied in the order they arrived on it. */
 function startProcessor(deliveries: Deliveries, settings: HandlerSettings): { processed: BatchCounts; queue: LocalQueue } {
   const log = createHandlerLogger('processor', settings.output, { verbose: settings.verbose });
   const processed = countOutcomes([]);
@@ -89,8 +96,13 @@ function startProcessor(deliveries: Deliveries, settings: HandlerSettings): { pr
   // No batching window, as the deployed event source (infra/constructs/processor.ts sets no
   // maxBatchingWindow): a statement is handed over as soon as the processor is free, and what
   // arrives while it is busy makes up the next batch (up to 10).
-  const queue = deliveries.addQueue({ name: 'processor', rules: PROCESSOR_RULES, handler, reasonFor: log.reasonFor, batchWindowMs: 0, maxConcurrency: 1 });
+  const queue = deliveries.addQueue({ name: 'processor', rules: LIVE_PROCESSOR_RULES, handler, reasonFor: log.reasonFor, batchWindowMs: 0, maxConcurrency: 1 });
   queue.observe((messageId, body) => deliveries.fates.received(messageId, body));
+  const archive = deliveries.addQueue({
+    name: ARCHIVE_QUEUE, rules: [ARCHIVE_TO_PROCESSOR], handler, reasonFor: log.reasonFor,
+    batchSize: LOCAL_ARCHIVE_BATCH.size, batchWindowMs: LOCAL_ARCHIVE_BATCH.windowMs, maxConcurrency: 1,
+  });
+  archive.observe((messageId, body) => deliveries.fates.received(messageId, body));
   return { processed, queue };
 }
 

@@ -12,7 +12,7 @@ import { Terminal, type Output, type ProgressBar } from '../console/terminal.ts'
 import type { DeadLetter } from '../delivery/dead-letter-queue.ts';
 import type { QueueActivity } from '../delivery/local-queue.ts';
 import type { FileEvent } from '../events-file.ts';
-import type { Deliveries } from './deliveries.ts';
+import { ARCHIVE_QUEUE, isProcessorQueue, PROCESSOR_QUEUE, type Deliveries } from './deliveries.ts';
 import type { PublishOutcome, RunOutcome } from './types.ts';
 
 export type Run = (label: string, events: readonly FileEvent[], options?: { progress?: boolean }) => Promise<RunOutcome>;
@@ -23,9 +23,13 @@ export interface RunnerDeps {
   output: Output;
 }
 
+/** Messages the processor's queues have settled (deleted), both lanes. */
+const processedBy = (deliveries: Deliveries): number =>
+  [PROCESSOR_QUEUE, ARCHIVE_QUEUE].reduce((sum, name) => sum + (deliveries.queues.get(name)?.stats().deleted ?? 0), 0);
+
 export const createRunner = ({ deliveries, quarantine, output }: RunnerDeps): Run => async (label, events, options = {}) => {
   const startedAt = Date.now();
-  const processedBefore = deliveries.queues.get('processor')?.stats().deleted ?? 0;
+  const processedBefore = processedBy(deliveries);
   const errorsBefore = deliveries.targetErrors();
   const bar = options.progress === true && output instanceof Terminal ? output.progress(label, events.length) : undefined;
   const watch = watchRun(deliveries, bar);
@@ -52,7 +56,7 @@ export const createRunner = ({ deliveries, quarantine, output }: RunnerDeps): Ru
   return {
     label,
     ...published,
-    processed: (deliveries.queues.get('processor')?.stats().deleted ?? 0) - processedBefore,
+    processed: processedBy(deliveries) - processedBefore,
     deadLettered: watch.deadLettered,
     quarantined,
     alerts: watch.alerts(),
@@ -114,14 +118,14 @@ function watchRun(deliveries: Deliveries, bar: ProgressBar | undefined): RunWatc
   };
   const unwatch = deliveries.watch((activity: QueueActivity) => {
     if (activity.type === 'dead-lettered') deadLettered.push(activity.letter);
-    if (activity.queue !== 'processor') return;
+    if (!isProcessorQueue(activity.queue)) return;
     if (activity.type === 'dead-lettered') tick(activity.letter.messageId, activity.letter.reason);
     if (activity.type === 'done') for (const id of activity.messageIds) tick(id, undefined);
   });
-  const unobserve = deliveries.queues.get('processor')?.observe((messageId, body) => {
+  const unobserve = [PROCESSOR_QUEUE, ARCHIVE_QUEUE].map((name) => deliveries.queues.get(name)?.observe((messageId, body) => {
     const id = eventIdOf(body);
     if (id !== undefined && pendingIds.has(id)) messageToEvent.set(messageId, id);
-  });
+  }));
   return {
     expect: (eventId) => void pendingIds.add(eventId),
     deadLettered,
@@ -130,7 +134,7 @@ function watchRun(deliveries: Deliveries, bar: ProgressBar | undefined): RunWatc
     stop: () => {
       unsubscribe();
       unwatch();
-      unobserve?.();
+      for (const stop of unobserve) stop?.();
     },
   };
 }

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRACKER_SOURCE } from '../../events/common.ts';
+import { ARCHIVE_SOURCE, TRACKER_SOURCE } from '../../events/common.ts';
 import { POSITIONS_DIVERGED } from '../../events/catalog.ts';
 import type { AlertItem, Matrix } from '../../functions/api/schemas.ts';
 import { DEFAULT_MAX_ENTRY_BYTES, putEventsEntrySize } from '../../local/bus/local-event-bus.ts';
@@ -561,5 +561,30 @@ describe('the seed published with the AWS CLI', () => {
     }
     await test.runtime.settle();
     await expectSeedOutcome(test);
+  });
+});
+
+describe('a back-fill published as an archive import', () => {
+  let test: TestRuntime;
+  let client: EventBridgeClient;
+
+  beforeAll(async () => {
+    test = await startTestRuntime();
+    client = sdkClient(test.runtime.endpoints.bus);
+  });
+
+  afterAll(async () => {
+    client?.destroy();
+    await test?.stop();
+  });
+
+  it('goes through the archive lane in reverse said order and leaves what the seed in order leaves, quotes byte-exact', async () => {
+    const archived = seedEntries().reverse().map((entry) => ({ ...entry, Source: ARCHIVE_SOURCE }));
+
+    expect(await putInChunks(client, archived)).toBe(0);
+    await test.runtime.settle();
+
+    await expectSeedOutcome(test);
+    expect(await test.runtime.deadLetters.list()).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import {
   ARCHIVE_BATCH_SIZE, ARCHIVE_BATCHING_WINDOW, ARCHIVE_MAX_CONCURRENCY, PROCESSOR_BATCH_SIZE, PROCESSOR_MAX_CONCURRENCY,
 } from '../../infra/constructs/processor.ts';
 import { VISIBILITY_PER_TIMEOUT } from '../../infra/constructs/event-queue.ts';
+import { LOCAL_ARCHIVE_BATCH } from '../../local/runtime/handlers.ts';
 import { functionId, resourcesOf, synthTracker, type SynthesizedTracker } from './synth.ts';
 
 type Ref = { 'Fn::GetAtt'?: [string, string]; Ref?: string };
@@ -105,6 +106,8 @@ describe('queues and dead letters', () => {
       ScalingConfig: { MaximumConcurrency: ARCHIVE_MAX_CONCURRENCY },
     });
     expect(mappings).toHaveLength(2);
+    // The local runtime's archive queue batches as the deployed one does.
+    expect(LOCAL_ARCHIVE_BATCH).toEqual({ size: ARCHIVE_BATCH_SIZE, windowMs: ARCHIVE_BATCHING_WINDOW.toMilliseconds() });
     // The limit is the event source's maxConcurrency, not a reservation that would throttle.
     expect(resourcesOf(synth.stateless, 'AWS::Lambda::Function')[processor]!.Properties?.ReservedConcurrentExecutions).toBeUndefined();
   });
