@@ -1,6 +1,7 @@
 /** `tracker publish` (one statement from flags, or the events of a file) and `tracker replay`. */
 import { randomUUID } from 'node:crypto';
-import { DESK_SOURCE } from '../../events/common.ts';
+import { ARCHIVE_SOURCE, DESK_SOURCE } from '../../events/common.ts';
+import { detailTypes } from '../../events/catalog.ts';
 import { STATEMENT_RECORDED } from '../../events/inbound/statement-recorded.v1.ts';
 import { readEventsFrom, type FileEvent } from '../events-file.ts';
 import { CONNECTION_HELP, connection, parse } from './connection.ts';
@@ -101,7 +102,7 @@ export function statementFromFlags(values: StatementFlags, now: () => Date = () 
   return { origin: detail.statementId, entry: { Source: DESK_SOURCE, DetailType: STATEMENT_RECORDED, Detail: JSON.stringify(detail) } };
 }
 
-const REPLAY_HELP = `Usage: tracker replay FILE|DIR [--wait]
+const REPLAY_HELP = `Usage: tracker replay FILE|DIR [--wait] [--archive]
 
 Publishes every event of FILE (one event or an array), or of the .json files of DIR in file-name
 order, through PutEvents in requests of up to 10 entries, with a progress bar.
@@ -109,11 +110,14 @@ Example: tracker replay events/samples --wait
 
   --wait      wait for what became of each event; prints the counts and every refusal (quarantined
               with the fields at fault, dead-lettered) and exits 1 on any
+  --archive   a back-fill: statements, stance changes and revisions go out as an archive import
+              (source ${ARCHIVE_SOURCE}), which the bus routes to the processor's archive lane (batches
+              of 100); registry events keep their own source, which is what authorises them
 
 ${CONNECTION_HELP}`;
 
 export async function replayCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { wait: { type: 'boolean' } });
+  const { values, positionals } = parse(args, { wait: { type: 'boolean' }, archive: { type: 'boolean' } });
   if (values.help) {
     io.out(REPLAY_HELP);
     return 0;
@@ -121,7 +125,13 @@ export async function replayCommand(args: string[], io: CliIo): Promise<number> 
   const [path, ...rest] = positionals;
   if (path === undefined || rest.length > 0) throw new CliError('replay takes exactly one FILE or DIR; see --help', 2);
   const conn = await connection(values, io);
-  const events = await readEventsFrom(path);
+  const read = await readEventsFrom(path);
+  const events = values.archive === true ? read.map(asArchiveImport) : read;
   return publishAndWait(conn, events, io, { wait: values.wait === true, progress: true, json: false, each: false, timeoutMs: 120_000 });
 }
 
+const ARCHIVED_TYPES = new Set(detailTypes('inbound', 'correction'));
+
+/** The event as an archive import sends it: a statement, stance change or revision under the archive's source; anything else as it is. */
+export const asArchiveImport = (event: FileEvent): FileEvent =>
+  ARCHIVED_TYPES.has(event.entry.DetailType ?? '') ? { ...event, entry: { ...event.entry, Source: ARCHIVE_SOURCE } } : event;

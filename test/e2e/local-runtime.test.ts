@@ -566,25 +566,34 @@ describe('the seed published with the AWS CLI', () => {
 
 describe('a back-fill published as an archive import', () => {
   let test: TestRuntime;
-  let client: EventBridgeClient;
 
   beforeAll(async () => {
     test = await startTestRuntime();
-    client = sdkClient(test.runtime.endpoints.bus);
   });
 
   afterAll(async () => {
-    client?.destroy();
     await test?.stop();
   });
 
-  it('goes through the archive lane in reverse said order and leaves what the seed in order leaves, quotes byte-exact', async () => {
-    const archived = seedEntries().reverse().map((entry) => ({ ...entry, Source: ARCHIVE_SOURCE }));
+  it('replay --archive sends it through the archive lane in reverse said order, and it leaves what the seed in order leaves', async () => {
+    // Prepare: the seed's statements, latest said first, as a desk's PutEvents entries.
+    const file = join(test.dir, 'archive.json');
+    await writeFile(file, JSON.stringify(seedEntries().reverse()), 'utf8');
+    const io = cliIo();
+    const registrySent = (await apiGet<{ queues: Record<string, { sent: number }> }>(test.runtime, '/_local/status')).body.queues['processor']!.sent;
 
-    expect(await putInChunks(client, archived)).toBe(0);
-    await test.runtime.settle();
+    // Act
+    const code = await runCli(['replay', file, '--archive', '--wait', '--endpoint', test.runtime.endpoints.bus, '--api', test.runtime.endpoints.api, '--api-key', test.runtime.apiKey], io);
 
+    // Assess: every event applied (the waiting publisher followed them through the archive queue), and the seed's outcome, quotes byte-exact.
+    expect(io.stderr).toEqual([]);
+    expect(code).toBe(0);
+    expect(io.stdout.join('\n')).toContain(`Processed: ${seedEntries().length} applied, 0 duplicate, 0 quarantined, 0 dead-lettered`);
     await expectSeedOutcome(test);
     expect(await test.runtime.deadLetters.list()).toEqual([]);
+    // Through the archive lane, none through the live one (the registry the runtime loads at start aside).
+    const status = await apiGet<{ queues: Record<string, { sent: number; deleted: number }> }>(test.runtime, '/_local/status');
+    expect(status.body.queues['processor-archive']).toMatchObject({ sent: seedEntries().length, deleted: seedEntries().length });
+    expect(status.body.queues['processor']!.sent).toBe(registrySent);
   });
 });
