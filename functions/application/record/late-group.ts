@@ -31,9 +31,13 @@ export const settleLateGroup = async (deps: RecordStatementDeps, late: readonly 
   const ledger = new AlertLedger(tracker, cause.issue);
   const { snapshot, rounds } = await settleByReplay({ tracker, clock, registry, statement: cause, ledger }, maxRounds);
   const events: OutboundEvent[] = late.flatMap(({ statement }) => positionChangedEvent(statement, snapshot.positions.get(statement.actor)) ?? []);
-  const [, published] = await Promise.all([
-    Promise.all(late.map(({ statement }) =>
-      tracker.recordStatementChange(statement.statementId, statementChangeOf(statement, snapshot.positions.get(statement.actor), clock.now())))),
+  // Entries of first claims go in together without a condition (nothing of theirs can be listed
+  // yet), as a batch's quiet restatements' do; the others once each, conditionally.
+  const entries = late.map(({ statement, first }) => ({ first, statementId: statement.statementId, change: statementChangeOf(statement, snapshot.positions.get(statement.actor), clock.now()) }));
+  const firsts = entries.filter(({ first }) => first === true);
+  const [, , published] = await Promise.all([
+    firsts.length === 0 ? undefined : tracker.recordNewStatementChanges(firsts),
+    Promise.all(entries.filter(({ first }) => first !== true).map(({ statementId, change }) => tracker.recordStatementChange(statementId, change))),
     publishAlerts({ tracker, publisher, ledger, issue: cause.issue }, snapshot, events),
   ]);
   return late.map(({ statement, history, advance }, i) => ({
