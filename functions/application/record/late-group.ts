@@ -15,7 +15,7 @@ import { AlertLedger } from './alert-ledger.ts';
 import { positionChangedEvent } from './alert-records.ts';
 import { publishAlerts } from './publish-outbox.ts';
 import { settleByReplay } from './settle.ts';
-import { statementChangeOf } from './statement-change.ts';
+import { recordStatementChanges, statementChangeOf } from './statement-change.ts';
 
 const NO_ALERTS = { opened: 0, closed: 0, withdrawn: 0, reinstated: 0 };
 
@@ -31,13 +31,10 @@ export const settleLateGroup = async (deps: RecordStatementDeps, late: readonly 
   const ledger = new AlertLedger(tracker, cause.issue);
   const { snapshot, rounds } = await settleByReplay({ tracker, clock, registry, statement: cause, ledger }, maxRounds);
   const events: OutboundEvent[] = late.flatMap(({ statement }) => positionChangedEvent(statement, snapshot.positions.get(statement.actor)) ?? []);
-  // Entries of first claims go in together without a condition (nothing of theirs can be listed
-  // yet), as a batch's quiet restatements' do; the others once each, conditionally.
+  // First claims' entries together, as a batch's quiet restatements' go (recordStatementChanges).
   const entries = late.map(({ statement, first }) => ({ first, statementId: statement.statementId, change: statementChangeOf(statement, snapshot.positions.get(statement.actor), clock.now()) }));
-  const firsts = entries.filter(({ first }) => first === true);
-  const [, , published] = await Promise.all([
-    firsts.length === 0 ? undefined : tracker.recordNewStatementChanges(firsts),
-    Promise.all(entries.filter(({ first }) => first !== true).map(({ statementId, change }) => tracker.recordStatementChange(statementId, change))),
+  const [, published] = await Promise.all([
+    recordStatementChanges(tracker, entries),
     publishAlerts({ tracker, publisher, ledger, issue: cause.issue }, snapshot, events),
   ]);
   return late.map(({ statement, history, advance }, i) => ({

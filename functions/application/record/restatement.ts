@@ -11,7 +11,7 @@ import { changesNoDivergence } from '../../core/restatement.ts';
 import type { Position, Registry, StatementRecord } from '../../core/types.ts';
 import type { Clock, EventPublisher, PositionAdvance, TrackerRepository } from '../ports.ts';
 import { positionChangedEvent } from './alert-records.ts';
-import { statementChangeOf } from './statement-change.ts';
+import { recordStatementChanges, statementChangeOf } from './statement-change.ts';
 
 /** The actor's position once the restatement is current, when it is a quiet one. */
 export const quietPosition = (statement: StatementRecord, advance: PositionAdvance, registry: Registry): Position | undefined => {
@@ -40,11 +40,6 @@ export const recordRestatements = async (
   const changes = restatements.map(({ statement, current }) => positionChangedEvent(statement, current));
   const events = changes.flatMap((change) => change ?? []);
   const entries = restatements.map(({ statement, current, first }) => ({ first, statementId: statement.statementId, change: statementChangeOf(statement, current, clock.now()) }));
-  const firsts = entries.filter(({ first }) => first === true);
-  await Promise.all([
-    firsts.length === 0 ? undefined : tracker.recordNewStatementChanges(firsts),
-    ...entries.filter(({ first }) => first !== true).map(({ statementId, change }) => tracker.recordStatementChange(statementId, change)),
-    events.length === 0 ? undefined : publisher.publish(events),
-  ]);
+  await Promise.all([recordStatementChanges(tracker, entries), events.length === 0 ? undefined : publisher.publish(events)]);
   return changes.map((change) => (change === undefined ? 0 : 1));
 };

@@ -5,7 +5,7 @@
  * it, the position did not move: a late statement). One entry per statement, whatever the kind.
  */
 import type { Position, StatementRecord } from '../../core/types.ts';
-import type { ChangeRecord } from '../ports.ts';
+import type { ChangeRecord, TrackerRepository } from '../ports.ts';
 import { settledPositionChange } from './alert-records.ts';
 
 export const statementChangeOf = (statement: StatementRecord, current: Position | undefined, recordedAt: string): ChangeRecord => {
@@ -22,4 +22,20 @@ export const statementChangeOf = (statement: StatementRecord, current: Position 
   return change === undefined
     ? { changeId: statement.statementId, kind: 'statement-applied', recordedAt, issue: statement.issue, changed: facts }
     : { changeId: change.changeId, kind: 'position-changed', recordedAt, issue: statement.issue, changed: { ...facts, previous: change.previous } };
+};
+
+/**
+ * Lists the statements' changes: those of first claims (`first`: no entry of theirs can be listed
+ * yet) in one write together without a condition, any other once, conditionally (a redelivery keeps
+ * the first recording).
+ */
+export const recordStatementChanges = async (
+  tracker: Pick<TrackerRepository, 'recordStatementChange' | 'recordNewStatementChanges'>,
+  entries: ReadonlyArray<{ first?: true | undefined; statementId: string; change: ChangeRecord }>,
+): Promise<void> => {
+  const firsts = entries.filter(({ first }) => first === true);
+  await Promise.all([
+    firsts.length === 0 ? undefined : tracker.recordNewStatementChanges(firsts),
+    ...entries.filter(({ first }) => first !== true).map(({ statementId, change }) => tracker.recordStatementChange(statementId, change)),
+  ]);
 };
