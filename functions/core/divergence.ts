@@ -270,7 +270,7 @@ export const measureAll = (
   return [...byId.values()].sort(byDivergenceId);
 };
 
-const byDivergenceId = (a: DivergencePair, b: DivergencePair): number =>
+export const byDivergenceId = (a: Pick<DivergencePair, 'divergenceId'>, b: Pick<DivergencePair, 'divergenceId'>): number =>
   a.divergenceId < b.divergenceId ? -1 : a.divergenceId > b.divergenceId ? 1 : 0;
 
 export const isDiverged = (evaluation: Pick<DivergenceEvaluation, 'gap' | 'threshold'>): boolean => evaluation.gap >= evaluation.threshold;

@@ -4,7 +4,7 @@
  * of the set of statements, whatever order and however many times they were delivered.
  */
 import { isMemberAt } from './blocs.ts';
-import { closedBefore, measureAll, reconcileMeasured } from './divergence.ts';
+import { byDivergenceId, closedBefore, measureAll, reconcileMeasured } from './divergence.ts';
 import { EvidenceBook } from './evidence-book.ts';
 import { OutOfOrderError, describeProblems } from './errors.ts';
 import { identityConflicts, statementIdentity } from './identity.ts';
@@ -101,7 +101,7 @@ const restateInPlace = (state: IssueState, statement: StatementRecord, position:
   state.watermark = { saidAt: statement.saidAt, statementId: statement.statementId };
   if (state.open.size === 0 || closedBefore(registry, state.issue, statement.saidAt)) return [];
   const transitions: Transition[] = [];
-  const open = [...state.open.values()].sort((a, b) => (a.divergenceId < b.divergenceId ? -1 : a.divergenceId > b.divergenceId ? 1 : 0));
+  const open = [...state.open.values()].sort(byDivergenceId);
   for (const episode of open) {
     const side = sideOfActor(episode, statement.actor, registry);
     const added = side === undefined ? undefined : book.add(episode, side, statement.statementId);

@@ -86,14 +86,17 @@ const quotedPlan = async (
  * only the comparison with what the store now holds is made again. Keyed by the context, which one
  * settling of an issue passes to each of its rounds.
  */
-const lastReplays = new WeakMap<ReplayContext, { history: string; replay: IssueReplay }>();
+const lastReplays = new WeakMap<ReplayContext, { history: readonly StatementRecord[]; replay: IssueReplay }>();
+
+/** Compared only in a later round: a settling of one round (most of them) pays nothing for it. */
+const sameHistory = (a: readonly StatementRecord[], b: readonly StatementRecord[]): boolean =>
+  a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
 
 const replayOnce = (ctx: ReplayContext, issue: IssueId, history: readonly StatementRecord[]): IssueReplay => {
-  const key = JSON.stringify(history);
   const last = lastReplays.get(ctx);
-  if (last !== undefined && last.history === key) return last.replay;
+  if (last !== undefined && sameHistory(last.history, history)) return last.replay;
   const replay = replayIssue(issue, history, ctx.registry);
-  lastReplays.set(ctx, { history: key, replay });
+  lastReplays.set(ctx, { history, replay });
   return replay;
 };
 
