@@ -18,7 +18,7 @@ import type { Output } from '../console/terminal.ts';
 import { createHandlerLogger } from '../delivery/handler-logger.ts';
 import type { LocalQueue, LocalQueueOptions, SqsBatchHandler } from '../delivery/local-queue.ts';
 import { createProcessorHandler } from '../processor.ts';
-import { ARCHIVE_QUEUE, type Deliveries } from './deliveries.ts';
+import { ARCHIVE_QUEUE, PROCESSOR_QUEUE, type Deliveries } from './deliveries.ts';
 import { carriesRegistryEvent } from './registry-reads.ts';
 import type { RuntimeStore } from './store.ts';
 
@@ -96,7 +96,7 @@ function startProcessor(deliveries: Deliveries, settings: HandlerSettings): { pr
   // No batching window, as the deployed event source (infra/constructs/processor.ts sets no
   // maxBatchingWindow): a statement is handed over as soon as the processor is free, and what
   // arrives while it is busy makes up the next batch (up to 10).
-  const queue = deliveries.addQueue({ name: 'processor', rules: LIVE_PROCESSOR_RULES, handler, reasonFor: log.reasonFor, batchWindowMs: 0, maxConcurrency: 1 });
+  const queue = deliveries.addQueue({ name: PROCESSOR_QUEUE, rules: LIVE_PROCESSOR_RULES, handler, reasonFor: log.reasonFor, batchWindowMs: 0, maxConcurrency: 1 });
   queue.observe((messageId, body) => deliveries.fates.received(messageId, body));
   const archive = deliveries.addQueue({
     name: ARCHIVE_QUEUE, rules: [ARCHIVE_TO_PROCESSOR], handler, reasonFor: log.reasonFor,
